@@ -1,0 +1,4 @@
+from pos_plugin.cli import main
+
+if __name__ == "__main__":
+    main()
