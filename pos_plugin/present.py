@@ -1,0 +1,50 @@
+"""Plain-text tables for the cashier's screen and the demo: split tables and payer-chain legs."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from pos_plugin.domain.money import format_amount
+from pos_plugin.domain.payer_chain import Leg, PayerPlan
+
+RANK_NAMES = {1: "第一顺位", 2: "第二顺位", 3: "第三顺位"}
+
+
+def mask_name(name: str) -> str:
+    """王建国 -> 王*: the first character and a star, as receipts and screens show names."""
+    return f"{name[0]}*" if name else ""
+
+
+def leg_label(leg: Leg) -> str:
+    """How a receipt names a leg: 本人账户, 共济账户(第一顺位 王*), 家庭共济账户, 医保钱包."""
+    if leg.source == "own":
+        return "本人账户"
+    if leg.source == "funder":
+        rank = RANK_NAMES.get(leg.rank or 0, f"第{leg.rank}顺位")
+        return f"共济账户({rank} {mask_name(leg.name)})" if leg.name else f"共济账户({rank})"
+    if leg.source == "pool":
+        return "家庭共济账户"
+    return "医保钱包"
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    gap = " " * max(0, width - display_width(text))
+    return gap + text if right else text + gap
+
+
+def table(rows: Iterable[Sequence[str]], widths: Sequence[int]) -> list[str]:
+    """Rows of label + right-aligned amounts, padded by display width (CJK counts double)."""
+    return ["".join(pad(cell, w, right=i > 0) for i, (cell, w) in enumerate(zip(row, widths, strict=True)))
+            for row in rows]
+
+
+def plan_lines(plan: PayerPlan, width: int = 40) -> list[str]:
+    """The payer chain as the cashier confirms it, every leg named, cash always shown."""
+    rows = [(leg_label(leg), format_amount(leg.amount)) for leg in plan.legs]
+    rows.append(("现金", format_amount(plan.psn_cash_pay)))
+    return table(rows, (width - 12, 12))
