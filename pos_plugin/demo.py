@@ -7,7 +7,14 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from pos_plugin.domain import Burden, Funder, PatientFunds, cart_line_from_mapping, plan_payer_chain, split_totals
+from pos_plugin.domain import (
+    Burden,
+    Funder,
+    PatientFunds,
+    cart_line_from_mapping,
+    plan_payer_chain,
+    split_totals,
+)
 from pos_plugin.domain.money import format_amount
 from pos_plugin.present import plan_lines
 
