@@ -1,0 +1,276 @@
+"""The sale at the counter: quote (pre-settle + planned legs), cashier confirmation, settle, revoke, refund.
+
+The plugin plans the payer chain itself from 1101 and the pre-settlement, compares it with the
+platform's legs (a difference stops the sale), shows it to the cashier, and settles with the
+confirmed payplan. If the platform refuses because a balance moved, it re-plans and asks again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal, Protocol
+
+from pos_plugin.checkout import requests_build as build
+from pos_plugin.checkout.identify import Patient, funds_from_person
+from pos_plugin.domain.cart import CartLine, CartSplit, split_cart
+from pos_plugin.domain.money import ZERO
+from pos_plugin.domain.payer_chain import Burden, Choices, Leg, PayerPlan, plan_payer_chain
+from pos_plugin.errors import BusinessError, InputError, PlanMismatch, PosError
+from pos_plugin.platform.models import PayLeg, Settlement
+
+Flow = Literal["pharmacy", "outpatient"]
+MAX_REPLANS = 2
+SETL_FIELDS = ("medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt",
+               "act_pay_dedc", "hifp_pay", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "acct_mulaid_pay",
+               "wallet_pay", "psn_cash_pay")
+
+
+class SaleCancelled(PosError):
+    code = "ERR_CANCELLED"
+    default_message = "收银员取消了结算，未发生扣款"
+
+
+@dataclass(frozen=True)
+class Order:
+    lines: tuple[CartLine, ...]
+    flow: Flow = "pharmacy"
+    med_type: str = "41"
+    choices: Choices = Choices()
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What the cashier confirms: the platform's pre-settlement and the plugin's planned legs."""
+
+    patient: Patient
+    order: Order
+    split: CartSplit
+    presettle: Settlement | None
+    plan: PayerPlan
+    mdtrt_id: str = ""
+    visit_no: str = ""
+
+    def figure(self, name: str) -> Decimal:
+        return self.presettle.amount(name) if self.presettle else ZERO
+
+
+@dataclass(frozen=True)
+class Sale:
+    """A settled sale (or a sale with nothing insurable: `settlement` is None)."""
+
+    quote: Quote
+    settlement: Settlement | None
+    legs: tuple[Leg, ...] = field(default=())
+
+    @property
+    def setl_id(self) -> str:
+        return self.settlement.setl_id if self.settlement else ""
+
+    def figure(self, name: str) -> Decimal:
+        return self.settlement.amount(name) if self.settlement else ZERO
+
+    @property
+    def outside_settlement(self) -> Decimal:
+        return self.quote.split.outside_settlement
+
+    @property
+    def cash_total(self) -> Decimal:
+        return self.figure("psn_cash_pay") + self.outside_settlement
+
+
+Confirm = Callable[[Quote], bool]
+
+
+class SalePlatform(Protocol):
+    def person_info(self, **kwargs: Any) -> Any: ...
+    def pharmacy_presettle(self, druginfo: Any, drugdetail: Any, **kwargs: Any) -> Settlement: ...
+    def pharmacy_settle(self, druginfo: Any, drugdetail: Any, **kwargs: Any) -> Settlement: ...
+    def pharmacy_revoke(self, **kwargs: Any) -> Settlement: ...
+    def register(self, data: Any, **kwargs: Any) -> Any: ...
+    def cancel_registration(self, **kwargs: Any) -> None: ...
+    def upload_visit(self, mdtrtinfo: Any, diseinfo: Any, **kwargs: Any) -> None: ...
+    def upload_fees(self, feedetail: Any, **kwargs: Any) -> list[dict[str, Any]]: ...
+    def delete_fees(self, **kwargs: Any) -> None: ...
+    def outpatient_presettle(self, data: Any, **kwargs: Any) -> Settlement: ...
+    def outpatient_settle(self, data: Any, **kwargs: Any) -> Settlement: ...
+    def outpatient_revoke(self, **kwargs: Any) -> Settlement: ...
+
+
+class Counter:
+    """The checkout use cases for one institution, given its platform client and region policy."""
+
+    def __init__(self, platform: SalePlatform, *, account_pays_ownpay: bool,
+                 clock: Callable[[], datetime] = datetime.now) -> None:
+        self.platform = platform
+        self.account_pays_ownpay = account_pays_ownpay
+        self.clock = clock
+
+    # -- quote -------------------------------------------------------------------------------
+    def quote(self, patient: Patient, order: Order) -> Quote:
+        """Pre-settle the insurable lines and plan the legs; stop if the platform's legs differ."""
+        split = split_cart(order.lines)
+        if not split.insurable:
+            empty = PayerPlan((), ZERO, ZERO, ZERO, ZERO, ZERO)
+            return Quote(patient, order, split, None, empty)
+        if order.flow == "outpatient":
+            return self._outpatient_quote(patient, order, split)
+        now = self.clock()
+        pre = self.platform.pharmacy_presettle(
+            build.druginfo(patient, split.insurable, now, use_account=order.choices.use_account,
+                           med_type=order.med_type),
+            build.fee_lines(split.insurable, now), insuplc=patient.insuplc, use_wallet=order.choices.use_wallet)
+        return self._planned(Quote(patient, order, split, pre, self._plan(patient, pre, order)))
+
+    def _outpatient_quote(self, patient: Patient, order: Order, split: CartSplit) -> Quote:
+        now = self.clock()
+        visit_no = now.strftime("%Y%m%d%H%M%S%f")
+        reg = self.platform.register(build.registration(patient, now, visit_no=visit_no), insuplc=patient.insuplc)
+        quote = Quote(patient, order, split, None, PayerPlan((), ZERO, ZERO, ZERO, ZERO, ZERO), reg.mdtrt_id, visit_no)
+        try:
+            mdtrtinfo, diseinfo = build.visit(patient, reg.mdtrt_id, order.med_type, now)
+            self.platform.upload_visit(mdtrtinfo, diseinfo, insuplc=patient.insuplc)
+            self.platform.upload_fees(build.outpatient_fees(patient, reg.mdtrt_id, split.insurable, now),
+                                      insuplc=patient.insuplc)
+            return self._planned(self._presettle_outpatient(quote))
+        except PosError:
+            self.abandon(quote)
+            raise
+
+    def _presettle_outpatient(self, quote: Quote) -> Quote:
+        order, patient = quote.order, quote.patient
+        data = build.outpatient_settlement(patient, quote.mdtrt_id, quote.split.insurable, med_type=order.med_type,
+                                           use_account=order.choices.use_account)
+        pre = self.platform.outpatient_presettle(data, insuplc=patient.insuplc, use_wallet=order.choices.use_wallet)
+        return replace(quote, presettle=pre, plan=self._plan(patient, pre, order))
+
+    def _plan(self, patient: Patient, pre: Settlement, order: Order) -> PayerPlan:
+        burden = Burden(pre.amount("psn_part_amt"), pre.amount("fulamt_ownpay_amt"), pre.amount("overlmt_selfpay"))
+        return plan_payer_chain(patient.funds, burden, account_pays_ownpay=self.account_pays_ownpay,
+                                choices=order.choices)
+
+    def _planned(self, quote: Quote) -> Quote:
+        """The platform's pre-settlement legs must be the plugin's own plan, to the fen."""
+        assert quote.presettle is not None
+        difference = first_leg_difference(quote.plan.legs, quote.presettle.payleg)
+        if difference:
+            self.abandon(quote)
+            raise PlanMismatch(f"平台预结算的支付分项与本地计算不一致：{difference}，已停止结算")
+        return quote
+
+    def abandon(self, quote: Quote) -> None:
+        """Undo what a quote left on the platform (an outpatient visit and its fee lines); best effort."""
+        if not quote.mdtrt_id:
+            return
+        patient = quote.patient
+        try:
+            self.platform.delete_fees(mdtrt_id=quote.mdtrt_id, psn_no=patient.psn_no, insuplc=patient.insuplc)
+            self.platform.cancel_registration(psn_no=patient.psn_no, mdtrt_id=quote.mdtrt_id,
+                                              ipt_otp_no=quote.visit_no, insuplc=patient.insuplc)
+        except PosError:
+            pass  # an open unsettled visit moves no money; the platform closes it at day end
+
+    # -- settle ------------------------------------------------------------------------------
+    def checkout(self, patient: Patient, order: Order, confirm: Confirm) -> Sale:
+        """Quote, confirm with the cashier, settle with the confirmed payplan; re-plan if a balance moved."""
+        quote = self.quote(patient, order)
+        for _ in range(MAX_REPLANS + 1):
+            if not confirm(quote):
+                self.abandon(quote)
+                raise SaleCancelled()
+            if quote.presettle is None:
+                return Sale(quote, None)
+            try:
+                return self.settle(quote)
+            except BusinessError:
+                fresh = self.requote(quote)
+                if fresh.plan == quote.plan:
+                    self.abandon(quote)
+                    raise
+                quote = fresh
+        self.abandon(quote)
+        raise PlanMismatch("账户余额在结算过程中多次变动，请重新结算")
+
+    def settle(self, quote: Quote) -> Sale:
+        """Send 2102/2207 with the confirmed payplan and check the platform settled exactly that."""
+        patient, order = quote.patient, quote.order
+        if order.flow == "outpatient":
+            data = build.outpatient_settlement(patient, quote.mdtrt_id, quote.split.insurable,
+                                               med_type=order.med_type, use_account=order.choices.use_account)
+            done = self.platform.outpatient_settle(data, insuplc=patient.insuplc, presettle=quote.presettle,
+                                                   payplan=quote.plan.legs, use_wallet=order.choices.use_wallet)
+        else:
+            now = self.clock()
+            done = self.platform.pharmacy_settle(
+                build.druginfo(patient, quote.split.insurable, now, use_account=order.choices.use_account,
+                               med_type=order.med_type),
+                build.fee_lines(quote.split.insurable, now), insuplc=patient.insuplc, payplan=quote.plan.legs,
+                use_wallet=order.choices.use_wallet)
+        difference = first_leg_difference(quote.plan.legs, done.payleg)
+        if difference:  # the platform honoured a payplan it did not match: never expected, never hidden
+            raise PlanMismatch(f"平台结算的支付分项与确认的不一致：{difference}，结算号 {done.setl_id}，请撤销")
+        return Sale(quote, done, quote.plan.legs)
+
+    def requote(self, quote: Quote) -> Quote:
+        """Fresh balances (1101) and a fresh pre-settlement for the same cart."""
+        patient = quote.patient
+        person = self.platform.person_info(mdtrt_cert_type=patient.mdtrt_cert_type,
+                                           mdtrt_cert_no=patient.mdtrt_cert_no, card_sn=patient.card_sn,
+                                           certno=patient.certno if patient.mdtrt_cert_type != "01" else "")
+        fresh = replace(patient, person=person, funds=funds_from_person(person))
+        if quote.order.flow == "outpatient":
+            return self._planned(self._presettle_outpatient(replace(quote, patient=fresh)))
+        self.abandon(quote)
+        return self.quote(fresh, quote.order)
+
+    # -- revoke and refund --------------------------------------------------------------------
+    def revoke(self, sale: Sale) -> Settlement:
+        """Put every leg back (2103 pharmacy / 2208 outpatient)."""
+        if sale.settlement is None:
+            raise InputError("该笔交易没有医保结算，无需撤销")
+        patient = sale.quote.patient
+        ids = {"setl_id": sale.setl_id, "mdtrt_id": sale.settlement.mdtrt_id, "psn_no": patient.psn_no,
+               "insuplc": patient.insuplc}
+        if sale.quote.order.flow == "outpatient":
+            return self.platform.outpatient_revoke(**ids)
+        return self.platform.pharmacy_revoke(**ids)
+
+    def refund(self, sale: Sale, returned_codes: Sequence[str], confirm: Confirm) -> tuple[Settlement, Sale]:
+        """Partial refund = revoke the whole sale, then settle the lines kept against today's balances."""
+        codes = set(returned_codes)
+        unknown = codes - {line.code for line in sale.quote.order.lines}
+        if unknown or not codes:
+            raise InputError(f"退货商品不在原交易中: {', '.join(sorted(unknown)) or '(空)'}")
+        kept = tuple(line for line in sale.quote.order.lines if line.code not in codes)
+        revoked = self.revoke(sale)
+        if not kept:
+            return revoked, Sale(replace(sale.quote, order=replace(sale.quote.order, lines=()), presettle=None,
+                                         split=split_cart(())), None)
+        requoted = self.requote(replace(sale.quote, order=replace(sale.quote.order, lines=kept)))
+        return revoked, self.checkout(requoted.patient, requoted.order, confirm)
+
+
+def leg_key(leg: Leg | PayLeg) -> tuple[str, int | None, str, Decimal]:
+    """What identifies a leg across plugin and platform: source, rank, who (funder/pool), amount."""
+    who = leg.pool_id if leg.source == "pool" else (leg.psn_no if leg.source == "funder" else "")
+    return leg.source, leg.rank if leg.source == "funder" else None, who or "", leg.amount
+
+
+def first_leg_difference(planned: Sequence[Leg], reported: Sequence[PayLeg]) -> str:
+    """'' when equal, else a readable description of the first differing leg."""
+    reported = [leg for leg in reported if leg.amount != 0]
+    for index in range(max(len(planned), len(reported))):
+        mine = leg_key(planned[index]) if index < len(planned) else None
+        theirs = leg_key(reported[index]) if index < len(reported) else None
+        if mine != theirs:
+            return f"第 {index + 1} 段 本地 {_describe(mine)} / 平台 {_describe(theirs)}"
+    return ""
+
+
+def _describe(key: tuple[str, int | None, str, Decimal] | None) -> str:
+    if key is None:
+        return "无"
+    source, rank, _, amount = key
+    return f"{source}{'#' + str(rank) if rank else ''} {amount:f}"
