@@ -1,0 +1,146 @@
+"""Resolving unknown outcomes: never a second debit, never a silent loss.
+
+Policy (one rule for every money-moving request, 2102/2207/2103/2208):
+* A request whose outcome is unknown (reply lost, timeout, crash before or after sending: the row is
+  `pending` or `unknown`) is REVERSED with 2601 on its original msgid. If it had committed, the
+  platform undoes it (balances exactly as before); if it never arrived, the platform marks the msgid
+  dead so a late arrival is refused. Either way the cashier is told it did NOT happen and must be
+  retried (`NotSettled`) — one answer, whatever the platform had done.
+* 2601 is idempotent on the platform, and a `reversed` row is never reversed again here.
+* It is done at once when the loss happens (`Recovery.guard`); if 2601 cannot get through either,
+  the row stays unresolved, the cashier is told so, and `recover()` (run at the next start by
+  `pos-plugin recover`) tries again. While a person has an unresolved row, `guard` refuses a new
+  money request for them (`RecoveryPending`), so a re-try can never stack a second debit.
+* Confirmation through 5203 (`confirm`) is offered for rows whose settlement id is known; recovery
+  itself reverses, because a lost settle reply carries no setl_id to query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from pos_plugin.errors import (
+    BusinessError,
+    JournalError,
+    NotSettled,
+    PlatformError,
+    RecoveryPending,
+    UnknownOutcome,
+)
+from pos_plugin.journal.store import DONE, FAILED, REVERSED, REVOKES, UNRESOLVED, Entry, Journal
+from pos_plugin.platform.models import Settlement
+from pos_plugin.platform.settlement import SettlementApi
+
+T = TypeVar("T")
+REVERSED_OUTCOME, CONFIRMED_OUTCOME, UNRESOLVED_OUTCOME = "reversed", "confirmed", "unresolved"
+ANSWERED_OUTCOME, FAILED_OUTCOME = "answered", "failed"
+# err_msg words by which the platform says a 2601 was already applied (harmless repeat).
+ALREADY_REVERSED = ("已冲正", "already reversed")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What became of one journaled request, with the sentence to show the cashier."""
+
+    msgid: str
+    infno: str
+    psn_no: str
+    outcome: str  # reversed | confirmed | unresolved | answered | failed
+    message: str
+    settlement: Settlement | None = None
+
+
+class Recovery:
+    """Runs money requests under the journal and resolves the ones whose outcome is unknown."""
+
+    def __init__(self, client: SettlementApi, journal: Journal) -> None:
+        if client.recorder is not journal:
+            raise JournalError("平台客户端未使用此交易日志记录资金交易，无法保证可恢复")
+        self.client = client
+        self.journal = journal
+
+    def guard(self, psn_no: str, send: Callable[[], T]) -> T:
+        """Send one money request for `psn_no`; a lost reply is reversed at once (-> NotSettled).
+
+        Raises RecoveryPending (nothing sent) while an earlier request of this person is unresolved
+        and cannot be reversed now; re-raises UnknownOutcome when the reversal cannot get through."""
+        self._clear_backlog(psn_no)
+        try:
+            return send()
+        except UnknownOutcome as lost:
+            resolution = self.resolve(lost.msgid)
+            if resolution.outcome == REVERSED_OUTCOME:
+                raise NotSettled(resolution.message, msgid=lost.msgid, infno=lost.infno) from lost
+            raise UnknownOutcome(resolution.message, msgid=lost.msgid, infno=lost.infno) from lost
+
+    def recover(self) -> list[Resolution]:
+        """Resolve every pending/unknown row of this terminal (the CLI's `recover`), oldest first."""
+        return [self._reverse(entry) for entry in self.journal.unresolved()]
+
+    def resolve(self, msgid: str) -> Resolution:
+        """Resolve one row; rows already resolved are reported, never sent again."""
+        entry = self.journal.get(msgid)
+        if entry.state in UNRESOLVED:
+            return self._reverse(entry)
+        return self._report(entry)
+
+    def confirm(self, msgid: str) -> Resolution:
+        """Confirm an unresolved revoke through 5203 (its settlement id is known): when the platform
+        shows the settlement revoked, the row is confirmed; otherwise nothing changes."""
+        entry = self.journal.get(msgid)
+        if entry.state not in UNRESOLVED or entry.infno not in REVOKES or not entry.orig_setl_id:
+            return self._report(entry)
+        found = self.client.query_settlement(psn_no=entry.psn_no, setl_id=entry.orig_setl_id,
+                                             mdtrt_id=entry.mdtrt_id or "", insuplc=entry.insuplc)
+        if not _is_revoked(found):
+            return self._resolution(entry, UNRESOLVED_OUTCOME, "平台显示原结算仍有效，撤销未生效")
+        self.journal.mark_confirmed(msgid, {"setlinfo": found.setlinfo})
+        return self._resolution(entry, CONFIRMED_OUTCOME, "平台确认撤销已完成", found)
+
+    def _clear_backlog(self, psn_no: str) -> None:
+        stuck = [r for r in (self._reverse(e) for e in self.journal.unresolved() if e.psn_no == psn_no)
+                 if r.outcome == UNRESOLVED_OUTCOME]
+        if stuck:
+            raise RecoveryPending(msgids=[r.msgid for r in stuck])
+
+    def _reverse(self, entry: Entry) -> Resolution:
+        try:
+            self.client.reverse(psn_no=entry.psn_no, omsgid=entry.msgid, oinfno=entry.infno, insuplc=entry.insuplc)
+        except BusinessError as exc:
+            if not any(word in exc.message for word in ALREADY_REVERSED):
+                return self._still_unknown(entry, str(exc))
+        except PlatformError as exc:
+            return self._still_unknown(entry, str(exc))
+        self.journal.mark_reversed(entry.msgid, "2601 冲正成功")
+        return self._resolution(entry, REVERSED_OUTCOME, _reversed_message(entry))
+
+    def _still_unknown(self, entry: Entry, error: str) -> Resolution:
+        self.journal.note_error(entry.msgid, f"冲正失败: {error}")
+        message = (f"交易 {entry.infno}（流水号 {entry.msgid}）结果未知，冲正暂未成功（{error}）；"
+                   "已保留记录，恢复前请勿重复结算，下次启动时将自动冲正")
+        return self._resolution(entry, UNRESOLVED_OUTCOME, message)
+
+    def _report(self, entry: Entry) -> Resolution:
+        if entry.state == REVERSED:
+            return self._resolution(entry, REVERSED_OUTCOME, _reversed_message(entry))
+        if entry.state == FAILED:
+            return self._resolution(entry, FAILED_OUTCOME, f"平台未受理（{entry.error}），未发生资金变动")
+        outcome = ANSWERED_OUTCOME if entry.state == DONE else CONFIRMED_OUTCOME
+        return self._resolution(entry, outcome, f"平台已完成（结算号 {entry.setl_id or '-'}）")
+
+    @staticmethod
+    def _resolution(entry: Entry, outcome: str, message: str, settlement: Settlement | None = None) -> Resolution:
+        return Resolution(entry.msgid, entry.infno, entry.psn_no, outcome, message, settlement)
+
+
+def _reversed_message(entry: Entry) -> str:
+    if entry.infno in REVOKES:
+        return f"撤销结果未知，已向平台冲正（流水号 {entry.msgid}）：原结算仍然有效，请重新撤销"
+    return f"结算结果未知，已向平台冲正（流水号 {entry.msgid}）：本笔未扣款，请重新结算"
+
+
+def _is_revoked(found: Settlement) -> bool:
+    flag = str(found.setlinfo.get("refd_setl_flag") or found.setlinfo.get("setl_stas") or found.setlinfo.get("status") or "")
+    return flag in ("1", "revoked", "2")

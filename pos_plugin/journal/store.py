@@ -1,0 +1,203 @@
+"""The journal: a SQLite file recording every money-moving request BEFORE it is sent, and its outcome.
+
+States of a row (one row per msgid):
+
+    pending ──reply──▶ done          the platform answered success (setl_id recorded)
+       │    ─refused─▶ failed        infcode -1, or the request never left: nothing moved
+       │    ─lost───▶ unknown        timeout / dropped / unreadable reply: maybe committed
+       └─(crash: stays pending)
+    pending|unknown ──2601 answered──▶ reversed   the platform undid it or marked the msgid dead
+    pending|unknown ──5203 found it──▶ confirmed  it committed; counted like done
+
+`pending` and `unknown` rows are the ones recovery must resolve; nothing else is ever re-sent.
+The journal implements `pos_plugin.platform.MoneyRecorder`, so the client writes it itself.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pos_plugin.errors import JournalError, PosError
+from pos_plugin.platform.state import StateDb
+from pos_plugin.platform.wire import to_wire
+
+PENDING, DONE, FAILED, UNKNOWN, REVERSED, CONFIRMED = "pending", "done", "failed", "unknown", "reversed", "confirmed"
+UNRESOLVED = (PENDING, UNKNOWN)
+SETTLES = ("2102", "2207")
+REVOKES = ("2103", "2208")
+# setlinfo amounts kept per row for day-end reconciliation (revokes use psn_pay/cash_payamt names).
+AMOUNTS = ("medfee_sumamt", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "acct_mulaid_pay", "wallet_pay",
+           "psn_cash_pay")
+_ALIASES = {"psn_part_amt": "psn_pay", "psn_cash_pay": "cash_payamt"}
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS journal (
+    msgid TEXT PRIMARY KEY,
+    infno TEXT NOT NULL,
+    terminal TEXT NOT NULL,
+    psn_no TEXT NOT NULL,
+    insuplc TEXT NOT NULL,
+    request TEXT NOT NULL,              -- the envelope as sent (JSON)
+    state TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    orig_setl_id TEXT,                  -- for revokes: the settlement revoked
+    setl_id TEXT, mdtrt_id TEXT, insutype TEXT, clr_type TEXT, clr_optins TEXT, setl_time TEXT,
+    {", ".join(f"{name} TEXT" for name in AMOUNTS)},
+    reply TEXT,                         -- output JSON of a successful reply
+    error TEXT                          -- the last error seen (code: message)
+);
+CREATE INDEX IF NOT EXISTS journal_state ON journal (state);
+CREATE INDEX IF NOT EXISTS journal_setl_time ON journal (setl_time);
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One journal row, amounts as Decimal."""
+
+    msgid: str
+    infno: str
+    terminal: str
+    psn_no: str
+    insuplc: str
+    state: str
+    created_at: str
+    updated_at: str
+    request: dict[str, Any]
+    orig_setl_id: str | None
+    setl_id: str | None
+    mdtrt_id: str | None
+    insutype: str | None
+    clr_type: str | None
+    clr_optins: str | None
+    setl_time: str | None
+    amounts: dict[str, Decimal]
+    error: str | None
+
+    @property
+    def is_revoke(self) -> bool:
+        return self.infno in REVOKES
+
+
+class Journal:
+    """The durable record of money-moving requests for one terminal (`terminal` names it)."""
+
+    def __init__(self, path: str | Path, *, terminal: str = "default",
+                 clock: Callable[[], datetime] = datetime.now) -> None:
+        self.db = StateDb(path, schema=_SCHEMA)
+        self.terminal = terminal
+        self.clock = clock
+
+    # --- MoneyRecorder -------------------------------------------------------------------------
+    def before_send(self, msgid: str, infno: str, psn_no: str, envelope: Mapping[str, Any]) -> None:
+        """Write the row (state pending) before the request leaves; a failure here stops the send."""
+        data = envelope.get("input", {}).get("data") or {}
+        now = self._now()
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO journal (msgid, infno, terminal, psn_no, insuplc, request, state, created_at, "
+                "updated_at, orig_setl_id, mdtrt_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (msgid, infno, self.terminal, psn_no, str(envelope.get("insuplc_admdvs") or ""),
+                 json.dumps(to_wire(envelope), ensure_ascii=False), PENDING, now, now,
+                 data.get("setl_id") if infno in REVOKES else None, data.get("mdtrt_id")),
+            )
+
+    def after_reply(self, msgid: str, output: Mapping[str, Any]) -> None:
+        self._record_result(msgid, output, DONE)
+
+    def after_refusal(self, msgid: str, error: PosError) -> None:
+        self._set_state(msgid, FAILED, str(error), expect=(PENDING,))
+
+    def after_unknown(self, msgid: str, error: PosError) -> None:
+        self._set_state(msgid, UNKNOWN, str(error), expect=(PENDING,))
+
+    # --- recovery ------------------------------------------------------------------------------
+    def mark_reversed(self, msgid: str, note: str = "") -> None:
+        self._set_state(msgid, REVERSED, note or None, expect=UNRESOLVED + (REVERSED,))
+
+    def mark_confirmed(self, msgid: str, output: Mapping[str, Any]) -> None:
+        self._record_result(msgid, output, CONFIRMED)
+
+    def note_error(self, msgid: str, error: str) -> None:
+        """Remember why a recovery attempt failed (the row stays unresolved)."""
+        with self._write() as conn:
+            conn.execute("UPDATE journal SET error = ?, updated_at = ? WHERE msgid = ?", (error, self._now(), msgid))
+
+    # --- reading -------------------------------------------------------------------------------
+    def get(self, msgid: str) -> Entry:
+        rows = self.db.read("SELECT * FROM journal WHERE msgid = ?", (msgid,))
+        if not rows:
+            raise JournalError(f"交易日志中没有流水号 {msgid}")
+        return _entry(rows[0])
+
+    def unresolved(self, *, all_terminals: bool = False) -> list[Entry]:
+        """Rows whose outcome is not known yet (pending or unknown), oldest first."""
+        sql = "SELECT * FROM journal WHERE state IN (?, ?)"
+        params: tuple[object, ...] = UNRESOLVED
+        if not all_terminals:
+            sql, params = sql + " AND terminal = ?", params + (self.terminal,)
+        return [_entry(row) for row in self.db.read(sql + " ORDER BY msgid", params)]
+
+    def entries(self, *, states: tuple[str, ...] = (DONE, CONFIRMED)) -> list[Entry]:
+        marks = ", ".join("?" for _ in states)
+        return [_entry(r) for r in self.db.read(f"SELECT * FROM journal WHERE state IN ({marks}) ORDER BY msgid", states)]
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- internals -----------------------------------------------------------------------------
+    def _record_result(self, msgid: str, output: Mapping[str, Any], state: str) -> None:
+        info = output.get("setlinfo") or {}
+        values = [_text(info.get(name, info.get(_ALIASES.get(name, "")))) for name in AMOUNTS]
+        with self._write() as conn:
+            updated = conn.execute(
+                f"UPDATE journal SET state = ?, updated_at = ?, reply = ?, setl_id = ?, "
+                f"mdtrt_id = COALESCE(?, mdtrt_id), insutype = ?, clr_type = ?, clr_optins = ?, setl_time = ?, "
+                f"{', '.join(f'{name} = ?' for name in AMOUNTS)} WHERE msgid = ? AND state IN (?, ?, ?)",
+                (state, self._now(), json.dumps(to_wire(output), ensure_ascii=False), _text(info.get("setl_id")),
+                 _text(info.get("mdtrt_id")), _text(info.get("insutype")), _text(info.get("clr_type")),
+                 _text(info.get("clr_optins")), _text(info.get("setl_time")), *values, msgid, *UNRESOLVED, state),
+            ).rowcount
+            if updated != 1:
+                raise JournalError(f"交易日志状态冲突：流水号 {msgid} 不能记为 {state}")
+
+    def _set_state(self, msgid: str, state: str, error: str | None, *, expect: tuple[str, ...]) -> None:
+        marks = ", ".join("?" for _ in expect)
+        with self._write() as conn:
+            updated = conn.execute(
+                f"UPDATE journal SET state = ?, error = COALESCE(?, error), updated_at = ? "
+                f"WHERE msgid = ? AND state IN ({marks})",
+                (state, error, self._now(), msgid, *expect),
+            ).rowcount
+            if updated != 1:
+                raise JournalError(f"交易日志状态冲突：流水号 {msgid} 不能记为 {state}")
+
+    def _write(self) -> Any:
+        return self.db.immediate()
+
+    def _now(self) -> str:
+        return self.clock().isoformat(timespec="seconds")
+
+
+def _text(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    return f"{value:f}" if isinstance(value, Decimal) else str(value)
+
+
+def _entry(row: Any) -> Entry:
+    return Entry(
+        msgid=row["msgid"], infno=row["infno"], terminal=row["terminal"], psn_no=row["psn_no"],
+        insuplc=row["insuplc"], state=row["state"], created_at=row["created_at"], updated_at=row["updated_at"],
+        request=json.loads(row["request"]), orig_setl_id=row["orig_setl_id"], setl_id=row["setl_id"],
+        mdtrt_id=row["mdtrt_id"], insutype=row["insutype"], clr_type=row["clr_type"], clr_optins=row["clr_optins"],
+        setl_time=row["setl_time"], error=row["error"],
+        amounts={name: Decimal(row[name]) for name in AMOUNTS if row[name] is not None},
+    )

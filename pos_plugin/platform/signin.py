@@ -1,0 +1,53 @@
+"""The sign-in cache: one 9001 per operator per day, its sign_no kept in the shared state file.
+
+A sign_no the platform refuses is forgotten (only if it is still the cached one, so a terminal that
+already renewed it is not undone by another) and the next call signs in again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pos_plugin.platform.state import StateDb
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The 9001 result: the sign_no to put in every envelope of the day."""
+
+    opter: str
+    day: str
+    sign_no: str
+    sign_time: str
+
+
+class SignInCache:
+    """Per (institution, operator) the last sign-in, valid for its day."""
+
+    def __init__(self, db: StateDb, fixmedins_code: str) -> None:
+        self.db = db
+        self.fixmedins_code = fixmedins_code
+
+    def get(self, opter: str, day: str) -> SignIn | None:
+        rows = self.db.read(
+            "SELECT opter, day, sign_no, sign_time FROM sign_in WHERE fixmedins_code = ? AND opter = ? AND day = ?",
+            (self.fixmedins_code, opter, day),
+        )
+        return SignIn(**dict(rows[0])) if rows else None
+
+    def put(self, sign_in: SignIn) -> None:
+        with self.db.immediate() as conn:
+            conn.execute(
+                "INSERT INTO sign_in (fixmedins_code, opter, day, sign_no, sign_time) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (fixmedins_code, opter) DO UPDATE SET day = excluded.day, "
+                "sign_no = excluded.sign_no, sign_time = excluded.sign_time",
+                (self.fixmedins_code, sign_in.opter, sign_in.day, sign_in.sign_no, sign_in.sign_time),
+            )
+
+    def forget(self, opter: str, sign_no: str) -> None:
+        """Drop a refused sign_no, unless another terminal already replaced it."""
+        with self.db.immediate() as conn:
+            conn.execute(
+                "DELETE FROM sign_in WHERE fixmedins_code = ? AND opter = ? AND sign_no = ?",
+                (self.fixmedins_code, opter, sign_no),
+            )

@@ -1,0 +1,95 @@
+"""The client's durable state: one SQLite file an institution's terminals share.
+
+It holds the msgid sequence (`msgid_seq`) and the sign-in cache (`sign_in`). Every change runs in
+``BEGIN IMMEDIATE`` so two terminals (processes) or two threads never read the same counter value.
+The file must live on a local disk of the machine the terminals share (SQLite's WAL needs that).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pos_plugin.errors import JournalError
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS msgid_seq (
+    fixmedins_code TEXT PRIMARY KEY,
+    stamp TEXT NOT NULL,            -- yyyyMMddHHmmss of the last msgid drawn
+    seq INTEGER NOT NULL            -- its 4-digit sequence number (1..9999)
+);
+CREATE TABLE IF NOT EXISTS sign_in (
+    fixmedins_code TEXT NOT NULL,
+    opter TEXT NOT NULL,
+    day TEXT NOT NULL,              -- yyyy-mm-dd (the terminal's date)
+    sign_no TEXT NOT NULL,
+    sign_time TEXT NOT NULL,
+    PRIMARY KEY (fixmedins_code, opter)
+);
+"""
+
+
+def _when_unlocked(step: Callable[[], object], timeout_s: float) -> None:
+    """Run a setup step that SQLite's busy handler does not cover (switching to WAL while another
+    connection opens the same new file), retrying briefly while the file is locked."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
+
+
+class StateDb:
+    """A SQLite file opened once per object; safe across threads (a lock) and processes (IMMEDIATE)."""
+
+    def __init__(self, path: str | Path, *, schema: str = _SCHEMA, busy_timeout_s: float = 30.0) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(
+                str(self.path), timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
+            )
+            self._conn.row_factory = sqlite3.Row
+            _when_unlocked(lambda: self._conn.execute("PRAGMA journal_mode=WAL"), busy_timeout_s)
+            self._conn.execute("PRAGMA synchronous=FULL")
+            _when_unlocked(lambda: self._conn.executescript(schema), busy_timeout_s)
+        except (sqlite3.Error, OSError) as exc:
+            raise JournalError(f"无法打开本地状态文件 {self.path}: {exc}") from exc
+
+    @contextmanager
+    def immediate(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken before reading so concurrent writers queue up."""
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise JournalError(f"本地状态文件被锁定或损坏 {self.path}: {exc}") from exc
+            try:
+                yield self._conn
+                self._conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._conn.execute("ROLLBACK")
+                raise JournalError(f"写入本地状态文件失败 {self.path}: {exc}") from exc
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    def read(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            try:
+                return list(self._conn.execute(sql, params))
+            except sqlite3.Error as exc:
+                raise JournalError(f"读取本地状态文件失败 {self.path}: {exc}") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()

@@ -1,0 +1,84 @@
+"""HTTP to the platform (the only module that imports requests) and the transport failure mapping.
+
+    could not connect (refused, DNS, connect timeout)  -> PlatformUnreachable  (the request never left)
+    no reply within the read timeout                   -> PlatformTimeout      (maybe processed)
+    connection dropped after sending                   -> TransportError       (maybe processed)
+    HTTP status other than 200                         -> HttpStatusError      (maybe processed)
+    a body that is not JSON                            -> BadReply             (maybe processed)
+
+No retry happens here: the client decides per transaction what is safe to repeat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
+
+from pos_plugin.errors import HttpStatusError, PlatformTimeout, PlatformUnreachable, TransportError
+from pos_plugin.platform import wire
+from pos_plugin.platform.tif import TifCredentials
+
+CALL_SERVICE = "/fsi/api/rsfComIfsService/callService"
+QR_CODE_QUERY = "/localcfc/api/hsecfc/localQrCodeQuery"
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds to wait for the TCP connection and then for the reply."""
+
+    connect: float = 3.0
+    read: float = 20.0
+
+
+class HttpTransport:
+    """POSTs JSON bodies to the platform and returns the parsed JSON reply (decimals exact)."""
+
+    def __init__(self, base_url: str, *, timeouts: Timeouts | None = None, tif: TifCredentials | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeouts = timeouts or Timeouts()
+        self.tif = tif
+        self.session = requests.Session()
+        self.session.mount("http://", HTTPAdapter(max_retries=0))
+        self.session.mount("https://", HTTPAdapter(max_retries=0))
+
+    def post(self, path: str, body: Mapping[str, Any]) -> Any:
+        """Send one request; raise a PlatformError subclass on any transport failure."""
+        headers = {"Content-Type": "application/json; charset=utf-8"}
+        if self.tif is not None:
+            headers.update(self.tif.headers())
+        response = self._send(self.base_url + path, wire.dumps(body), headers)
+        if response.status_code != 200:
+            raise HttpStatusError(
+                f"医保平台网关返回 HTTP {response.status_code}", status=response.status_code, body=response.text[:500]
+            )
+        return wire.loads(response.content)
+
+    def _send(self, url: str, data: bytes, headers: dict[str, str]) -> requests.Response:
+        try:
+            return self.session.post(url, data=data, headers=headers, timeout=(self.timeouts.connect, self.timeouts.read))
+        except requests.ConnectTimeout as exc:
+            raise PlatformUnreachable(f"连接医保平台超时: {url}") from exc
+        except requests.ReadTimeout as exc:
+            raise PlatformTimeout(f"医保平台 {self.timeouts.read:g} 秒内未响应") from exc
+        except requests.ConnectionError as exc:
+            if _never_connected(exc):
+                raise PlatformUnreachable(f"无法连接医保平台: {url}") from exc
+            raise TransportError(f"与医保平台的连接中断: {exc.__class__.__name__}") from exc
+        except requests.RequestException as exc:
+            raise TransportError(f"与医保平台通信失败: {exc}") from exc
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def _never_connected(exc: requests.ConnectionError) -> bool:
+    """True when the TCP connection was never made (so no byte of the request left)."""
+    reason = exc.args[0] if exc.args else None
+    if isinstance(reason, MaxRetryError):
+        reason = reason.reason
+    return isinstance(reason, ConnectTimeoutError | ConnectionRefusedError)

@@ -1,0 +1,108 @@
+"""The msgid sequence never repeats: across restarts, threads and two terminal processes sharing a file."""
+
+import subprocess
+import sys
+import threading
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pos_plugin.platform.msgid import MsgidSequence, next_position
+from pos_plugin.platform.state import StateDb
+
+CODE = "P61010300017"
+FROZEN = datetime(2026, 4, 20, 18, 30, 0)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def sequence(path, clock=lambda: FROZEN):
+    return MsgidSequence(StateDb(path), CODE, clock)
+
+
+def test_format_is_code_stamp_and_four_digit_sequence(tmp_path):
+    msgid = sequence(tmp_path / "s.sqlite").next()
+    assert msgid == "P61010300017" + "20260420183000" + "0001"
+    assert len(msgid) == 30
+
+
+def test_sequence_restarts_each_second_and_counts_within_one():
+    assert next_position("20260420183001", "20260420183000", 17) == ("20260420183001", 1)
+    assert next_position("20260420183000", "20260420183000", 17) == ("20260420183000", 18)
+    assert next_position("20260420183000", None, 0) == ("20260420183000", 1)
+
+
+def test_a_clock_going_backwards_never_reuses_a_msgid():
+    assert next_position("20260420182959", "20260420183000", 5) == ("20260420183000", 6)
+
+
+def test_after_9999_in_one_second_the_stamp_moves_ahead():
+    assert next_position("20260420183000", "20260420183000", 9999) == ("20260420183001", 1)
+    assert next_position("20261231235959", "20261231235959", 9999) == ("20270101000000", 1)
+
+
+@given(st.lists(st.integers(min_value=-5, max_value=5), min_size=1, max_size=200))
+def test_msgids_strictly_increase_whatever_the_clock_does(steps):
+    clock, position, seen = FROZEN, (None, 0), []
+    for step in steps:
+        clock += timedelta(seconds=step)
+        stamp, seq = next_position(clock.strftime("%Y%m%d%H%M%S"), *position)
+        position = (stamp, seq)
+        seen.append(f"{stamp}{seq:04d}")
+    assert seen == sorted(set(seen))
+
+
+def test_unique_across_a_restart(tmp_path):
+    path = tmp_path / "state.sqlite"
+    first = sequence(path)
+    before = [first.next() for _ in range(3)]
+    first.db.close()
+    after = [sequence(path).next() for _ in range(3)]  # a new process would open the file the same way
+    assert before[-1] < after[0]
+    assert len(set(before + after)) == 6
+    assert after[0].endswith("0004")
+
+
+def test_unique_across_threads_drawing_at_once(tmp_path):
+    path = tmp_path / "state.sqlite"
+    drawn: list[str] = []
+    lock = threading.Lock()
+
+    def terminal() -> None:
+        seq = sequence(path)  # each thread its own connection, like separate terminals
+        mine = [seq.next() for _ in range(100)]
+        with lock:
+            drawn.extend(mine)
+
+    threads = [threading.Thread(target=terminal) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(drawn) == 400 and len(set(drawn)) == 400
+
+
+DRAW = """
+import sys
+from datetime import datetime
+from pos_plugin.platform.msgid import MsgidSequence
+from pos_plugin.platform.state import StateDb
+seq = MsgidSequence(StateDb(sys.argv[1]), "P61010300017", lambda: datetime(2026, 4, 20, 18, 30, 0))
+sys.stdin.readline()  # start together
+print("\\n".join(seq.next() for _ in range(int(sys.argv[2]))))
+"""
+
+
+def test_unique_across_two_terminal_processes_sharing_the_file(tmp_path):
+    path = tmp_path / "shared.sqlite"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", DRAW, str(path), "300"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        for _ in range(2)
+    ]
+    outputs = [p.communicate("go\n", timeout=60)[0].split() for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    drawn = outputs[0] + outputs[1]
+    assert len(drawn) == 600 and len(set(drawn)) == 600
+    assert sorted(drawn)[-1].endswith("0600")  # one frozen second: 1..600 with no gap or repeat
