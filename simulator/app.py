@@ -1,0 +1,39 @@
+"""`create_app(config)`: the Flask app factory. All state hangs off the app, none off modules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from simulator.config import SimConfig
+from simulator.platform.clock import Clock
+from simulator.platform.faults import FaultPlan
+from simulator.platform.ids import IdGenerator
+from simulator.platform.service import Platform
+from simulator.protocol import errors
+from simulator.protocol.admin import admin
+from simulator.protocol.auth import TifGate
+from simulator.protocol.fsi import decode, fsi
+from simulator.protocol.runtime import Simulator
+from simulator.store.store import Store
+
+
+def create_app(config: SimConfig | dict[str, Any] | None = None) -> Flask:
+    """Build a simulator app: store (schema created), clock, seeded ids, fault plan, blueprints."""
+    cfg = SimConfig.of(config).with_default_db()
+    store = Store(cfg.db_url)
+    platform = Platform(store, Clock(), IdGenerator(cfg.seed, store.reserve_ids), FaultPlan(), cfg.fixtures)
+    app = Flask("simulator")
+    app.config["SIMULATOR"] = cfg
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["simulator"] = Simulator(platform, TifGate(cfg.auth == "tif", cfg.tif_credentials))
+    errors.install(app)
+    for blueprint in (fsi, decode, admin):
+        app.register_blueprint(blueprint)
+    for path in cfg.load:
+        platform.load_world(json.loads(Path(path).read_text(encoding="utf-8")))
+    return app
+

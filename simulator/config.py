@@ -1,0 +1,44 @@
+"""Simulator configuration: one dataclass, built from a dict or CLI arguments."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+@dataclass(frozen=True)
+class SimConfig:
+    """`db_url`: SQLite URL/path or PostgreSQL URL; `auth`: "none" | "tif"; `load`: world files."""
+
+    db_url: str = ""
+    seed: int = 0
+    auth: str = "none"
+    tif_credentials: dict[str, str] = field(default_factory=dict)
+    load: tuple[str, ...] = ()
+    fixtures: Path = FIXTURES
+
+    @classmethod
+    def of(cls, config: SimConfig | dict[str, Any] | None) -> SimConfig:
+        if isinstance(config, SimConfig):
+            return config
+        raw = dict(config or {})
+        unknown = set(raw) - {"db_url", "seed", "auth", "tif_credentials", "load", "fixtures"}
+        if unknown:
+            raise ValueError(f"unknown simulator config keys: {sorted(unknown)}")
+        if raw.get("auth", "none") not in ("none", "tif"):
+            raise ValueError("auth must be 'none' or 'tif'")
+        return cls(db_url=str(raw.get("db_url") or ""), seed=int(raw.get("seed", 0)), auth=raw.get("auth", "none"),
+                   tif_credentials=dict(raw.get("tif_credentials") or {}),
+                   load=tuple(str(p) for p in raw.get("load") or ()),
+                   fixtures=Path(raw.get("fixtures") or FIXTURES))
+
+    def with_default_db(self) -> SimConfig:
+        """A SQLite file in a fresh temp dir when no database was given."""
+        if self.db_url:
+            return self
+        path = Path(tempfile.mkdtemp(prefix="yibao-sim-")) / "simulator.sqlite"
+        return SimConfig(f"sqlite:///{path}", self.seed, self.auth, self.tif_credentials, self.load, self.fixtures)

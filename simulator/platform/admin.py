@@ -1,0 +1,90 @@
+"""Tester operations behind the admin API: reset, inspection, top-ups."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from simulator.platform.base import PlatformBase
+from simulator.platform.errors import NotFound, RequestRejected
+from simulator.platform.money import ZERO, fmt, to_fen
+from simulator.store import inspection as inspect
+
+
+class AdminOps(PlatformBase):
+    """State inspection and direct manipulation for testers."""
+
+    def reset(self) -> None:
+        """Empty every table; ids restart from the seed; faults and caches cleared; the clock stays."""
+        self.store.reset()
+        self.ids.reset()
+        self.faults.clear()
+        self.forget_caches()
+
+    def handles(self) -> dict[str, Any]:
+        with self.store.read() as tx:
+            return {"handles": tx.handles("person"), "pools": tx.handles("pool")}
+
+    def person_view(self, psn_no: str) -> dict[str, Any]:
+        with self.store.read() as tx:
+            person = self.patient(tx, psn_no)
+            wallet = tx.wallet_of(person.id)
+        return {"psn_no": person.psn_no, "name": person.name, "certno": person.certno, "gender": person.gender,
+                "birthday": person.birthday.isoformat(), "insutype": person.insutype, "psn_type": person.psn_type,
+                "insuplc": person.insuplc, "status": person.status,
+                "balance": None if person.balance is None else fmt(person.balance),
+                "ytd_deductible_used": fmt(person.ytd_deductible_used), "ytd_fund_paid": fmt(person.ytd_fund_paid),
+                "card_sn": person.card_sn,
+                "wallet": None if wallet is None else {"wallet_id": wallet.wallet_id, "balance": fmt(wallet.balance),
+                                                       "status": wallet.status}}
+
+    def balances(self) -> dict[str, dict[str, str]]:
+        with self.store.read() as tx:
+            return inspect.balances(tx.conn)
+
+    def conservation(self) -> dict[str, Any]:
+        with self.store.write() as tx:  # one consistent snapshot, no writer in between
+            return inspect.conservation(tx.conn)
+
+    def ledger(self, setl_id: str | None, psn_no: str | None) -> list[dict[str, Any]]:
+        with self.store.read() as tx:
+            return inspect.ledger_entries(tx.conn, setl_id, psn_no)
+
+    def settlements(self, fixmedins_code: str | None) -> list[dict[str, Any]]:
+        with self.store.read() as tx:
+            return inspect.settlement_list(tx.conn, fixmedins_code)
+
+    def bindings(self, role: str, psn_no: str) -> list[dict[str, Any]]:
+        column = {"beneficiary": "beneficiary_id", "funder": "funder_id"}[role]
+        with self.store.read() as tx:
+            person = self.patient(tx, psn_no)
+            return inspect.binding_list(tx.conn, column, person.id)
+
+    def top_up(self, target: str, ref: str, amount: Decimal) -> dict[str, str]:
+        """Add money to an account (psn_no), a pool (pool_id) or a wallet (owner's psn_no)."""
+        if amount <= ZERO:
+            raise RequestRejected("ERR_BAD_AMOUNT", "充值金额必须大于 0")
+        with self.store.write() as tx:
+            row_id = self._top_up_target(tx, target, ref)
+            tx.move(target, row_id, to_fen(amount))
+            tx.insert_funds_in([{"kind": "topup", "target": target, "ref": ref, "amount_fen": to_fen(amount),
+                                 "at": self.now_stamp()}])
+        return {"target": target, "ref": ref, "amount": fmt(amount)}
+
+    def _top_up_target(self, tx: Any, target: str, ref: str) -> int:
+        if target == "pool":
+            pool = tx.pool_by_id(ref)
+            if pool is None:
+                raise NotFound("ERR_POOL_UNKNOWN", f"家庭共济账户 {ref} 不存在")
+            return int(pool.id)
+        person = self.patient(tx, ref)
+        if target == "account":
+            if person.balance is None:
+                raise RequestRejected("ERR_NO_ACCOUNT", f"{ref} 为居民医保参保人，没有个人账户")
+            return person.id
+        if target == "wallet":
+            wallet = tx.wallet_of(person.id)
+            if wallet is None:
+                raise NotFound("ERR_WALLET_UNKNOWN", f"{ref} 未开通医保钱包")
+            return int(wallet.id)
+        raise RequestRejected("ERR_BAD_TARGET", f"充值对象 {target!r} 无效（account/pool/wallet）")

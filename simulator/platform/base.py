@@ -1,0 +1,104 @@
+"""What every platform operation shares: collaborators, lookups that refuse clearly, msgid claims."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from simulator.platform.clock import Clock, stamp
+from simulator.platform.errors import Conflict, NotFound, RequestRejected, RuleRefused
+from simulator.platform.faults import FaultPlan
+from simulator.platform.ids import IdGenerator
+from simulator.platform.models import Institution, Person
+from simulator.platform.policy import Policy, parse_policy
+from simulator.store.store import Store, Tx
+
+
+@dataclass(frozen=True)
+class RequestMeta:
+    """The envelope fields every operation needs."""
+
+    infno: str
+    msgid: str
+    fixmedins_code: str
+    opter: str = ""
+    insuplc_admdvs: str = ""
+
+
+class PlatformBase:
+    """Collaborators (injected by `create_app`) and shared lookups."""
+
+    def __init__(self, store: Store, clock: Clock, ids: IdGenerator, faults: FaultPlan, fixtures: Path) -> None:
+        self.store = store
+        self.clock = clock
+        self.ids = ids
+        self.faults = faults
+        self.fixtures = fixtures
+        self._lock = threading.Lock()
+        self._policies: dict[str, Policy] = {}
+        self._signins: dict[str, tuple[str, str, bool]] = {}
+
+    def now(self) -> datetime:
+        return self.clock.now().replace(microsecond=0)
+
+    def today(self) -> date:
+        return self.clock.now().date()
+
+    def now_stamp(self) -> str:
+        return stamp(self.clock.now())
+
+    def forget_caches(self) -> None:
+        with self._lock:
+            self._policies.clear()
+            self._signins.clear()
+
+    # lookups ---------------------------------------------------------------------------------
+    def institution(self, tx: Tx, code: str) -> Institution:
+        found = tx.institution(code)
+        if found is None:
+            raise NotFound("ERR_INSTITUTION_UNKNOWN", f"定点医药机构 {code} 不存在或未加载")
+        return found
+
+    def policy(self, tx: Tx, name: str) -> Policy:
+        with self._lock:
+            cached = self._policies.get(name)
+        if cached is not None:
+            return cached
+        body = tx.policy_body(name)
+        if body is None:
+            raise NotFound("ERR_POLICY_UNKNOWN", f"政策 {name} 未加载")
+        policy = parse_policy(json.loads(body))
+        with self._lock:
+            self._policies[name] = policy
+        return policy
+
+    def drop_policy(self, name: str) -> None:
+        with self._lock:
+            self._policies.pop(name, None)
+
+    def patient(self, tx: Tx, psn_no: str) -> Person:
+        if not psn_no:
+            raise RequestRejected("ERR_MISSING_FIELD", "缺少人员编号 psn_no")
+        found = tx.person_by("psn_no", psn_no)
+        if found is None:
+            raise NotFound("ERR_PERSON_UNKNOWN", f"人员编号 {psn_no} 不存在")
+        return found
+
+    def check_insuplc(self, meta: RequestMeta, person: Person) -> None:
+        if meta.insuplc_admdvs and meta.insuplc_admdvs != person.insuplc:
+            raise RuleRefused("ERR_INSUPLC_MISMATCH",
+                              f"参保地 insuplc_admdvs {meta.insuplc_admdvs} 与人员参保地 {person.insuplc} 不一致")
+
+    # msgid -----------------------------------------------------------------------------------
+    def claim(self, tx: Tx, meta: RequestMeta, psn_no: str | None = None, setl_id: str | None = None) -> None:
+        """Record the msgid in this transaction; a reused or reversed (dead) msgid is refused."""
+        found = tx.message(meta.msgid, lock=True)
+        if found is not None and found.status == "dead":
+            raise Conflict("ERR_MSGID_REVERSED", f"报文 {meta.msgid} 已被冲正（2601），迟到的原交易不予处理")
+        if found is not None:
+            raise Conflict("ERR_MSGID_REUSED", f"报文ID {meta.msgid} 已使用，不能重复提交（未重复扣款）")
+        tx.insert_message(msgid=meta.msgid, infno=meta.infno, fixmedins_code=meta.fixmedins_code,
+                          psn_no=psn_no, status="ok", setl_id=setl_id, at=self.now_stamp())

@@ -1,0 +1,23 @@
+"""Reading (and for a money move: locking) everything the payer chain looks at, in the lock order."""
+
+from __future__ import annotations
+
+from simulator.platform.chain import FunderLink, PayerContext
+from simulator.platform.models import Institution, Person
+from simulator.platform.policy import Policy
+from simulator.store.store import Tx
+
+
+def payer_context(tx: Tx, patient: Person, institution: Institution, policy: Policy, lock: bool) -> PayerContext:
+    """Persons (patient, funders, pool creator) by ascending id, then the pool, then the wallet."""
+    bindings = tx.bindings_of(patient.id)
+    pool = tx.pool_of_member(patient.id)
+    ids = {patient.id} | {b.funder_id for b in bindings} | ({pool.creator_id} if pool else set())
+    people = tx.persons_by_ids(ids, lock=lock)
+    if lock and pool is not None:
+        pool = tx.pools_by_rows([pool.id], lock=True).get(pool.id)
+    wallet = tx.wallet_of(patient.id, lock=lock)
+    funders = tuple(FunderLink(b, people[b.funder_id]) for b in sorted(bindings, key=lambda b: b.rank)
+                    if b.funder_id in people)
+    creator = people.get(pool.creator_id) if pool is not None else None
+    return PayerContext(people[patient.id], institution, policy, funders, pool, creator, wallet)

@@ -1,0 +1,29 @@
+"""The pooled fund (DOMAIN.md §2.3): deductible, ratio, annual cap; first matching policy rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from simulator.platform.money import ZERO, round2
+from simulator.platform.policy import FundRule
+
+
+@dataclass(frozen=True)
+class FundResult:
+    """What the pooled fund pays (`hifp_pay`) and how much of the deductible this bill uses."""
+
+    act_pay_dedc: Decimal
+    hifp_pay: Decimal
+
+
+def pooled_fund(rule: FundRule | None, inscp: Decimal, ytd_deductible_used: Decimal,
+                ytd_fund_paid: Decimal) -> FundResult:
+    """Apply one rule to the in-scope total given the person's year-to-date accumulators."""
+    if rule is None:
+        return FundResult(ZERO, ZERO)
+    dedc_left = max(ZERO, rule.deductible - ytd_deductible_used)
+    act_pay_dedc = min(inscp, dedc_left)
+    cap_left = max(ZERO, rule.cap - ytd_fund_paid)
+    hifp_pay = min(round2((inscp - act_pay_dedc) * rule.ratio), cap_left)
+    return FundResult(act_pay_dedc, hifp_pay)

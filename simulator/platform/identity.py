@@ -1,0 +1,220 @@
+"""Sign-in (9001/9002), person info (1101), certificates, e-voucher issue and decode."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from simulator.platform.base import PlatformBase, RequestMeta
+from simulator.platform.chain import binding_refusal, pool_refusal, wallet_refusal
+from simulator.platform.clock import stamp
+from simulator.platform.context import payer_context
+from simulator.platform.errors import DecodeRefused, NotFound, RequestRejected, RuleRefused
+from simulator.platform.models import Institution, Person, Wallet
+from simulator.platform.money import ZERO
+from simulator.store.store import Tx
+
+CODE_TTL = timedelta(seconds=60)
+TOKEN_TTL = timedelta(minutes=30)
+BUSINESS_TYPES = ("01101", "01301", "02121")
+
+
+@dataclass(frozen=True)
+class AidRow:
+    """One ⊕mulaidinfo row: a binding (or the family pool) seen from the beneficiary, here, today."""
+
+    rank: int
+    funder: Person
+    relation: str
+    avail: Decimal
+    begndate: date | None
+    enddate: date | None
+    state: str
+    usable: bool
+    reason: str | None
+    pool_id: str | None = None
+
+
+@dataclass(frozen=True)
+class WalletInfo:
+    wallet: Wallet
+    usable: bool
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class PersonInfo:
+    person: Person
+    aid: tuple[AidRow, ...]
+    wallet: WalletInfo | None
+
+
+@dataclass(frozen=True)
+class Decoded:
+    person: Person
+    token: str
+    expires_at: datetime
+
+
+class IdentityOps(PlatformBase):
+    """Who is at the till, and is the operator signed in."""
+
+    # sign-in ---------------------------------------------------------------------------------
+    def sign_in(self, meta: RequestMeta, opter_no: str) -> tuple[str, str]:
+        opter = opter_no or meta.opter
+        day = self.today().isoformat()
+        fresh = self.ids.sign_no()  # reserved before the transaction (may go unused)
+        with self.store.write() as tx:
+            self.institution(tx, meta.fixmedins_code)
+            self.claim(tx, meta)
+            found = tx.signin_of(meta.fixmedins_code, opter, day)
+            if found is not None:
+                tx.set_signed_out(found.sign_no, False)
+                sign_no, sign_time = str(found.sign_no), str(found.sign_time)
+            else:
+                sign_no, sign_time = fresh, self.now_stamp()
+                tx.insert_signin(sign_no=sign_no, fixmedins_code=meta.fixmedins_code, opter=opter, day=day,
+                                 sign_time=sign_time)
+        with self._lock:
+            self._signins[sign_no] = (meta.fixmedins_code, day, False)
+        return sign_no, sign_time
+
+    def sign_out(self, meta: RequestMeta, sign_no: str) -> tuple[str, str]:
+        with self.store.write() as tx:
+            self.claim(tx, meta)
+            found = tx.signin(sign_no)
+            if found is None or found.fixmedins_code != meta.fixmedins_code:
+                raise NotFound("ERR_SIGN_NO_UNKNOWN", f"签到编号 {sign_no} 不存在")
+            tx.set_signed_out(sign_no, True)
+        with self._lock:
+            self._signins.pop(sign_no, None)
+        return sign_no, self.now_stamp()
+
+    def check_sign_no(self, sign_no: str, fixmedins_code: str) -> None:
+        """Refuse a request whose sign_no is missing, unknown, signed out or from another day."""
+        if not sign_no:
+            raise RuleRefused("ERR_NOT_SIGNED_IN", "未签到：请先调用 9001 签到并在报文中携带 sign_no")
+        with self._lock:
+            cached = self._signins.get(sign_no)
+        if cached is None:
+            with self.store.read() as tx:
+                row = tx.signin(sign_no)
+            if row is None:
+                raise RuleRefused("ERR_SIGN_NO_UNKNOWN", f"签到编号 {sign_no} 无效，请重新签到（9001）")
+            cached = (str(row.fixmedins_code), str(row.day), bool(row.signed_out))
+            with self._lock:
+                self._signins[sign_no] = cached
+        inst, day, signed_out = cached
+        if inst != fixmedins_code:
+            raise RuleRefused("ERR_SIGN_NO_UNKNOWN", f"签到编号 {sign_no} 不属于机构 {fixmedins_code}，请重新签到")
+        if signed_out:
+            raise RuleRefused("ERR_SIGNED_OUT", "该签到已签退，请重新签到（9001）")
+        if day != self.today().isoformat():
+            raise RuleRefused("ERR_SIGNIN_EXPIRED", f"签到已过期（签到日期 {day}），请重新签到（9001）")
+
+    # certificates ----------------------------------------------------------------------------
+    def resolve_person(self, tx: Tx, cert_type: str, cert_no: str, card_sn: str, certno: str) -> Person:
+        """The person a certificate names (01 ecToken, 02 ID number, 03 social security card)."""
+        if cert_type == "01":
+            return self._token_person(tx, cert_no)
+        if cert_type == "02":
+            number = cert_no or certno
+            found = tx.person_by("certno", number) if number else None
+            if found is None:
+                raise NotFound("ERR_PERSON_UNKNOWN", f"证件号码 {number} 未查询到参保信息")
+            return found
+        if cert_type == "03":
+            number = card_sn or cert_no
+            found = tx.person_by("card_sn", number) if number else None
+            if found is None:
+                raise NotFound("ERR_PERSON_UNKNOWN", f"社保卡 {number} 未查询到参保信息")
+            return found
+        raise RequestRejected("ERR_BAD_CERT_TYPE", f"就诊凭证类型 mdtrt_cert_type {cert_type!r} 无效（01/02/03）")
+
+    def _token_person(self, tx: Tx, token: str) -> Person:
+        row = tx.token(token) if token else None
+        if row is None:
+            raise RuleRefused("ERR_TOKEN_INVALID", "电子凭证令牌 ecToken 无效，请重新扫码")
+        if str(row.expires_at) < self.now_stamp():
+            raise RuleRefused("ERR_TOKEN_EXPIRED", "电子凭证令牌已过期（30 分钟），请重新扫码")
+        found = tx.persons_by_ids([int(row.person_id)])
+        return found[int(row.person_id)]
+
+    def check_certificate(self, tx: Tx, patient: Person, cert_type: str, cert_no: str, card_sn: str = "") -> None:
+        """The certificate on a visit or settlement must name the patient (no impersonation)."""
+        if not cert_type and not cert_no:
+            return
+        named = self.resolve_person(tx, cert_type, cert_no, card_sn, "")
+        if named.id != patient.id:
+            raise RuleRefused("ERR_IDENTITY_MISMATCH", "就诊凭证与人员编号 psn_no 不是同一人（冒名就医）")
+
+    # 1101 ------------------------------------------------------------------------------------
+    def person_info(self, meta: RequestMeta, cert_type: str, cert_no: str, card_sn: str, certno: str,
+                    psn_name: str) -> PersonInfo:
+        with self.store.write() as tx:
+            institution = self.institution(tx, meta.fixmedins_code)
+            person = self.resolve_person(tx, cert_type or "02", cert_no, card_sn, certno)
+            if psn_name and psn_name != person.name:
+                raise RuleRefused("ERR_IDENTITY_MISMATCH", "姓名与证件信息不符")
+            self.claim(tx, meta, person.psn_no)
+            return self._info(tx, person, institution)
+
+    def _info(self, tx: Tx, person: Person, institution: Institution) -> PersonInfo:
+        ctx = payer_context(tx, person, institution, self.policy(tx, institution.policy), lock=False)
+        today = self.today()
+        aid: list[AidRow] = []
+        for link in ctx.funders:
+            reason = binding_refusal(link, ctx, today)
+            balance = link.funder.balance or ZERO
+            if reason is None and balance <= ZERO:
+                reason = "共济人账户余额为 0"
+            b = link.binding
+            aid.append(AidRow(b.rank, link.funder, b.relation, balance, b.start, b.end, b.state,
+                              reason is None, reason))
+        if ctx.pool is not None and ctx.pool_creator is not None:
+            reason = pool_refusal(ctx)
+            if reason is None and ctx.pool.balance <= ZERO:
+                reason = "家庭共济账户余额为 0"
+            aid.append(AidRow(1, ctx.pool_creator, "family_pool", ctx.pool.balance, None, None, "active",
+                              reason is None, reason, ctx.pool.pool_id))
+        wallet = None
+        if ctx.wallet is not None:
+            reason = wallet_refusal(ctx)
+            wallet = WalletInfo(ctx.wallet, reason is None, reason)
+        return PersonInfo(ctx.patient, tuple(aid), wallet)
+
+    # e-vouchers ------------------------------------------------------------------------------
+    def issue_evoucher(self, psn_no: str) -> tuple[str, datetime]:
+        """A fresh 28-digit code (22 random digits + insured area), valid 60 s, single use."""
+        expires = self.now() + CODE_TTL
+        with self.store.write() as tx:
+            person = self.patient(tx, psn_no)
+            code = self.ids.digits(22) + person.insuplc
+            tx.insert_evoucher(code, person.id, stamp(expires))
+        return code, expires
+
+    def decode_evoucher(self, org_id: str, business_type: str, qr: object) -> Decoded:
+        if not isinstance(qr, str) or len(qr) != 28 or not qr.isdigit():
+            raise DecodeRefused(1, "ERR_NOT_AN_INSURANCE_CODE", "请使用医保电子凭证二维码")
+        if business_type not in BUSINESS_TYPES:
+            raise DecodeRefused(6, "ERR_BAD_BUSINESS_TYPE",
+                                f"业务类型 businessType {business_type!r} 无效（01101/01301/02121）")
+        now = self.now()
+        with self.store.write() as tx:
+            if tx.institution(org_id) is None:
+                raise DecodeRefused(5, "ERR_INSTITUTION_UNKNOWN", f"机构编码 orgId {org_id!r} 不存在")
+            row = tx.evoucher(qr)
+            if row is None:
+                raise DecodeRefused(4, "ERR_CODE_UNKNOWN", "电子凭证二维码无效，请患者刷新二维码后重试")
+            if row.used_at is not None:
+                raise DecodeRefused(3, "ERR_CODE_USED", "电子凭证二维码已使用，请患者刷新二维码后重试")
+            if str(row.expires_at) < stamp(now):
+                raise DecodeRefused(2, "ERR_CODE_EXPIRED", "电子凭证二维码已过期，请患者刷新二维码后重试")
+            if not tx.use_evoucher(qr, stamp(now)):
+                raise DecodeRefused(3, "ERR_CODE_USED", "电子凭证二维码已使用，请患者刷新二维码后重试")
+            person = tx.persons_by_ids([int(row.person_id)])[int(row.person_id)]
+            token = f"{person.insuplc}ec{self.ids.token(30)}"
+            expires = now + TOKEN_TTL
+            tx.insert_token(token, person.id, stamp(expires))
+        return Decoded(person, token, expires)

@@ -1,0 +1,156 @@
+"""Revoke (2103/2208), reversal of an unknown outcome (2601) and settlement query (5203).
+
+Every leg goes back exactly where the ledger says it came from, even if the binding has ended.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.platform.base import RequestMeta
+from simulator.platform.chain import Leg
+from simulator.platform.errors import Conflict, NotFound, RequestRejected, RuleRefused
+from simulator.platform.models import Person
+from simulator.platform.money import ZERO, from_fen, to_fen
+from simulator.platform.settle import SettleOps, leg_target
+from simulator.platform.views import SettlementView, ledger_legs, row_amounts
+from simulator.store.store import Tx
+
+SETTLING, REVOKING = ("2102", "2207"), ("2103", "2208")
+CLR_OF = {"2103": "41", "2208": "11", "2102": "41", "2207": "11"}
+
+
+class RevokeOps(SettleOps):
+    """Undo and look up settlements."""
+
+    def _settlement(self, tx: Tx, meta: RequestMeta, setl_id: str, psn_no: str, mdtrt_id: str) -> Any:
+        row = tx.settlement(setl_id, lock=True)
+        if row is None or row.fixmedins_code != meta.fixmedins_code:
+            raise NotFound("ERR_SETTLEMENT_UNKNOWN", f"结算ID setl_id {setl_id} 不存在")
+        if psn_no and row.psn_no != psn_no:
+            raise RuleRefused("ERR_SETTLEMENT_MISMATCH", "结算ID 与人员编号 psn_no 不符")
+        if mdtrt_id and row.mdtrt_id != mdtrt_id:
+            raise RuleRefused("ERR_SETTLEMENT_MISMATCH", "结算ID 与就诊ID mdtrt_id 不符")
+        return row
+
+    def _lock_legs(self, tx: Tx, patient_id: int, legs: tuple[Leg, ...]) -> dict[int, Person]:
+        """Lock in the fixed order: persons ascending, then pools, then wallets."""
+        ids = {patient_id} | {leg.person_id for leg in legs if leg.person_id is not None}
+        people = tx.persons_by_ids(ids, lock=True)
+        tx.pools_by_rows([leg.pool_row for leg in legs if leg.pool_row is not None], lock=True)
+        tx.wallets_by_rows([leg.wallet_row for leg in legs if leg.wallet_row is not None], lock=True)
+        return people
+
+    def _undo(self, tx: Tx, meta: RequestMeta, row: Any, entry: str) -> tuple[Person, list[Any]]:
+        """Put every leg back, take the accumulators back out, write negated ledger entries."""
+        entries = tx.ledger_of(row.setl_id)
+        legs = ledger_legs(entries)
+        people = self._lock_legs(tx, int(row.person_id), legs)
+        for leg in legs:
+            tx.move(*leg_target(leg), to_fen(leg.amount))
+        tx.set_accumulators(int(row.person_id), -int(row.dedc_fen), -int(row.hifp_fen))
+        now = self.now_stamp()
+        tx.insert_ledger([self._copy(e, entry, -1, meta.msgid, now) for e in entries if e.entry == "settle"])
+        return people[int(row.person_id)], entries
+
+    @staticmethod
+    def _copy(e: Any, entry: str, sign: int, msgid: str, at: str) -> dict[str, Any]:
+        keep = ("setl_id", "source", "rank", "person_id", "psn_no", "pool_row", "pool_id", "wallet_row",
+                "wallet_id", "name")
+        return {k: getattr(e, k) for k in keep} | {"entry": entry, "amount_fen": sign * int(e.amount_fen),
+                                                   "msgid": msgid, "at": at}
+
+    # 2103 / 2208 -----------------------------------------------------------------------------
+    def revoke(self, meta: RequestMeta, setl_id: str, mdtrt_id: str, psn_no: str) -> SettlementView:
+        serial = self.ids.serial("setl")
+        with self.store.write() as tx:
+            self.claim(tx, meta, psn_no)
+            row = self._settlement(tx, meta, setl_id, psn_no, mdtrt_id)
+            if row.clr_type != CLR_OF[meta.infno]:
+                kind = "药店购药" if row.clr_type == "41" else "门诊"
+                raise RuleRefused("ERR_WRONG_REVOKE", f"该结算为{kind}结算，请使用对应的撤销交易")
+            if row.status != "settled":
+                raise Conflict("ERR_ALREADY_REVOKED", f"结算 {setl_id} 已撤销或已冲正，不能重复撤销")
+            patient = self.patient(tx, row.psn_no)
+            self.check_insuplc(meta, patient)
+            institution = self.institution(tx, row.fixmedins_code)
+            patient_before, entries = self._undo(tx, meta, row, "revoke")
+            revoke_id, now = self.ids.setl_id(institution.admdvs, serial), self.now_stamp()
+            tx.update_settlement(setl_id, status="revoked", revoke_setl_id=revoke_id, revoke_msgid=meta.msgid,
+                                 revoked_at=now)
+            if row.clr_type == "11":
+                tx.unsettle_lines(setl_id)
+            tx.set_message(meta.msgid, setl_id=setl_id)
+            own_back = sum((leg.amount for leg in ledger_legs(entries) if leg.source == "own"), ZERO)
+            balc = ZERO if patient_before.balance is None else patient_before.balance + own_back
+            return SettlementView(
+                patient=patient_before, institution=institution, mdtrt_id=row.mdtrt_id, setl_id=revoke_id,
+                setl_time=now, med_type=row.med_type, clr_type=row.clr_type, insutype=row.insutype,
+                amounts=row_amounts(row, -1), balc=balc, legs=ledger_legs(entries, -1),
+                msgid=meta.msgid, status="revoked", init_setl_id=setl_id)
+
+    # 2601 ------------------------------------------------------------------------------------
+    def reverse(self, meta: RequestMeta, psn_no: str, omsgid: str, oinfno: str) -> str:
+        """Undo the original if it committed, else mark its msgid dead. Returns what happened."""
+        if oinfno not in SETTLING + REVOKING:
+            raise RuleRefused("ERR_NOT_REVERSIBLE", f"交易 {oinfno} 不支持冲正（仅 2102/2103/2207/2208）")
+        with self.store.write() as tx:
+            self.claim(tx, meta, psn_no)
+            original = tx.message(omsgid, lock=True)
+            if original is None:
+                tx.insert_message(msgid=omsgid, infno=oinfno, fixmedins_code=meta.fixmedins_code, psn_no=psn_no,
+                                  status="dead", setl_id=None, at=self.now_stamp())
+                return "marked_dead"
+            if original.fixmedins_code != meta.fixmedins_code:
+                raise NotFound("ERR_ORIGINAL_UNKNOWN", f"原报文 {omsgid} 不属于本机构")
+            if original.infno != oinfno:
+                raise RequestRejected("ERR_OINFNO_MISMATCH", f"原交易编号 oinfno {oinfno} 与原报文 {original.infno} 不符")
+            if original.status in ("dead", "reversed"):
+                return "already_reversed"
+            row = tx.settlement(str(original.setl_id), lock=True) if original.setl_id else None
+            if row is None:
+                raise AssertionError(f"committed message {omsgid} without settlement")
+            if oinfno in SETTLING:
+                self._reverse_settlement(tx, meta, row)
+            else:
+                self._reverse_revoke(tx, meta, row)
+            tx.set_message(omsgid, status="reversed")
+            return "reversed"
+
+    def _reverse_settlement(self, tx: Tx, meta: RequestMeta, row: Any) -> None:
+        if row.status != "settled":
+            return  # already revoked: the money is back, nothing more to undo
+        self._undo(tx, meta, row, "reverse")
+        tx.update_settlement(row.setl_id, status="reversed", revoked_at=self.now_stamp())
+        if row.clr_type == "11":
+            tx.unsettle_lines(row.setl_id)
+
+    def _reverse_revoke(self, tx: Tx, meta: RequestMeta, row: Any) -> None:
+        if row.status != "revoked":
+            raise Conflict("ERR_NOT_REVERSIBLE", "原撤销交易的结算状态已变化，不能冲正")
+        if row.clr_type == "11":
+            lines = [r for r in tx.lines_of(row.mdtrt_id) if r.revoked_setl_id == row.setl_id]
+            if not lines or any(r.setl_id is not None for r in lines):
+                raise Conflict("ERR_NOT_REVERSIBLE", "原撤销后费用已重新结算或删除，不能冲正")
+            tx.set_lines_settlement([r.id for r in lines], row.setl_id)
+        entries = tx.ledger_of(row.setl_id)
+        legs = ledger_legs(entries)
+        self._lock_legs(tx, int(row.person_id), legs)
+        for leg in legs:
+            tx.move(*leg_target(leg), -to_fen(leg.amount))
+        tx.set_accumulators(int(row.person_id), int(row.dedc_fen), int(row.hifp_fen))
+        now = self.now_stamp()
+        tx.insert_ledger([self._copy(e, "reverse", 1, meta.msgid, now) for e in entries if e.entry == "settle"])
+        tx.update_settlement(row.setl_id, status="settled", revoke_setl_id=None, revoke_msgid=None, revoked_at=None)
+
+    # 5203 ------------------------------------------------------------------------------------
+    def query(self, meta: RequestMeta, psn_no: str, setl_id: str, mdtrt_id: str) -> SettlementView:
+        with self.store.write() as tx:
+            self.claim(tx, meta, psn_no)
+            row = self._settlement(tx, meta, setl_id, psn_no, mdtrt_id)
+            patient = self.patient(tx, row.psn_no)
+            return SettlementView(
+                patient=patient, institution=self.institution(tx, row.fixmedins_code), mdtrt_id=row.mdtrt_id,
+                setl_id=row.setl_id, setl_time=row.setl_time, med_type=row.med_type, clr_type=row.clr_type,
+                insutype=row.insutype, amounts=row_amounts(row), balc=from_fen(int(row.balc_fen)),
+                legs=ledger_legs(tx.ledger_of(setl_id)), msgid=row.msgid, status=row.status)

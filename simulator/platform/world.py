@@ -1,0 +1,277 @@
+"""World loading: a scenario file (yibao-scenario/1) or a world file (yibao-world/1) into the store."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from simulator.platform.base import PlatformBase
+from simulator.platform.clock import parse_timestamp
+from simulator.platform.errors import RequestRejected
+from simulator.platform.money import parse_amount, to_fen
+from simulator.platform.policy import parse_policy
+
+CLASS_LV = {"A": "01", "B": "02", "C": "03"}
+BINDING_STATES = ("active", "pending", "ended")
+
+
+def _bad(message: str) -> RequestRejected:
+    return RequestRejected("ERR_BAD_WORLD", f"世界文件错误：{message}")
+
+
+def _req(obj: dict[str, Any], key: str, where: str) -> Any:
+    value = obj.get(key)
+    if value is None or value == "":
+        raise _bad(f"{where} 缺少字段 {key}")
+    return value
+
+
+def _money(raw: Any, where: str) -> int:
+    return to_fen(parse_amount(raw, where))
+
+
+def _day(raw: Any, where: str) -> str | None:
+    if raw in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(raw)).isoformat()
+    except ValueError:
+        raise _bad(f"{where} 日期格式错误：{raw!r}") from None
+
+
+@dataclass
+class WorldPlan:
+    """A validated world, ready to insert."""
+
+    policies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    institutions: list[dict[str, Any]] = field(default_factory=list)
+    people: list[dict[str, Any]] = field(default_factory=list)
+    bindings: list[dict[str, Any]] = field(default_factory=list)
+    pools: list[dict[str, Any]] = field(default_factory=list)
+    wallets: list[dict[str, Any]] = field(default_factory=list)
+    catalogue: list[dict[str, Any]] = field(default_factory=list)
+    today: str | None = None
+
+
+class WorldOps(PlatformBase):
+    """`POST /admin/world` and `--load`."""
+
+    def load_world(self, body: Any) -> dict[str, Any]:
+        plan = self._parse_world(body)
+        handles = [p["id"] for p in plan.people]
+        serials = self.ids.serials("psn", len(handles))
+        cards = self.ids.serials("card", len(handles))
+        psn_nos = {h: self.ids.psn_no(p["insuplc"], s) for h, p, s in zip(handles, plan.people, serials, strict=True)}
+        card_sn = {h: f"A{c:08d}" for h, c in zip(handles, cards, strict=True)}
+        pool_ids = {p["id"]: f"GJ{self.ids.serial('pool'):014d}" for p in plan.pools}
+        wallet_ids = {w["owner"]: f"QB{self.ids.serial('wallet'):014d}" for w in plan.wallets}
+        with self.store.write() as tx:
+            self._write_world(tx, plan, psn_nos, card_sn, pool_ids, wallet_ids)
+        for name in plan.policies:
+            self.drop_policy(name)
+        if plan.today is not None:
+            self.clock.set(parse_timestamp(plan.today), frozen=self.clock.frozen)
+        return {"handles": psn_nos, "pools": pool_ids, "wallets": {h: wallet_ids[h] for h in wallet_ids},
+                "institutions": [i["code"] for i in plan.institutions], "card_sn": card_sn}
+
+    # parsing ---------------------------------------------------------------------------------
+    def _parse_world(self, body: Any) -> WorldPlan:
+        if not isinstance(body, dict):
+            raise _bad("必须是 JSON 对象")
+        fmt = body.get("format")
+        if fmt not in ("yibao-scenario/1", "yibao-world/1"):
+            raise _bad(f"未知格式 {fmt!r}（支持 yibao-scenario/1 与 yibao-world/1）")
+        plan = WorldPlan()
+        if body.get("today"):
+            try:
+                parse_timestamp(str(body["today"]))
+            except ValueError:
+                raise _bad(f"today 时间格式错误：{body['today']!r}") from None
+            plan.today = str(body["today"])
+        if fmt == "yibao-scenario/1":
+            name = self._add_policy(plan, _req(body, "policy", "场景"))
+            plan.institutions.append(self._institution(_req(body, "institution", "场景"), name))
+            lines = (body.get("checkout") or {}).get("lines") or []
+            plan.catalogue = [self._catalogue(line) for line in lines if line.get("insurable", True) is not False]
+        else:
+            names = [self._add_policy(plan, p) for p in body.get("policies") or []]
+            default = names[0] if names else None
+            for inst in body.get("institutions") or []:
+                plan.institutions.append(self._institution(inst, self._inst_policy(plan, inst, default)))
+            plan.catalogue = [self._catalogue(item) for item in body.get("catalogue") or []]
+        self._parse_people(plan, body)
+        return plan
+
+    def _add_policy(self, plan: WorldPlan, ref: Any) -> str:
+        if isinstance(ref, dict):
+            policy_obj = ref
+        else:
+            path = self.fixtures / "policies" / f"{ref}.json"
+            if not isinstance(ref, str) or "/" in ref or not path.is_file():
+                raise _bad(f"未知政策 {ref!r}（fixtures/policies 中没有）")
+            policy_obj = json.loads(path.read_text(encoding="utf-8"))
+        policy = parse_policy(policy_obj)
+        plan.policies[policy.name] = policy_obj
+        return policy.name
+
+    def _inst_policy(self, plan: WorldPlan, inst: dict[str, Any], default: str | None) -> str:
+        ref = inst.get("policy") or default
+        if ref is None:
+            raise _bad(f"机构 {inst.get('code')} 未指定政策")
+        return ref if ref in plan.policies else self._add_policy(plan, ref)
+
+    @staticmethod
+    def _institution(inst: Any, policy: str) -> dict[str, Any]:
+        if not isinstance(inst, dict):
+            raise _bad("institution 必须是对象")
+        kind = str(_req(inst, "kind", "机构"))
+        if kind not in ("hospital", "pharmacy"):
+            raise _bad(f"机构类型 {kind!r} 无效")
+        admdvs = str(_req(inst, "admdvs", "机构"))
+        if len(admdvs) != 6 or not admdvs.isdigit():
+            raise _bad(f"机构所在地 admdvs {admdvs!r} 须为 6 位数字")
+        return {"code": str(_req(inst, "code", "机构")), "name": str(_req(inst, "name", "机构")), "kind": kind,
+                "admdvs": admdvs, "level": str(inst.get("level") or "1"),
+                "wallet_enabled": bool(inst.get("wallet_enabled", False)), "policy": policy}
+
+    @staticmethod
+    def _catalogue(item: dict[str, Any]) -> dict[str, Any]:
+        cls = item.get("class")
+        if cls not in CLASS_LV:
+            raise _bad(f"目录项 {item.get('code')} 的类别 {cls!r} 无效（A/B/C）")
+        prop = Decimal(str(item.get("selfpay_prop") or "0"))
+        if not Decimal(0) <= prop <= Decimal(1):
+            raise _bad(f"目录项 {item.get('code')} 的自付比例无效")
+        cap = item.get("price_cap")
+        return {"code": str(_req(item, "code", "目录项")), "name": str(item.get("name") or item["code"]),
+                "lv": CLASS_LV[cls], "selfpay_prop": str(prop), "price_cap": None if cap in (None, "") else str(cap)}
+
+    def _parse_people(self, plan: WorldPlan, body: dict[str, Any]) -> None:
+        seen: set[str] = set()
+        for raw in body.get("people") or []:
+            person = self._person(raw)
+            if person["id"] in seen:
+                raise _bad(f"人员标识 {person['id']} 重复")
+            seen.add(person["id"])
+            plan.people.append(person)
+        certnos = [p["certno"] for p in plan.people]
+        if len(set(certnos)) != len(certnos):
+            raise _bad("同一文件中证件号码重复")
+        ranks: set[tuple[str, int]] = set()
+        for raw in body.get("bindings") or []:
+            binding = self._binding(raw, seen)
+            key = (binding["beneficiary"], binding["rank"])
+            if key in ranks:
+                raise _bad(f"{binding['beneficiary']} 的共济顺位 {binding['rank']} 重复")
+            ranks.add(key)
+            plan.bindings.append(binding)
+        members: set[str] = set()
+        for raw in body.get("pools") or []:
+            pool = self._pool(raw, seen)
+            if members & set(pool["members"]):
+                raise _bad("一人只能加入一个家庭共济账户")
+            members |= set(pool["members"])
+            plan.pools.append(pool)
+        for raw in body.get("wallets") or []:
+            plan.wallets.append(self._wallet(raw, seen))
+
+    @staticmethod
+    def _person(raw: Any) -> dict[str, Any]:
+        where = f"人员 {raw.get('id') if isinstance(raw, dict) else raw!r}"
+        if not isinstance(raw, dict):
+            raise _bad(f"{where} 必须是对象")
+        insutype = str(_req(raw, "insutype", where))
+        if insutype not in ("310", "390"):
+            raise _bad(f"{where} 险种 {insutype} 无效（310/390）")
+        status = str(raw.get("status") or "1")
+        if status not in ("1", "2", "4"):
+            raise _bad(f"{where} 参保状态 {status} 无效（1/2/4）")
+        if insutype == "390" and raw.get("account") not in (None, ""):
+            raise _bad(f"{where} 为居民医保（390），不能有个人账户")
+        ytd = raw.get("ytd") or {}
+        insuplc = str(_req(raw, "insuplc", where))
+        if len(insuplc) != 6 or not insuplc.isdigit():
+            raise _bad(f"{where} 参保地 {insuplc!r} 须为 6 位数字")
+        return {
+            "id": str(_req(raw, "id", where)), "name": str(_req(raw, "name", where)),
+            "certno": str(_req(raw, "certno", where)), "gender": str(raw.get("gender") or "9"),
+            "birthday": _day(_req(raw, "birthday", where), where), "insutype": insutype,
+            "psn_type": str(_req(raw, "psn_type", where)), "insuplc": insuplc, "status": status,
+            "has_account": insutype == "310",
+            "balance_fen": _money(raw.get("account") or "0.00", f"{where}.account"),
+            "ytd_dedc_fen": _money(ytd.get("deductible_used") or "0.00", f"{where}.ytd"),
+            "ytd_fund_fen": _money(ytd.get("fund_paid") or "0.00", f"{where}.ytd"),
+        }
+
+    @staticmethod
+    def _binding(raw: dict[str, Any], people: set[str]) -> dict[str, Any]:
+        funder, beneficiary = str(_req(raw, "funder", "共济关系")), str(_req(raw, "beneficiary", "共济关系"))
+        if funder not in people or beneficiary not in people:
+            raise _bad(f"共济关系引用了未知人员 {funder}/{beneficiary}")
+        if funder == beneficiary:
+            raise _bad(f"{funder} 不能为本人共济")
+        state = str(raw.get("state") or "active")
+        if state not in BINDING_STATES:
+            raise _bad(f"共济关系状态 {state!r} 无效")
+        rank = raw.get("rank")
+        if not isinstance(rank, int) or isinstance(rank, bool) or rank < 1:
+            raise _bad(f"共济顺位 {rank!r} 无效")
+        return {"funder": funder, "beneficiary": beneficiary, "rank": rank,
+                "relation": str(raw.get("relation") or ""), "start_date": _day(raw.get("start"), "start"),
+                "end_date": _day(raw.get("end"), "end"), "state": state}
+
+    @staticmethod
+    def _pool(raw: dict[str, Any], people: set[str]) -> dict[str, Any]:
+        creator = str(_req(raw, "creator", "家庭共济账户"))
+        members = [str(m) for m in raw.get("members") or []]
+        if creator not in people or any(m not in people for m in members):
+            raise _bad(f"家庭共济账户 {raw.get('id')} 引用了未知人员")
+        return {"id": str(_req(raw, "id", "家庭共济账户")), "creator": creator, "members": members,
+                "balance_fen": _money(raw.get("balance") or "0.00", "pool.balance")}
+
+    @staticmethod
+    def _wallet(raw: dict[str, Any], people: set[str]) -> dict[str, Any]:
+        owner = str(_req(raw, "owner", "医保钱包"))
+        if owner not in people:
+            raise _bad(f"医保钱包引用了未知人员 {owner}")
+        return {"owner": owner, "balance_fen": _money(raw.get("balance") or "0.00", "wallet.balance"),
+                "status": str(raw.get("status") or "active")}
+
+    # writing ---------------------------------------------------------------------------------
+    def _write_world(self, tx: Any, plan: WorldPlan, psn_nos: dict[str, str], card_sn: dict[str, str],
+                     pool_ids: dict[str, str], wallet_ids: dict[str, str]) -> None:
+        clash = tx.existing_certnos([p["certno"] for p in plan.people])
+        if clash:
+            raise RequestRejected("ERR_DUPLICATE_PERSON", f"证件号码已存在于模拟平台：{', '.join(sorted(clash))}"
+                                  "（请先 /admin/reset）")
+        for name, body in plan.policies.items():
+            tx.upsert_policy(name, json.dumps(body, ensure_ascii=False))
+        for inst in plan.institutions:
+            tx.upsert_institution(inst)
+        tx.upsert_catalogue(plan.catalogue)
+        rows = [{k: v for k, v in p.items() if k != "id"} | {"psn_no": psn_nos[p["id"]], "card_sn": card_sn[p["id"]]}
+                for p in plan.people]
+        row_ids = tx.insert_persons(rows)
+        ids = {p["id"]: row_ids[psn_nos[p["id"]]] for p in plan.people}
+        at = self.now_stamp()
+        loads = [{"kind": "load", "target": "account", "ref": psn_nos[p["id"]], "amount_fen": p["balance_fen"],
+                  "at": at} for p in plan.people if p["has_account"] and p["balance_fen"]]
+        tx.insert_bindings([{"funder_id": ids[b["funder"]], "beneficiary_id": ids[b["beneficiary"]],
+                             **{k: b[k] for k in ("rank", "relation", "start_date", "end_date", "state")}}
+                            for b in plan.bindings])
+        for pool in plan.pools:
+            tx.insert_pool(pool_ids[pool["id"]], ids[pool["creator"]], pool["balance_fen"],
+                           [ids[m] for m in pool["members"]])
+            loads.append({"kind": "load", "target": "pool", "ref": pool_ids[pool["id"]],
+                          "amount_fen": pool["balance_fen"], "at": at})
+        for wallet in plan.wallets:
+            tx.insert_wallet(wallet_ids[wallet["owner"]], ids[wallet["owner"]], wallet["balance_fen"],
+                             wallet["status"])
+            loads.append({"kind": "load", "target": "wallet", "ref": wallet_ids[wallet["owner"]],
+                          "amount_fen": wallet["balance_fen"], "at": at})
+        tx.insert_funds_in([row for row in loads if row["amount_fen"]])
+        tx.set_handles("person", psn_nos)
+        tx.set_handles("pool", pool_ids)

@@ -1,0 +1,169 @@
+"""The admin API for testers (JSON under /admin). Errors: HTTP 400/404 {"code", "message"}."""
+
+from __future__ import annotations
+
+import base64
+import io
+from decimal import Decimal
+from typing import Any
+
+import segno
+from flask import Blueprint, Response, request
+
+from simulator.platform.clock import parse_timestamp, stamp
+from simulator.platform.errors import RequestRejected
+from simulator.platform.money import parse_amount
+from simulator.protocol.envelope import parse_json
+from simulator.protocol.runtime import json_response, sim
+
+admin = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _body() -> dict[str, Any]:
+    raw = request.get_data()
+    body = parse_json(raw) if raw.strip() else {}
+    if not isinstance(body, dict):
+        raise RequestRejected("ERR_BAD_JSON", "请求体必须是 JSON 对象")
+    return body
+
+
+def _ok(body: Any = None) -> Response:
+    return json_response({"ok": True} if body is None else body)
+
+
+@admin.post("/reset")
+def reset() -> Response:
+    sim().platform.reset()
+    return _ok()
+
+
+@admin.post("/world")
+def world() -> Response:
+    return _ok(sim().platform.load_world(_body()))
+
+
+@admin.get("/handles")
+def handles() -> Response:
+    return _ok(sim().platform.handles())
+
+
+@admin.get("/persons/<psn_no>")
+def person(psn_no: str) -> Response:
+    return _ok(sim().platform.person_view(psn_no))
+
+
+@admin.get("/balances")
+def balances() -> Response:
+    return _ok(sim().platform.balances())
+
+
+@admin.get("/bindings")
+def bindings() -> Response:
+    for role in ("beneficiary", "funder"):
+        if request.args.get(role):
+            return _ok({"bindings": sim().platform.bindings(role, request.args[role])})
+    raise RequestRejected("ERR_MISSING_FIELD", "请指定 ?beneficiary=<psn_no> 或 ?funder=<psn_no>")
+
+
+@admin.get("/ledger")
+def ledger() -> Response:
+    setl_id, psn_no = request.args.get("setl_id"), request.args.get("psn_no")
+    return _ok({"entries": sim().platform.ledger(setl_id, psn_no)})
+
+
+@admin.get("/settlements")
+def settlements() -> Response:
+    return _ok({"settlements": sim().platform.settlements(request.args.get("fixmedins_code"))})
+
+
+@admin.get("/clock")
+def clock() -> Response:
+    platform = sim().platform
+    return _ok({"now": platform.now().isoformat(), "frozen": platform.clock.frozen})
+
+
+@admin.post("/clock")
+def set_clock() -> Response:
+    body = _body()
+    try:
+        now = parse_timestamp(str(body.get("now", "")))
+    except ValueError:
+        raise RequestRejected("ERR_BAD_TIME", f"时间格式错误：{body.get('now')!r}（YYYY-MM-DDTHH:MM:SS）") from None
+    platform = sim().platform
+    platform.clock.set(now, frozen=bool(body.get("frozen", platform.clock.frozen)))
+    return clock()
+
+
+@admin.post("/clock/advance")
+def advance_clock() -> Response:
+    seconds = _body().get("seconds")
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, Decimal)):
+        raise RequestRejected("ERR_BAD_TIME", "seconds 必须是数字")
+    sim().platform.clock.advance(float(seconds))
+    return clock()
+
+
+@admin.post("/faults")
+def arm_fault() -> Response:
+    body = _body()
+    try:
+        count, delay = int(body.get("count", 1)), int(body.get("delay_ms", 0))
+    except (TypeError, ValueError):
+        raise RequestRejected("ERR_BAD_FAULT", "count 与 delay_ms 必须是整数") from None
+    sim().platform.faults.arm(str(body.get("infno", "")), str(body.get("kind", "")), count,
+                              str(body.get("message") or ""), delay)
+    return _ok()
+
+
+@admin.get("/faults")
+def list_faults() -> Response:
+    return _ok({"faults": sim().platform.faults.listing()})
+
+
+@admin.delete("/faults")
+def clear_faults() -> Response:
+    sim().platform.faults.clear()
+    return _ok()
+
+
+@admin.get("/conservation")
+def conservation() -> Response:
+    return _ok(sim().platform.conservation())
+
+
+@admin.post("/topup")
+def top_up() -> Response:
+    body = _body()
+    target = str(body.get("target") or "account")
+    ref = str(body.get("pool_id") if target == "pool" else body.get("psn_no") or "")
+    return _ok(sim().platform.top_up(target, ref, parse_amount(body.get("amount"), "amount")))
+
+
+def _png(code: str) -> bytes:
+    buffer = io.BytesIO()
+    segno.make_qr(code, error="m").save(buffer, kind="png", scale=8, border=4)
+    return buffer.getvalue()
+
+
+@admin.post("/evouchers")
+def issue_evoucher() -> Response:
+    code, expires = sim().platform.issue_evoucher(str(_body().get("psn_no") or ""))
+    return _ok({"code": code, "expires_at": stamp(expires), "png_base64": base64.b64encode(_png(code)).decode()})
+
+
+@admin.get("/evouchers/<psn_no>.png")
+def evoucher_png(psn_no: str) -> Response:
+    code, expires = sim().platform.issue_evoucher(psn_no)
+    return Response(_png(code), content_type="image/png", headers={"X-Ecode": code, "X-Expires-At": stamp(expires)})
+
+
+@admin.route("/echo", methods=["GET", "POST"])
+def echo() -> Response:
+    """A trivial JSON echo: the benchmark's baseline for this server."""
+    return json_response(parse_json(request.get_data()) if request.get_data() else {})
+
+
+@admin.get("/health")
+def health() -> Response:
+    platform = sim().platform
+    return _ok({"ok": True, "db": platform.store.engine.dialect.name, "now": platform.now().isoformat()})

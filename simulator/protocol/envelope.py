@@ -1,0 +1,106 @@
+"""The request envelope (PROTOCOL.md §2): parse, validate, and build responses."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from simulator.platform.base import RequestMeta
+from simulator.platform.errors import RequestRejected
+
+REQUIRED = ("infno", "msgid", "mdtrtarea_admvs", "recer_sys_code", "infver", "opter_type", "opter",
+            "opter_name", "inf_time", "fixmedins_code", "fixmedins_name")
+_MSGID_TAIL = re.compile(r"^(\d{14})(\d{4})$")
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """A validated request envelope."""
+
+    infno: str
+    msgid: str
+    fixmedins_code: str
+    mdtrtarea_admvs: str
+    insuplc_admdvs: str
+    opter: str
+    sign_no: str
+    cainfo: Any
+    signtype: Any
+    input: dict[str, Any]
+
+    def meta(self) -> RequestMeta:
+        return RequestMeta(self.infno, self.msgid, self.fixmedins_code, self.opter, self.insuplc_admdvs)
+
+
+def parse_json(raw: bytes) -> Any:
+    """JSON with every non-integer number as Decimal (never float)."""
+    try:
+        return json.loads(raw.decode("utf-8"), parse_float=Decimal)
+    except (UnicodeDecodeError, ValueError):
+        raise RequestRejected("ERR_BAD_JSON", "请求体不是合法的 UTF-8 JSON") from None
+
+
+def _text(body: dict[str, Any], key: str) -> str:
+    value = body.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise RequestRejected("ERR_BAD_ENVELOPE", f"报文字段 {key} 必须是字符串")
+    return str(value).strip()
+
+
+def _names_psn_no(node: Any) -> bool:
+    if isinstance(node, dict):
+        return bool(node.get("psn_no")) or any(_names_psn_no(v) for v in node.values() if isinstance(v, (dict, list)))
+    if isinstance(node, list):
+        return any(_names_psn_no(item) for item in node)
+    return False
+
+
+def parse_envelope(body: Any) -> Envelope:
+    """Validate the envelope shape; every refusal names the field."""
+    if not isinstance(body, dict):
+        raise RequestRejected("ERR_BAD_ENVELOPE", "请求报文必须是 JSON 对象")
+    missing = [key for key in REQUIRED if not _text(body, key)]
+    if missing:
+        raise RequestRejected("ERR_MISSING_FIELD", f"报文缺少必填字段：{', '.join(missing)}")
+    infno, msgid, code = _text(body, "infno"), _text(body, "msgid"), _text(body, "fixmedins_code")
+    tail = _MSGID_TAIL.match(msgid[len(code):]) if msgid.startswith(code) else None
+    if tail is None or not _is_stamp(tail.group(1), "%Y%m%d%H%M%S"):
+        raise RequestRejected("ERR_BAD_MSGID", f"报文ID msgid {msgid!r} 格式错误（应为 定点机构编号+yyyyMMddHHmmss+4位顺序号）")
+    if not _is_stamp(_text(body, "inf_time"), "%Y-%m-%d %H:%M:%S"):
+        raise RequestRejected("ERR_BAD_INF_TIME", f"交易时间 inf_time {body.get('inf_time')!r} 格式错误（yyyy-MM-dd HH:mm:ss）")
+    payload = body.get("input")
+    if not isinstance(payload, dict):
+        raise RequestRejected("ERR_MISSING_FIELD", "报文缺少输入节点 input（须为 JSON 对象）")
+    insuplc = _text(body, "insuplc_admdvs")
+    if not insuplc and _names_psn_no(payload):
+        raise RequestRejected("ERR_MISSING_FIELD", "输入含人员编号 psn_no 时，参保地 insuplc_admdvs 必填")
+    return Envelope(infno, msgid, code, _text(body, "mdtrtarea_admvs"), insuplc, _text(body, "opter"),
+                    _text(body, "sign_no"), body.get("cainfo"), body.get("signtype"), payload)
+
+
+def _is_stamp(text: str, pattern: str) -> bool:
+    try:
+        datetime.strptime(text, pattern)
+    except ValueError:
+        return False
+    return True
+
+
+def response(now: datetime, refmsgid: str, output: Any, env: Envelope | None = None, *, err_msg: str | None = None,
+             err_code: str | None = None) -> dict[str, Any]:
+    """A response envelope; `err_msg` set means infcode -1 and no output."""
+    stamp = now.strftime("%Y%m%d%H%M%S") + f"{now.microsecond // 1000:03d}"
+    body: dict[str, Any] = {
+        "infcode": -1 if err_msg else 0, "inf_refmsgid": refmsgid, "refmsg_time": stamp, "respond_time": stamp,
+        "err_msg": err_msg, "warn_msg": None, "cainfo": env.cainfo if env else None,
+        "signtype": env.signtype if env else None, "output": None if err_msg else output,
+    }
+    if err_code:
+        body["err_code"] = err_code
+    return body

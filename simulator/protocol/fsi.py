@@ -1,0 +1,94 @@
+"""The platform's two public endpoints: the envelope service and the e-voucher decode service."""
+
+from __future__ import annotations
+
+import socket
+import time
+from typing import Any
+
+from flask import Blueprint, Response, g, request
+
+from simulator.platform.errors import FaultInjected, RequestRejected
+from simulator.platform.faults import Fault
+from simulator.platform.models import mask_certno
+from simulator.protocol import handlers_people, handlers_recon, handlers_settle, inputs
+from simulator.protocol.envelope import parse_envelope, parse_json, response
+from simulator.protocol.runtime import ConnectionDropped, json_response, sim
+
+fsi = Blueprint("fsi", __name__)
+decode = Blueprint("decode", __name__)
+
+HANDLERS = handlers_people.HANDLERS | handlers_settle.HANDLERS | handlers_recon.HANDLERS
+NO_SIGN_IN = ("9001",)
+
+
+@fsi.post("/fsi/api/rsfComIfsService/callService")
+def call_service() -> Response:
+    runtime = sim()
+    runtime.gate.check(request.headers)
+    env = parse_envelope(parse_json(request.get_data()))
+    g.envelope = env
+    handler = HANDLERS.get(env.infno)
+    if handler is None:
+        raise RequestRejected("ERR_UNKNOWN_INFNO", f"不支持的交易编号 infno {env.infno}")
+    fault = runtime.platform.faults.take(env.infno)
+    if fault is not None:
+        early = _before(fault)
+        if early is not None:
+            return early
+    platform = runtime.platform
+    if env.infno not in NO_SIGN_IN:
+        platform.check_sign_no(env.sign_no, env.fixmedins_code)
+    output = handler(platform, env)
+    if isinstance(output, Response):
+        return output
+    now = platform.clock.now()
+    body = response(now, platform.ids.inf_refmsgid(env.mdtrtarea_admvs, now), output, env)
+    if fault is not None and fault.kind == "drop_after_commit":
+        _drop_connection()
+    return json_response(body)
+
+
+def _before(fault: Fault) -> Response | None:
+    """Faults that act before the platform runs; delay sleeps then lets it run."""
+    if fault.kind == "error":
+        raise FaultInjected("ERR_FAULT_INJECTED", fault.message)
+    if fault.kind == "http500":
+        return Response(f"Internal Server Error (模拟故障: {fault.message})", status=500,
+                        content_type="text/plain; charset=utf-8")
+    if fault.kind == "delay":
+        time.sleep(fault.delay_ms / 1000)
+    return None
+
+
+def _drop_connection() -> None:
+    """The transaction has committed; close the connection so the client never sees a reply."""
+    sock: Any = request.environ.get("werkzeug.socket") or request.environ.get("gunicorn.socket")
+    if sock is None:
+        raise ConnectionDropped("drop_after_commit: committed, reply withheld")
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    raise ConnectionDropped("drop_after_commit: committed, connection closed")
+
+
+@decode.post("/localcfc/api/hsecfc/localQrCodeQuery")
+def qr_code_query() -> Response:
+    runtime = sim()
+    runtime.gate.check(request.headers)
+    body = parse_json(request.get_data())
+    data = inputs.node(body if isinstance(body, dict) else {}, "data")
+    fault = runtime.platform.faults.take("decode")
+    if fault is not None:
+        early = _before(fault)
+        if early is not None:
+            return early
+    decoded = runtime.platform.decode_evoucher(inputs.text(data, "orgId", "data", required=False),
+                                               inputs.text(data, "businessType", "data", required=False),
+                                               data.get("ecQrCode"))
+    person = decoded.person
+    out = {"idNo": mask_certno(person.certno), "idType": "01", "userName": person.name, "ecToken": decoded.token,
+           "insuOrg": person.insuplc, "ecIndexNo": decoded.token[-16:], "gender": person.gender,
+           "birthday": person.birthday.isoformat(), "expireTime": decoded.expires_at.isoformat(sep=" ")}
+    return json_response({"code": 0, "type": "success", "message": "成功", "data": out})

@@ -1,0 +1,80 @@
+"""Reading transaction input nodes: required fields, flags, amounts and fee lines, refusing precisely."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from simulator.platform.errors import RequestRejected
+from simulator.platform.models import FeeLine
+from simulator.platform.money import parse_amount, parse_decimal
+from simulator.platform.split import line_amount
+
+LINE_FIELDS = ("feedetl_sn", "med_list_codg", "det_item_fee_sumamt", "cnt", "pric")
+
+
+def node(payload: dict[str, Any], name: str) -> dict[str, Any]:
+    found = payload.get(name)
+    if not isinstance(found, dict):
+        raise RequestRejected("ERR_MISSING_NODE", f"输入缺少节点 {name}（须为 JSON 对象）")
+    return found
+
+
+def rows(payload: dict[str, Any], name: str, allow_empty: bool = False) -> list[dict[str, Any]]:
+    found = payload.get(name)
+    if not isinstance(found, list) or not all(isinstance(item, dict) for item in found):
+        raise RequestRejected("ERR_MISSING_NODE", f"输入缺少节点 {name}（须为对象数组）")
+    if not found and not allow_empty:
+        raise RequestRejected("ERR_MISSING_NODE", f"节点 {name} 不能为空")
+    return found
+
+
+def text(obj: dict[str, Any], key: str, where: str, required: bool = True) -> str:
+    value = obj.get(key)
+    if value is None or value == "":
+        if required:
+            raise RequestRejected("ERR_MISSING_FIELD", f"{where} 缺少必填字段 {key}")
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise RequestRejected("ERR_BAD_FIELD", f"{where}.{key} 必须是字符串")
+    return str(value).strip()
+
+
+def require(obj: dict[str, Any], keys: Iterable[str], where: str) -> None:
+    missing = [key for key in keys if obj.get(key) in (None, "")]
+    if missing:
+        raise RequestRejected("ERR_MISSING_FIELD", f"{where} 缺少必填字段：{', '.join(missing)}")
+
+
+def choice(obj: dict[str, Any], key: str, where: str, allowed: tuple[str, ...], default: str | None = None) -> str:
+    value = text(obj, key, where, required=default is None) or (default or "")
+    if value not in allowed:
+        raise RequestRejected("ERR_BAD_FIELD", f"{where}.{key} 取值 {value!r} 无效（可选：{'/'.join(allowed)}）")
+    return value
+
+
+def amount(obj: dict[str, Any], key: str, where: str) -> Decimal:
+    if obj.get(key) in (None, ""):
+        raise RequestRejected("ERR_MISSING_FIELD", f"{where} 缺少必填字段 {key}")
+    return parse_amount(obj[key], f"{where}.{key}")
+
+
+def fee_lines(items: list[dict[str, Any]], where: str, batch: bool = False) -> list[FeeLine]:
+    """Fee lines with `det_item_fee_sumamt == round2(cnt × pric)` checked per line."""
+    out: list[FeeLine] = []
+    for index, item in enumerate(items, start=1):
+        here = f"{where}[{index}]"
+        require(item, LINE_FIELDS + (("chrg_bchno",) if batch else ()), here)
+        cnt = parse_decimal(item["cnt"], f"{here}.cnt", 4)
+        pric = parse_decimal(item["pric"], f"{here}.pric", 6)
+        amt = parse_amount(item["det_item_fee_sumamt"], f"{here}.det_item_fee_sumamt")
+        if cnt <= 0:
+            raise RequestRejected("ERR_BAD_NUMBER", f"{here}.cnt 必须大于 0")
+        if amt != line_amount(cnt, pric):
+            raise RequestRejected("ERR_LINE_AMOUNT", f"{here} 明细金额 {amt} 不等于 数量×单价 {line_amount(cnt, pric)}")
+        code = text(item, "med_list_codg", here)
+        name = text(item, "medins_list_name", here, required=False) or text(item, "medins_list_codg", here, False)
+        out.append(FeeLine(text(item, "feedetl_sn", here), code, name or code, cnt, pric, amt,
+                           text(item, "chrg_bchno", here, required=False)))
+    return out

@@ -1,0 +1,53 @@
+"""Database rows -> the platform's frozen values."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from simulator.platform.models import Binding, CatalogueItem, Institution, Person, Pool, Wallet
+from simulator.platform.money import from_fen
+
+
+def _date(text: str | None) -> date | None:
+    return None if not text else date.fromisoformat(text)
+
+
+def person(row: Any) -> Person:
+    return Person(
+        id=row.id, psn_no=row.psn_no, name=row.name, certno=row.certno, gender=row.gender,
+        birthday=date.fromisoformat(row.birthday), insutype=row.insutype, psn_type=row.psn_type,
+        insuplc=row.insuplc, status=row.status,
+        balance=from_fen(row.balance_fen) if row.has_account else None,
+        ytd_deductible_used=from_fen(row.ytd_dedc_fen), ytd_fund_paid=from_fen(row.ytd_fund_fen),
+        card_sn=row.card_sn,
+    )
+
+
+def binding(row: Any) -> Binding:
+    return Binding(
+        id=row.id, funder_id=row.funder_id, beneficiary_id=row.beneficiary_id, rank=row.rank,
+        relation=row.relation, start=_date(row.start_date), end=_date(row.end_date), state=row.state,
+    )
+
+
+def pool(row: Any) -> Pool:
+    return Pool(id=row.id, pool_id=row.pool_id, creator_id=row.creator_id, balance=from_fen(row.balance_fen))
+
+
+def wallet(row: Any) -> Wallet:
+    return Wallet(id=row.id, wallet_id=row.wallet_id, owner_id=row.owner_id,
+                  balance=from_fen(row.balance_fen), status=row.status)
+
+
+def institution(row: Any) -> Institution:
+    return Institution(code=row.code, name=row.name, kind=row.kind, admdvs=row.admdvs, level=row.level,
+                       wallet_enabled=bool(row.wallet_enabled), policy=row.policy)
+
+
+def catalogue_item(row: Any) -> CatalogueItem:
+    return CatalogueItem(
+        code=row.code, name=row.name, lv=row.lv, selfpay_prop=Decimal(row.selfpay_prop),
+        price_cap=None if row.price_cap is None else Decimal(row.price_cap),
+    )

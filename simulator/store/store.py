@@ -1,0 +1,78 @@
+"""The store object hung on the app: one engine, short transactions, id counters, reset."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, Engine, delete, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
+
+from simulator.platform.errors import Conflict
+from simulator.store.engine import create_schema, is_sqlite, make_engine, read_connection, write_connection
+from simulator.store.tables import DATA_TABLES, id_counters
+from simulator.store.tx_money import MoneyQueries
+from simulator.store.tx_people import PeopleQueries
+
+
+class Tx(PeopleQueries, MoneyQueries):
+    """One database transaction with the platform's queries. `locking`: emit SELECT ... FOR UPDATE."""
+
+    def __init__(self, conn: Connection, locking: bool) -> None:
+        self.conn = conn
+        self.locking = locking
+
+
+class Store:
+    """Database access for one app. SQLite serialises writers (BEGIN IMMEDIATE); PostgreSQL locks rows."""
+
+    def __init__(self, url: str) -> None:
+        self.engine: Engine = make_engine(url)
+        self.sqlite = is_sqlite(self.engine)
+        create_schema(self.engine)
+
+    @contextmanager
+    def write(self) -> Iterator[Tx]:
+        """A write transaction; rows are locked in the order the caller reads them (ascending ids)."""
+        try:
+            with write_connection(self.engine) as conn:
+                yield Tx(conn, locking=not self.sqlite)
+        except IntegrityError as exc:
+            raise Conflict("ERR_DUPLICATE", "重复的报文ID或单据（并发提交），交易未执行") from exc
+
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        with read_connection(self.engine) as conn:
+            yield Tx(conn, locking=False)
+
+    def reserve_ids(self, kind: str, count: int, base: int) -> int:
+        """Reserve `count` serials of `kind`; returns the first. Own short transaction."""
+        for _attempt in range(5):
+            try:
+                with write_connection(self.engine) as conn:
+                    stmt = select(id_counters.c.last).where(id_counters.c.kind == kind)
+                    if not self.sqlite:
+                        stmt = stmt.with_for_update()
+                    last = conn.execute(stmt).scalar()
+                    if last is None:
+                        conn.execute(insert(id_counters).values(kind=kind, last=base + count - 1))
+                        return base
+                    conn.execute(update(id_counters).where(id_counters.c.kind == kind)
+                                 .values(last=last + count))
+                    return int(last) + 1
+            except IntegrityError:
+                continue  # another process created the counter first; read it again
+        raise RuntimeError(f"could not reserve ids of kind {kind}")
+
+    def reset(self) -> None:
+        """Empty every data table (the schema and its version stay)."""
+        with write_connection(self.engine) as conn:
+            if self.sqlite:
+                for table in DATA_TABLES:
+                    conn.execute(delete(table))
+            else:
+                names = ", ".join(table.name for table in DATA_TABLES)
+                conn.execute(text(f"TRUNCATE {names}"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,210 @@
+"""Queries about people and the world: persons, bindings, pools, wallets, institutions, codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from simulator.platform.models import Binding, CatalogueItem, Institution, Person, Pool, Wallet
+from simulator.store import rows
+from simulator.store.tables import (
+    bindings,
+    catalogue,
+    ectokens,
+    evouchers,
+    handles,
+    institutions,
+    persons,
+    policies,
+    pool_members,
+    pools,
+    signins,
+    wallets,
+)
+
+
+class PeopleQueries:
+    """Indexed lookups and small writes about the world (mixed into `Tx`)."""
+
+    conn: Connection
+    locking: bool
+
+    def _one(self, stmt: Any) -> Any:
+        return self.conn.execute(stmt).first()
+
+    # persons ---------------------------------------------------------------------------------
+    def person_by(self, column: str, value: str) -> Person | None:
+        row = self._one(select(persons).where(persons.c[column] == value))
+        return None if row is None else rows.person(row)
+
+    def persons_by_ids(self, ids: Iterable[int], lock: bool = False) -> dict[int, Person]:
+        """Read (and with `lock`, lock FOR UPDATE) persons in ascending id order — the lock order."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        stmt = select(persons).where(persons.c.id.in_(wanted)).order_by(persons.c.id)
+        if lock and self.locking:
+            stmt = stmt.with_for_update()
+        return {row.id: rows.person(row) for row in self.conn.execute(stmt)}
+
+    def insert_persons(self, values: Sequence[dict[str, Any]]) -> dict[str, int]:
+        """Insert persons; returns psn_no -> row id."""
+        if not values:
+            return {}
+        self.conn.execute(insert(persons), list(values))
+        psn_nos = [v["psn_no"] for v in values]
+        found = self.conn.execute(select(persons.c.psn_no, persons.c.id).where(persons.c.psn_no.in_(psn_nos)))
+        return {row.psn_no: row.id for row in found}
+
+    def existing_certnos(self, certnos: Sequence[str]) -> set[str]:
+        found = self.conn.execute(select(persons.c.certno).where(persons.c.certno.in_(list(certnos))))
+        return set(found.scalars())
+
+    def set_accumulators(self, person_id: int, dedc_delta: int, fund_delta: int) -> None:
+        self.conn.execute(update(persons).where(persons.c.id == person_id).values(
+            ytd_dedc_fen=persons.c.ytd_dedc_fen + dedc_delta,
+            ytd_fund_fen=persons.c.ytd_fund_fen + fund_delta,
+        ))
+
+    # bindings, pools, wallets ----------------------------------------------------------------
+    def bindings_of(self, beneficiary_id: int) -> list[Binding]:
+        stmt = select(bindings).where(bindings.c.beneficiary_id == beneficiary_id).order_by(bindings.c.rank)
+        return [rows.binding(row) for row in self.conn.execute(stmt)]
+
+    def bindings_where(self, column: str, person_id: int) -> list[Binding]:
+        stmt = select(bindings).where(bindings.c[column] == person_id).order_by(bindings.c.rank)
+        return [rows.binding(row) for row in self.conn.execute(stmt)]
+
+    def insert_bindings(self, values: Sequence[dict[str, Any]]) -> None:
+        if values:
+            self.conn.execute(insert(bindings), list(values))
+
+    def pool_of_member(self, person_id: int, lock: bool = False) -> Pool | None:
+        member = self._one(select(pool_members.c.pool_row).where(pool_members.c.person_id == person_id))
+        if member is None:
+            return None
+        stmt = select(pools).where(pools.c.id == member.pool_row)
+        if lock and self.locking:
+            stmt = stmt.with_for_update()
+        row = self._one(stmt)
+        return None if row is None else rows.pool(row)
+
+    def pools_by_rows(self, pool_rows: Iterable[int], lock: bool = False) -> dict[int, Pool]:
+        wanted = sorted(set(pool_rows))
+        if not wanted:
+            return {}
+        stmt = select(pools).where(pools.c.id.in_(wanted)).order_by(pools.c.id)
+        if lock and self.locking:
+            stmt = stmt.with_for_update()
+        return {row.id: rows.pool(row) for row in self.conn.execute(stmt)}
+
+    def pool_by_id(self, pool_id: str) -> Pool | None:
+        row = self._one(select(pools).where(pools.c.pool_id == pool_id))
+        return None if row is None else rows.pool(row)
+
+    def insert_pool(self, pool_id: str, creator_id: int, balance_fen: int, member_ids: Sequence[int]) -> int:
+        result = self.conn.execute(insert(pools).values(pool_id=pool_id, creator_id=creator_id,
+                                                        balance_fen=balance_fen))
+        key = result.inserted_primary_key
+        if key is None:
+            raise RuntimeError("pool insert returned no key")
+        row_id = int(key[0])
+        if member_ids:
+            self.conn.execute(insert(pool_members), [{"person_id": m, "pool_row": row_id} for m in member_ids])
+        return row_id
+
+    def wallet_of(self, owner_id: int, lock: bool = False) -> Wallet | None:
+        stmt = select(wallets).where(wallets.c.owner_id == owner_id)
+        if lock and self.locking:
+            stmt = stmt.with_for_update()
+        row = self._one(stmt)
+        return None if row is None else rows.wallet(row)
+
+    def wallets_by_rows(self, wallet_rows: Iterable[int], lock: bool = False) -> dict[int, Wallet]:
+        wanted = sorted(set(wallet_rows))
+        if not wanted:
+            return {}
+        stmt = select(wallets).where(wallets.c.id.in_(wanted)).order_by(wallets.c.id)
+        if lock and self.locking:
+            stmt = stmt.with_for_update()
+        return {row.id: rows.wallet(row) for row in self.conn.execute(stmt)}
+
+    def insert_wallet(self, wallet_id: str, owner_id: int, balance_fen: int, status: str) -> None:
+        self.conn.execute(insert(wallets).values(wallet_id=wallet_id, owner_id=owner_id,
+                                                 balance_fen=balance_fen, status=status))
+
+    # institutions, policies, catalogue, handles ----------------------------------------------
+    def institution(self, code: str) -> Institution | None:
+        row = self._one(select(institutions).where(institutions.c.code == code))
+        return None if row is None else rows.institution(row)
+
+    def upsert_institution(self, values: dict[str, Any]) -> None:
+        self.conn.execute(delete(institutions).where(institutions.c.code == values["code"]))
+        self.conn.execute(insert(institutions).values(**values))
+
+    def policy_body(self, name: str) -> str | None:
+        row = self._one(select(policies.c.body).where(policies.c.name == name))
+        return None if row is None else str(row.body)
+
+    def upsert_policy(self, name: str, body: str) -> None:
+        self.conn.execute(delete(policies).where(policies.c.name == name))
+        self.conn.execute(insert(policies).values(name=name, body=body))
+
+    def catalogue_items(self, codes: Iterable[str]) -> dict[str, CatalogueItem]:
+        wanted = sorted(set(codes))
+        if not wanted:
+            return {}
+        found = self.conn.execute(select(catalogue).where(catalogue.c.code.in_(wanted)))
+        return {row.code: rows.catalogue_item(row) for row in found}
+
+    def upsert_catalogue(self, values: Sequence[dict[str, Any]]) -> None:
+        codes = [v["code"] for v in values]
+        if codes:
+            self.conn.execute(delete(catalogue).where(catalogue.c.code.in_(codes)))
+            self.conn.execute(insert(catalogue), list(values))
+
+    def set_handles(self, kind: str, mapping: dict[str, str]) -> None:
+        if mapping:
+            self.conn.execute(delete(handles).where(handles.c.kind == kind,
+                                                    handles.c.handle.in_(list(mapping))))
+            self.conn.execute(insert(handles), [{"kind": kind, "handle": h, "ref": r} for h, r in mapping.items()])
+
+    def handles(self, kind: str) -> dict[str, str]:
+        found = self.conn.execute(select(handles.c.handle, handles.c.ref).where(handles.c.kind == kind))
+        return {row.handle: row.ref for row in found}
+
+    # sign-in, e-vouchers, tokens -------------------------------------------------------------
+    def signin(self, sign_no: str) -> Any:
+        return self._one(select(signins).where(signins.c.sign_no == sign_no))
+
+    def signin_of(self, fixmedins_code: str, opter: str, day: str) -> Any:
+        return self._one(select(signins).where(signins.c.fixmedins_code == fixmedins_code,
+                                               signins.c.opter == opter, signins.c.day == day))
+
+    def insert_signin(self, **values: Any) -> None:
+        self.conn.execute(insert(signins).values(signed_out=False, **values))
+
+    def set_signed_out(self, sign_no: str, signed_out: bool) -> None:
+        self.conn.execute(update(signins).where(signins.c.sign_no == sign_no).values(signed_out=signed_out))
+
+    def insert_evoucher(self, code: str, person_id: int, expires_at: str) -> None:
+        self.conn.execute(insert(evouchers).values(code=code, person_id=person_id, expires_at=expires_at))
+
+    def evoucher(self, code: str) -> Any:
+        stmt = select(evouchers).where(evouchers.c.code == code)
+        if self.locking:
+            stmt = stmt.with_for_update()
+        return self._one(stmt)
+
+    def use_evoucher(self, code: str, at: str) -> bool:
+        result = self.conn.execute(update(evouchers).where(evouchers.c.code == code,
+                                                           evouchers.c.used_at.is_(None)).values(used_at=at))
+        return result.rowcount == 1
+
+    def insert_token(self, token: str, person_id: int, expires_at: str) -> None:
+        self.conn.execute(insert(ectokens).values(token=token, person_id=person_id, expires_at=expires_at))
+
+    def token(self, token: str) -> Any:
+        return self._one(select(ectokens).where(ectokens.c.token == token))
