@@ -1,0 +1,40 @@
+"""One adapter per external imaging library, all inside pos_plugin/qr (checked on the source)."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+ADAPTERS = {
+    "PIL": {"pos_plugin/qr/image.py", "pos_plugin/qr/synth.py"},  # decode path / test-image generator
+    "pyzbar": {"pos_plugin/qr/zbar.py"},
+    "zxingcpp": {"pos_plugin/qr/zxing.py"},
+    "segno": {"pos_plugin/qr/render.py"},
+}
+
+
+def imports_of(path: Path) -> set[str]:
+    """Top-level package names imported by `path`, including importlib.import_module("x.y") calls."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+        elif (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "attr", getattr(node.func, "id", None)) in ("import_module", "find_spec")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
+            names.add(str(node.args[0].value))
+    return {name.split(".")[0] for name in names}
+
+
+def test_each_imaging_library_is_imported_by_its_adapter_only():
+    users: dict[str, set[str]] = {library: set() for library in ADAPTERS}
+    for path in sorted((ROOT / "pos_plugin").rglob("*.py")):
+        for library in imports_of(path) & set(ADAPTERS):
+            users[library].add(str(path.relative_to(ROOT)))
+    assert users == ADAPTERS
