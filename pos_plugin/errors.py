@@ -14,7 +14,8 @@ and a Chinese `message`, and is rendered as ``"<code>: <message>"``.
         ├── TransportError               ERR_TRANSPORT          connection dropped mid-exchange (maybe processed)
         │   ├── PlatformUnreachable      ERR_UNREACHABLE        could not connect: the request never left
         │   └── PlatformTimeout          ERR_TIMEOUT            no reply in time (maybe processed)
-        ├── HttpStatusError              ERR_HTTP_STATUS        the gateway answered a non-200 status
+        ├── HttpStatusError              ERR_HTTP_STATUS        the gateway answered a non-200 status (maybe processed)
+        ├── GatewayRejected              ERR_GATEWAY_REJECTED   x-tif gateway said 401/403: refused, nothing processed
         ├── BadReply                     ERR_BAD_REPLY          the reply is not a readable envelope
         ├── BusinessError                ERR_PLATFORM_REFUSED   infcode -1 with err_msg: refused, nothing moved
         │   └── SignInRejected           ERR_SIGN_IN_REJECTED   the platform refused the sign_no (stale/unknown)
@@ -137,6 +138,13 @@ class HttpStatusError(PlatformError):
     default_message = "医保平台网关返回错误状态"
 
 
+class GatewayRejected(PlatformError):
+    """The gateway refused the caller (x-tif, HTTP 401/403) before the platform saw the request."""
+
+    code = "ERR_GATEWAY_REJECTED"
+    default_message = "医保网关鉴权失败"
+
+
 class BadReply(PlatformError):
     code = "ERR_BAD_REPLY"
     default_message = "医保平台返回的报文无法解析"
@@ -157,6 +165,11 @@ class BusinessError(PlatformError):
     def infno(self) -> str | None:
         value = self.details.get("infno")
         return str(value) if value is not None else None
+
+    @property
+    def platform_code(self) -> str:
+        """The platform's own error code (`err_code`) when it sent one, else ''."""
+        return str(self.details.get("platform_code") or "")
 
 
 class SignInRejected(BusinessError):

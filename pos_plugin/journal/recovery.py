@@ -142,5 +142,5 @@ def _reversed_message(entry: Entry) -> str:
 
 
 def _is_revoked(found: Settlement) -> bool:
-    flag = str(found.setlinfo.get("refd_setl_flag") or found.setlinfo.get("setl_stas") or found.setlinfo.get("status") or "")
-    return flag in ("1", "revoked", "2")
+    """5203 marks a settlement that is no longer in force with `setl_status` (revoked / reversed)."""
+    return str(found.setlinfo.get("setl_status") or "settled") == "revoked"

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from pos_plugin.errors import (
     BadReply,
     BusinessError,
+    GatewayRejected,
     HttpStatusError,
     PlatformError,
     PlatformUnreachable,
@@ -134,7 +135,7 @@ class PlatformCore:
             recorder.before_send(msgid, infno, psn_no, envelope)
         try:
             reply = parse_reply(self.transport.post(CALL_SERVICE, envelope), infno=infno, msgid=msgid)
-        except (BusinessError, PlatformUnreachable) as exc:
+        except (BusinessError, PlatformUnreachable, GatewayRejected) as exc:
             if recorder is not None:
                 recorder.after_refusal(msgid, exc)
             raise

@@ -89,8 +89,10 @@ class Reply:
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
-# Substrings of err_msg by which a platform refuses the sign_no itself (not the business request).
-SIGN_NO_REFUSALS = ("签到", "sign_no")
+# How a platform says it refused the sign_no itself (not the business request): the simulator's
+# err_code values, and the words real platforms use in err_msg (未签到 / 签到编号无效 / 签到已过期).
+SIGN_NO_CODES = frozenset({"ERR_NOT_SIGNED_IN", "ERR_SIGN_NO_UNKNOWN", "ERR_SIGNED_OUT", "ERR_SIGNIN_EXPIRED"})
+SIGN_NO_WORDS = ("签到", "sign_no")
 
 
 def parse_reply(body: Any, *, infno: str, msgid: str) -> Reply:
@@ -101,7 +103,7 @@ def parse_reply(body: Any, *, infno: str, msgid: str) -> Reply:
         raise BadReply("医保平台返回的报文缺少 infcode")
     infcode = wire.parse_infcode(body["infcode"])
     if infcode != 0:
-        raise refusal(body.get("err_msg"), infno=infno, msgid=msgid, infcode=infcode)
+        raise refusal(body, infno=infno, msgid=msgid, infcode=infcode)
     output = body.get("output")
     if output is None:
         output = {}
@@ -118,10 +120,13 @@ def parse_reply(body: Any, *, infno: str, msgid: str) -> Reply:
     )
 
 
-def refusal(err_msg: object, *, infno: str, msgid: str, infcode: int) -> BusinessError:
-    """The exception for an infcode -1 reply: SignInRejected when the sign_no is what was refused."""
-    message = str(err_msg or "医保平台拒绝了交易（未给出原因）")
-    details = {"infno": infno, "msgid": msgid, "infcode": infcode}
-    if infno != "9001" and any(marker in message for marker in SIGN_NO_REFUSALS):
+def refusal(body: dict[str, Any], *, infno: str, msgid: str, infcode: int) -> BusinessError:
+    """The exception for an infcode -1 reply: SignInRejected when the sign_no is what was refused.
+
+    `details` keeps infno, msgid, infcode and the platform's `err_code` when it sends one."""
+    message = str(body.get("err_msg") or "医保平台拒绝了交易（未给出原因）")
+    platform_code = str(body.get("err_code") or "")
+    details = {"infno": infno, "msgid": msgid, "infcode": infcode, "platform_code": platform_code}
+    if infno != "9001" and (platform_code in SIGN_NO_CODES or any(word in message for word in SIGN_NO_WORDS)):
         return SignInRejected(message, **details)
     return BusinessError(message, **details)

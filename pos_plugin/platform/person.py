@@ -22,16 +22,27 @@ BUSINESS_OUTPATIENT = "01301"
 BUSINESS_PHARMACY = "02121"
 
 
-def ecode_error(code: object, message: str) -> EcodeError:
-    """The decode service's refusal as the matching exception (by its message's meaning)."""
-    details = {"decode_code": code}
+ECODE_ERRORS: dict[str, type[EcodeError]] = {
+    "ERR_NOT_AN_INSURANCE_CODE": NotAnInsuranceCode, "ERR_CODE_EXPIRED": CodeExpired, "ERR_CODE_USED": CodeUsed,
+}
+
+
+def ecode_error(number: object, message: str, err_code: str = "") -> EcodeError:
+    """The decode service's refusal as the matching exception: by its err_code when it sends one,
+    else by the meaning of its message (real services send only `code` and `message`)."""
+    details = {"decode_code": number, "platform_code": err_code}
+    message = message or EcodeError.default_message
+    if err_code in ECODE_ERRORS:
+        return ECODE_ERRORS[err_code](message, **details)
+    if err_code:
+        return EcodeError(err_code if err_code.startswith("ERR_") else EcodeError.code, message, **details)
     if "过期" in message or "失效" in message:
         return CodeExpired(message, **details)
-    if "已使用" in message or "已被使用" in message or "重复" in message:
+    if "已使用" in message or "已被使用" in message:
         return CodeUsed(message, **details)
-    if "电子凭证二维码" in message or "无效" in message or "格式" in message:
+    if "请使用医保电子凭证二维码" in message:
         return NotAnInsuranceCode(message, **details)
-    return EcodeError(message or "医保电子凭证解码失败", **details)
+    return EcodeError(message, **details)
 
 
 class PersonApi(PlatformCore):
@@ -76,7 +87,7 @@ class PersonApi(PlatformCore):
             raise BadReply("电子凭证解码应答格式错误")
         code = reply.get("code")
         if str(code).strip() not in ("0", "0.0"):
-            raise ecode_error(code, str(reply.get("message") or ""))
+            raise ecode_error(code, str(reply.get("message") or ""), str(reply.get("err_code") or ""))
         data = reply.get("data")
         if not isinstance(data, dict):
             raise BadReply("电子凭证解码应答缺少 data")

@@ -3,7 +3,8 @@
     could not connect (refused, DNS, connect timeout)  -> PlatformUnreachable  (the request never left)
     no reply within the read timeout                   -> PlatformTimeout      (maybe processed)
     connection dropped after sending                   -> TransportError       (maybe processed)
-    HTTP status other than 200                         -> HttpStatusError      (maybe processed)
+    HTTP 401/403 (x-tif gateway refused the caller)    -> GatewayRejected      (never processed)
+    any other HTTP status than 200                     -> HttpStatusError      (maybe processed)
     a body that is not JSON                            -> BadReply             (maybe processed)
 
 No retry happens here: the client decides per transaction what is safe to repeat.
@@ -19,7 +20,14 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError
 
-from pos_plugin.errors import HttpStatusError, PlatformTimeout, PlatformUnreachable, TransportError
+from pos_plugin.errors import (
+    GatewayRejected,
+    HttpStatusError,
+    PlatformError,
+    PlatformTimeout,
+    PlatformUnreachable,
+    TransportError,
+)
 from pos_plugin.platform import wire
 from pos_plugin.platform.tif import TifCredentials
 
@@ -52,6 +60,8 @@ class HttpTransport:
         if self.tif is not None:
             headers.update(self.tif.headers())
         response = self._send(self.base_url + path, wire.dumps(body), headers)
+        if response.status_code in (401, 403):
+            raise GatewayRejected(_gateway_message(response), status=response.status_code)
         if response.status_code != 200:
             raise HttpStatusError(
                 f"医保平台网关返回 HTTP {response.status_code}", status=response.status_code, body=response.text[:500]
@@ -82,3 +92,16 @@ def _never_connected(exc: requests.ConnectionError) -> bool:
     if isinstance(reason, MaxRetryError):
         reason = reason.reason
     return isinstance(reason, ConnectTimeoutError | ConnectionRefusedError)
+
+
+def _gateway_message(response: requests.Response) -> str:
+    """The gateway's own words when it sent an envelope or a JSON error, else the status."""
+    try:
+        body = wire.loads(response.content)
+    except PlatformError:
+        body = None
+    if isinstance(body, dict):
+        text = body.get("err_msg") or body.get("message")
+        if text:
+            return f"医保网关拒绝访问（HTTP {response.status_code}）：{text}"
+    return f"医保网关拒绝访问（HTTP {response.status_code}）"
