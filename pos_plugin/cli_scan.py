@@ -2,7 +2,9 @@
 
 Exit status: 0 when every image was read (even if some hold no code), 1 when any image could not be
 read (missing, not an image, truncated, too large: that image gets an error line and the others are
-still scanned), 2 when scanning is impossible on this machine (zbar not installed) or on a usage error.
+still scanned), 2 on a usage error or when scanning is impossible on this machine: zbar not installed
+raises `DecoderMissing`, which the `pos-plugin` group renders (``ERR_ZBAR_MISSING: ...`` on stderr,
+exit 2) like every other PosError.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from pos_plugin.errors import ScanError
 from pos_plugin.qr import Classification, DecoderMissing, classify, decode_image
 
 EXIT_IMAGE_ERROR = 1
-EXIT_NO_DECODER = 2
 
 
 @click.command("scan")
@@ -33,9 +34,8 @@ def scan(ctx: click.Context, images: tuple[str, ...], as_json: bool, zbar_only: 
         try:
             found = [(text, classify(text)) for text in decode_image(path, fast=False if zbar_only else None)]
             error = None
-        except DecoderMissing as exc:
-            click.echo(str(exc), err=True)
-            ctx.exit(EXIT_NO_DECODER)
+        except DecoderMissing:
+            raise  # the machine, not this image: stop, and let the CLI render it once
         except ScanError as exc:
             found, error, failed = [], str(exc), True
         click.echo(_json_line(path, found, error) if as_json else _text_block(path, found, error))

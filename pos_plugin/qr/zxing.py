@@ -8,7 +8,6 @@ falls back to the zbar pipeline only when it finds nothing. Everything works wit
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from types import ModuleType
 from typing import Any
 
@@ -18,13 +17,14 @@ FORMATS = "QRCode,EAN13,EAN8,UPCA,UPCE,Code128"  # the same symbologies as zbar.
 
 
 def available() -> bool:
-    return importlib.util.find_spec("zxingcpp") is not None
+    """True when zxing-cpp imports (installed and loadable)."""
+    return _module() is not None
 
 
 def _module() -> ModuleType | None:
     try:
         return importlib.import_module("zxingcpp")
-    except ImportError:
+    except ImportError:  # not installed (the `fast` extra is optional) or a broken install
         return None
 
 

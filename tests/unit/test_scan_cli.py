@@ -97,11 +97,14 @@ def test_no_image_argument_is_a_usage_error():
 def test_without_zbar_the_command_stops_with_the_install_hint(images, monkeypatch):
     import pyzbar.zbar_library
 
+    from pos_plugin.cli import Cli  # the group that renders every PosError in one place
+
     monkeypatch.setattr(pyzbar.zbar_library, "find_library", lambda name: None)
     monkeypatch.setattr(pyzbar.zbar_library.platform, "system", lambda: "Linux")
     for name in ("pyzbar.pyzbar", "pyzbar.wrapper"):
         monkeypatch.delitem(sys.modules, name, raising=False)
-    result = run("--json", images["voucher"], images["wechat"])
+    group = Cli(commands=[scan])
+    result = CliRunner().invoke(group, ["scan", "--json", str(images["voucher"]), str(images["wechat"])])
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "ERR_ZBAR_MISSING" in result.stderr and "apt-get install libzbar0" in result.stderr
