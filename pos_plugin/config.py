@@ -7,7 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pos_plugin.checkout.sale import Counter
 from pos_plugin.errors import InputError
+from pos_plugin.journal import Journal, Recovery
+from pos_plugin.journal.sales import SaleBook
+from pos_plugin.platform import Institution, Operator, PlatformClient
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 POLICIES = FIXTURES / "policies"
@@ -38,3 +42,53 @@ def region_policy(ref: str | dict[str, Any] | None) -> RegionPolicy:
         known = ", ".join(sorted(p.stem for p in POLICIES.glob("*.json")))
         raise InputError(f"未知的地区政策 {ref!r}（可选: {known}）")
     return RegionPolicy.from_mapping(json.loads(path.read_text(encoding="utf-8")))
+
+
+@dataclass(frozen=True)
+class TerminalSettings:
+    """One checkout terminal of one institution: where the platform is and where local state lives."""
+
+    platform_url: str
+    fixmedins_code: str
+    fixmedins_name: str = ""
+    admdvs: str = ""
+    policy: str | dict[str, Any] | None = None
+    state_dir: Path = Path("var")
+    terminal: str = "T1"
+    operator: str = "0001"
+    operator_name: str = "收银员"
+
+
+@dataclass
+class Terminal:
+    """The collaborators a terminal's commands use, built in one place (`open_terminal`)."""
+
+    settings: TerminalSettings
+    client: PlatformClient
+    journal: Journal
+    recovery: Recovery
+    counter: Counter
+    sales: SaleBook
+
+    def close(self) -> None:
+        self.client.close()
+        self.journal.close()
+        self.sales.close()
+
+
+def open_terminal(settings: TerminalSettings) -> Terminal:
+    """Platform client, journal, recovery, counter and sale book for one terminal."""
+    if not settings.platform_url:
+        raise InputError("未配置医保平台地址（--platform 或环境变量 YIBAO_PLATFORM）")
+    if not settings.fixmedins_code:
+        raise InputError("未配置定点机构编码（--institution 或环境变量 YIBAO_INSTITUTION）")
+    state = Path(settings.state_dir)
+    journal = Journal(state / "journal.sqlite", terminal=settings.terminal)
+    institution = Institution(settings.fixmedins_code, settings.fixmedins_name, settings.admdvs)
+    client = PlatformClient.open(settings.platform_url, institution=institution,
+                                 operator=Operator(settings.operator, settings.operator_name),
+                                 state_path=state / "terminal-state.sqlite", recorder=journal)
+    recovery = Recovery(client, journal)
+    counter = Counter(client, account_pays_ownpay=region_policy(settings.policy).account_pays_ownpay,
+                      recovery=recovery)
+    return Terminal(settings, client, journal, recovery, counter, SaleBook(state / "journal.sqlite"))

@@ -1,44 +1,74 @@
-"""`make demo`: the DOMAIN.md §6 worked example through the payer-chain planner."""
+"""`make demo`: the embedded platform simulator, the fixture scenarios checked out from e-voucher images,
+with split tables and receipts a newcomer can follow."""
 
 from __future__ import annotations
 
-import json
+import tempfile
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 
-from pos_plugin.domain import (
-    Burden,
-    Funder,
-    PatientFunds,
-    cart_line_from_mapping,
-    plan_payer_chain,
-    split_totals,
-)
+from pos_plugin.checkout.sale import Sale
+from pos_plugin.config import FIXTURES
+from pos_plugin.domain.line_split import split_line, split_totals
 from pos_plugin.domain.money import format_amount
-from pos_plugin.present import plan_lines
+from pos_plugin.embedded import running_simulator
+from pos_plugin.present import plan_lines, table
+from pos_plugin.receipt import receipt_for_sale, render_receipt
+from pos_plugin.scenario_compare import load_scenario
+from pos_plugin.scenario_runner import run_scenario
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+Echo = Callable[[str], None]
+SPLIT_HEAD = ("项目", "金额", "全自费", "超限价", "先行自付", "范围内")
+SPLIT_WIDTHS = (22, 9, 9, 9, 10, 9)
 
 
-def run(echo: Callable[[str], None]) -> None:
-    scenario = json.loads((FIXTURES / "scenarios" / "shaanxi-retiree-two-funders.json").read_text("utf-8"))
-    people = {p["id"]: p for p in scenario["people"]}
-    lines = [cart_line_from_mapping(raw) for raw in scenario["checkout"]["lines"]]
-    totals = split_totals(lines)
-    setl = scenario["expect"]["setlinfo"]  # the platform's fund figures for this example (DOMAIN.md §6)
-    patient = people[scenario["checkout"]["patient"]]
-    funders = tuple(
-        Funder(b["rank"], b["funder"], Decimal(people[b["funder"]]["account"]), True, people[b["funder"]]["name"])
-        for b in scenario["bindings"]
-    )
-    funds = PatientFunds(patient["id"], Decimal(patient["account"]), True, funders, name=patient["name"])
-    burden = Burden(Decimal(setl["psn_part_amt"]), Decimal(setl["fulamt_ownpay_amt"]), Decimal(setl["overlmt_selfpay"]))
-    plan = plan_payer_chain(funds, burden, account_pays_ownpay=True)
-    echo(f"== {scenario['name']}: {scenario['description']}")
-    echo(f"医疗费总额 {format_amount(totals.medfee_sumamt)} = 全自费 {format_amount(totals.fulamt_ownpay_amt)}"
-         f" + 超限价 {format_amount(totals.overlmt_selfpay)} + 先行自付 {format_amount(totals.preselfpay_amt)}"
-         f" + 范围内 {format_amount(totals.inscp_scp_amt)}")
-    echo(f"统筹基金 {setl['hifp_pay']}，个人负担 {format_amount(burden.psn_part_amt)}，由以下顺序支付：")
-    for line in plan_lines(plan):
-        echo("  " + line)
+def run(echo: Echo, scenario_dir: Path = FIXTURES / "scenarios") -> int:
+    """Check out every scenario against a fresh embedded simulator; returns the number that failed."""
+    files = sorted(scenario_dir.glob("*.json"))
+    failed = 0
+    echo("启动内置医保平台模拟器 (python -m simulator serve --port 0) ...")
+    with running_simulator() as url, tempfile.TemporaryDirectory(prefix="yibao-demo-") as tmp:
+        echo(f"模拟平台地址 {url}\n")
+        for path in files:
+            scenario = load_scenario(path)
+            echo("=" * 72)
+            echo(f"场景 {scenario['name']}  ({scenario['checkout'].get('credential', 'qr')}, "
+                 f"{scenario['checkout'].get('flow', 'pharmacy')}, 政策 {scenario.get('policy')})")
+            echo(scenario.get("description", ""))
+            institution = scenario['institution'].get('name', '')
+            result = run_scenario(scenario, url, Path(tmp), on_sale=lambda sale, inst=institution: show_sale(sale, inst, echo),
+                                  narrate=lambda text: echo("  " + text))
+            if result.actual.get("error"):
+                error = result.actual["error"]
+                echo(f"结算被拒绝: {error['code']}: {error['message']}")
+            echo(f"与场景期望对比: {'通过' if result.passed else '不一致'}")
+            for diff in result.diffs:
+                echo(f"  {diff}")
+            failed += 0 if result.passed else 1
+    echo(f"\n{len(files) - failed} passed, {failed} failed")
+    return failed
+
+
+def show_sale(sale: Sale, institution: str, echo: Echo) -> None:
+    """The cashier's view: line split, the confirmed payer chain, and the printed receipt."""
+    quote = sale.quote
+    rows = [SPLIT_HEAD]
+    for line in quote.split.insurable:
+        part = split_line(line)
+        rows.append((f"{line.name}({line.cls}类)", *(format_amount(v) for v in
+                     (part.amt, part.fulamt, part.overlmt, part.preself, part.inscp))))
+    totals = split_totals(quote.split.insurable)
+    rows.append(("医保结算合计", *(format_amount(v) for v in (totals.medfee_sumamt, totals.fulamt_ownpay_amt,
+                 totals.overlmt_selfpay, totals.preselfpay_amt, totals.inscp_scp_amt))))
+    for line in quote.split.outside:
+        rows.append((f"{line.name}[非医保]", format_amount(line.amt), "", "", "", ""))
+    echo("")
+    for text in table(rows, SPLIT_WIDTHS):
+        echo("  " + text)
+    if sale.settlement is not None:
+        echo(f"  统筹基金支付 {format_amount(sale.figure('fund_pay_sumamt'))}，"
+             f"个人负担 {format_amount(sale.figure('psn_part_amt'))}，支付顺序：")
+        for text in plan_lines(quote.plan):
+            echo("    " + text)
+    echo("")
+    echo(render_receipt(receipt_for_sale(sale, institution)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from pos_plugin.checkout.sale import Sale
 from pos_plugin.domain.cart import CartLine
 from pos_plugin.domain.money import ZERO, format_amount
 from pos_plugin.domain.payer_chain import Leg
@@ -64,7 +65,7 @@ def render_receipt(receipt: Receipt, width: int = WIDTH) -> str:
     for line in receipt.lines:
         tag = "" if line.insurable else "[非医保]"
         out.append(_fit(f"{line.name}{tag}", width))
-        out.append(_row(f"  {line.qty.normalize():f} x {line.price.normalize():f}", format_amount(line.amt), width))
+        out.append(_row(f"  {line.qty.normalize():f} x {_price(line.price)}", format_amount(line.amt), width))
     fig = receipt.figures
     out += [rule, _row("医疗费总额", format_amount(fig.medfee_sumamt), width),
             _row("统筹基金支付", format_amount(fig.fund_pay_sumamt), width),
@@ -78,6 +79,13 @@ def render_receipt(receipt: Receipt, width: int = WIDTH) -> str:
         out.append(_row("本人账户余额", format_amount(fig.balc), width))
     out += list(receipt.notes)
     return "\n".join(out) + "\n"
+
+
+def _price(price: Decimal) -> str:
+    """Unit price with at least 2 places (38.00, 10.000005)."""
+    exponent = price.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) else 0
+    return f"{price:f}" if places > 2 else f"{price.quantize(Decimal('0.01')):f}"
 
 
 def _row(label: str, amount: str, width: int) -> str:
@@ -94,3 +102,18 @@ def _fit(text: str, width: int) -> str:
     while display_width(text) > width:
         text = text[:-1]
     return text
+
+
+def receipt_for_sale(sale: Sale, institution: str, *, title: str = "医保结算凭条") -> Receipt:
+    """The receipt of a settled sale (or of a cash-only sale with nothing insurable)."""
+    quote = sale.quote
+    figures = SettlementFigures(*(sale.figure(name) for name in (
+        "medfee_sumamt", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "acct_mulaid_pay", "wallet_pay",
+        "psn_cash_pay")), balc=sale.figure("balc") if sale.settlement and quote.patient.funds.own_usable else None)
+    setl_time = str(sale.settlement.setlinfo.get("setl_time", "")) if sale.settlement else ""
+    return Receipt(
+        institution=institution,
+        time=setl_time, patient_name=quote.patient.name, certno=quote.patient.certno, setl_id=sale.setl_id,
+        lines=quote.order.lines, figures=figures, legs=sale.legs, outside_settlement=sale.outside_settlement,
+        title=title,
+    )

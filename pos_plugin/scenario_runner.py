@@ -11,12 +11,12 @@ from typing import Any
 
 from pos_plugin.checkout.identify import Credential, Expected, credential_from_text, identify
 from pos_plugin.checkout.sale import Counter, Order, Sale
-from pos_plugin.config import region_policy
+from pos_plugin.config import TerminalSettings, open_terminal
 from pos_plugin.domain.cart import cart_line_from_mapping
 from pos_plugin.domain.money import format_amount
 from pos_plugin.domain.payer_chain import Choices
 from pos_plugin.errors import InputError, PosError
-from pos_plugin.platform import Institution, Operator, PlatformClient
+from pos_plugin.platform import PlatformClient
 from pos_plugin.platform.models import Settlement
 from pos_plugin.platform.sim_admin import SimulatorAdmin
 from pos_plugin.qr.decoder import decode_image
@@ -53,17 +53,18 @@ class World:
 
 
 def run_scenario(scenario: Mapping[str, Any], base_url: str, workdir: Path,
-                 on_sale: Callable[[Sale], None] | None = None) -> ScenarioResult:
+                 on_sale: Callable[[Sale], None] | None = None,
+                 narrate: Callable[[str], None] = lambda text: None) -> ScenarioResult:
     """One scenario in a fresh world; every difference from `expect` (and each `then.expect`) listed."""
     admin = SimulatorAdmin(base_url)
     admin.reset()
     loaded = admin.load_world(dict(scenario))
     world = World(loaded.get("handles", {}), loaded.get("pools", {}), loaded.get("card_sn", {}))
-    client = open_client(base_url, scenario["institution"], workdir)
-    counter = Counter(client, account_pays_ownpay=region_policy(scenario.get("policy")).account_pays_ownpay)
+    terminal = open_terminal(settings_for(scenario, base_url, workdir))
+    client, counter = terminal.client, terminal.counter
     result = ScenarioResult(scenario["name"])
     try:
-        sale, error = _checkout(scenario, world, admin, client, counter, workdir)
+        sale, error = _checkout(scenario, world, admin, client, counter, workdir, narrate)
         result.sale = sale
         if sale and on_sale:
             on_sale(sale)
@@ -72,26 +73,30 @@ def run_scenario(scenario: Mapping[str, Any], base_url: str, workdir: Path,
         for index, step in enumerate(scenario.get("then", [])):
             sale = _then(step, sale, counter)
             got = outcome(sale, None, world, admin)
+            narrate(f"后续步骤 {step.get('action')}: 余额 {got['balances_after']} 家庭共济 {got['pools_after']}"
+                    f" 钱包 {got['wallets_after']}")
             result.diffs += compare(step.get("expect", {}), got, prefix=f"then[{index}].")
     finally:
-        client.close()
+        terminal.close()
         admin.close()
     return result
 
 
-def open_client(base_url: str, institution: Mapping[str, Any], workdir: Path) -> PlatformClient:
-    inst = Institution(str(institution["code"]), str(institution.get("name", "")), str(institution.get("admdvs", "")))
-    return PlatformClient.open(base_url, institution=inst, operator=Operator("0001", "收银员"),
-                               state_path=workdir / "terminal-state.sqlite")
+def settings_for(scenario: Mapping[str, Any], base_url: str, workdir: Path) -> TerminalSettings:
+    """A terminal of the scenario's institution, its state (msgids, journal) kept in `workdir`."""
+    institution = scenario["institution"]
+    return TerminalSettings(base_url, str(institution["code"]), str(institution.get("name", "")),
+                            str(institution.get("admdvs", "")), scenario.get("policy"), workdir)
 
 
 def _checkout(scenario: Mapping[str, Any], world: World, admin: SimulatorAdmin, client: PlatformClient,
-              counter: Counter, workdir: Path) -> tuple[Sale | None, PosError | None]:
+              counter: Counter, workdir: Path, narrate: Callable[[str], None]) -> tuple[Sale | None, PosError | None]:
     checkout = scenario["checkout"]
     people = {p["id"]: p for p in scenario["people"]}
     patient_id = checkout["patient"]
     try:
         credential = _credential(checkout.get("credential", "qr"), people[patient_id], world, admin, workdir)
+        narrate(f"凭证: {_describe(credential)}")
         flow = checkout.get("flow", "pharmacy")
         patient = identify(client, credential, expected=Expected(**checkout.get("cashier_knows", {})),
                            business_type=BUSINESS_TYPE.get(flow, "02121"))
@@ -117,6 +122,12 @@ def _credential(kind: str, person: Mapping[str, Any], world: World, admin: Simul
     if kind == "ss_card":
         return Credential("ss_card", world.card_sn[person["id"]], str(person["certno"]))
     raise InputError(f"未知的凭证类型: {kind}")
+
+
+def _describe(credential: Credential) -> str:
+    shown = credential.value if credential.kind == "ecode" else credential.value[:3] + "***" + credential.value[-4:]
+    kind = {"ecode": "医保电子凭证二维码（扫码识别）", "id_card": "身份证号", "ss_card": "社保卡"}[credential.kind]
+    return f"{kind} {shown}"
 
 
 def _then(step: Mapping[str, Any], sale: Sale | None, counter: Counter) -> Sale | None:

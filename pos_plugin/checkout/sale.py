@@ -84,6 +84,12 @@ class Sale:
 Confirm = Callable[[Quote], bool]
 
 
+class Guard(Protocol):
+    """pos_plugin.journal.Recovery: runs a money request and resolves a lost reply."""
+
+    def guard(self, psn_no: str, send: Callable[[], Settlement]) -> Settlement: ...
+
+
 class SalePlatform(Protocol):
     def person_info(self, **kwargs: Any) -> Any: ...
     def pharmacy_presettle(self, druginfo: Any, drugdetail: Any, **kwargs: Any) -> Settlement: ...
@@ -102,11 +108,16 @@ class SalePlatform(Protocol):
 class Counter:
     """The checkout use cases for one institution, given its platform client and region policy."""
 
-    def __init__(self, platform: SalePlatform, *, account_pays_ownpay: bool,
+    def __init__(self, platform: SalePlatform, *, account_pays_ownpay: bool, recovery: Guard | None = None,
                  clock: Callable[[], datetime] = datetime.now) -> None:
         self.platform = platform
         self.account_pays_ownpay = account_pays_ownpay
+        self.recovery = recovery
         self.clock = clock
+
+    def _guarded(self, psn_no: str, send: Callable[[], Settlement]) -> Settlement:
+        """A money request under the journal: a lost reply is reversed at once (NotSettled)."""
+        return self.recovery.guard(psn_no, send) if self.recovery else send()
 
     # -- quote -------------------------------------------------------------------------------
     def quote(self, patient: Patient, order: Order) -> Quote:
@@ -199,15 +210,16 @@ class Counter:
         if order.flow == "outpatient":
             data = build.outpatient_settlement(patient, quote.mdtrt_id, quote.split.insurable,
                                                med_type=order.med_type, use_account=order.choices.use_account)
-            done = self.platform.outpatient_settle(data, insuplc=patient.insuplc, presettle=quote.presettle,
-                                                   payplan=quote.plan.legs, use_wallet=order.choices.use_wallet)
+            done = self._guarded(patient.psn_no, lambda: self.platform.outpatient_settle(
+                data, insuplc=patient.insuplc, presettle=quote.presettle, payplan=quote.plan.legs,
+                use_wallet=order.choices.use_wallet))
         else:
             now = self.clock()
-            done = self.platform.pharmacy_settle(
-                build.druginfo(patient, quote.split.insurable, now, use_account=order.choices.use_account,
-                               med_type=order.med_type),
-                build.fee_lines(quote.split.insurable, now), insuplc=patient.insuplc, payplan=quote.plan.legs,
-                use_wallet=order.choices.use_wallet)
+            druginfo = build.druginfo(patient, quote.split.insurable, now, use_account=order.choices.use_account,
+                                      med_type=order.med_type)
+            done = self._guarded(patient.psn_no, lambda: self.platform.pharmacy_settle(
+                druginfo, build.fee_lines(quote.split.insurable, now), insuplc=patient.insuplc,
+                payplan=quote.plan.legs, use_wallet=order.choices.use_wallet))
         difference = first_leg_difference(quote.plan.legs, done.payleg)
         if difference:  # the platform honoured a payplan it did not match: never expected, never hidden
             raise PlanMismatch(f"平台结算的支付分项与确认的不一致：{difference}，结算号 {done.setl_id}，请撤销")
@@ -231,11 +243,14 @@ class Counter:
         if sale.settlement is None:
             raise InputError("该笔交易没有医保结算，无需撤销")
         patient = sale.quote.patient
-        ids = {"setl_id": sale.setl_id, "mdtrt_id": sale.settlement.mdtrt_id, "psn_no": patient.psn_no,
-               "insuplc": patient.insuplc}
-        if sale.quote.order.flow == "outpatient":
-            return self.platform.outpatient_revoke(**ids)
-        return self.platform.pharmacy_revoke(**ids)
+        return self.revoke_settlement(sale.quote.order.flow, setl_id=sale.setl_id, mdtrt_id=sale.settlement.mdtrt_id,
+                                      psn_no=patient.psn_no, insuplc=patient.insuplc)
+
+    def revoke_settlement(self, flow: Flow, *, setl_id: str, mdtrt_id: str, psn_no: str, insuplc: str) -> Settlement:
+        """2103 (pharmacy) or 2208 (outpatient) by ids, under the journal."""
+        revoke = self.platform.outpatient_revoke if flow == "outpatient" else self.platform.pharmacy_revoke
+        return self._guarded(psn_no, lambda: revoke(setl_id=setl_id, mdtrt_id=mdtrt_id, psn_no=psn_no,
+                                                    insuplc=insuplc))
 
     def refund(self, sale: Sale, returned_codes: Sequence[str], confirm: Confirm) -> tuple[Settlement, Sale]:
         """Partial refund = revoke the whole sale, then settle the lines kept against today's balances."""

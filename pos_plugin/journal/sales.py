@@ -1,0 +1,89 @@
+"""The sale book: what the counter sold under each settlement id (cart lines, legs, receipt), so a sale can
+be revoked, refunded or its receipt reprinted later. Lives in the journal's SQLite file."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pos_plugin.domain.cart import CartLine, cart_line_from_mapping
+from pos_plugin.errors import InputError
+from pos_plugin.platform.state import StateDb
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sales (
+    setl_id TEXT PRIMARY KEY,
+    flow TEXT NOT NULL,
+    med_type TEXT NOT NULL,
+    psn_no TEXT NOT NULL,
+    insuplc TEXT NOT NULL,
+    mdtrt_id TEXT NOT NULL,
+    use_account INTEGER NOT NULL,
+    use_wallet INTEGER NOT NULL,
+    lines TEXT NOT NULL,            -- JSON: the whole cart, insurable or not
+    receipt TEXT NOT NULL,
+    state TEXT NOT NULL,            -- settled | revoked
+    created_at TEXT NOT NULL DEFAULT (datetime('now'))
+);
+"""
+
+
+@dataclass(frozen=True)
+class SaleRecord:
+    setl_id: str
+    flow: str
+    med_type: str
+    psn_no: str
+    insuplc: str
+    mdtrt_id: str
+    use_account: bool
+    use_wallet: bool
+    lines: tuple[CartLine, ...]
+    receipt: str
+    state: str
+
+
+class SaleBook:
+    def __init__(self, path: str | Path) -> None:
+        self.db = StateDb(path, schema=_SCHEMA)
+
+    def record(self, record: SaleRecord) -> None:
+        with self.db.immediate() as conn:
+            conn.execute(
+                "INSERT INTO sales (setl_id, flow, med_type, psn_no, insuplc, mdtrt_id, use_account, use_wallet,"
+                " lines, receipt, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (record.setl_id, record.flow, record.med_type, record.psn_no, record.insuplc, record.mdtrt_id,
+                 int(record.use_account), int(record.use_wallet), _lines_json(record.lines), record.receipt,
+                 record.state))
+
+    def get(self, setl_id: str) -> SaleRecord:
+        rows = self.db.read("SELECT * FROM sales WHERE setl_id = ?", (setl_id,))
+        if not rows:
+            raise InputError(f"本机没有结算号为 {setl_id} 的交易")
+        row = rows[0]
+        return SaleRecord(row["setl_id"], row["flow"], row["med_type"], row["psn_no"], row["insuplc"],
+                          row["mdtrt_id"], bool(row["use_account"]), bool(row["use_wallet"]),
+                          _lines_from_json(row["lines"]), row["receipt"], row["state"])
+
+    def mark_revoked(self, setl_id: str) -> None:
+        with self.db.immediate() as conn:
+            conn.execute("UPDATE sales SET state = 'revoked' WHERE setl_id = ?", (setl_id,))
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _lines_json(lines: tuple[CartLine, ...]) -> str:
+    return json.dumps([{
+        "code": line.code, "name": line.name, "qty": f"{line.qty:f}", "price": f"{line.price:f}",
+        "insurable": line.insurable, "class": line.cls, "selfpay_prop": f"{line.selfpay_prop:f}",
+        "price_cap": None if line.price_cap is None else f"{line.price_cap:f}",
+    } for line in lines], ensure_ascii=False)
+
+
+def _lines_from_json(text: str) -> tuple[CartLine, ...]:
+    raw: list[dict[str, Any]] = json.loads(text)
+    return tuple(cart_line_from_mapping({k: v for k, v in item.items() if v is not None}) for item in raw)
+
