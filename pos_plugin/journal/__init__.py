@@ -8,7 +8,7 @@
     totals_between(journal, day, day)                                    # day-end figures for 3201
 """
 
-from pos_plugin.journal.recovery import Recovery, Resolution
+from pos_plugin.journal.recovery import Recovery, Resolution, recover
 from pos_plugin.journal.store import (
     CONFIRMED,
     DONE,
@@ -32,6 +32,7 @@ __all__ = [
     "Journal",
     "Recovery",
     "Resolution",
+    "recover",
     "Totals",
     "revokes_between",
     "settlements_between",

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pos_plugin.errors import (
     BusinessError,
@@ -29,7 +29,7 @@ from pos_plugin.errors import (
     RecoveryPending,
     UnknownOutcome,
 )
-from pos_plugin.journal.store import DONE, FAILED, REVERSED, REVOKES, UNRESOLVED, Entry, Journal
+from pos_plugin.journal.store import AMOUNTS, DONE, FAILED, REVERSED, REVOKES, UNRESOLVED, Entry, Journal
 from pos_plugin.platform.models import Settlement
 from pos_plugin.platform.settlement import SettlementApi
 
@@ -79,6 +79,11 @@ class Recovery:
         """Resolve every pending/unknown row of this terminal (the CLI's `recover`), oldest first."""
         return [self._reverse(entry) for entry in self.journal.unresolved()]
 
+    def report(self) -> list[Resolution]:
+        """Every unresolved row as it stands, without sending anything (for a status display)."""
+        return [self._resolution(e, UNRESOLVED_OUTCOME, f"交易 {e.infno}（流水号 {e.msgid}）结果未知，待冲正")
+                for e in self.journal.unresolved()]
+
     def resolve(self, msgid: str) -> Resolution:
         """Resolve one row; rows already resolved are reported, never sent again."""
         entry = self.journal.get(msgid)
@@ -96,7 +101,7 @@ class Recovery:
                                              mdtrt_id=entry.mdtrt_id or "", insuplc=entry.insuplc)
         if not _is_revoked(found):
             return self._resolution(entry, UNRESOLVED_OUTCOME, "平台显示原结算仍有效，撤销未生效")
-        self.journal.mark_confirmed(msgid, {"setlinfo": found.setlinfo})
+        self.journal.mark_confirmed(msgid, {"setlinfo": revoke_figures(found)})
         return self._resolution(entry, CONFIRMED_OUTCOME, "平台确认撤销已完成", found)
 
     def _clear_backlog(self, psn_no: str) -> None:
@@ -141,6 +146,20 @@ def _reversed_message(entry: Entry) -> str:
     return f"结算结果未知，已向平台冲正（流水号 {entry.msgid}）：本笔未扣款，请重新结算"
 
 
+def revoke_figures(original: Settlement) -> dict[str, Any]:
+    """What a lost revoke reply would have said, from 5203 of the revoked settlement: its amounts
+    negated (the revoke's own setl_id and time are not in 5203; the journal dates it when confirmed)."""
+    info = original.setlinfo
+    figures: dict[str, Any] = {key: info.get(key) for key in ("mdtrt_id", "psn_no", "insutype", "clr_type", "clr_optins")}
+    figures.update({name: -original.amount(name) for name in AMOUNTS})
+    return figures
+
+
 def _is_revoked(found: Settlement) -> bool:
     """5203 marks a settlement that is no longer in force with `setl_status` (revoked / reversed)."""
     return str(found.setlinfo.get("setl_status") or "settled") == "revoked"
+
+
+def recover(client: SettlementApi, journal: Journal) -> list[Resolution]:
+    """Resolve what an earlier run left unresolved; `pos-plugin recover` calls this at start."""
+    return Recovery(client, journal).recover()

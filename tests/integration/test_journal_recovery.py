@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,17 @@ from pos_plugin.errors import (
     RecoveryPending,
     UnknownOutcome,
 )
-from pos_plugin.journal import CONFIRMED, FAILED, PENDING, REVERSED, UNKNOWN, Journal, Recovery
+from pos_plugin.journal import (
+    CONFIRMED,
+    FAILED,
+    PENDING,
+    REVERSED,
+    UNKNOWN,
+    Journal,
+    Recovery,
+    recover,
+    revokes_between,
+)
 from pos_plugin.platform import Institution, Operator, PlatformClient, Settlement
 from pos_plugin.platform.sim_admin import SimulatorAdmin
 
@@ -184,7 +195,7 @@ def test_lost_reply_with_no_immediate_recovery_is_resolved_at_the_next_start(adm
     assert till.journal.get(lost.value.msgid).state == UNKNOWN
     till.close()
     till.open()  # next start
-    (resolution,) = till.recovery.recover()
+    (resolution,) = recover(till.client, till.journal)  # what `pos-plugin recover` runs
     assert resolution.outcome == "reversed" and resolution.msgid == lost.value.msgid
     assert admin.balances() == before
     assert till.recovery.recover() == []  # nothing left
@@ -214,6 +225,8 @@ def test_revoke_reply_lost_after_commit_is_confirmed_through_5203(admin, till):
     assert till.journal.get(lost.value.msgid).state == CONFIRMED
     assert admin.balances() == before  # exactly as after the revoke, which is as before the sale
     assert till.recovery.recover() == []  # a confirmed revoke is never reversed
+    (revoked,) = revokes_between(till.journal, date.min, date.max)  # and day end counts it, negated
+    assert revoked.amounts["medfee_sumamt"] == Decimal("-155.80") and revoked.clr_type == "41"
 
 
 def test_revoke_reply_lost_under_guard_is_reversed_and_the_sale_stands(admin, till):
