@@ -92,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m pos_plugin.qr.measure", description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per image; the median is reported")
     parser.add_argument("--source", choices=("png", "image"), default="png", help="decode PNG bytes or a Pillow image")
+    parser.add_argument("--list", action="store_true", help="also print every image: decoded?, step, time")
     args = parser.parse_args(argv)
     samples = sample_set()
     print(environment())
@@ -100,8 +101,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     if zxing.available():
         modes.append(("zxing-cpp first pass, then the zbar pipeline (fast=True)", True))
     for title, fast in modes:
+        outcomes = measure(samples, fast=fast, repeat=args.repeat, source=args.source)
         print()
-        print("\n".join(report(title, measure(samples, fast=fast, repeat=args.repeat, source=args.source))))
+        print("\n".join(report(title, outcomes)))
+        if args.list:
+            for o in outcomes:
+                verdict = "ok" if o.decoded else ("MISREAD" if o.misread else "missed")
+                print(f"  {o.sample.category:<13}{o.sample.name:<30}{verdict:<8}{o.step or '-':<10}{o.millis:>8.1f} ms")
 
 
 if __name__ == "__main__":
