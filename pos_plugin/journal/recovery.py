@@ -1,25 +1,29 @@
 """Resolving unknown outcomes: never a second debit, never a silent loss.
 
-Policy (one rule for every money-moving request, 2102/2207/2103/2208):
-* A request whose outcome is unknown (reply lost, timeout, crash before or after sending: the row is
-  `pending` or `unknown`) is REVERSED with 2601 on its original msgid. If it had committed, the
-  platform undoes it (balances exactly as before); if it never arrived, the platform marks the msgid
-  dead so a late arrival is refused. Either way the cashier is told it did NOT happen and must be
-  retried (`NotSettled`) — one answer, whatever the platform had done.
+Policy for a money-moving request whose outcome is unknown (reply lost, timeout, crash before or
+after sending — its journal row is `pending` or `unknown`):
+* Settlement (2102/2207): REVERSED with 2601 on its original msgid. If it had committed, the platform
+  undoes it (balances exactly as before); if it never arrived, the platform marks the msgid dead so a
+  late arrival is refused. Either way the cashier is told the sale did NOT happen and must be retried
+  (`NotSettled`) — one answer whatever the platform had done. (A lost settle reply carries no setl_id,
+  so 5203 cannot look it up.)
+* Revoke (2103/2208): the settlement id is known, so it is first CONFIRMED through 5203: if the
+  platform shows the settlement revoked, the revoke is done (balances exactly as after). Otherwise it
+  is reversed with 2601 like a settlement (the revoke did not happen; the sale stands; revoke again).
 * 2601 is idempotent on the platform, and a `reversed` row is never reversed again here.
-* It is done at once when the loss happens (`Recovery.guard`); if 2601 cannot get through either,
-  the row stays unresolved, the cashier is told so, and `recover()` (run at the next start by
-  `pos-plugin recover`) tries again. While a person has an unresolved row, `guard` refuses a new
-  money request for them (`RecoveryPending`), so a re-try can never stack a second debit.
-* Confirmation through 5203 (`confirm`) is offered for rows whose settlement id is known; recovery
-  itself reverses, because a lost settle reply carries no setl_id to query.
+* It is done at once when the loss happens (`Recovery.guard`); if the platform cannot be reached
+  then, the row stays unresolved, the cashier is told so, and `recover()` (run at the next start by
+  `pos-plugin recover`) tries again. While a person has an unresolved row, `guard` first retries it
+  and refuses a new money request for them if it is still unresolved (`RecoveryPending`), so a retry
+  can never stack a second debit.
+Rows are per terminal (`Journal(terminal=...)`): recovery never touches another terminal's requests.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from dataclasses import dataclass, replace
+from typing import Any
 
 from pos_plugin.errors import (
     BusinessError,
@@ -33,7 +37,6 @@ from pos_plugin.journal.store import AMOUNTS, DONE, FAILED, REVERSED, REVOKES, U
 from pos_plugin.platform.models import Settlement
 from pos_plugin.platform.settlement import SettlementApi
 
-T = TypeVar("T")
 REVERSED_OUTCOME, CONFIRMED_OUTCOME, UNRESOLVED_OUTCOME = "reversed", "confirmed", "unresolved"
 ANSWERED_OUTCOME, FAILED_OUTCOME = "answered", "failed"
 # err_msg words by which the platform says a 2601 was already applied (harmless repeat).
@@ -61,34 +64,38 @@ class Recovery:
         self.client = client
         self.journal = journal
 
-    def guard(self, psn_no: str, send: Callable[[], T]) -> T:
-        """Send one money request for `psn_no`; a lost reply is reversed at once (-> NotSettled).
+    def guard(self, psn_no: str, send: Callable[[], Settlement]) -> Settlement:
+        """Send one money request for `psn_no` and resolve a lost reply at once.
 
-        Raises RecoveryPending (nothing sent) while an earlier request of this person is unresolved
-        and cannot be reversed now; re-raises UnknownOutcome when the reversal cannot get through."""
+        Returns the platform's answer (or, for a revoke confirmed through 5203, its figures). Raises
+        NotSettled when the request was reversed, RecoveryPending (nothing sent) while an earlier
+        request of this person stays unresolved, UnknownOutcome when the platform cannot be reached
+        to resolve it (the journal keeps it for `recover()`)."""
         self._clear_backlog(psn_no)
         try:
             return send()
         except UnknownOutcome as lost:
             resolution = self.resolve(lost.msgid)
+            if resolution.outcome == CONFIRMED_OUTCOME and resolution.settlement is not None:
+                return resolution.settlement
             if resolution.outcome == REVERSED_OUTCOME:
                 raise NotSettled(resolution.message, msgid=lost.msgid, infno=lost.infno) from lost
             raise UnknownOutcome(resolution.message, msgid=lost.msgid, infno=lost.infno) from lost
 
     def recover(self) -> list[Resolution]:
         """Resolve every pending/unknown row of this terminal (the CLI's `recover`), oldest first."""
-        return [self._reverse(entry) for entry in self.journal.unresolved()]
+        return [self._resolve_unresolved(entry) for entry in self.journal.unresolved()]
 
     def report(self) -> list[Resolution]:
         """Every unresolved row as it stands, without sending anything (for a status display)."""
-        return [self._resolution(e, UNRESOLVED_OUTCOME, f"交易 {e.infno}（流水号 {e.msgid}）结果未知，待冲正")
+        return [self._resolution(e, UNRESOLVED_OUTCOME, f"交易 {e.infno}（流水号 {e.msgid}）结果未知，待处理")
                 for e in self.journal.unresolved()]
 
     def resolve(self, msgid: str) -> Resolution:
         """Resolve one row; rows already resolved are reported, never sent again."""
         entry = self.journal.get(msgid)
         if entry.state in UNRESOLVED:
-            return self._reverse(entry)
+            return self._resolve_unresolved(entry)
         return self._report(entry)
 
     def confirm(self, msgid: str) -> Resolution:
@@ -101,11 +108,22 @@ class Recovery:
                                              mdtrt_id=entry.mdtrt_id or "", insuplc=entry.insuplc)
         if not _is_revoked(found):
             return self._resolution(entry, UNRESOLVED_OUTCOME, "平台显示原结算仍有效，撤销未生效")
-        self.journal.mark_confirmed(msgid, {"setlinfo": revoke_figures(found)})
-        return self._resolution(entry, CONFIRMED_OUTCOME, "平台确认撤销已完成", found)
+        figures = revoke_figures(found, entry.msgid)
+        self.journal.mark_confirmed(msgid, {"setlinfo": figures.setlinfo})
+        return self._resolution(entry, CONFIRMED_OUTCOME, f"平台确认撤销已完成（原结算号 {entry.orig_setl_id}）", figures)
+
+    def _resolve_unresolved(self, entry: Entry) -> Resolution:
+        if entry.infno in REVOKES and entry.orig_setl_id:
+            try:
+                confirmed = self.confirm(entry.msgid)
+            except PlatformError:
+                confirmed = None  # 5203 unavailable: reversing is equally safe
+            if confirmed is not None and confirmed.outcome == CONFIRMED_OUTCOME:
+                return confirmed
+        return self._reverse(entry)
 
     def _clear_backlog(self, psn_no: str) -> None:
-        stuck = [r for r in (self._reverse(e) for e in self.journal.unresolved() if e.psn_no == psn_no)
+        stuck = [r for r in (self._resolve_unresolved(e) for e in self.journal.unresolved() if e.psn_no == psn_no)
                  if r.outcome == UNRESOLVED_OUTCOME]
         if stuck:
             raise RecoveryPending(msgids=[r.msgid for r in stuck])
@@ -146,13 +164,16 @@ def _reversed_message(entry: Entry) -> str:
     return f"结算结果未知，已向平台冲正（流水号 {entry.msgid}）：本笔未扣款，请重新结算"
 
 
-def revoke_figures(original: Settlement) -> dict[str, Any]:
-    """What a lost revoke reply would have said, from 5203 of the revoked settlement: its amounts
-    negated (the revoke's own setl_id and time are not in 5203; the journal dates it when confirmed)."""
+def revoke_figures(original: Settlement, msgid: str) -> Settlement:
+    """What a lost revoke reply would have said, from 5203 of the revoked settlement: its amounts and
+    legs negated (the revoke's own setl_id and time are not in 5203; the journal dates it when confirmed)."""
     info = original.setlinfo
-    figures: dict[str, Any] = {key: info.get(key) for key in ("mdtrt_id", "psn_no", "insutype", "clr_type", "clr_optins")}
-    figures.update({name: -original.amount(name) for name in AMOUNTS})
-    return figures
+    keep = ("mdtrt_id", "psn_no", "psn_name", "insutype", "clr_type", "clr_optins", "med_type", "setl_status")
+    setlinfo: dict[str, Any] = {key: info.get(key) for key in keep}
+    setlinfo.update({name: -original.amount(name) for name in AMOUNTS})
+    setlinfo["init_setl_id"] = original.setl_id
+    legs = [replace(leg, amount=-leg.amount) for leg in original.payleg]
+    return Settlement(setlinfo=setlinfo, payleg=legs, msgid=msgid)
 
 
 def _is_revoked(found: Settlement) -> bool:

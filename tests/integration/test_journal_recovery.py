@@ -213,14 +213,16 @@ def test_reversing_twice_is_harmless(admin, till):
     assert admin.balances() == before and statuses(till) == ["reversed"]
 
 
-def test_revoke_reply_lost_after_commit_is_confirmed_through_5203(admin, till):
+def test_revoke_reply_lost_after_commit_is_confirmed_through_5203_at_next_start(admin, till):
     before = admin.balances()
     done = till.guarded_settle()
     admin.arm_fault("2103", "drop_after_commit")
     with pytest.raises(UnknownOutcome) as lost:
         till.client.pharmacy_revoke(setl_id=done.setl_id, mdtrt_id=done.mdtrt_id, psn_no=till.psn_no,
                                     insuplc=till.insuplc)
-    resolution = till.recovery.confirm(lost.value.msgid)
+    till.close()
+    till.open()  # next start
+    (resolution,) = till.recovery.recover()
     assert resolution.outcome == "confirmed" and resolution.settlement is not None
     assert till.journal.get(lost.value.msgid).state == CONFIRMED
     assert admin.balances() == before  # exactly as after the revoke, which is as before the sale
@@ -229,16 +231,30 @@ def test_revoke_reply_lost_after_commit_is_confirmed_through_5203(admin, till):
     assert revoked.amounts["medfee_sumamt"] == Decimal("-155.80") and revoked.clr_type == "41"
 
 
-def test_revoke_reply_lost_under_guard_is_reversed_and_the_sale_stands(admin, till):
+def test_revoke_reply_lost_under_guard_is_confirmed_at_once(admin, till):
+    before = admin.balances()
+    done = till.guarded_settle()
+    admin.arm_fault("2103", "drop_after_commit")
+    back = till.recovery.guard(till.psn_no, lambda: till.client.pharmacy_revoke(
+        setl_id=done.setl_id, mdtrt_id=done.mdtrt_id, psn_no=till.psn_no, insuplc=till.insuplc))
+    assert back.amount("medfee_sumamt") == Decimal("-155.80") and back.setlinfo["init_setl_id"] == done.setl_id
+    assert [(leg.source, leg.amount) for leg in back.payleg] == [("own", Decimal("-155.80"))]
+    assert till.journal.get(back.msgid).state == CONFIRMED
+    assert admin.balances() == before and statuses(till) == ["revoked"]
+
+
+def test_revoke_that_never_committed_is_reversed_and_the_sale_stands(admin, till):
     done = till.guarded_settle()
     after_sale = admin.balances()
-    admin.arm_fault("2103", "drop_after_commit")
+    admin.arm_fault("2103", "http500")
     revoke = lambda: till.client.pharmacy_revoke(setl_id=done.setl_id, mdtrt_id=done.mdtrt_id,  # noqa: E731
                                                  psn_no=till.psn_no, insuplc=till.insuplc)
     with pytest.raises(NotSettled) as err:
-        till.recovery.guard(till.psn_no, revoke)
+        till.recovery.guard(till.psn_no, revoke)  # 5203: still settled -> 2601 kills the lost msgid
     assert "原结算仍然有效" in err.value.message
-    assert admin.balances() == after_sale  # the revoke was undone: the sale stands, nothing returned twice
+    assert admin.balances() == after_sale and statuses(till) == ["settled"]
+    late = resend(till, err.value.details["msgid"])
+    assert late["err_code"] == "ERR_MSGID_REVERSED" and admin.balances() == after_sale
     till.recovery.guard(till.psn_no, revoke)  # revoking again works, once
     assert admin.balances()["accounts"][till.psn_no] == Decimal("1500.00")
 
