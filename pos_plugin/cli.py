@@ -13,6 +13,8 @@ from typing import Any
 import click
 
 from pos_plugin import demo as demo_module
+from pos_plugin.cli_counter import checkout, receipt, recover, refund, revoke
+from pos_plugin.cli_scan import scan
 from pos_plugin.domain.errors import DomainError
 from pos_plugin.embedded import running_simulator
 from pos_plugin.errors import PosError
@@ -36,6 +38,10 @@ class Cli(click.Group):
 @click.version_option(package_name="yibao-pos")
 def main() -> None:
     """医保结算插件 yibao-pos: scan the e-voucher, identify the patient, settle through the payer chain."""
+
+
+for _command in (scan, checkout, revoke, refund, recover, receipt):
+    main.add_command(_command)
 
 
 @main.command()

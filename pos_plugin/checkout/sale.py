@@ -22,10 +22,20 @@ from pos_plugin.errors import BusinessError, InputError, PlanMismatch, PosError
 from pos_plugin.platform.models import PayLeg, Settlement
 
 Flow = Literal["pharmacy", "outpatient"]
+NO_PLAN = PayerPlan((), ZERO, ZERO, ZERO, ZERO, ZERO)
 MAX_REPLANS = 2
 SETL_FIELDS = ("medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt",
                "act_pay_dedc", "hifp_pay", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "acct_mulaid_pay",
                "wallet_pay", "psn_cash_pay")
+
+
+def as_flow(text: str) -> Flow:
+    """'outpatient' (门诊, 2201-2208) or 'pharmacy' (药店, 2101-2103); anything else is refused."""
+    if text == "outpatient":
+        return "outpatient"
+    if text == "pharmacy":
+        return "pharmacy"
+    raise InputError(f"未知的结算流程: {text!r}（pharmacy 或 outpatient）")
 
 
 class SaleCancelled(PosError):
@@ -124,8 +134,7 @@ class Counter:
         """Pre-settle the insurable lines and plan the legs; stop if the platform's legs differ."""
         split = split_cart(order.lines)
         if not split.insurable:
-            empty = PayerPlan((), ZERO, ZERO, ZERO, ZERO, ZERO)
-            return Quote(patient, order, split, None, empty)
+            return Quote(patient, order, split, None, NO_PLAN)
         if order.flow == "outpatient":
             return self._outpatient_quote(patient, order, split)
         now = self.clock()
@@ -139,7 +148,7 @@ class Counter:
         now = self.clock()
         visit_no = now.strftime("%Y%m%d%H%M%S%f")
         reg = self.platform.register(build.registration(patient, now, visit_no=visit_no), insuplc=patient.insuplc)
-        quote = Quote(patient, order, split, None, PayerPlan((), ZERO, ZERO, ZERO, ZERO, ZERO), reg.mdtrt_id, visit_no)
+        quote = Quote(patient, order, split, None, NO_PLAN, reg.mdtrt_id, visit_no)
         try:
             mdtrtinfo, diseinfo = build.visit(patient, reg.mdtrt_id, order.med_type, now)
             self.platform.upload_visit(mdtrtinfo, diseinfo, insuplc=patient.insuplc)

@@ -1,0 +1,245 @@
+"""The counter's commands: checkout, revoke, refund, recover, receipt. Errors reach `cli.Cli` unrendered."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pos_plugin.checkout.identify import Credential, Expected, Patient, credential_from_text, identify
+from pos_plugin.checkout.sale import NO_PLAN, Order, Quote, Sale, SaleCancelled, as_flow
+from pos_plugin.config import Terminal, TerminalSettings, open_terminal
+from pos_plugin.domain.cart import cart_line_from_mapping, split_cart
+from pos_plugin.domain.money import format_amount
+from pos_plugin.domain.payer_chain import Choices
+from pos_plugin.errors import IdentityMismatch, InputError
+from pos_plugin.journal.sales import SaleRecord
+from pos_plugin.platform.models import Settlement
+from pos_plugin.present import mask_name, plan_lines
+from pos_plugin.qr import decode_image
+from pos_plugin.receipt import receipt_for_sale, render_receipt
+from pos_plugin.scenario_compare import SETLINFO_FIELDS
+
+BUSINESS_TYPE = {"pharmacy": "02121", "outpatient": "01301"}
+
+
+def terminal_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The settings every counter command needs; each also reads a YIBAO_* environment variable."""
+    options = [
+        click.option("--platform", "platform_url", envvar="YIBAO_PLATFORM", metavar="URL", help="医保平台地址"),
+        click.option("--institution", envvar="YIBAO_INSTITUTION", metavar="CODE", help="定点机构编码"),
+        click.option("--institution-name", envvar="YIBAO_INSTITUTION_NAME", default="", help="定点机构名称"),
+        click.option("--admdvs", envvar="YIBAO_ADMDVS", default="", help="就医地医保区划 (6 位)"),
+        click.option("--policy", envvar="YIBAO_POLICY", default="national-default", help="地区政策名"),
+        click.option("--state-dir", envvar="YIBAO_STATE_DIR", default="var", type=click.Path(path_type=Path),
+                     help="本机交易日志与流水号所在目录"),
+        click.option("--terminal", "terminal_id", envvar="YIBAO_TERMINAL", default="T1", help="终端编号"),
+        click.option("--operator", envvar="YIBAO_OPERATOR", default="0001", help="收银员编号"),
+    ]
+
+    @functools.wraps(command)
+    def wrapper(platform_url: str | None, institution: str | None, institution_name: str, admdvs: str, policy: str,
+                state_dir: Path, terminal_id: str, operator: str, **kwargs: Any) -> Any:
+        settings = TerminalSettings(platform_url or "", institution or "", institution_name, admdvs, policy,
+                                    state_dir, terminal_id, operator)
+        terminal = open_terminal(settings)
+        try:
+            return command(terminal, **kwargs)
+        finally:
+            terminal.close()
+
+    for option in options:
+        wrapper = option(wrapper)
+    return wrapper
+
+
+def credential_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for option in (
+        click.argument("image", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)),
+        click.option("--code", help="扫码枪输入或手工输入的码：医保电子凭证、身份证号或社保卡号"),
+        click.option("--certno", default="", help="社保卡持卡人身份证号（使用社保卡时）"),
+        click.option("--patient-name", default="", help="处方/挂号上的就诊人姓名，用于核对身份"),
+        click.option("--patient-certno", default="", help="处方/挂号上的就诊人证件号，用于核对身份"),
+    ):
+        command = option(command)
+    return command
+
+
+def read_credential(image: Path | None, code: str | None, certno: str) -> Credential:
+    """The credential from a camera image (scanned) or typed/wedge text."""
+    if image is not None and code:
+        raise InputError("请只提供一种凭证：图片或 --code")
+    if image is not None:
+        codes = decode_image(image)
+        if not codes:
+            raise InputError(f"图片中没有识别到二维码或条码: {image}")
+        return credential_from_text(codes[0], certno=certno)
+    if code:
+        return credential_from_text(code, certno=certno)
+    raise InputError("请提供电子凭证图片，或用 --code 输入凭证")
+
+
+def read_cart(path: Path) -> tuple[Any, ...]:
+    """A cart file: a JSON list of lines, or {"lines": [...]} (the scenario line format)."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"无法读取购物车文件 {path}: {exc}") from exc
+    lines = raw.get("lines") if isinstance(raw, dict) else raw
+    if not isinstance(lines, list) or not lines:
+        raise InputError(f"购物车文件里没有商品行: {path}")
+    return tuple(cart_line_from_mapping(line) for line in lines)
+
+
+def confirmation_text(quote: Quote) -> str:
+    """What the cashier confirms before money moves: the patient (masked) and every leg."""
+    head = [f"参保人 {mask_name(quote.patient.name)}（{quote.patient.insutype}）"]
+    if quote.presettle is not None:
+        head.append(f"医疗费 {format_amount(quote.figure('medfee_sumamt'))}  统筹基金 "
+                    f"{format_amount(quote.figure('fund_pay_sumamt'))}  个人负担 {format_amount(quote.figure('psn_part_amt'))}")
+        head += ["  " + line for line in plan_lines(quote.plan)]
+    if quote.split.outside:
+        head.append(f"非医保商品（现金） {format_amount(quote.split.outside_settlement)}")
+    return "\n".join(head)
+
+
+def sale_json(sale: Sale, receipt: str) -> dict[str, Any]:
+    return {
+        "setl_id": sale.setl_id,
+        "setlinfo": {name: format_amount(sale.figure(name)) for name in SETLINFO_FIELDS},
+        "legs": [{"source": leg.source, "rank": leg.rank, "psn_no": leg.psn_no, "pool_id": leg.pool_id,
+                  "amount": format_amount(leg.amount)} for leg in sale.legs],
+        "outside_settlement": format_amount(sale.outside_settlement),
+        "cash_total": format_amount(sale.cash_total),
+        "receipt": receipt,
+    }
+
+
+def _confirm_with(yes: bool, as_json: bool) -> Callable[[Quote], bool]:
+    def confirm(quote: Quote) -> bool:
+        if not as_json:
+            click.echo(confirmation_text(quote))
+        return yes or click.confirm("确认结算?", default=False)
+    return confirm
+
+
+def _record(terminal: Terminal, sale: Sale, receipt: str) -> None:
+    if sale.settlement is None:
+        return
+    order, patient = sale.quote.order, sale.quote.patient
+    terminal.sales.record(SaleRecord(sale.setl_id, order.flow, order.med_type, patient.psn_no, patient.insuplc,
+                                     sale.settlement.mdtrt_id, order.choices.use_account, order.choices.use_wallet,
+                                     order.lines, receipt, "settled"))
+
+
+@click.command()
+@credential_options
+@click.option("--cart", "cart_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--flow", type=click.Choice(["pharmacy", "outpatient"]), default="pharmacy")
+@click.option("--med-type", default=None, help="医疗类别（药店默认 41，门诊默认 11）")
+@click.option("--no-account", is_flag=True, help="患者不使用个人账户（含家庭共济）")
+@click.option("--no-wallet", is_flag=True, help="患者不使用医保钱包")
+@click.option("--yes", is_flag=True, help="无人值守：不询问确认")
+@click.option("--json", "as_json", is_flag=True)
+@terminal_options
+def checkout(terminal: Terminal, image: Path | None, code: str | None, certno: str, patient_name: str,
+             patient_certno: str, cart_path: Path, flow: str, med_type: str | None, no_account: bool,
+             no_wallet: bool, yes: bool, as_json: bool) -> None:
+    """识别患者并结算一个购物车：统筹基金、本人账户、共济账户、钱包、现金。"""
+    credential = read_credential(image, code, certno)
+    lines = read_cart(cart_path)
+    patient = identify(terminal.client, credential, expected=Expected(patient_name, patient_certno),
+                       business_type=BUSINESS_TYPE[flow])
+    order = Order(lines, as_flow(flow), med_type or ("41" if flow == "pharmacy" else "11"),
+                  Choices(not no_account, not no_wallet))
+    try:
+        sale = terminal.counter.checkout(patient, order, _confirm_with(yes, as_json))
+    except SaleCancelled as cancelled:
+        click.echo(cancelled.message)
+        return
+    receipt = render_receipt(receipt_for_sale(sale, terminal.settings.fixmedins_name))
+    _record(terminal, sale, receipt)
+    click.echo(json.dumps(sale_json(sale, receipt), ensure_ascii=False) if as_json else receipt)
+
+
+@click.command()
+@click.argument("setl_id")
+@terminal_options
+def revoke(terminal: Terminal, setl_id: str) -> None:
+    """撤销一笔结算：每一段原路退回（本人、共济、家庭共济、钱包）。"""
+    record = _settled(terminal, setl_id)
+    done = terminal.counter.revoke_settlement(as_flow(record.flow), setl_id=setl_id, mdtrt_id=record.mdtrt_id,
+                                              psn_no=record.psn_no, insuplc=record.insuplc)
+    terminal.sales.mark_revoked(setl_id)
+    click.echo(_revoked_text(setl_id, done))
+
+
+@click.command()
+@click.argument("setl_id")
+@credential_options
+@click.option("--line", "lines", multiple=True, required=True, help="退货商品编码（可重复）")
+@click.option("--yes", is_flag=True)
+@terminal_options
+def refund(terminal: Terminal, setl_id: str, image: Path | None, code: str | None, certno: str, patient_name: str,
+           patient_certno: str, lines: tuple[str, ...], yes: bool) -> None:
+    """部分退货：撤销原结算，按今天的余额重新结算留下的商品，显示新旧分项。"""
+    record = _settled(terminal, setl_id)
+    patient = identify(terminal.client, read_credential(image, code, certno),
+                       expected=Expected(patient_name, patient_certno), business_type=BUSINESS_TYPE[record.flow])
+    if patient.psn_no != record.psn_no:
+        raise IdentityMismatch("出示的凭证不是原交易的参保人，不能退货")
+    old = _sale_from_record(record, patient)
+    revoked, new = terminal.counter.refund(old, lines, _confirm_with(yes, False))
+    terminal.sales.mark_revoked(setl_id)
+    click.echo("原结算:\n" + record.receipt)
+    click.echo(_revoked_text(setl_id, revoked))
+    if new.settlement is None:
+        click.echo("全部退货，没有新的结算。")
+        return
+    receipt = render_receipt(receipt_for_sale(new, terminal.settings.fixmedins_name, title="医保结算凭条（退货后重结）"))
+    _record(terminal, new, receipt)
+    click.echo("新结算:\n" + receipt)
+
+
+@click.command()
+@terminal_options
+def recover(terminal: Terminal) -> None:
+    """启动时运行：处理结果未知的资金交易（冲正 2601），绝不重复扣款。"""
+    resolutions = terminal.recovery.recover()
+    for item in resolutions:
+        click.echo(f"[{item.outcome}] {item.infno} {item.msgid}: {item.message}")
+    click.echo(f"{len(resolutions)} 笔待处理交易")
+    if any(item.outcome == "unresolved" for item in resolutions):
+        raise SystemExit(1)
+
+
+@click.command()
+@click.argument("setl_id")
+@terminal_options
+def receipt(terminal: Terminal, setl_id: str) -> None:
+    """补打小票。"""
+    record = terminal.sales.get(setl_id)
+    click.echo(record.receipt + ("（该结算已撤销）\n" if record.state == "revoked" else ""))
+
+
+def _settled(terminal: Terminal, setl_id: str) -> SaleRecord:
+    record = terminal.sales.get(setl_id)
+    if record.state != "settled":
+        raise InputError(f"结算 {setl_id} 已撤销")
+    return record
+
+
+def _sale_from_record(record: SaleRecord, patient: Patient) -> Sale:
+    order = Order(record.lines, as_flow(record.flow), record.med_type, Choices(record.use_account, record.use_wallet))
+    quote = Quote(patient, order, split_cart(record.lines), None, NO_PLAN)
+    return Sale(quote, Settlement({"setl_id": record.setl_id, "mdtrt_id": record.mdtrt_id, "psn_no": record.psn_no}))
+
+
+def _revoked_text(setl_id: str, done: Settlement) -> str:
+    legs = "，".join(f"{leg.source} {format_amount(leg.amount)}" for leg in done.payleg) or "无账户支付"
+    return (f"已撤销结算 {setl_id}：医疗费 {format_amount(done.amount('medfee_sumamt'))}，"
+            f"退回 {legs}")
