@@ -110,7 +110,7 @@ class Journal:
             )
 
     def after_reply(self, msgid: str, output: Mapping[str, Any]) -> None:
-        self._record_result(msgid, output, DONE)
+        self._record_result(msgid, output, DONE, expect=(PENDING,))
 
     def after_refusal(self, msgid: str, error: PosError) -> None:
         self._set_state(msgid, FAILED, str(error), expect=(PENDING,))
@@ -123,7 +123,7 @@ class Journal:
         self._set_state(msgid, REVERSED, note or None, expect=UNRESOLVED + (REVERSED,))
 
     def mark_confirmed(self, msgid: str, output: Mapping[str, Any]) -> None:
-        self._record_result(msgid, output, CONFIRMED)
+        self._record_result(msgid, output, CONFIRMED, expect=UNRESOLVED + (CONFIRMED,))
 
     def note_error(self, msgid: str, error: str) -> None:
         """Remember why a recovery attempt failed (the row stays unresolved)."""
@@ -153,17 +153,18 @@ class Journal:
         self.db.close()
 
     # --- internals -----------------------------------------------------------------------------
-    def _record_result(self, msgid: str, output: Mapping[str, Any], state: str) -> None:
+    def _record_result(self, msgid: str, output: Mapping[str, Any], state: str, *, expect: tuple[str, ...]) -> None:
         info = output.get("setlinfo") or {}
+        marks = ", ".join("?" for _ in expect)
         values = [_text(info.get(name, info.get(_ALIASES.get(name, "")))) for name in AMOUNTS]
         with self._write() as conn:
             updated = conn.execute(
                 f"UPDATE journal SET state = ?, updated_at = ?, reply = ?, setl_id = ?, "
                 f"mdtrt_id = COALESCE(?, mdtrt_id), insutype = ?, clr_type = ?, clr_optins = ?, setl_time = ?, "
-                f"{', '.join(f'{name} = ?' for name in AMOUNTS)} WHERE msgid = ? AND state IN (?, ?, ?)",
+                f"{', '.join(f'{name} = ?' for name in AMOUNTS)} WHERE msgid = ? AND state IN ({marks})",
                 (state, self._now(), json.dumps(to_wire(output), ensure_ascii=False), _text(info.get("setl_id")),
                  _text(info.get("mdtrt_id")), _text(info.get("insutype")), _text(info.get("clr_type")),
-                 _text(info.get("clr_optins")), _text(info.get("setl_time")), *values, msgid, *UNRESOLVED, state),
+                 _text(info.get("clr_optins")), _text(info.get("setl_time")), *values, msgid, *expect),
             ).rowcount
             if updated != 1:
                 raise JournalError(f"交易日志状态冲突：流水号 {msgid} 不能记为 {state}")

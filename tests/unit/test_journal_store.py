@@ -5,6 +5,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pos_plugin.errors import JournalError, PlatformTimeout, PlatformUnreachable
 from pos_plugin.journal import (
@@ -152,3 +154,41 @@ def test_file_is_plain_sqlite_readable_by_other_tools(journal, tmp_path):
     with sqlite3.connect(tmp_path / "journal.sqlite") as conn:
         state, reply = conn.execute("SELECT state, reply FROM journal").fetchone()
     assert state == "done" and json.loads(reply)["setlinfo"]["medfee_sumamt"] == "1.00"
+
+
+EVENTS = ("reply", "refusal", "unknown", "reversed", "confirmed")
+# From each state, the events the journal accepts and where they lead; anything else is refused.
+ALLOWED = {
+    PENDING: {"reply": DONE, "refusal": FAILED, "unknown": UNKNOWN, "reversed": REVERSED, "confirmed": CONFIRMED},
+    UNKNOWN: {"reversed": REVERSED, "confirmed": CONFIRMED},
+    REVERSED: {"reversed": REVERSED},
+    CONFIRMED: {"confirmed": CONFIRMED},
+    DONE: {},
+    FAILED: {},
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(EVENTS), max_size=6))
+def test_state_machine_accepts_exactly_the_documented_transitions(tmp_path_factory, events):
+    j = Journal(tmp_path_factory.mktemp("sm") / "journal.sqlite", clock=lambda: NOW)
+    j.before_send("m", "2102", "P1", env())
+    state = PENDING
+    for event in events:
+        target = ALLOWED[state].get(event)
+        apply = {
+            "reply": lambda: j.after_reply("m", setl_output("S", "1.00", "0.00", "1.00", "0.00")),
+            "refusal": lambda: j.after_refusal("m", PlatformUnreachable()),
+            "unknown": lambda: j.after_unknown("m", PlatformTimeout()),
+            "reversed": lambda: j.mark_reversed("m"),
+            "confirmed": lambda: j.mark_confirmed("m", setl_output("S", "1.00", "0.00", "1.00", "0.00")),
+        }[event]
+        if target is None:
+            with pytest.raises(JournalError):
+                apply()
+        else:
+            apply()
+            state = target
+        assert j.get("m").state == state
+        assert [e.msgid for e in j.unresolved()] == (["m"] if state in (PENDING, UNKNOWN) else [])
+    j.close()
