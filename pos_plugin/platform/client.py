@@ -135,6 +135,8 @@ class PlatformCore:
             recorder.before_send(msgid, infno, psn_no, envelope)
         try:
             reply = parse_reply(self.transport.post(CALL_SERVICE, envelope), infno=infno, msgid=msgid)
+            if safety is Safety.MONEY:
+                _require_settlement(reply)
         except (BusinessError, PlatformUnreachable, GatewayRejected) as exc:
             if recorder is not None:
                 recorder.after_refusal(msgid, exc)
@@ -165,3 +167,10 @@ class PlatformCore:
         fresh = SignIn(opter=op.opter, day=day, sign_no=str(node["sign_no"]), sign_time=str(node.get("sign_time", "")))
         self.sign_ins.put(fresh)
         return fresh
+
+
+def _require_settlement(reply: Reply) -> None:
+    """A money reply without a settlement id cannot be booked: treat it as ambiguous, not as done."""
+    info = reply.output.get("setlinfo")
+    if not isinstance(info, dict) or not info.get("setl_id"):
+        raise BadReply("资金交易应答缺少 setlinfo.setl_id")

@@ -198,7 +198,8 @@ def test_queries_give_up_after_the_attempt_budget(fake, tmp_path):
 
 
 @pytest.mark.parametrize("failure, cause", [(DROP, "ERR_TRANSPORT"), (raw(500, "{}"), "ERR_HTTP_STATUS"),
-                                            (raw(200, "<html>"), "ERR_BAD_REPLY"), (HANG, "ERR_TIMEOUT")])
+                                            (raw(200, "<html>"), "ERR_BAD_REPLY"), (HANG, "ERR_TIMEOUT"),
+                                            (answer(ok({"setlinfo": {"psn_no": "P1"}})), "ERR_BAD_REPLY")])
 def test_money_is_never_retried_an_ambiguous_failure_is_an_unknown_outcome(fake, tmp_path, journal, failure, cause):
     fake.script = [failure, answer(ok(SETL))]
     with pytest.raises(UnknownOutcome) as err:
