@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 SCHEMA_VERSION = 1
@@ -89,7 +90,11 @@ bindings = Table(
     Column("start_date", String(10)),
     Column("end_date", String(10)),
     Column("state", String(12), nullable=False),
-    UniqueConstraint("beneficiary_id", "rank", name="uq_binding_rank"),
+    # Rank numbers are unique among a beneficiary's live (active or pending) bindings; an ended or
+    # rejected binding keeps its number for the record and frees it for a new binding.
+    Index("uq_binding_rank_live", "beneficiary_id", "rank", unique=True,
+          sqlite_where=text("state IN ('active', 'pending')"),
+          postgresql_where=text("state IN ('active', 'pending')")),
 )
 
 pools = Table(
@@ -258,5 +263,7 @@ files = Table(
     Column("content", LargeBinary, nullable=False),
     Column("created_at", String(19), nullable=False),
 )
+
+from simulator.store import tables_family  # noqa: E402,F401  (registers the family tables on `metadata`)
 
 DATA_TABLES = [t for t in metadata.sorted_tables if t.name != "schema_version"]
