@@ -38,6 +38,13 @@ def as_flow(text: str) -> Flow:
     raise InputError(f"未知的结算流程: {text!r}（pharmacy 或 outpatient）")
 
 
+class ResettleFailed(PosError):
+    """A partial refund revoked the sale but could not settle the kept lines again: they are unpaid."""
+
+    code = "ERR_REFUND_RESETTLE"
+    default_message = "原结算已撤销，但留下的商品未能重新结算"
+
+
 class SaleCancelled(PosError):
     code = "ERR_CANCELLED"
     default_message = "收银员取消了结算，未发生扣款"
@@ -235,16 +242,18 @@ class Counter:
         return Sale(quote, done, quote.plan.legs)
 
     def requote(self, quote: Quote) -> Quote:
-        """Fresh balances (1101) and a fresh pre-settlement for the same cart."""
-        patient = quote.patient
+        """Fresh balances (1101) and a fresh pre-settlement for the same cart (same visit when outpatient)."""
+        fresh = self.refreshed(quote.patient)
+        if quote.order.flow == "outpatient":
+            return self._planned(self._presettle_outpatient(replace(quote, patient=fresh)))
+        return self.quote(fresh, quote.order)
+
+    def refreshed(self, patient: Patient) -> Patient:
+        """The same patient with today's balances and chain (1101 again, same certificate)."""
         person = self.platform.person_info(mdtrt_cert_type=patient.mdtrt_cert_type,
                                            mdtrt_cert_no=patient.mdtrt_cert_no, card_sn=patient.card_sn,
                                            certno=patient.certno if patient.mdtrt_cert_type != "01" else "")
-        fresh = replace(patient, person=person, funds=funds_from_person(person))
-        if quote.order.flow == "outpatient":
-            return self._planned(self._presettle_outpatient(replace(quote, patient=fresh)))
-        self.abandon(quote)
-        return self.quote(fresh, quote.order)
+        return replace(patient, person=person, funds=funds_from_person(person))
 
     # -- revoke and refund --------------------------------------------------------------------
     def revoke(self, sale: Sale) -> Settlement:
@@ -269,11 +278,12 @@ class Counter:
             raise InputError(f"退货商品不在原交易中: {', '.join(sorted(unknown)) or '(空)'}")
         kept = tuple(line for line in sale.quote.order.lines if line.code not in codes)
         revoked = self.revoke(sale)
-        if not kept:
-            return revoked, Sale(replace(sale.quote, order=replace(sale.quote.order, lines=()), presettle=None,
-                                         split=split_cart(())), None)
-        requoted = self.requote(replace(sale.quote, order=replace(sale.quote.order, lines=kept)))
-        return revoked, self.checkout(requoted.patient, requoted.order, confirm)
+        kept_order = replace(sale.quote.order, lines=kept)
+        try:
+            return revoked, self.checkout(self.refreshed(sale.quote.patient), kept_order, confirm)
+        except PosError as exc:
+            raise ResettleFailed(f"原结算 {sale.setl_id} 已全额撤销，但留下的商品未能重新结算（{exc.code}: "
+                                 f"{exc.message}），请重新收费", setl_id=sale.setl_id, cause=exc.code) from exc
 
 
 def leg_key(leg: Leg | PayLeg) -> tuple[str, int | None, str, Decimal]:

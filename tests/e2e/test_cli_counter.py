@@ -1,0 +1,107 @@
+"""The `pos-plugin` counter commands through click's CliRunner, against the real simulator over HTTP."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from conftest import scenario
+
+from pos_plugin.cli import main
+
+
+@pytest.fixture
+def world(admin, sim_url, tmp_path):
+    scen = scenario("shaanxi-retiree-two-funders")
+    loaded = admin.load_world(scen)
+    inst = scen["institution"]
+    env = {"YIBAO_PLATFORM": sim_url, "YIBAO_INSTITUTION": inst["code"], "YIBAO_INSTITUTION_NAME": inst["name"],
+           "YIBAO_ADMDVS": inst["admdvs"], "YIBAO_POLICY": scen["policy"], "YIBAO_STATE_DIR": str(tmp_path / "var")}
+    cart = tmp_path / "cart.json"
+    cart.write_text(json.dumps({"lines": scen["checkout"]["lines"]}, ensure_ascii=False), encoding="utf-8")
+    return scen, loaded, env, cart
+
+
+def run(env, *args, input=None):
+    return CliRunner().invoke(main, list(args), env=env, input=input, catch_exceptions=False)
+
+
+def test_checkout_from_an_image_then_receipt_refund_and_revoke(world, admin, tmp_path):
+    scen, loaded, env, cart = world
+    _, png = admin.evoucher(loaded["handles"]["wang"])
+    image = tmp_path / "wang.png"
+    image.write_bytes(png)
+    done = run(env, "checkout", str(image), "--cart", str(cart), "--flow", "outpatient", "--yes", "--json")
+    assert done.exit_code == 0, done.output
+    sale = json.loads(done.output.strip().splitlines()[-1])
+    assert [leg["amount"] for leg in sale["legs"]] == ["35.20", "180.00", "73.06"]
+    assert sale["setlinfo"]["acct_mulaid_pay"] == "253.06" and sale["cash_total"] == "0.00"
+    assert "共济账户(第一顺位 王*)" in sale["receipt"]
+
+    reprint = run(env, "receipt", sale["setl_id"])
+    assert reprint.exit_code == 0 and reprint.output.startswith(sale["receipt"].rstrip("\n")[:20])
+
+    refund = run(env, "refund", sale["setl_id"], "--code", scen["people"][0]["certno"], "--line", "D9004", "--yes")
+    assert refund.exit_code == 0, refund.output
+    assert "原结算" in refund.output and "新结算" in refund.output and "468.00" in refund.output
+    balances = admin.balances()["accounts"]
+    assert str(balances[loaded["handles"]["son"]]) == "1990.94"
+
+    again = run(env, "revoke", sale["setl_id"])
+    assert again.exit_code == 2 and "ERR_INPUT" in again.output  # already revoked by the refund
+
+
+def test_interactive_confirmation_declined_moves_nothing(world, admin):
+    scen, loaded, env, cart = world
+    before = admin.balances()
+    result = run(env, "checkout", "--code", scen["people"][0]["certno"], "--cart", str(cart), "--flow",
+                 "outpatient", input="n\n")
+    assert result.exit_code == 0
+    assert "本人账户" in result.output and "确认结算?" in result.output and "未发生扣款" in result.output
+    assert admin.balances() == before
+
+
+def test_no_account_flag_pays_cash(world, admin):
+    scen, loaded, env, cart = world
+    result = run(env, "checkout", "--code", scen["people"][0]["certno"], "--cart", str(cart), "--flow",
+                 "outpatient", "--no-account", "--yes", "--json")
+    sale = json.loads(result.output.strip().splitlines()[-1])
+    assert sale["legs"] == [] and sale["setlinfo"]["psn_cash_pay"] == "288.26"
+
+
+def test_errors_are_rendered_once_with_code_and_message(world, tmp_path):
+    scen, loaded, env, cart = world
+    wechat = run(env, "checkout", "--code", "134567890123456789", "--cart", str(cart), "--yes")
+    assert wechat.exit_code == 2
+    assert "ERR_NOT_AN_INSURANCE_CODE" in wechat.output and "付款码" in wechat.output
+    no_platform = run({**env, "YIBAO_PLATFORM": ""}, "recover")
+    assert no_platform.exit_code == 2 and "ERR_INPUT: 未配置医保平台地址" in no_platform.output
+    bad_cart = tmp_path / "bad.json"
+    bad_cart.write_text('{"lines": [{"code": "X", "qty": "1", "price": "-1.00"}]}', encoding="utf-8")
+    refused = run(env, "checkout", "--code", scen["people"][0]["certno"], "--cart", str(bad_cart), "--yes")
+    assert refused.exit_code == 2 and "ERR_INVALID_CART" in refused.output
+    unknown = run(env, "receipt", "nope")
+    assert unknown.exit_code == 2 and "ERR_INPUT" in unknown.output
+
+
+def test_recover_with_nothing_pending(world):
+    _, _, env, _ = world
+    result = run(env, "recover")
+    assert result.exit_code == 0 and "0 笔待处理交易" in result.output
+
+
+def test_recover_resolves_a_lost_reply_left_by_a_crash(world, admin, tmp_path):
+    scen, loaded, env, cart = world
+    before = admin.balances()
+    admin.arm_fault("2207", "drop_after_commit")
+    admin.arm_fault("2601", "http500", count=5)  # the immediate reversal cannot get through either
+    lost = run(env, "checkout", "--code", scen["people"][0]["certno"], "--cart", str(cart), "--flow",
+               "outpatient", "--yes")
+    assert lost.exit_code == 2 and "ERR_UNKNOWN_OUTCOME" in lost.output
+    assert admin.balances() != before  # the settlement committed and is not yet undone
+    admin.clear_faults()
+    result = run(env, "recover")
+    assert result.exit_code == 0, result.output
+    assert "[reversed]" in result.output
+    assert admin.balances() == before
