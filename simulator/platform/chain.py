@@ -11,7 +11,8 @@ from simulator.platform.money import ZERO
 from simulator.platform.policy import Policy, in_scope
 
 SOURCES = ("own", "funder", "pool", "wallet")
-_STATE_REASONS = {"pending": "共济关系待审核，尚未生效", "ended": "共济关系已终止"}
+_STATE_REASONS = {"pending": "共济关系待审核，尚未生效", "ended": "共济关系已终止",
+                  "rejected": "共济关系审核未通过"}
 
 
 @dataclass(frozen=True)
@@ -69,23 +70,31 @@ def _scope_reason(policy: Policy) -> str:
     return f"共济人参保地、使用人参保地与就医机构所在地不在{where}内"
 
 
-def binding_refusal(link: FunderLink, ctx: PayerContext, today: date) -> str | None:
-    """Why a binding would not pay here today (None: it is active and usable)."""
-    binding, funder, policy = link.binding, link.funder, ctx.policy
-    if policy.model != "drawdown":
-        return "本地区采用家庭共济账户模式，不支持直接使用共济人个人账户"
+def binding_state_refusal(binding: Binding, funder: Person, patient_id: int, today: date) -> str | None:
+    """Why a binding is not in force today wherever the patient is (state, dates, funder's insurance)."""
     if binding.state != "active":
         return _STATE_REASONS.get(binding.state, f"共济关系状态异常（{binding.state}）")
     if binding.start is not None and today < binding.start:
         return f"共济关系尚未生效（{binding.start.isoformat()} 起）"
     if binding.end is not None and today > binding.end:
         return f"共济关系已过期（{binding.end.isoformat()} 止）"
-    if funder.id == ctx.patient.id:
+    if funder.id == patient_id:
         return "不能为本人共济"
     if funder.insutype != "310" or funder.balance is None:
         return "共济人非职工医保参保人"
     if funder.status != "1":
         return "共济人参保状态异常，共济自动终止"
+    return None
+
+
+def binding_refusal(link: FunderLink, ctx: PayerContext, today: date) -> str | None:
+    """Why a binding would not pay here today (None: it is active and usable)."""
+    binding, funder, policy = link.binding, link.funder, ctx.policy
+    if policy.model != "drawdown":
+        return "本地区采用家庭共济账户模式，不支持直接使用共济人个人账户"
+    reason = binding_state_refusal(binding, funder, ctx.patient.id, today)
+    if reason is not None:
+        return reason
     if not in_scope(policy.scope, funder.insuplc, ctx.patient.insuplc, ctx.institution.admdvs):
         return _scope_reason(policy)
     return None
