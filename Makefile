@@ -15,7 +15,7 @@ test:
 
 lint: bootstrap
 	@$(PY) -m ruff check pos_plugin simulator tests
-	@$(PY) -m mypy pos_plugin/domain simulator/platform
+	@$(PY) -m mypy pos_plugin simulator/platform
 
 bench: bootstrap
 	@echo "bench: the benchmark harness is not built yet (a later issue builds it); nothing measured"

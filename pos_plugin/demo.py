@@ -3,6 +3,7 @@ with split tables and receipts a newcomer can follow."""
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -36,7 +37,7 @@ def run(echo: Echo, scenario_dir: Path = FIXTURES / "scenarios") -> int:
                  f"{scenario['checkout'].get('flow', 'pharmacy')}, 政策 {scenario.get('policy')})")
             echo(scenario.get("description", ""))
             institution = scenario['institution'].get('name', '')
-            result = run_scenario(scenario, url, Path(tmp), on_sale=lambda sale, inst=institution: show_sale(sale, inst, echo),
+            result = run_scenario(scenario, url, Path(tmp), on_sale=functools.partial(show_sale, institution=institution, echo=echo),
                                   narrate=lambda text: echo("  " + text))
             if result.actual.get("error"):
                 error = result.actual["error"]
@@ -49,10 +50,10 @@ def run(echo: Echo, scenario_dir: Path = FIXTURES / "scenarios") -> int:
     return failed
 
 
-def show_sale(sale: Sale, institution: str, echo: Echo) -> None:
+def show_sale(sale: Sale, *, institution: str, echo: Echo) -> None:
     """The cashier's view: line split, the confirmed payer chain, and the printed receipt."""
     quote = sale.quote
-    rows = [SPLIT_HEAD]
+    rows: list[tuple[str, ...]] = [SPLIT_HEAD]
     for line in quote.split.insurable:
         part = split_line(line)
         rows.append((f"{line.name}({line.cls}类)", *(format_amount(v) for v in

@@ -107,9 +107,12 @@ def _fit(text: str, width: int) -> str:
 def receipt_for_sale(sale: Sale, institution: str, *, title: str = "医保结算凭条") -> Receipt:
     """The receipt of a settled sale (or of a cash-only sale with nothing insurable)."""
     quote = sale.quote
-    figures = SettlementFigures(*(sale.figure(name) for name in (
-        "medfee_sumamt", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "acct_mulaid_pay", "wallet_pay",
-        "psn_cash_pay")), balc=sale.figure("balc") if sale.settlement and quote.patient.funds.own_usable else None)
+    figures = SettlementFigures(
+        medfee_sumamt=sale.figure("medfee_sumamt"), fund_pay_sumamt=sale.figure("fund_pay_sumamt"),
+        psn_part_amt=sale.figure("psn_part_amt"), acct_pay=sale.figure("acct_pay"),
+        acct_mulaid_pay=sale.figure("acct_mulaid_pay"), wallet_pay=sale.figure("wallet_pay"),
+        psn_cash_pay=sale.figure("psn_cash_pay"),
+        balc=sale.figure("balc") if sale.settlement and quote.patient.funds.own_usable else None)
     setl_time = str(sale.settlement.setlinfo.get("setl_time", "")) if sale.settlement else ""
     return Receipt(
         institution=institution,

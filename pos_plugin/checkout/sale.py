@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 from pos_plugin.checkout import requests_build as build
 from pos_plugin.checkout.identify import Patient, funds_from_person
@@ -19,6 +19,7 @@ from pos_plugin.domain.cart import CartLine, CartSplit, split_cart
 from pos_plugin.domain.money import ZERO
 from pos_plugin.domain.payer_chain import Burden, Choices, Leg, PayerPlan, plan_payer_chain
 from pos_plugin.errors import BusinessError, InputError, PlanMismatch, PosError
+from pos_plugin.platform import PlatformClient
 from pos_plugin.platform.models import PayLeg, Settlement
 
 Flow = Literal["pharmacy", "outpatient"]
@@ -107,25 +108,10 @@ class Guard(Protocol):
     def guard(self, psn_no: str, send: Callable[[], Settlement]) -> Settlement: ...
 
 
-class SalePlatform(Protocol):
-    def person_info(self, **kwargs: Any) -> Any: ...
-    def pharmacy_presettle(self, druginfo: Any, drugdetail: Any, **kwargs: Any) -> Settlement: ...
-    def pharmacy_settle(self, druginfo: Any, drugdetail: Any, **kwargs: Any) -> Settlement: ...
-    def pharmacy_revoke(self, **kwargs: Any) -> Settlement: ...
-    def register(self, data: Any, **kwargs: Any) -> Any: ...
-    def cancel_registration(self, **kwargs: Any) -> None: ...
-    def upload_visit(self, mdtrtinfo: Any, diseinfo: Any, **kwargs: Any) -> None: ...
-    def upload_fees(self, feedetail: Any, **kwargs: Any) -> list[dict[str, Any]]: ...
-    def delete_fees(self, **kwargs: Any) -> None: ...
-    def outpatient_presettle(self, data: Any, **kwargs: Any) -> Settlement: ...
-    def outpatient_settle(self, data: Any, **kwargs: Any) -> Settlement: ...
-    def outpatient_revoke(self, **kwargs: Any) -> Settlement: ...
-
-
 class Counter:
     """The checkout use cases for one institution, given its platform client and region policy."""
 
-    def __init__(self, platform: SalePlatform, *, account_pays_ownpay: bool, recovery: Guard | None = None,
+    def __init__(self, platform: PlatformClient, *, account_pays_ownpay: bool, recovery: Guard | None = None,
                  clock: Callable[[], datetime] = datetime.now) -> None:
         self.platform = platform
         self.account_pays_ownpay = account_pays_ownpay

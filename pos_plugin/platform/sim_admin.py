@@ -28,7 +28,7 @@ class SimulatorAdmin:
 
     def load_world(self, world: Mapping[str, Any]) -> dict[str, Any]:
         """Load a scenario or world file; returns handles -> psn_no, pools -> pool_id, card_sn."""
-        return self._call("POST", "/admin/world", world)
+        return dict(self._call("POST", "/admin/world", world))
 
     def balances(self) -> dict[str, dict[str, Decimal]]:
         raw = self._call("GET", "/admin/balances")
@@ -54,7 +54,7 @@ class SimulatorAdmin:
         self._call("DELETE", "/admin/faults")
 
     def conservation(self) -> dict[str, Any]:
-        return self._call("GET", "/admin/conservation")
+        return dict(self._call("GET", "/admin/conservation"))
 
     def _call(self, method: str, path: str, body: Mapping[str, Any] | None = None) -> Any:
         try:
