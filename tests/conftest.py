@@ -6,9 +6,8 @@ import os
 import socket
 from collections.abc import Iterator
 
-import pytest
-
 import pg
+import pytest
 
 
 @pytest.fixture

@@ -30,7 +30,10 @@ def _req(obj: dict[str, Any], key: str, where: str) -> Any:
 
 
 def _money(raw: Any, where: str) -> int:
-    return to_fen(parse_amount(raw, where))
+    try:
+        return to_fen(parse_amount(raw, where))
+    except RequestRejected as exc:
+        raise _bad(exc.message) from None
 
 
 def _day(raw: Any, where: str) -> str | None:
@@ -142,10 +145,15 @@ class WorldOps(PlatformBase):
         cls = item.get("class")
         if cls not in CLASS_LV:
             raise _bad(f"目录项 {item.get('code')} 的类别 {cls!r} 无效（A/B/C）")
-        prop = Decimal(str(item.get("selfpay_prop") or "0"))
+        try:
+            prop = Decimal(str(item.get("selfpay_prop") or "0"))
+        except ArithmeticError:
+            raise _bad(f"目录项 {item.get('code')} 的自付比例无效") from None
         if not Decimal(0) <= prop <= Decimal(1):
             raise _bad(f"目录项 {item.get('code')} 的自付比例无效")
         cap = item.get("price_cap")
+        if cap not in (None, ""):
+            _money(cap, f"目录项 {item.get('code')} 的限价")
         return {"code": str(_req(item, "code", "目录项")), "name": str(item.get("name") or item["code"]),
                 "lv": CLASS_LV[cls], "selfpay_prop": str(prop), "price_cap": None if cap in (None, "") else str(cap)}
 

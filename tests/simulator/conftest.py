@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -27,12 +27,24 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
 
 
 @pytest.fixture
-def app(db_url: str) -> Iterator[Flask]:
-    app = create_app({"db_url": db_url, "seed": 7})
-    platform = app.extensions["simulator"].platform
-    platform.reset()
-    yield app
-    platform.store.dispose()
+def make_app(db_url: str) -> Iterator[Callable[..., Flask]]:
+    """Build apps on this test's database (emptied first); disposed at teardown."""
+    made: list[Flask] = []
+
+    def make(**config: Any) -> Flask:
+        app = create_app({"db_url": db_url, "seed": 7, **config})
+        app.extensions["simulator"].platform.reset()
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        app.extensions["simulator"].platform.store.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app()
 
 
 @pytest.fixture

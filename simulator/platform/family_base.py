@@ -1,0 +1,108 @@
+"""What every family-account operation shares: region rules, person lookups, and the party checks of
+DOMAIN.md §3 (relation, insurance, scope, face verification) that bindings, pools and wallets reuse.
+
+Every check raises a `PlatformError` subclass with a stable English code and a Chinese message; it is
+called inside the operation's write transaction, so a refusal rolls everything back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from simulator.platform.base import PlatformBase
+from simulator.platform.clock import Clock
+from simulator.platform.errors import NotFound, RequestRejected, RuleRefused
+from simulator.platform.faults import FaultPlan
+from simulator.platform.ids import IdGenerator
+from simulator.platform.models import Person, age_on
+from simulator.platform.policy import in_scope
+from simulator.platform.region import NEAR_RELATIVES, AidRules, RegionBook
+from simulator.store.store import Store, Tx
+from simulator.store.tx_family import FamilyQueries
+
+RELATION_NAMES = {"spouse": "配偶", "parent": "父母", "child": "子女", "sibling": "兄弟姐妹",
+                  "grandparent": "祖父母/外祖父母", "grandchild": "孙子女/外孙子女"}
+SCOPE_NAMES = {"pooling_region": "同一统筹区", "province": "同一省份", "national": "全国"}
+
+
+@dataclass(frozen=True)
+class FaceFlags:
+    """Which parties passed face verification (人脸识别) in the app for this request."""
+
+    first: bool
+    second: bool
+
+
+class FamilyBase(PlatformBase):
+    """Collaborators shared with the platform (same store, clock and ids) plus the region book."""
+
+    def __init__(self, store: Store, clock: Clock, ids: IdGenerator, faults: FaultPlan, fixtures: Path) -> None:
+        super().__init__(store, clock, ids, faults, fixtures)
+        self.regions = RegionBook(fixtures)
+
+    @staticmethod
+    def fam(tx: Tx) -> FamilyQueries:
+        return FamilyQueries(tx)
+
+    def rules_of(self, tx: Tx, person: Person) -> AidRules:
+        """The family rules of the region where `person` is insured."""
+        return self.regions.rules_for(person.insuplc, self.fam(tx).loaded_policies())
+
+    def person(self, tx: Tx, psn_no: str, role: str) -> Person:
+        """A named party; `role` (Chinese) says which one in the message."""
+        if not psn_no:
+            raise RequestRejected("ERR_MISSING_FIELD", f"缺少{role}的人员编号")
+        found = tx.person_by("psn_no", psn_no)
+        if found is None:
+            raise NotFound("ERR_PERSON_UNKNOWN", f"{role} {psn_no} 不存在")
+        return found
+
+    def people_locked(self, tx: Tx, *people: Person) -> dict[int, Person]:
+        """Re-read and lock the parties in the fixed order (ascending ids) before a money move."""
+        return tx.persons_by_ids([p.id for p in people], lock=True)
+
+
+def check_not_self(first: Person, second: Person, what: str) -> None:
+    if first.id == second.id:
+        raise RuleRefused("ERR_SELF_BINDING", f"不能与本人建立{what}")
+
+
+def check_relation(relation: str, allowed: tuple[str, ...], region: str) -> None:
+    """`relation` must be a near-relative word the region allows."""
+    if relation not in NEAR_RELATIVES:
+        raise RuleRefused("ERR_RELATION_NOT_ALLOWED",
+                          f"亲属关系 {relation!r} 无效（可选：{'/'.join(NEAR_RELATIVES)}）")
+    if relation not in allowed:
+        names = "、".join(RELATION_NAMES[r] for r in allowed)
+        raise RuleRefused("ERR_RELATION_NOT_ALLOWED",
+                          f"{region}不允许与{RELATION_NAMES[relation]}建立此关系（仅限：{names}）")
+
+
+def check_employee_funder(person: Person, role: str = "共济人") -> None:
+    """A funder (or pool creator) owns a personal account: employee-insured (310), status normal."""
+    if person.insutype != "310" or person.balance is None:
+        raise RuleRefused("ERR_FUNDER_NOT_EMPLOYEE", f"{role}须为职工医保参保人（有个人账户）")
+    if person.status != "1":
+        raise RuleRefused("ERR_FUNDER_NOT_NORMAL", f"{role}参保状态异常，不能使用个人账户")
+
+
+def check_insured(person: Person, role: str = "被共济人") -> None:
+    if person.status != "1":
+        raise RuleRefused("ERR_BENEFICIARY_NOT_INSURED", f"{role}参保状态异常（非正常参保）")
+
+
+def check_scope(rules: AidRules, first: Person, second: Person) -> None:
+    if not in_scope(rules.scope, first.insuplc, second.insuplc):
+        raise RuleRefused("ERR_OUT_OF_SCOPE",
+                          f"双方参保地（{first.insuplc}、{second.insuplc}）不在{SCOPE_NAMES[rules.scope]}内，"
+                          f"{rules.name} 政策不允许")
+
+
+def check_face(rules: AidRules, today: date, parties: list[tuple[Person, bool, str]]) -> None:
+    """Every party at or over the region's face-check age must have passed face verification."""
+    for person, verified, role in parties:
+        if age_on(person.birthday, today) >= rules.face_check_age and not verified:
+            age = "所有参与人" if rules.face_check_age == 0 else f"{rules.face_check_age} 周岁及以上的"
+            raise RuleRefused("ERR_FACE_CHECK_REQUIRED", f"{role}须完成人脸识别（{rules.name}：{age}需人脸核验）")

@@ -1,0 +1,169 @@
+"""The Gansu family mutual-aid account (家庭共济账户): create, invite, allot (划拨), remove, dissolve.
+
+The creator (employee-insured, status normal) transfers money from their personal account into the
+pool with no limit on amount or count; members pay from it at settlement (chain.py). One family
+group per person (`exclusive`), at most `max_family_size` people including the creator; only the
+creator removes members or dissolves, and dissolving returns the balance to the creator's account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from simulator.platform import family_views as views
+from simulator.platform.errors import NotFound, RequestRejected, RuleRefused
+from simulator.platform.family_base import (
+    FamilyBase,
+    check_employee_funder,
+    check_face,
+    check_insured,
+    check_not_self,
+    check_relation,
+    check_scope,
+)
+from simulator.platform.models import Person, Pool
+from simulator.platform.money import ZERO, fmt, to_fen
+from simulator.platform.region import AidRules
+from simulator.store.store import Tx
+from simulator.store.tx_family import FamilyQueries
+
+
+@dataclass(frozen=True)
+class MemberRequest:
+    """The creator invites a relative; `relation`: what the creator is to the member."""
+
+    pool_id: str
+    psn_no: str
+    relation: str
+    face_verified: bool
+    by: str
+
+
+class PoolOps(FamilyBase):
+    """Family pools behind the app API."""
+
+    def create_pool(self, creator_psn_no: str, face_verified: bool) -> dict[str, Any]:
+        pool_id = f"GJ{self.ids.serial('pool'):014d}"
+        with self.store.write() as tx:
+            creator = self.person(tx, creator_psn_no, "家庭共济账户创建人")
+            rules = self._pool_rules(tx, creator)
+            check_employee_funder(creator, "家庭共济账户创建人")
+            check_face(rules, self.today(), [(creator, face_verified, "创建人")])
+            self._check_free(self.fam(tx), creator, rules)
+            row = tx.insert_pool(pool_id, creator.id, 0, [])
+            self.fam(tx).log_pool(row, self.now_stamp(), "created", creator.psn_no)
+            return self._view(tx, pool_id)
+
+    def add_member(self, req: MemberRequest) -> dict[str, Any]:
+        with self.store.write() as tx:
+            fam = self.fam(tx)
+            pool, creator = self._owned(tx, req.pool_id, req.by)
+            member = self.person(tx, req.psn_no, "家庭成员")
+            check_not_self(creator, member, "家庭共济（创建人已在家庭中）")
+            rules = self._pool_rules(tx, creator)
+            check_relation(req.relation, rules.relations, rules.name)
+            check_insured(member, "家庭成员")
+            check_scope(rules, creator, member)
+            check_face(rules, self.today(), [(member, req.face_verified, "家庭成员")])
+            if fam.pool_row_of_member(member.id) == pool.id:
+                raise RuleRefused("ERR_ALREADY_MEMBER", f"{member.psn_no} 已是本家庭共济账户成员")
+            self._check_free(fam, member, rules)
+            size = len(fam.pool_member_ids(pool.id)) + 2
+            if size > rules.max_family_size:
+                raise RuleRefused("ERR_FAMILY_TOO_LARGE", f"家庭共济成员（含创建人）最多 {rules.max_family_size} 人")
+            fam.add_pool_member(pool.id, member.id)
+            fam.log_pool(pool.id, self.now_stamp(), "member_added", member.psn_no, req.relation)
+            return self._view(tx, req.pool_id)
+
+    def remove_member(self, pool_id: str, psn_no: str, by: str) -> dict[str, Any]:
+        with self.store.write() as tx:
+            fam = self.fam(tx)
+            pool, _creator = self._owned(tx, pool_id, by)
+            member = self.person(tx, psn_no, "家庭成员")
+            if fam.pool_row_of_member(member.id) != pool.id:
+                raise RuleRefused("ERR_NOT_A_MEMBER", f"{psn_no} 不是本家庭共济账户成员")
+            fam.remove_pool_members(pool.id, [member.id])
+            fam.log_pool(pool.id, self.now_stamp(), "member_removed", member.psn_no)
+            return self._view(tx, pool_id)
+
+    def allot(self, pool_id: str, amount: Decimal, by: str) -> dict[str, Any]:
+        """划拨: the creator's personal account -> the pool, in one transaction."""
+        if amount <= ZERO:
+            raise RequestRejected("ERR_BAD_AMOUNT", "划拨金额必须大于 0")
+        with self.store.write() as tx:
+            pool, creator = self._owned(tx, pool_id, by)
+            creator = self.people_locked(tx, creator)[creator.id]
+            tx.pools_by_rows([pool.id], lock=True)
+            check_employee_funder(creator, "家庭共济账户创建人")
+            if creator.balance is None or creator.balance < amount:
+                raise RuleRefused("ERR_INSUFFICIENT_BALANCE",
+                                  f"个人账户余额不足（余额 {fmt(creator.balance or ZERO)}，划拨 {fmt(amount)}）")
+            tx.move("account", creator.id, -to_fen(amount))
+            tx.move("pool", pool.id, to_fen(amount))
+            self.fam(tx).log_pool(pool.id, self.now_stamp(), "allot", creator.psn_no, amount_fen=to_fen(amount))
+            return self._view(tx, pool_id)
+
+    def dissolve(self, pool_id: str, by: str) -> dict[str, Any]:
+        """Members leave; the whole balance goes back to the creator's personal account."""
+        with self.store.write() as tx:
+            fam = self.fam(tx)
+            pool, creator = self._owned(tx, pool_id, by)
+            self.people_locked(tx, creator)
+            locked = tx.pools_by_rows([pool.id], lock=True)[pool.id]
+            back = to_fen(locked.balance)
+            if back:
+                tx.move("pool", pool.id, -back)
+                tx.move("account", creator.id, back)
+            fam.remove_pool_members(pool.id)
+            fam.log_pool(pool.id, self.now_stamp(), "dissolved", creator.psn_no, amount_fen=back)
+            return self._view(tx, pool_id)
+
+    def pool_detail(self, pool_id: str) -> dict[str, Any]:
+        with self.store.read() as tx:
+            return self._view(tx, pool_id)
+
+    # helpers -----------------------------------------------------------------------------------
+    def _pool_rules(self, tx: Tx, creator: Person) -> AidRules:
+        rules = self.rules_of(tx, creator)
+        if rules.model != "family_pool":
+            raise RuleRefused("ERR_MODEL_DRAWDOWN",
+                              f"{rules.name} 采用共济绑定模式（按顺位使用共济人个人账户），不设家庭共济账户")
+        return rules
+
+    def _pool(self, tx: Tx, pool_id: str) -> Pool:
+        found = tx.pool_by_id(pool_id)
+        if found is None:
+            raise NotFound("ERR_POOL_UNKNOWN", f"家庭共济账户 {pool_id} 不存在")
+        return found
+
+    def _owned(self, tx: Tx, pool_id: str, by: str) -> tuple[Pool, Person]:
+        """The pool, still open, and its creator — who must be the one acting (only the creator may)."""
+        pool = self._pool(tx, pool_id)
+        if self.fam(tx).pool_dissolved(pool.id):
+            raise RuleRefused("ERR_POOL_DISSOLVED", f"家庭共济账户 {pool_id} 已解散")
+        creator = tx.persons_by_ids([pool.creator_id])[pool.creator_id]
+        if self.person(tx, by, "操作人").id != creator.id:
+            raise RuleRefused("ERR_NOT_CREATOR", "只有家庭共济账户创建人可以办理此业务")
+        return pool, creator
+
+    def _check_free(self, fam: FamilyQueries, person: Person, rules: AidRules) -> None:
+        """One family group per person: not a member elsewhere, not the creator of an open pool."""
+        member_of = fam.pool_row_of_member(person.id)
+        open_created = [row for row in fam.pools_created_by(person.id) if not fam.pool_dissolved(row)]
+        if member_of is not None or (rules.exclusive and open_created):
+            raise RuleRefused("ERR_EXCLUSIVE_FAMILY", f"{person.psn_no} 已加入其他家庭共济组（每人只能加入一个）")
+
+    def _view(self, tx: Tx, pool_id: str) -> dict[str, Any]:
+        fam = self.fam(tx)
+        pool = self._pool(tx, pool_id)
+        members = fam.pool_member_ids(pool.id)
+        people = tx.persons_by_ids([pool.creator_id, *members])
+        history = fam.pool_history(pool.id)
+        relations = {h.psn_no: h.relation for h in history if h.action == "member_added"}
+        return {"pool_id": pool.pool_id, "creator": views.party(people[pool.creator_id]),
+                "state": "dissolved" if fam.pool_dissolved(pool.id) else "active", "balance": fmt(pool.balance),
+                "members": [views.party(people[m]) | {"relation": relations.get(people[m].psn_no)} for m in members],
+                "history": [views.pool_event(h) for h in history],
+                "spending": [views.spending(r) for r in fam.spending_from("pool", "pool_row", pool.id)]}
