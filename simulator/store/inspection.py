@@ -17,6 +17,7 @@ from simulator.store.tables import (
     settlements,
     wallets,
 )
+from simulator.store.tables_family import wallet_transfers
 
 
 def _sum(conn: Connection, column: Any, *where: Any) -> int:
@@ -34,16 +35,19 @@ def balances(conn: Connection) -> dict[str, dict[str, str]]:
 
 
 def conservation(conn: Connection) -> dict[str, Any]:
-    """held (accounts + pools + wallets) + paid out of them == loaded + top-ups, to the fen."""
+    """held (accounts + pools + wallets) + in transit (pending wallet transfers) + paid out of them
+    == loaded + top-ups, to the fen."""
     loaded = _sum(conn, funds_in.c.amount_fen, funds_in.c.kind == "load")
     topups = _sum(conn, funds_in.c.amount_fen, funds_in.c.kind == "topup")
     held = (_sum(conn, persons.c.balance_fen, persons.c.has_account.is_(True))
             + _sum(conn, pools.c.balance_fen) + _sum(conn, wallets.c.balance_fen))
     paid = _sum(conn, ledger.c.amount_fen, ledger.c.source != "fund")
     pooled = _sum(conn, ledger.c.amount_fen, ledger.c.source == "fund")
-    difference = held + paid - loaded - topups
+    in_transit = _sum(conn, wallet_transfers.c.amount_fen, wallet_transfers.c.status == "pending")
+    difference = held + in_transit + paid - loaded - topups
     return {"ok": difference == 0, "loaded": fmt(from_fen(loaded)), "topups": fmt(from_fen(topups)),
-            "held": fmt(from_fen(held)), "fund_paid": fmt(from_fen(paid)), "paid_out": fmt(from_fen(paid)),
+            "held": fmt(from_fen(held)), "in_transit": fmt(from_fen(in_transit)), "fund_paid": fmt(from_fen(paid)),
+            "paid_out": fmt(from_fen(paid)),
             "pooled_fund_paid": fmt(from_fen(pooled)), "difference": fmt(from_fen(difference))}
 
 
