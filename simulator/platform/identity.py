@@ -10,7 +10,7 @@ from simulator.platform.base import PlatformBase, RequestMeta
 from simulator.platform.chain import binding_refusal, pool_refusal, wallet_refusal
 from simulator.platform.clock import stamp
 from simulator.platform.context import payer_context
-from simulator.platform.errors import DecodeRefused, NotFound, RequestRejected, RuleRefused
+from simulator.platform.errors import Conflict, DecodeRefused, NotFound, RequestRejected, RuleRefused
 from simulator.platform.models import Institution, Person, Wallet
 from simulator.platform.money import ZERO
 from simulator.store.store import Tx
@@ -62,23 +62,33 @@ class IdentityOps(PlatformBase):
 
     # sign-in ---------------------------------------------------------------------------------
     def sign_in(self, meta: RequestMeta, opter_no: str) -> tuple[str, str]:
+        """Once per operator per day: a second sign-in the same day returns the same sign_no."""
         opter = opter_no or meta.opter
         day = self.today().isoformat()
         fresh = self.ids.sign_no()  # reserved before the transaction (may go unused)
+        for attempt in range(3):
+            try:
+                sign_no, sign_time = self._sign_in_once(meta, opter, day, fresh)
+                break
+            except Conflict as exc:  # two terminals of one operator signing in at the same instant
+                if exc.code != "ERR_DUPLICATE" or attempt == 2:
+                    raise
+        with self._lock:
+            self._signins[sign_no] = (meta.fixmedins_code, day, False)
+        return sign_no, sign_time
+
+    def _sign_in_once(self, meta: RequestMeta, opter: str, day: str, fresh: str) -> tuple[str, str]:
         with self.store.write() as tx:
             self.institution(tx, meta.fixmedins_code)
             self.claim(tx, meta)
             found = tx.signin_of(meta.fixmedins_code, opter, day)
             if found is not None:
                 tx.set_signed_out(found.sign_no, False)
-                sign_no, sign_time = str(found.sign_no), str(found.sign_time)
-            else:
-                sign_no, sign_time = fresh, self.now_stamp()
-                tx.insert_signin(sign_no=sign_no, fixmedins_code=meta.fixmedins_code, opter=opter, day=day,
-                                 sign_time=sign_time)
-        with self._lock:
-            self._signins[sign_no] = (meta.fixmedins_code, day, False)
-        return sign_no, sign_time
+                return str(found.sign_no), str(found.sign_time)
+            sign_time = self.now_stamp()
+            tx.insert_signin(sign_no=fresh, fixmedins_code=meta.fixmedins_code, opter=opter, day=day,
+                             sign_time=sign_time)
+            return fresh, sign_time
 
     def sign_out(self, meta: RequestMeta, sign_no: str) -> tuple[str, str]:
         with self.store.write() as tx:
