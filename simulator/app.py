@@ -15,6 +15,7 @@ from simulator.platform.ids import IdGenerator
 from simulator.platform.service import Platform
 from simulator.protocol import errors
 from simulator.protocol.admin import admin
+from simulator.protocol.app_api import install as install_family
 from simulator.protocol.auth import TifGate
 from simulator.protocol.fsi import decode, fsi
 from simulator.protocol.runtime import Simulator
@@ -33,6 +34,7 @@ def create_app(config: SimConfig | dict[str, Any] | None = None) -> Flask:
     errors.install(app)
     for blueprint in (fsi, decode, admin):
         app.register_blueprint(blueprint)
+    install_family(app)  # family app API, app page, OpenAPI, wallet bounces
     for path in cfg.load:
         platform.load_world(json.loads(Path(path).read_text(encoding="utf-8")))
     return app

@@ -122,7 +122,7 @@ class BindingOps(FamilyBase):
                                                                      "beneficiary": req.beneficiary_face}}
             fam.log_binding(binding_id, self.now_stamp(), "requested", req.requested_by or None,
                             json.dumps(detail, ensure_ascii=False))
-            return self._view(tx, binding_id)
+            return self._binding_view(tx, binding_id)
 
     def approve_binding(self, binding_id: int, reviewer: str) -> dict[str, Any]:
         """The agency approves a pending binding (regions with review, e.g. Guangdong)."""
@@ -130,13 +130,13 @@ class BindingOps(FamilyBase):
             b = self._pending(tx, binding_id)
             check_employee_funder(self._people(tx, b)[b.funder_id])
             self._set_state(tx, b, "active", "approved", None, reviewer or None)
-            return self._view(tx, binding_id)
+            return self._binding_view(tx, binding_id)
 
     def reject_binding(self, binding_id: int, reason: str) -> dict[str, Any]:
         with self.store.write() as tx:
             b = self._pending(tx, binding_id)
             self._set_state(tx, b, "rejected", "rejected", None, reason or None)
-            return self._view(tx, binding_id)
+            return self._binding_view(tx, binding_id)
 
     def end_binding(self, binding_id: int, by: str) -> dict[str, Any]:
         """Either party ends a live binding (a pending one is withdrawn). Its rank number is freed."""
@@ -146,7 +146,7 @@ class BindingOps(FamilyBase):
             if actor.id not in (b.funder_id, b.beneficiary_id):
                 raise RuleRefused("ERR_NOT_A_PARTY", "只有共济人或被共济人本人可以解除共济关系")
             self._set_state(tx, b, "ended", "ended", actor.psn_no, None)
-            return self._view(tx, binding_id)
+            return self._binding_view(tx, binding_id)
 
     def change_rank(self, binding_id: int, rank: int, by: str) -> dict[str, Any]:
         """The beneficiary moves a funder to `rank`; a funder already there takes the old rank (swap)."""
@@ -169,7 +169,7 @@ class BindingOps(FamilyBase):
             if occupant is not None:
                 fam.update_binding(occupant.id, rank=b.rank)
                 fam.log_binding(occupant.id, now, "rank_changed", beneficiary.psn_no, f"{rank} -> {b.rank}")
-            return self._view(tx, binding_id)
+            return self._binding_view(tx, binding_id)
 
     def set_insurance_status(self, psn_no: str, status: str) -> dict[str, Any]:
         """Change a person's insurance status; when it stops (≠ 1) every binding they fund ends."""
@@ -191,14 +191,14 @@ class BindingOps(FamilyBase):
     # queries -----------------------------------------------------------------------------------
     def binding_detail(self, binding_id: int) -> dict[str, Any]:
         with self.store.read() as tx:
-            return self._view(tx, binding_id)
+            return self._binding_view(tx, binding_id)
 
     def funders_of(self, psn_no: str) -> dict[str, Any]:
         """The beneficiary's view: their bindings ordered by rank."""
         with self.store.read() as tx:
             person = self.person(tx, psn_no, "被共济人")
             found = self.fam(tx).bindings_as("beneficiary_id", person.id)
-            return {"psn_no": psn_no, "bindings": self._views(tx, found)}
+            return {"psn_no": psn_no, "bindings": self._binding_views(tx, found)}
 
     def beneficiaries_of(self, psn_no: str) -> dict[str, Any]:
         """The funder's view: whom they fund, and every leg paid from their account (家庭共济消费查询)."""
@@ -207,7 +207,7 @@ class BindingOps(FamilyBase):
             person = self.person(tx, psn_no, "共济人")
             found = fam.bindings_as("funder_id", person.id)
             spent = fam.spending_from("funder", "person_id", person.id)
-            return {"psn_no": psn_no, "bindings": self._views(tx, found),
+            return {"psn_no": psn_no, "bindings": self._binding_views(tx, found),
                     "spending": [views.spending(row) for row in spent]}
 
     # helpers -----------------------------------------------------------------------------------
@@ -238,14 +238,14 @@ class BindingOps(FamilyBase):
     def _people(tx: Tx, *found: Binding) -> dict[int, Person]:
         return tx.persons_by_ids({b.funder_id for b in found} | {b.beneficiary_id for b in found})
 
-    def _views(self, tx: Tx, found: list[Binding]) -> list[dict[str, Any]]:
+    def _binding_views(self, tx: Tx, found: list[Binding]) -> list[dict[str, Any]]:
         people = self._people(tx, *found)
         history = self.fam(tx).binding_history(b.id for b in found)
         today = self.today()
         return [views.binding(b, people, history[b.id], today) for b in found]
 
-    def _view(self, tx: Tx, binding_id: int) -> dict[str, Any]:
+    def _binding_view(self, tx: Tx, binding_id: int) -> dict[str, Any]:
         found = self.fam(tx).binding(binding_id)
         if found is None:
             raise NotFound("ERR_BINDING_UNKNOWN", f"共济关系 {binding_id} 不存在")
-        return self._views(tx, [found])[0]
+        return self._binding_views(tx, [found])[0]

@@ -54,7 +54,7 @@ class PoolOps(FamilyBase):
             self._check_free(self.fam(tx), creator, rules)
             row = tx.insert_pool(pool_id, creator.id, 0, [])
             self.fam(tx).log_pool(row, self.now_stamp(), "created", creator.psn_no)
-            return self._view(tx, pool_id)
+            return self._pool_view(tx, pool_id)
 
     def add_member(self, req: MemberRequest) -> dict[str, Any]:
         with self.store.write() as tx:
@@ -75,7 +75,7 @@ class PoolOps(FamilyBase):
                 raise RuleRefused("ERR_FAMILY_TOO_LARGE", f"家庭共济成员（含创建人）最多 {rules.max_family_size} 人")
             fam.add_pool_member(pool.id, member.id)
             fam.log_pool(pool.id, self.now_stamp(), "member_added", member.psn_no, req.relation)
-            return self._view(tx, req.pool_id)
+            return self._pool_view(tx, req.pool_id)
 
     def remove_member(self, pool_id: str, psn_no: str, by: str) -> dict[str, Any]:
         with self.store.write() as tx:
@@ -86,7 +86,7 @@ class PoolOps(FamilyBase):
                 raise RuleRefused("ERR_NOT_A_MEMBER", f"{psn_no} 不是本家庭共济账户成员")
             fam.remove_pool_members(pool.id, [member.id])
             fam.log_pool(pool.id, self.now_stamp(), "member_removed", member.psn_no)
-            return self._view(tx, pool_id)
+            return self._pool_view(tx, pool_id)
 
     def allot(self, pool_id: str, amount: Decimal, by: str) -> dict[str, Any]:
         """划拨: the creator's personal account -> the pool, in one transaction."""
@@ -103,7 +103,7 @@ class PoolOps(FamilyBase):
             tx.move("account", creator.id, -to_fen(amount))
             tx.move("pool", pool.id, to_fen(amount))
             self.fam(tx).log_pool(pool.id, self.now_stamp(), "allot", creator.psn_no, amount_fen=to_fen(amount))
-            return self._view(tx, pool_id)
+            return self._pool_view(tx, pool_id)
 
     def dissolve(self, pool_id: str, by: str) -> dict[str, Any]:
         """Members leave; the whole balance goes back to the creator's personal account."""
@@ -118,11 +118,11 @@ class PoolOps(FamilyBase):
                 tx.move("account", creator.id, back)
             fam.remove_pool_members(pool.id)
             fam.log_pool(pool.id, self.now_stamp(), "dissolved", creator.psn_no, amount_fen=back)
-            return self._view(tx, pool_id)
+            return self._pool_view(tx, pool_id)
 
     def pool_detail(self, pool_id: str) -> dict[str, Any]:
         with self.store.read() as tx:
-            return self._view(tx, pool_id)
+            return self._pool_view(tx, pool_id)
 
     # helpers -----------------------------------------------------------------------------------
     def _pool_rules(self, tx: Tx, creator: Person) -> AidRules:
@@ -155,7 +155,7 @@ class PoolOps(FamilyBase):
         if member_of is not None or (rules.exclusive and open_created):
             raise RuleRefused("ERR_EXCLUSIVE_FAMILY", f"{person.psn_no} 已加入其他家庭共济组（每人只能加入一个）")
 
-    def _view(self, tx: Tx, pool_id: str) -> dict[str, Any]:
+    def _pool_view(self, tx: Tx, pool_id: str) -> dict[str, Any]:
         fam = self.fam(tx)
         pool = self._pool(tx, pool_id)
         members = fam.pool_member_ids(pool.id)

@@ -1,0 +1,199 @@
+"""The insurance wallet (医保钱包, DOMAIN.md §4): open, transfer to a near relative, accept, history.
+
+A transfer takes the money out of the sender's personal account (or wallet) at once; while pending
+it is "in transit" (counted by /admin/conservation). The receiver accepts it into their wallet; if
+they don't, it bounces back at 06:00 the next day (wallet_bounce.py). Limits per sender: 3 a day,
+2,000.00 each, none 22:00–06:00 platform time, one pending at a time; verified by face or PIN; both
+insured places' regions must have the wallet enabled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from simulator.platform import family_views as views
+from simulator.platform.clock import stamp
+from simulator.platform.errors import NotFound, RequestRejected, RuleRefused
+from simulator.platform.family_base import check_insured, check_not_self, check_relation
+from simulator.platform.models import Person, Wallet
+from simulator.platform.money import ZERO, fmt, to_fen
+from simulator.platform.region import NEAR_RELATIVES
+from simulator.platform.wallet_bounce import BounceOps
+from simulator.store.store import Tx
+
+MAX_AMOUNT = Decimal("2000.00")
+MAX_PER_DAY = 3
+NIGHT_STARTS, DAY_STARTS = time(22, 0), time(6, 0)
+SOURCES = ("account", "wallet")
+VERIFICATIONS = ("face", "pin")
+
+
+@dataclass(frozen=True)
+class TransferRequest:
+    """`relation`: what the sender is to the receiver; `verification`: face or pin (6 digits)."""
+
+    sender: str
+    receiver: str
+    source: str
+    amount: Decimal
+    relation: str
+    verification: str
+    pin: str = ""
+
+
+def check_daytime(now: datetime) -> None:
+    if now.time() >= NIGHT_STARTS or now.time() < DAY_STARTS:
+        raise RuleRefused("ERR_WALLET_NIGHT", f"22:00 至次日 06:00 不能向医保钱包转账（平台时间 {now:%H:%M}）")
+
+
+def check_amount(amount: Decimal) -> None:
+    if amount <= ZERO or amount > MAX_AMOUNT:
+        raise RuleRefused("ERR_WALLET_AMOUNT", f"单笔转账金额须大于 0 且不超过 {fmt(MAX_AMOUNT)}（本次 {fmt(amount)}）")
+
+
+def check_verification(method: str, pin: str) -> None:
+    if method not in VERIFICATIONS:
+        raise RuleRefused("ERR_VERIFICATION_REQUIRED", "转账须经人脸识别或支付密码验证（verification: face/pin）")
+    if method == "pin" and not (len(pin) == 6 and pin.isdigit()):
+        raise RuleRefused("ERR_VERIFICATION_REQUIRED", "支付密码须为 6 位数字")
+
+
+def bounce_time(now: datetime) -> datetime:
+    """06:00 the next day."""
+    return datetime.combine(now.date() + timedelta(days=1), DAY_STARTS)
+
+
+class WalletOps(BounceOps):
+    """Wallets and wallet transfers behind the app API."""
+
+    def open_wallet(self, psn_no: str) -> dict[str, Any]:
+        wallet_id = f"QB{self.ids.serial('wallet'):014d}"
+        with self.store.write() as tx:
+            person = self.person(tx, psn_no, "参保人")
+            check_insured(person, "参保人")
+            self._check_region(tx, person)
+            if tx.wallet_of(person.id) is not None:
+                raise RuleRefused("ERR_WALLET_EXISTS", f"{psn_no} 已开通医保钱包")
+            tx.insert_wallet(wallet_id, person.id, 0, "active")
+            return {"psn_no": psn_no, "wallet": views.wallet(tx.wallet_of(person.id))}
+
+    def send_transfer(self, req: TransferRequest) -> dict[str, Any]:
+        transfer_id = f"ZZ{self.ids.serial('transfer'):014d}"
+        now = self.now()
+        with self.store.write() as tx:
+            sender, receiver = self.person(tx, req.sender, "转出人"), self.person(tx, req.receiver, "收款人")
+            check_not_self(sender, receiver, "钱包转账（不能转给本人）")
+            check_daytime(now)
+            check_amount(req.amount)
+            check_verification(req.verification, req.pin)
+            check_relation(req.relation, NEAR_RELATIVES, "医保钱包")
+            check_insured(sender, "转出人")
+            self._check_region(tx, sender)
+            self._check_region(tx, receiver)
+            people = self.people_locked(tx, sender, receiver)
+            sender = people[sender.id]
+            target = self._active_wallet(tx, receiver, "收款人")
+            own = tx.wallet_of(sender.id)
+            locked = tx.wallets_by_rows([w.id for w in (target, own) if w is not None], lock=True)
+            self._check_limits(tx, sender, now)
+            source_row = self._take(tx, sender, req.source, req.amount, None if own is None else locked[own.id])
+            due = bounce_time(now)
+            self.fam(tx).insert_transfer(
+                transfer_id=transfer_id, sender_id=sender.id, receiver_id=receiver.id, source=req.source,
+                source_row=source_row, target_wallet_row=target.id, amount_fen=to_fen(req.amount),
+                relation=req.relation, verification=req.verification, status="pending",
+                day=now.date().isoformat(), created_at=stamp(now), due_at=stamp(due), closed_at=None)
+            out = self._transfer_view(tx, transfer_id)
+        self.note_due(stamp(due))
+        return out
+
+    def accept_transfer(self, transfer_id: str, by: str) -> dict[str, Any]:
+        """The receiver takes a pending transfer into their wallet."""
+        self.process_due_bounces()
+        with self.store.write() as tx:
+            fam = self.fam(tx)
+            row = self._transfer(tx, transfer_id)
+            receiver = tx.persons_by_ids([int(row.receiver_id)])[int(row.receiver_id)]
+            if self.person(tx, by, "操作人").id != receiver.id:
+                raise RuleRefused("ERR_NOT_RECEIVER", "只有收款人本人可以确认收款")
+            if row.status != "pending":
+                raise RuleRefused("ERR_TRANSFER_NOT_PENDING", f"转账 {transfer_id} 已{_STATUS[str(row.status)]}，不能确认收款")
+            self.people_locked(tx, receiver)
+            tx.wallets_by_rows([int(row.target_wallet_row)], lock=True)
+            if not fam.close_transfer(transfer_id, "accepted", self.now_stamp()):
+                raise RuleRefused("ERR_TRANSFER_NOT_PENDING", f"转账 {transfer_id} 已处理，不能确认收款")
+            tx.move("wallet", int(row.target_wallet_row), int(row.amount_fen))
+            return self._transfer_view(tx, transfer_id)
+
+    def transfer_detail(self, transfer_id: str) -> dict[str, Any]:
+        self.process_due_bounces()
+        with self.store.read() as tx:
+            return self._transfer_view(tx, transfer_id)
+
+    def wallet_history(self, psn_no: str) -> dict[str, Any]:
+        """The person's wallet and every transfer they sent or received, oldest first."""
+        self.process_due_bounces()
+        with self.store.read() as tx:
+            person = self.person(tx, psn_no, "参保人")
+            rows = self.fam(tx).transfers_of(person.id)
+            people = tx.persons_by_ids({person.id} | {int(r.sender_id) for r in rows}
+                                       | {int(r.receiver_id) for r in rows})
+            transfers = [views.transfer(r, people) | {"direction": "sent" if int(r.sender_id) == person.id
+                                                      else "received"} for r in rows]
+            return {"psn_no": psn_no, "wallet": views.wallet(tx.wallet_of(person.id)), "transfers": transfers}
+
+    # helpers -----------------------------------------------------------------------------------
+    def _check_region(self, tx: Tx, person: Person) -> None:
+        rules = self.rules_of(tx, person)
+        if not rules.wallet_enabled:
+            raise RuleRefused("ERR_WALLET_REGION_DISABLED",
+                              f"参保地 {person.insuplc}（{rules.name}）未开通医保钱包")
+
+    @staticmethod
+    def _active_wallet(tx: Tx, person: Person, role: str, found: Wallet | None = None) -> Wallet:
+        found = found or tx.wallet_of(person.id)
+        if found is None:
+            raise RuleRefused("ERR_WALLET_UNKNOWN", f"{role} {person.psn_no} 未开通医保钱包")
+        if found.status != "active":
+            raise RuleRefused("ERR_WALLET_INACTIVE", f"{role} {person.psn_no} 的医保钱包状态异常（{found.status}）")
+        return found
+
+    def _check_limits(self, tx: Tx, sender: Person, now: datetime) -> None:
+        fam = self.fam(tx)
+        if fam.pending_sent_by(sender.id) is not None:
+            raise RuleRefused("ERR_WALLET_PENDING", "您有一笔转账尚待对方确认收款，确认或退回前不能再次转账")
+        if fam.count_sent_on(sender.id, now.date().isoformat()) >= MAX_PER_DAY:
+            raise RuleRefused("ERR_WALLET_DAILY_LIMIT", f"每人每天最多转账 {MAX_PER_DAY} 笔")
+
+    def _take(self, tx: Tx, sender: Person, source: str, amount: Decimal, own: Wallet | None) -> int:
+        """Take `amount` out of the sender's (locked) account or wallet; returns that balance's row id."""
+        if source == "account":
+            if sender.balance is None or sender.insutype != "310":
+                raise RuleRefused("ERR_NO_ACCOUNT", "转出人为居民医保参保人，没有个人账户")
+            available, row_id = sender.balance, sender.id
+        elif source == "wallet":
+            wallet = self._active_wallet(tx, sender, "转出人", own)
+            available, row_id = wallet.balance, wallet.id
+        else:
+            raise RequestRejected("ERR_BAD_FIELD", f"转出来源 source {source!r} 无效（account/wallet）")
+        if available < amount:
+            raise RuleRefused("ERR_INSUFFICIENT_BALANCE", f"余额不足（可用 {fmt(available)}，转账 {fmt(amount)}）")
+        tx.move(source, row_id, -to_fen(amount))
+        return row_id
+
+    def _transfer(self, tx: Tx, transfer_id: str) -> Any:
+        row = self.fam(tx).transfer(transfer_id, lock=True)
+        if row is None:
+            raise NotFound("ERR_TRANSFER_UNKNOWN", f"转账 {transfer_id} 不存在")
+        return row
+
+    def _transfer_view(self, tx: Tx, transfer_id: str) -> dict[str, Any]:
+        row = self._transfer(tx, transfer_id)
+        people = tx.persons_by_ids([int(row.sender_id), int(row.receiver_id)])
+        return views.transfer(row, people)
+
+
+_STATUS = {"accepted": "确认收款", "bounced": "退回", "pending": "待确认"}

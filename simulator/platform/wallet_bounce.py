@@ -1,0 +1,75 @@
+"""Clock-driven bounce of unaccepted wallet transfers (06:00 the next day), without background threads.
+
+`process_due_bounces()` runs before every request and after the admin clock moves, so a bounce
+happens as soon as anything could observe it. It is cheap when nothing is due: the app remembers
+the earliest pending `due_at` and re-reads it from the database at most every few seconds (another
+process sharing the database may have sent a transfer). Each bounce is idempotent: a transfer is
+closed only while still pending, in the same transaction that returns its money.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from simulator.platform.clock import Clock
+from simulator.platform.family_base import FamilyBase
+from simulator.platform.faults import FaultPlan
+from simulator.platform.ids import IdGenerator
+from simulator.store.store import Store, Tx
+
+REFRESH_SECONDS = 5.0
+
+
+class BounceOps(FamilyBase):
+    """Returns pending transfers whose `due_at` has passed to where they came from."""
+
+    def __init__(self, store: Store, clock: Clock, ids: IdGenerator, faults: FaultPlan, fixtures: Path) -> None:
+        super().__init__(store, clock, ids, faults, fixtures)
+        self._bounce_lock = threading.Lock()
+        self._next_due: str | None = None
+        self._checked_at = float("-inf")
+
+    def note_due(self, due_at: str) -> None:
+        """A transfer was just sent: remember its bounce time."""
+        with self._bounce_lock:
+            if self._next_due is None or due_at < self._next_due:
+                self._next_due = due_at
+
+    def process_due_bounces(self) -> int:
+        """Bounce every pending transfer due by now; returns how many bounced."""
+        now = self.now_stamp()
+        with self._bounce_lock:
+            fresh = time.monotonic() - self._checked_at < REFRESH_SECONDS
+            if fresh and (self._next_due is None or self._next_due > now):
+                return 0
+            with self.store.read() as tx:
+                due, self._next_due = self.fam(tx).due_transfers(now), self.fam(tx).next_due()
+            bounced = 0
+            if due:
+                with self.store.write() as tx:
+                    bounced = sum(self._bounce(tx, transfer_id) for transfer_id in due)
+                    self._next_due = self.fam(tx).next_due()
+            self._checked_at = time.monotonic()
+            return bounced
+
+    def forget_bounce_schedule(self) -> None:
+        """After an admin reset: read the schedule from the database at the next check."""
+        with self._bounce_lock:
+            self._next_due, self._checked_at = None, float("-inf")
+
+    def _bounce(self, tx: Tx, transfer_id: str) -> int:
+        fam = self.fam(tx)
+        row: Any = fam.transfer(transfer_id, lock=True)
+        if row is None or row.status != "pending":
+            return 0
+        if row.source == "account":
+            tx.persons_by_ids([int(row.source_row)], lock=True)
+        else:
+            tx.wallets_by_rows([int(row.source_row)], lock=True)
+        if not fam.close_transfer(transfer_id, "bounced", str(row.due_at)):
+            return 0
+        tx.move(str(row.source), int(row.source_row), int(row.amount_fen))
+        return 1
