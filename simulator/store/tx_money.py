@@ -108,6 +108,16 @@ class MoneyQueries:
     def settlements_of_visit(self, mdtrt_id: str) -> list[Any]:
         return list(self.conn.execute(select(settlements).where(settlements.c.mdtrt_id == mdtrt_id)))
 
+    def settlements_in_period(self, fixmedins_code: str, begin: str, end: str) -> list[Any]:
+        """Settlements of an institution settled, or revoked, between two stamps (both indexed)."""
+        by_time = select(settlements).where(settlements.c.fixmedins_code == fixmedins_code,
+                                            settlements.c.setl_time >= begin, settlements.c.setl_time <= end)
+        by_revoke = select(settlements).where(settlements.c.fixmedins_code == fixmedins_code,
+                                              settlements.c.revoked_at >= begin, settlements.c.revoked_at <= end)
+        found = {row.id: row for row in self.conn.execute(by_time)}
+        found |= {row.id: row for row in self.conn.execute(by_revoke)}
+        return [found[key] for key in sorted(found)]
+
     def insert_settlement(self, **values: Any) -> None:
         self.conn.execute(insert(settlements).values(**values))
 
