@@ -5,7 +5,8 @@
     recovery = Recovery(client, journal)
     done = recovery.guard(psn_no, lambda: client.pharmacy_settle(...))   # NotSettled if a lost reply was reversed
     recovery.recover()                                                   # at start: resolve what is left
-    totals_between(journal, day, day)                                    # day-end figures for 3201
+    totals_between(journal, day, day)                                    # day-end report per group
+    recon_records(journal, day, day, clr_type="41", setl_optins="610103")  # what 3201/3202 declare
 """
 
 from pos_plugin.journal.recovery import Recovery, Resolution, recover
@@ -19,7 +20,14 @@ from pos_plugin.journal.store import (
     Entry,
     Journal,
 )
-from pos_plugin.journal.totals import Totals, revokes_between, settlements_between, totals_between
+from pos_plugin.journal.totals import (
+    Totals,
+    recon_groups,
+    recon_records,
+    revokes_between,
+    settlements_between,
+    totals_between,
+)
 
 __all__ = [
     "CONFIRMED",
@@ -32,6 +40,8 @@ __all__ = [
     "Journal",
     "Recovery",
     "Resolution",
+    "recon_groups",
+    "recon_records",
     "recover",
     "Totals",
     "revokes_between",

@@ -1,8 +1,14 @@
-"""Day-end figures from the journal: settled and revoked totals per insutype / clr_type / clr_optins.
+"""Day-end figures from the journal: settled and revoked totals per insutype / clr_type / clr_optins,
+and the records 3201/3202 reconcile, built the way the platform counts them.
 
-Only answered rows count (done, or confirmed through 5203). A settlement is dated by its platform
-`setl_time`; a revoke by its own `setl_time` (or, if the platform left that out, when it was answered).
-A revoke whose reply lacks insutype/clr_type inherits them from the settlement it revoked.
+Only answered rows count (done, or confirmed through 5203); reversed rows never happened. A settlement
+is dated by its platform `setl_time`; a revoke by its own `setl_time` (or, if the platform left that
+out, when it was answered). A revoke whose reply lacks insutype/clr_type inherits them from the
+settlement it revoked.
+
+Reconciliation records (`recon_records`): with refd_setl_flag 0, the settlements of the period still
+in effect; with 1, every settlement of the period plus every revocation of the period as its own
+record (negative amounts, the revocation's setl_id).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 
 from pos_plugin.journal.store import REVOKES, SETTLES, Entry, Journal
+from pos_plugin.platform.models import ReconRecord
 
 ZERO = Decimal("0.00")
 SUMMED = ("medfee_sumamt", "fund_pay_sumamt", "acct_pay", "psn_cash_pay")
@@ -97,3 +104,31 @@ def _inherit(entry: Entry, settlements: dict[str, Entry]) -> Entry:
 
 def sum_amounts(entries: Iterable[Entry], name: str) -> Decimal:
     return sum((e.amounts.get(name, ZERO) for e in entries), ZERO)
+
+
+def recon_groups(journal: Journal, begin: date, end: date) -> list[tuple[str, str, str]]:
+    """The (insutype, clr_type, clr_optins) groups with any answered settlement or revoke in the period."""
+    return [(t.insutype, t.clr_type, t.clr_optins) for t in totals_between(journal, begin, end)]
+
+
+def recon_records(journal: Journal, begin: date, end: date, *, clr_type: str, setl_optins: str,
+                  insutype: str | None = None, refd_setl_flag: str = "0") -> list[ReconRecord]:
+    """The records the platform would count for this period and group (see the module docstring)."""
+    answered = _answered(journal)
+    revoked = {e.orig_setl_id for e in answered if e.infno in REVOKES}
+
+    def wanted(e: Entry) -> bool:
+        return (e.clr_type == clr_type and e.clr_optins == setl_optins and (insutype is None or e.insutype == insutype)
+                and begin <= entry_day(e) <= end)
+
+    records = [_record(e, "0") for e in answered if e.infno in SETTLES and wanted(e)
+               and (refd_setl_flag == "1" or e.setl_id not in revoked)]
+    if refd_setl_flag == "1":
+        records += [_record(e, "1") for e in answered if e.infno in REVOKES and wanted(e)]
+    return records
+
+
+def _record(entry: Entry, refd: str) -> ReconRecord:
+    amount = entry.amounts.get
+    return ReconRecord(entry.setl_id or "", entry.mdtrt_id or "", entry.psn_no, amount("medfee_sumamt", ZERO),
+                       amount("fund_pay_sumamt", ZERO), amount("acct_pay", ZERO), refd)

@@ -20,10 +20,14 @@ from pathlib import Path
 from pos_plugin.platform.client import SAFETY, MoneyRecorder, PlatformCore, Safety
 from pos_plugin.platform.envelope import Institution, Operator, Reply
 from pos_plugin.platform.models import (
+    DetailOutcome,
+    DetailRow,
     EcodeIdentity,
     FileInfo,
     PayLeg,
     PersonInfo,
+    ReconRecord,
+    ReconTotals,
     Registration,
     Settlement,
     StatementResult,
@@ -35,7 +39,7 @@ from pos_plugin.platform.person import (
     BUSINESS_REGISTRATION,
     PersonApi,
 )
-from pos_plugin.platform.reconcile import ReconcileApi
+from pos_plugin.platform.reconcile import ReconcileApi, detail_file, parse_result_file
 from pos_plugin.platform.settlement import SettlementApi
 from pos_plugin.platform.signin import SignIn, SignInCache
 from pos_plugin.platform.state import StateDb
@@ -81,6 +85,8 @@ __all__ = [
     "BUSINESS_PHARMACY",
     "BUSINESS_REGISTRATION",
     "SAFETY",
+    "DetailOutcome",
+    "DetailRow",
     "EcodeIdentity",
     "FileInfo",
     "HttpTransport",
@@ -92,6 +98,8 @@ __all__ = [
     "PersonInfo",
     "PlatformClient",
     "PlatformCore",
+    "ReconRecord",
+    "ReconTotals",
     "Registration",
     "Reply",
     "Safety",
@@ -102,4 +110,6 @@ __all__ = [
     "StatementResult",
     "TifCredentials",
     "Timeouts",
+    "detail_file",
+    "parse_result_file",
 ]

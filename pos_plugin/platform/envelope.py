@@ -87,16 +87,22 @@ class Reply:
     respond_time: str = ""
     warn_msg: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    content: bytes | None = field(default=None, repr=False)  # a downloaded file (9102)
 
 
 # How a platform says it refused the sign_no itself (not the business request): the simulator's
 # err_code values, and the words real platforms use in err_msg (未签到 / 签到编号无效 / 签到已过期).
 SIGN_NO_CODES = frozenset({"ERR_NOT_SIGNED_IN", "ERR_SIGN_NO_UNKNOWN", "ERR_SIGNED_OUT", "ERR_SIGNIN_EXPIRED"})
 SIGN_NO_WORDS = ("签到", "sign_no")
+FILE_DOWNLOADS = frozenset({"9102"})
 
 
 def parse_reply(body: Any, *, infno: str, msgid: str) -> Reply:
-    """Check a reply envelope; infcode != 0 raises BusinessError (or SignInRejected) with its err_msg."""
+    """Check a reply envelope; infcode != 0 raises BusinessError (or SignInRejected) with its err_msg.
+
+    Only a file download (9102) may answer with bare bytes instead of an envelope."""
+    if isinstance(body, bytes) and infno in FILE_DOWNLOADS:
+        return Reply(infcode=0, output={}, msgid=msgid, content=body)
     if not isinstance(body, dict):
         raise BadReply(f"医保平台返回的报文不是对象: {type(body).__name__}")
     if "infcode" not in body:

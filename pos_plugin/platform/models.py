@@ -184,3 +184,65 @@ class FileInfo:
     file_qury_no: str
     filename: str
     dld_endtime: str = ""
+
+
+@dataclass(frozen=True)
+class ReconRecord:
+    """One record of detail reconciliation: a settlement, or (refd_setl_flag 1) a revocation with negated
+    amounts under the revocation's own setl_id."""
+
+    setl_id: str
+    mdtrt_id: str
+    psn_no: str
+    medfee_sumamt: Decimal
+    fund_pay_sumamt: Decimal
+    acct_pay: Decimal
+    refd_setl_flag: str = "0"
+
+    @property
+    def cash_payamt(self) -> Decimal:
+        """What the patient paid outside the fund and the account (cash and wallet)."""
+        return self.medfee_sumamt - self.fund_pay_sumamt - self.acct_pay
+
+
+@dataclass(frozen=True)
+class ReconTotals:
+    """The sums 3201/3202 declare for a period."""
+
+    medfee_sumamt: Decimal
+    fund_pay_sumamt: Decimal
+    acct_pay: Decimal
+    cash_payamt: Decimal
+    count: int
+
+    @classmethod
+    def of(cls, records: list[ReconRecord]) -> ReconTotals:
+        zero = Decimal("0.00")
+        return cls(sum((r.medfee_sumamt for r in records), zero), sum((r.fund_pay_sumamt for r in records), zero),
+                   sum((r.acct_pay for r in records), zero), sum((r.cash_payamt for r in records), zero), len(records))
+
+
+@dataclass(frozen=True)
+class DetailRow:
+    """One line of the platform's 3202 result file: a record and how it compared."""
+
+    record: ReconRecord
+    result: str  # 0 match, 1 only the institution has it, 2 only the platform, 3 both but different
+    result_name: str
+
+    @property
+    def matches(self) -> bool:
+        return self.result == "0"
+
+
+@dataclass(frozen=True)
+class DetailOutcome:
+    """3202: whether the detail balanced, the platform's counts per result code and its result file."""
+
+    stmt_rslt: str
+    counts: dict[str, int]
+    fileinfo: FileInfo
+
+    @property
+    def balanced(self) -> bool:
+        return self.stmt_rslt == "0"

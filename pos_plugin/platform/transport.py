@@ -33,6 +33,7 @@ from pos_plugin.platform.tif import TifCredentials
 
 CALL_SERVICE = "/fsi/api/rsfComIfsService/callService"
 QR_CODE_QUERY = "/localcfc/api/hsecfc/localQrCodeQuery"
+FILE_TYPES = frozenset({"application/octet-stream", "application/zip", "application/x-zip-compressed"})
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,8 @@ class HttpTransport:
         self.session.mount("https://", HTTPAdapter(max_retries=0))
 
     def post(self, path: str, body: Mapping[str, Any]) -> Any:
-        """Send one request; raise a PlatformError subclass on any transport failure."""
+        """Send one request and return its JSON (or, for a file download, the file's bytes);
+        raise a PlatformError subclass on any transport failure."""
         headers = {"Content-Type": "application/json; charset=utf-8"}
         if self.tif is not None:
             headers.update(self.tif.headers())
@@ -66,6 +68,8 @@ class HttpTransport:
             raise HttpStatusError(
                 f"医保平台网关返回 HTTP {response.status_code}", status=response.status_code, body=response.text[:500]
             )
+        if response.headers.get("Content-Type", "").split(";")[0].strip() in FILE_TYPES:
+            return response.content
         return wire.loads(response.content)
 
     def _send(self, url: str, data: bytes, headers: dict[str, str]) -> requests.Response:

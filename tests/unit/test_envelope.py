@@ -140,3 +140,27 @@ def test_pos_error_codes_and_messages():
     assert err.code == "ERR_SIGN_IN_REJECTED" and err.message == "签到号过期" and err.details == {"infno": "1101"}
     assert isinstance(err, BusinessError) and err.short_code == "sign_in_rejected"
     assert BadReply().message  # every class has a default Chinese message
+
+
+def test_detail_file_and_result_file_formats():
+    import io
+    import zipfile
+
+    from pos_plugin.platform.models import ReconRecord
+    from pos_plugin.platform.reconcile import detail_file, parse_result_file
+
+    records = [ReconRecord("S1", "M1", "P1", Decimal("155.80"), Decimal("0.00"), Decimal("155.80")),
+               ReconRecord("R1", "M1", "P1", Decimal("-155.80"), Decimal("0.00"), Decimal("-155.80"), "1")]
+    text = detail_file(records).decode()
+    assert text == "S1\tM1\tP1\t155.80\t0.00\t155.80\t0\nR1\tM1\tP1\t-155.80\t0.00\t-155.80\t1\n"
+    assert records[0].cash_payamt == Decimal("0.00")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("result.txt", text.replace("\t0\n", "\t0\t0\t一致\n").replace("\t1\n", "\t1\t2\t中心多\n"))
+    rows = parse_result_file(buffer.getvalue())
+    assert [r.record for r in rows] == records and [r.result for r in rows] == ["0", "2"]
+    assert rows[1].result_name == "中心多" and not rows[1].matches
+    with pytest.raises(BadReply):
+        parse_result_file(b"PK\x03\x04broken")
+    with pytest.raises(BadReply):
+        parse_result_file(b"S1\tM1\n")
