@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
+from pos_plugin import dayend
 from pos_plugin.checkout.identify import Credential, Expected, Patient, credential_from_text, identify
 from pos_plugin.checkout.sale import NO_PLAN, Order, Quote, Sale, SaleCancelled, as_flow
 from pos_plugin.config import Terminal, TerminalSettings, open_terminal
@@ -243,3 +245,19 @@ def _revoked_text(setl_id: str, done: Settlement) -> str:
     legs = "，".join(f"{leg.source} {format_amount(leg.amount)}" for leg in done.payleg) or "无账户支付"
     return (f"已撤销结算 {setl_id}：医疗费 {format_amount(done.amount('medfee_sumamt'))}，"
             f"退回 {legs}")
+
+
+@click.command()
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="对账日期（默认今天）")
+@click.option("--end", "end_day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="截止日期（默认同上）")
+@click.option("--with-refunds", is_flag=True, help="退费结算单独成笔对账（refd_setl_flag=1）")
+@terminal_options
+def reconcile(terminal: Terminal, day: datetime | None, end_day: datetime | None, with_refunds: bool) -> None:
+    """日终对账：3201 总账、3202 明细，逐笔列出差异。平账退出码 0，不平 1。"""
+    begin = (day or datetime.now()).date()
+    report = dayend.reconcile(terminal.client, terminal.journal, begin, end_day.date() if end_day else begin,
+                              refd_setl_flag="1" if with_refunds else "0")
+    click.echo(dayend.render_report(report), nl=False)
+    if not report.balanced:
+        raise SystemExit(1)

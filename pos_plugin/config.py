@@ -80,8 +80,12 @@ def open_terminal(settings: TerminalSettings) -> Terminal:
     """Platform client, journal, recovery, counter and sale book for one terminal."""
     if not settings.platform_url:
         raise InputError("未配置医保平台地址（--platform 或环境变量 YIBAO_PLATFORM）")
-    if not settings.fixmedins_code:
-        raise InputError("未配置定点机构编码（--institution 或环境变量 YIBAO_INSTITUTION）")
+    missing = [label for label, value in (
+        ("定点机构编码（--institution / YIBAO_INSTITUTION）", settings.fixmedins_code),
+        ("定点机构名称（--institution-name / YIBAO_INSTITUTION_NAME）", settings.fixmedins_name),
+        ("就医地医保区划（--admdvs / YIBAO_ADMDVS）", settings.admdvs)) if not value]
+    if missing:
+        raise InputError("未配置" + "、".join(missing))
     state = Path(settings.state_dir)
     journal = Journal(state / "journal.sqlite", terminal=settings.terminal)
     institution = Institution(settings.fixmedins_code, settings.fixmedins_name, settings.admdvs)

@@ -77,6 +77,8 @@ def test_errors_are_rendered_once_with_code_and_message(world, tmp_path):
     assert "ERR_NOT_AN_INSURANCE_CODE" in wechat.output and "付款码" in wechat.output
     no_platform = run({**env, "YIBAO_PLATFORM": ""}, "recover")
     assert no_platform.exit_code == 2 and "ERR_INPUT: 未配置医保平台地址" in no_platform.output
+    no_name = run({**env, "YIBAO_INSTITUTION_NAME": "", "YIBAO_ADMDVS": ""}, "recover")
+    assert no_name.exit_code == 2 and "定点机构名称" in no_name.output and "就医地医保区划" in no_name.output
     bad_cart = tmp_path / "bad.json"
     bad_cart.write_text('{"lines": [{"code": "X", "qty": "1", "price": "-1.00"}]}', encoding="utf-8")
     refused = run(env, "checkout", "--code", scen["people"][0]["certno"], "--cart", str(bad_cart), "--yes")
