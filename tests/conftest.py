@@ -9,6 +9,9 @@ from collections.abc import Iterator
 import pg
 import pytest
 
+from pos_plugin.embedded import running_simulator
+from pos_plugin.platform.sim_admin import SimulatorAdmin
+
 
 @pytest.fixture
 def free_port() -> int:
@@ -29,3 +32,22 @@ def pg_server() -> Iterator[pg.PgServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def sim_url() -> Iterator[str]:
+    """A real simulator process per test module (`python -m simulator serve --port 0`), over HTTP."""
+    with running_simulator() as url:
+        yield url
+
+
+@pytest.fixture
+def admin(sim_url: str) -> Iterator[SimulatorAdmin]:
+    """The simulator's admin API, reset and fault-free; after the test, money must be conserved."""
+    client = SimulatorAdmin(sim_url)
+    client.reset()
+    client.clear_faults()
+    yield client
+    client.clear_faults()
+    assert client.conservation()["ok"] is True, "money was created or lost"
+    client.close()

@@ -11,8 +11,6 @@ from typing import Any
 import pytest
 
 from pos_plugin.config import Terminal, TerminalSettings, open_terminal
-from pos_plugin.embedded import running_simulator
-from pos_plugin.platform.sim_admin import SimulatorAdmin
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "fixtures" / "scenarios"
@@ -20,23 +18,6 @@ SCENARIOS = ROOT / "fixtures" / "scenarios"
 
 def scenario(name: str) -> dict[str, Any]:
     return copy.deepcopy(json.loads((SCENARIOS / f"{name}.json").read_text(encoding="utf-8")))
-
-
-@pytest.fixture(scope="module")
-def sim_url() -> Iterator[str]:
-    with running_simulator() as url:
-        yield url
-
-
-@pytest.fixture
-def admin(sim_url: str) -> Iterator[SimulatorAdmin]:
-    client = SimulatorAdmin(sim_url)
-    client.reset()
-    client.clear_faults()
-    yield client
-    client.clear_faults()
-    assert client.conservation()["ok"] is True, "money was created or lost"
-    client.close()
 
 
 @pytest.fixture

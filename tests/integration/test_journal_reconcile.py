@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from pos_plugin.embedded import running_simulator
 from pos_plugin.errors import NotSettled
 from pos_plugin.journal import Journal, Recovery, recon_groups, recon_records
 from pos_plugin.platform import Institution, Operator, PlatformClient
@@ -23,12 +22,6 @@ from pos_plugin.platform.sim_admin import SimulatorAdmin
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = json.loads((ROOT / "fixtures" / "scenarios" / "own-account-covers-everything.json").read_text("utf-8"))
 DAY = date(2026, 4, 20)
-
-
-@pytest.fixture(scope="module")
-def sim_url() -> Iterator[str]:
-    with running_simulator() as url:
-        yield url
 
 
 @pytest.fixture

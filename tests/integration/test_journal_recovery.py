@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 import requests
 
-from pos_plugin.embedded import running_simulator
 from pos_plugin.errors import (
     BusinessError,
     NotSettled,
@@ -44,23 +43,6 @@ from pos_plugin.platform.sim_admin import SimulatorAdmin
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "fixtures" / "scenarios"
 CALL = "/fsi/api/rsfComIfsService/callService"
-
-
-@pytest.fixture(scope="module")
-def sim_url() -> Iterator[str]:
-    with running_simulator() as url:
-        yield url
-
-
-@pytest.fixture
-def admin(sim_url: str) -> Iterator[SimulatorAdmin]:
-    a = SimulatorAdmin(sim_url)
-    a.reset()
-    a.clear_faults()
-    yield a
-    a.clear_faults()
-    assert a.conservation()["ok"] is True  # no test may leave money created or lost
-    a.close()
 
 
 class Till:

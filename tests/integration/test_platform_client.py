@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -29,21 +28,6 @@ from pos_plugin.platform.sim_admin import SimulatorAdmin
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "fixtures" / "scenarios"
 FROZEN = datetime(2026, 4, 20, 18, 30, 0)
-
-
-@pytest.fixture(scope="module")
-def sim_url() -> Iterator[str]:
-    with running_simulator() as url:
-        yield url
-
-
-@pytest.fixture
-def admin(sim_url: str) -> Iterator[SimulatorAdmin]:
-    a = SimulatorAdmin(sim_url)
-    a.reset()
-    a.clear_faults()
-    yield a
-    a.close()
 
 
 def scenario(name: str) -> dict[str, Any]:
