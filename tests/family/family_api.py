@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import requests
 from sim_client import HttpTransport
 from sim_flows import Sim
+from sqlalchemy import Engine, select
+
+from simulator.store.tables import metadata
 
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
 _NOT_STATE = ("id_counters",)  # the id allocator reserves blocks in its own transaction; not business state
 
 
-def db_dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table of the simulator's SQLite file (read-only connection, WAL snapshot)."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        return {name: sorted(conn.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr)
-                for name in names if name not in _NOT_STATE}
-    finally:
-        conn.close()
+def db_dump(engine: Engine) -> dict[str, list[str]]:
+    """Every row of every simulator table (read through a separate connection to the same database)."""
+    with engine.connect() as conn:
+        return {table.name: sorted(repr(tuple(row)) for row in conn.execute(select(table)))
+                for table in metadata.sorted_tables if table.name not in _NOT_STATE}
 
 
 @dataclass
@@ -32,7 +29,7 @@ class Api:
     """JSON calls to one live simulator; `sim` is the shared admin facade and protocol clients."""
 
     base: str
-    db_path: Path
+    engine: Engine
     session: requests.Session
 
     @property
@@ -55,13 +52,13 @@ class Api:
 
     def refused(self, path: str, body: Any, code: str, status: int = 400) -> str:
         """POST `body`, expect the refusal `code` with a Chinese message, and an unchanged database."""
-        before = db_dump(self.db_path)
+        before = db_dump(self.engine)
         resp = self.call("POST", path, body)
         assert resp.status_code == status, f"{path}: {resp.status_code} {resp.text}"
         reply = resp.json()
         assert reply["code"] == code, reply
         assert _CHINESE.search(reply["message"]), reply
-        assert db_dump(self.db_path) == before, f"{code}: the database changed on a refusal"
+        assert db_dump(self.engine) == before, f"{code}: the database changed on a refusal"
         return str(reply["message"])
 
     def load(self, world: dict[str, Any]) -> dict[str, str]:

@@ -82,7 +82,7 @@ def doc(api: Api) -> dict[str, Any]:
 
 
 def test_every_route_is_documented_and_every_documented_path_exists(doc: dict[str, Any], live_sim: Any) -> None:
-    served = routes(live_sim[2])
+    served = routes(live_sim.app)
     assert served - documented(doc) == set(), "routes missing from the OpenAPI document"
     assert documented(doc) - served == set(), "documented paths or methods the simulator does not serve"
 

@@ -168,7 +168,7 @@ def test_bounce_happens_lazily_before_a_read(api: Api, fam: dict[str, str], live
     """The clock moves without an admin call (as real time does): the next read sees the bounce."""
     h = fam
     sent = api.post(SEND, send(h["gran"], h["kid"], "80.00"))
-    _base, _db, app = live_sim
+    app = live_sim.app
     clock = app.extensions["simulator"].platform.clock
     clock.set(clock.now().replace(day=3, hour=6, minute=0, second=1), frozen=True)
     assert api.balances()["accounts"][h["gran"]] == "5000.00"
