@@ -40,6 +40,7 @@ class PlatformBase:
         self._lock = threading.Lock()
         self._policies: dict[str, Policy] = {}
         self._signins: dict[str, tuple[str, str, bool]] = {}
+        self._institutions: dict[str, Institution] = {}
 
     def now(self) -> datetime:
         return self.clock.now().replace(microsecond=0)
@@ -54,12 +55,20 @@ class PlatformBase:
         with self._lock:
             self._policies.clear()
             self._signins.clear()
+            self._institutions.clear()
 
     # lookups ---------------------------------------------------------------------------------
     def institution(self, tx: Tx, code: str) -> Institution:
+        """Institutions change only when a world is loaded, so they are cached (dropped on load/reset)."""
+        with self._lock:
+            cached = self._institutions.get(code)
+        if cached is not None:
+            return cached
         found = tx.institution(code)
         if found is None:
             raise NotFound("ERR_INSTITUTION_UNKNOWN", f"定点医药机构 {code} 不存在或未加载")
+        with self._lock:
+            self._institutions[code] = found
         return found
 
     def policy(self, tx: Tx, name: str) -> Policy:

@@ -155,6 +155,9 @@ class IdentityOps(PlatformBase):
         """The certificate on a visit or settlement must name the patient (no impersonation)."""
         if not cert_type and not cert_no:
             return
+        if (cert_type == "02" and cert_no == patient.certno) or (
+                cert_type == "03" and (card_sn or cert_no) == patient.card_sn):
+            return  # the certificate names the patient: no lookup needed
         named = self.resolve_person(tx, cert_type, cert_no, card_sn, "")
         if named.id != patient.id:
             raise RuleRefused("ERR_IDENTITY_MISMATCH", "就诊凭证与人员编号 psn_no 不是同一人（冒名就医）")

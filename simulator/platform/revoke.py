@@ -64,7 +64,7 @@ class RevokeOps(SettleOps):
     def revoke(self, meta: RequestMeta, setl_id: str, mdtrt_id: str, psn_no: str) -> SettlementView:
         serial = self.ids.serial("setl")
         with self.store.write() as tx:
-            self.claim(tx, meta, psn_no)
+            self.claim(tx, meta, psn_no, setl_id)
             row = self._settlement(tx, meta, setl_id, psn_no, mdtrt_id)
             if row.clr_type != CLR_OF[meta.infno]:
                 kind = "药店购药" if row.clr_type == "41" else "门诊"
@@ -80,7 +80,6 @@ class RevokeOps(SettleOps):
                                  revoked_at=now)
             if row.clr_type == "11":
                 tx.unsettle_lines(setl_id)
-            tx.set_message(meta.msgid, setl_id=setl_id)
             own_back = sum((leg.amount for leg in ledger_legs(entries) if leg.source == "own"), ZERO)
             balc = ZERO if patient_before.balance is None else patient_before.balance + own_back
             return SettlementView(

@@ -1,7 +1,7 @@
 """Pharmacy (2101/2102) and outpatient (2206/2207) pre-settlement and settlement.
 
-A settlement is one write transaction: claim the msgid, lock persons (ascending ids), the pool and
-the wallet, compute the plan from the locked values, check the payplan, then write every leg, the
+A settlement is one write transaction: lock persons (ascending ids), the pool and the wallet, claim
+the msgid, compute the plan from the locked values, check the payplan, then write every leg, the
 accumulators, the settlement row and its ledger. Any refusal rolls the whole transaction back.
 """
 
@@ -91,15 +91,15 @@ class SettleOps(IdentityOps):
         """2101 (commit=False: computes, changes nothing) or 2102 (settles)."""
         serials = (self.ids.serial("setl"), self.ids.serial("mdtrt")) if commit else (0, 0)
         with self.store.write() as tx:
-            self.claim(tx, meta, inp.psn_no)
             ctx = self._context(tx, meta, inp, lock=commit)
+            admdvs = ctx.institution.admdvs
+            setl_id, mdtrt_id = self.ids.setl_id(admdvs, serials[0]), self.ids.mdtrt_id(admdvs, serials[1])
+            self.claim(tx, meta, inp.psn_no, setl_id if commit else None)
             plan = self._plan(tx, ctx, inp.lines, inp)
             if not commit:
                 return self._view(ctx, plan, "", None, inp.med_type, "41")
             if inp.exp.payplan is not None:
                 check_payplan(inp.exp.payplan, plan.legs)
-            admdvs = ctx.institution.admdvs
-            setl_id, mdtrt_id = self.ids.setl_id(admdvs, serials[0]), self.ids.mdtrt_id(admdvs, serials[1])
             tx.insert_visit(mdtrt_id=mdtrt_id, person_id=ctx.patient.id, fixmedins_code=meta.fixmedins_code,
                             kind="pharmacy", insutype=ctx.patient.insutype, med_type=inp.med_type,
                             status="registered", begntime=inp.begntime or self.now_stamp(),
@@ -115,8 +115,9 @@ class SettleOps(IdentityOps):
         """2206 (commit=False) or 2207 over the visit's unsettled lines of the batch."""
         serial = self.ids.serial("setl") if commit else 0
         with self.store.write() as tx:
-            self.claim(tx, meta, inp.psn_no)
             ctx = self._context(tx, meta, inp, lock=commit)
+            setl_id = self.ids.setl_id(ctx.institution.admdvs, serial)
+            self.claim(tx, meta, inp.psn_no, setl_id if commit else None)
             rows = self._batch(tx, meta, ctx, inp, lock=commit)
             lines = [FeeLine(r.feedetl_sn, r.code, r.name, Decimal(r.cnt), Decimal(r.pric), from_fen(r.amt_fen),
                              r.chrg_bchno) for r in rows]
@@ -126,7 +127,6 @@ class SettleOps(IdentityOps):
                 return self._view(ctx, plan, inp.mdtrt_id, None, inp.med_type, "11")
             if inp.exp.payplan is not None:
                 check_payplan(inp.exp.payplan, plan.legs)
-            setl_id = self.ids.setl_id(ctx.institution.admdvs, serial)
             tx.set_lines_settlement([r.id for r in rows], setl_id)
             return self._commit(tx, meta, ctx, plan, setl_id, inp.mdtrt_id, inp.med_type, "11")
 
@@ -182,5 +182,4 @@ class SettleOps(IdentityOps):
         fund = Leg("fund", None, patient.psn_no, patient.name, plan.fund.hifp_pay, person_id=patient.id)
         legs = ((fund,) if plan.fund.hifp_pay else ()) + plan.legs
         tx.insert_ledger([ledger_entry(setl_id, "settle", leg, 1, meta.msgid, now) for leg in legs])
-        tx.set_message(meta.msgid, setl_id=setl_id)
         return view

@@ -73,8 +73,7 @@ class WorldOps(PlatformBase):
         wallet_ids = {w["owner"]: f"QB{self.ids.serial('wallet'):014d}" for w in plan.wallets}
         with self.store.write() as tx:
             self._write_world(tx, plan, psn_nos, card_sn, pool_ids, wallet_ids)
-        for name in plan.policies:
-            self.drop_policy(name)
+        self.forget_caches()
         if plan.today is not None:
             self.clock.set(parse_timestamp(plan.today), frozen=self.clock.frozen)
         return {"handles": psn_nos, "pools": pool_ids, "wallets": {h: wallet_ids[h] for h in wallet_ids},

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from simulator.platform.errors import Conflict
+from simulator.store.compiled import Statements
 from simulator.store.engine import create_schema, is_sqlite, make_engine, read_connection, write_connection
 from simulator.store.tables import DATA_TABLES, id_counters
 from simulator.store.tx_money import MoneyQueries
@@ -20,9 +21,10 @@ _TRUNCATE_FROM = 5000  # rows; above this a PostgreSQL table is truncated rather
 class Tx(PeopleQueries, MoneyQueries):
     """One database transaction with the platform's queries. `locking`: emit SELECT ... FOR UPDATE."""
 
-    def __init__(self, conn: Connection, locking: bool) -> None:
+    def __init__(self, conn: Connection, locking: bool, statements: Statements) -> None:
         self.conn = conn
         self.locking = locking
+        self.statements = statements
 
 
 class Store:
@@ -31,6 +33,7 @@ class Store:
     def __init__(self, url: str) -> None:
         self.engine: Engine = make_engine(url)
         self.sqlite = is_sqlite(self.engine)
+        self.statements = Statements(self.engine.dialect)
         create_schema(self.engine)
 
     @contextmanager
@@ -38,14 +41,14 @@ class Store:
         """A write transaction; rows are locked in the order the caller reads them (ascending ids)."""
         try:
             with write_connection(self.engine) as conn:
-                yield Tx(conn, locking=not self.sqlite)
-        except IntegrityError as exc:
+                yield Tx(conn, locking=not self.sqlite, statements=self.statements)
+        except (IntegrityError, self.engine.dialect.loaded_dbapi.IntegrityError) as exc:
             raise Conflict("ERR_DUPLICATE", "重复的报文ID或单据（并发提交），交易未执行") from exc
 
     @contextmanager
     def read(self) -> Iterator[Tx]:
         with read_connection(self.engine) as conn:
-            yield Tx(conn, locking=False)
+            yield Tx(conn, locking=False, statements=self.statements)
 
     def reserve_ids(self, kind: str, count: int, base: int) -> int:
         """Reserve `count` serials of `kind`; returns the first. Own short transaction."""
