@@ -218,3 +218,8 @@ def test_malformed_requests(api: Api) -> None:
     api.refused(REQ, {"funder": h["f1"], "beneficiary": h["ben"]}, "ERR_MISSING_FIELD")
     api.refused(REQ, bind("61010399999999999999", h["ben"]), "ERR_PERSON_UNKNOWN", status=404)
     api.refused("/app/bindings/999/end", {"by": h["f1"]}, "ERR_BINDING_UNKNOWN", status=404)
+
+
+def test_face_flags_must_be_booleans(api: Api) -> None:
+    h = family(api, "national")
+    api.refused(REQ, bind(h["f1"], h["ben"], face_verified={"funder": "1", "beneficiary": True}), "ERR_BAD_FIELD")

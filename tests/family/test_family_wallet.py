@@ -173,3 +173,19 @@ def test_bounce_happens_lazily_before_a_read(api: Api, fam: dict[str, str], live
     clock.set(clock.now().replace(day=3, hour=6, minute=0, second=1), frozen=True)
     assert api.balances()["accounts"][h["gran"]] == "5000.00"
     assert api.get(f"{SEND}/{sent['transfer_id']}")["status"] == "bounced"
+
+
+def test_inactive_or_missing_wallets(api: Api) -> None:
+    h = api.load(world(person("gran", "national", account="900.00"), child("kid", "shaanxi"),
+                       person("mum", "shaanxi", account="100.00"),
+                       wallets=[{"owner": "kid", "balance": "0.00", "status": "frozen"}]))
+    api.refused(SEND, send(h["gran"], h["kid"]), "ERR_WALLET_INACTIVE")
+    api.post("/app/wallets", {"psn_no": h["gran"]})
+    api.refused(SEND, send(h["mum"], h["gran"], source="wallet", relation="child"), "ERR_WALLET_UNKNOWN")
+
+
+def test_malformed_bodies(api: Api, fam: dict[str, str]) -> None:
+    resp = api.call("POST", SEND, ["not", "an", "object"])
+    assert (resp.status_code, resp.json()["code"]) == (400, "ERR_BAD_JSON")
+    api.refused(SEND, {k: v for k, v in send(fam["gran"], fam["kid"]).items() if k != "amount"}, "ERR_MISSING_FIELD")
+    api.refused("/app/wallets", {}, "ERR_MISSING_FIELD")
