@@ -76,6 +76,9 @@ def read_connection(engine: Engine) -> Iterator[Connection]:
 def create_schema(engine: Engine) -> None:
     """Create missing tables and record the schema version (refuses a newer unknown schema)."""
     metadata.create_all(engine, checkfirst=True)
+    for table in metadata.sorted_tables:  # indexes added to existing tables since they were created
+        for index in table.indexes:
+            index.create(engine, checkfirst=True)
     with write_connection(engine) as conn:
         found = conn.execute(select(schema_version.c.version)).scalars().all()
         if not found:

@@ -92,6 +92,7 @@ bindings = Table(
     Column("state", String(12), nullable=False),
     # Rank numbers are unique among a beneficiary's live (active or pending) bindings; an ended or
     # rejected binding keeps its number for the record and frees it for a new binding.
+    Index("ix_bindings_beneficiary", "beneficiary_id"),  # the request path: bindings of a patient
     Index("uq_binding_rank_live", "beneficiary_id", "rank", unique=True,
           sqlite_where=text("state IN ('active', 'pending')"),
           postgresql_where=text("state IN ('active', 'pending')")),
