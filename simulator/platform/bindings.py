@@ -94,7 +94,7 @@ class BindingOps(FamilyBase):
         with self.store.write() as tx:
             fam = self.fam(tx)
             funder, beneficiary = self.person(tx, req.funder, "共济人"), self.person(tx, req.beneficiary, "被共济人")
-            check_not_self(funder, beneficiary, "共济关系")
+            check_not_self(funder, beneficiary, "不能为本人共济（共济人与被共济人是同一人）")
             rules = self.rules_of(tx, beneficiary)
             if rules.model != "drawdown":
                 raise RuleRefused("ERR_MODEL_FAMILY_POOL",

@@ -7,7 +7,6 @@ called inside the operation's write transaction, so a refusal rolls everything b
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -25,14 +24,6 @@ from simulator.store.tx_family import FamilyQueries
 RELATION_NAMES = {"spouse": "配偶", "parent": "父母", "child": "子女", "sibling": "兄弟姐妹",
                   "grandparent": "祖父母/外祖父母", "grandchild": "孙子女/外孙子女"}
 SCOPE_NAMES = {"pooling_region": "同一统筹区", "province": "同一省份", "national": "全国"}
-
-
-@dataclass(frozen=True)
-class FaceFlags:
-    """Which parties passed face verification (人脸识别) in the app for this request."""
-
-    first: bool
-    second: bool
 
 
 class FamilyBase(PlatformBase):
@@ -64,9 +55,10 @@ class FamilyBase(PlatformBase):
         return tx.persons_by_ids([p.id for p in people], lock=True)
 
 
-def check_not_self(first: Person, second: Person, what: str) -> None:
+def check_not_self(first: Person, second: Person, message: str, code: str = "ERR_SELF_BINDING") -> None:
+    """A person may not fund (or be the relative of) themselves."""
     if first.id == second.id:
-        raise RuleRefused("ERR_SELF_BINDING", f"不能与本人建立{what}")
+        raise RuleRefused(code, message)
 
 
 def check_relation(relation: str, allowed: tuple[str, ...], region: str) -> None:

@@ -61,7 +61,7 @@ class PoolOps(FamilyBase):
             fam = self.fam(tx)
             pool, creator = self._owned(tx, req.pool_id, req.by)
             member = self.person(tx, req.psn_no, "家庭成员")
-            check_not_self(creator, member, "家庭共济（创建人已在家庭中）")
+            check_not_self(creator, member, "创建人本人已在家庭共济组中，无需邀请")
             rules = self._pool_rules(tx, creator)
             check_relation(req.relation, rules.relations, rules.name)
             check_insured(member, "家庭成员")

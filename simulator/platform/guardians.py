@@ -22,7 +22,7 @@ class GuardianOps(FamilyBase):
     def add_guardian(self, guardian_psn_no: str, minor_psn_no: str, relation: str) -> dict[str, Any]:
         with self.store.write() as tx:
             guardian, minor = self.person(tx, guardian_psn_no, "监护人"), self.person(tx, minor_psn_no, "未成年人")
-            check_not_self(guardian, minor, "亲情账户")
+            check_not_self(guardian, minor, "不能将本人添加到自己的亲情账户")
             check_relation(relation, GUARDIAN_RELATIONS, "亲情账户")
             age = age_on(minor.birthday, self.today())
             if age >= ADULT_AGE:

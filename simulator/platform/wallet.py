@@ -85,7 +85,7 @@ class WalletOps(BounceOps):
         now = self.now()
         with self.store.write() as tx:
             sender, receiver = self.person(tx, req.sender, "转出人"), self.person(tx, req.receiver, "收款人")
-            check_not_self(sender, receiver, "钱包转账（不能转给本人）")
+            check_not_self(sender, receiver, "不能向本人的医保钱包转账", "ERR_SELF_TRANSFER")
             check_daytime(now)
             check_amount(req.amount)
             check_verification(req.verification, req.pin)

@@ -127,7 +127,7 @@ def test_both_regions_must_have_the_wallet(api: Api, fam: dict[str, str]) -> Non
 def test_sender_and_receiver_checks(api: Api, fam: dict[str, str]) -> None:
     h = fam
     api.refused(SEND, send(h["gran"], h["nowallet"]), "ERR_WALLET_UNKNOWN")
-    api.refused(SEND, send(h["gran"], h["gran"]), "ERR_SELF_BINDING")
+    api.refused(SEND, send(h["gran"], h["gran"]), "ERR_SELF_TRANSFER")
     api.refused(SEND, send(h["kid"], h["mum"], relation="child"), "ERR_NO_ACCOUNT")  # a resident has no account
     api.refused(SEND, send(h["mum"], h["kid"], "300.01", relation="parent"), "ERR_INSUFFICIENT_BALANCE")
     api.refused(SEND, send(h["mum"], h["kid"], "50.01", relation="parent", source="wallet"),
