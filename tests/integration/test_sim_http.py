@@ -75,6 +75,14 @@ def test_serve_prints_the_url_first_and_answers(db_url: str, tmp_path: Path) -> 
         assert requests.post(base + "/admin/echo", json={"a": 1}, timeout=10).json() == {"a": 1}
 
 
+def test_serve_loads_world_files_given_on_the_command_line(tmp_path: Path) -> None:
+    scenario = ROOT / "fixtures" / "scenarios" / "linxia-child-pool-wallet.json"
+    with served(f"sqlite:///{tmp_path / 'load.sqlite'}", tmp_path, "--load", str(scenario), "--seed", "3") as base:
+        handles = requests.get(base + "/admin/handles", timeout=10).json()
+        assert set(handles["handles"]) == {"kid", "father"} and set(handles["pools"]) == {"ma-family"}
+        assert requests.get(base + "/admin/clock", timeout=10).json()["now"] == "2026-01-15T16:40:00"
+
+
 def test_eight_threads_never_overdraw_one_funder(db_url: str, tmp_path: Path) -> None:
     with served(db_url, tmp_path) as base:
         sim = Sim(HttpTransport(base, requests.Session()))
