@@ -206,7 +206,7 @@ class BindingOps(FamilyBase):
             fam = self.fam(tx)
             person = self.person(tx, psn_no, "共济人")
             found = fam.bindings_as("funder_id", person.id)
-            spent = fam.spending_from("funder", "person_id", person.id)
+            spent = fam.spending_from("funder", person.psn_no)
             return {"psn_no": psn_no, "bindings": self._binding_views(tx, found),
                     "spending": [views.spending(row) for row in spent]}
 

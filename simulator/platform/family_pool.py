@@ -166,4 +166,5 @@ class PoolOps(FamilyBase):
                 "state": "dissolved" if fam.pool_dissolved(pool.id) else "active", "balance": fmt(pool.balance),
                 "members": [views.party(people[m]) | {"relation": relations.get(people[m].psn_no)} for m in members],
                 "history": [views.pool_event(h) for h in history],
-                "spending": [views.spending(r) for r in fam.spending_from("pool", "pool_row", pool.id)]}
+                "spending": [views.spending(r) for r in fam.spending_from("pool", people[pool.creator_id].psn_no,
+                                                                         pool.pool_id)]}

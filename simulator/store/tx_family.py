@@ -85,14 +85,17 @@ class FamilyQueries:
                 out[int(row.binding_id)].append(row)
         return out
 
-    def spending_from(self, source: str, column: str, value: Any) -> list[Any]:
-        """Ledger legs paid from a funder's account (or a pool), with the settlement they belong to."""
+    def spending_from(self, source: str, psn_no: str, pool_id: str | None = None) -> list[Any]:
+        """Ledger legs paid from a funder's account (or a pool, whose legs name its creator), with the
+        settlement they belong to. Found through the ledger's psn_no index."""
         stmt = (select(ledger.c.setl_id, ledger.c.entry, ledger.c.rank, ledger.c.amount_fen, ledger.c.at,
                        settlements.c.psn_no.label("patient_psn_no"), settlements.c.fixmedins_code,
                        persons.c.name.label("patient_name"))
                 .join(settlements, settlements.c.setl_id == ledger.c.setl_id)
                 .join(persons, persons.c.id == settlements.c.person_id)
-                .where(ledger.c.source == source, ledger.c[column] == value).order_by(ledger.c.id))
+                .where(ledger.c.psn_no == psn_no, ledger.c.source == source).order_by(ledger.c.id))
+        if pool_id is not None:
+            stmt = stmt.where(ledger.c.pool_id == pool_id)
         return list(self.conn.execute(stmt))
 
     # family pools ------------------------------------------------------------------------------
