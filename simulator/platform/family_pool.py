@@ -106,10 +106,11 @@ class PoolOps(FamilyBase):
             return self._pool_view(tx, pool_id)
 
     def dissolve(self, pool_id: str, by: str) -> dict[str, Any]:
-        """Members leave; the whole balance goes back to the creator's personal account."""
+        """Members leave; the whole balance goes back to the creator's personal account. Dissolving
+        again sweeps what a later revoke returned to the pool (a revoke puts a leg back where it came from)."""
         with self.store.write() as tx:
             fam = self.fam(tx)
-            pool, creator = self._owned(tx, pool_id, by)
+            pool, creator = self._owned(tx, pool_id, by, sweep=True)
             self.people_locked(tx, creator)
             locked = tx.pools_by_rows([pool.id], lock=True)[pool.id]
             back = to_fen(locked.balance)
@@ -138,10 +139,11 @@ class PoolOps(FamilyBase):
             raise NotFound("ERR_POOL_UNKNOWN", f"家庭共济账户 {pool_id} 不存在")
         return found
 
-    def _owned(self, tx: Tx, pool_id: str, by: str) -> tuple[Pool, Person]:
-        """The pool, still open, and its creator — who must be the one acting (only the creator may)."""
+    def _owned(self, tx: Tx, pool_id: str, by: str, sweep: bool = False) -> tuple[Pool, Person]:
+        """The pool, still open (or, to `sweep`, dissolved with money left), and its creator — who must be
+        the one acting (only the creator may)."""
         pool = self._pool(tx, pool_id)
-        if self.fam(tx).pool_dissolved(pool.id):
+        if self.fam(tx).pool_dissolved(pool.id) and not (sweep and pool.balance > ZERO):
             raise RuleRefused("ERR_POOL_DISSOLVED", f"家庭共济账户 {pool_id} 已解散")
         creator = tx.persons_by_ids([pool.creator_id])[pool.creator_id]
         if self.person(tx, by, "操作人").id != creator.id:

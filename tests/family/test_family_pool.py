@@ -131,3 +131,22 @@ def test_dissolve_returns_the_balance_to_the_creator(api: Api, gansu: dict[str, 
 def test_unknown_pool(api: Api, gansu: dict[str, str]) -> None:
     api.refused(f"{POOLS}/GJ00000000000000/allot", {"amount": "1.00", "by": gansu["dad"]}, "ERR_POOL_UNKNOWN",
                 status=404)
+
+
+def test_a_revoke_after_dissolving_is_swept_back_to_the_creator(api: Api, gansu: dict[str, str]) -> None:
+    h = gansu
+    pool_id = create(api, h["dad"])
+    api.post(f"{POOLS}/{pool_id}/members", invite(h["mum"], h["dad"]))
+    api.post(f"{POOLS}/{pool_id}/allot", {"amount": "100.00", "by": h["dad"]})
+    pc = till(api, PHARMACY["gansu"], AREA["gansu"])
+    setl = buy(api, pc, h["mum"], [item("A001", "1", "40.00")])["setlinfo"]
+    api.post(f"{POOLS}/{pool_id}/dissolve", {"by": h["dad"]})
+    assert api.balances()["accounts"][h["dad"]] == "960.00"
+    revoked = pc.call("2103", {"data": {"setl_id": setl["setl_id"], "mdtrt_id": setl["mdtrt_id"], "psn_no": h["mum"]}})
+    assert revoked.ok, revoked.body
+    assert api.get(f"{POOLS}/{pool_id}")["balance"] == "40.00"  # the leg went back where it came from
+    api.refused(f"{POOLS}/{pool_id}/dissolve", {"by": h["mum"]}, "ERR_NOT_CREATOR")
+    swept = api.post(f"{POOLS}/{pool_id}/dissolve", {"by": h["dad"]})
+    assert (swept["balance"], api.balances()["accounts"][h["dad"]]) == ("0.00", "1000.00")
+    api.refused(f"{POOLS}/{pool_id}/members", invite(h["mum"], h["dad"]), "ERR_POOL_DISSOLVED")
+    api.conserved()
