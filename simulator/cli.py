@@ -56,7 +56,7 @@ def serve(args: argparse.Namespace) -> None:
         print(f"simulator: database {config.db_url}", file=sys.stderr, flush=True)
     app = create_app(config)
     server = make_server(args.host, args.port, app, threaded=True, request_handler=KeepAliveHandler)
-    server.daemon_threads = True
+    setattr(server, "daemon_threads", True)  # noqa: B010 - exit without waiting for keep-alive threads
 
     def stop(_signum: int, _frame: FrameType | None) -> None:
         threading.Thread(target=server.shutdown, daemon=True).start()
