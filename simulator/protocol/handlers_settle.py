@@ -58,7 +58,11 @@ def revoke(platform: Platform, env: Envelope) -> dict[str, Any]:
     return wire.settlement_output(view, platform.today())
 
 
-# outpatient --------------------------------------------------------------------------------------
+# outpatient ----------------------------------------------------------------------------------------
+# 11 outpatient, 14 chronic outpatient, and 41: regions that run pharmacy purchases as 2201-2207 visits.
+OUTPATIENT_MED_TYPES = ("11", "14", "41")
+
+
 def register(platform: Platform, env: Envelope) -> dict[str, Any]:
     data = inputs.node(env.input, "data")
     inputs.require(data, ("psn_no", "insutype", "begntime", "mdtrt_cert_type", "ipt_otp_no"), "data")
@@ -83,7 +87,7 @@ def diagnose(platform: Platform, env: Envelope) -> dict[str, Any]:
     info = inputs.node(env.input, "mdtrtinfo")
     inputs.require(info, ("mdtrt_id", "psn_no", "med_type"), "mdtrtinfo")
     platform.diagnose(env.meta(), inputs.text(info, "mdtrt_id", "mdtrtinfo"), inputs.text(info, "psn_no", "mdtrtinfo"),
-                      inputs.choice(info, "med_type", "mdtrtinfo", ("11", "14")),
+                      inputs.choice(info, "med_type", "mdtrtinfo", OUTPATIENT_MED_TYPES),
                       inputs.rows(env.input, "diseinfo", allow_empty=True))
     return {}
 
@@ -110,7 +114,7 @@ def _outpatient(platform: Platform, env: Envelope, commit: bool) -> dict[str, An
     data = inputs.node(env.input, "data")
     inputs.require(data, ("mdtrt_id", "chrg_bchno") + (DECLARED if commit else ()), "data")
     declared = {name: inputs.amount(data, name, "data") for name in DECLARED if data.get(name) not in (None, "")}
-    inp = _settle_input(data, "data", ("11", "14"), mdtrt_id=inputs.text(data, "mdtrt_id", "data"),
+    inp = _settle_input(data, "data", OUTPATIENT_MED_TYPES, mdtrt_id=inputs.text(data, "mdtrt_id", "data"),
                         chrg_bchno=inputs.text(data, "chrg_bchno", "data"), declared=declared)
     view = platform.outpatient(env.meta(), inp, commit)
     return wire.settlement_output(view, platform.today(), inp.cert_type)

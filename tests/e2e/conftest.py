@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,13 +9,6 @@ from typing import Any
 import pytest
 
 from pos_plugin.config import Terminal, TerminalSettings, open_terminal
-
-ROOT = Path(__file__).resolve().parents[2]
-SCENARIOS = ROOT / "fixtures" / "scenarios"
-
-
-def scenario(name: str) -> dict[str, Any]:
-    return copy.deepcopy(json.loads((SCENARIOS / f"{name}.json").read_text(encoding="utf-8")))
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
-from conftest import scenario
+from e2e_world import scenario
 
 from pos_plugin.checkout.identify import Credential, Expected, credential_from_text, identify
 from pos_plugin.checkout.sale import Order, SaleCancelled
@@ -216,3 +216,14 @@ def test_reply_lost_after_commit_is_reversed_and_the_sale_can_be_retried(admin, 
     sale = terminal.counter.checkout(patient, order_of(scen), lambda quote: True)
     assert sale.figure("acct_pay") == D("288.26")
     assert accounts(admin, loaded) == {"wang": "0.00", "daughter": "0.00", "son": "1926.94"}
+
+
+def test_pharmacy_purchase_as_an_outpatient_visit_with_med_type_41(admin, make_terminal):
+    """Where a region runs pharmacy purchases through 2201-2207 (med_type 41), the legs are the same."""
+    scen, loaded = load(admin, "expired-rank1-moves-to-rank2")
+    terminal = make_terminal(scen)
+    patient = identify(terminal.client, Credential("id_card", scen["people"][0]["certno"]))
+    sale = terminal.counter.checkout(patient, order_of(scen, "outpatient"), lambda quote: True)
+    assert sale.quote.mdtrt_id and sale.setl_id
+    assert [(leg.source, leg.rank, leg.amount) for leg in sale.legs] == [("funder", 2, D("114.60"))]
+    assert accounts(admin, loaded) == {"mom": "500.00", "grandpa": "4085.40"}

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from conftest import scenario
+from e2e_world import scenario
 
 from pos_plugin.cli import main
 

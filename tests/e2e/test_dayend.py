@@ -6,7 +6,7 @@ import sqlite3
 from datetime import date
 
 from click.testing import CliRunner
-from conftest import scenario
+from e2e_world import scenario
 
 from pos_plugin import dayend
 from pos_plugin.checkout.identify import Credential, identify

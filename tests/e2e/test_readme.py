@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import ROOT, scenario
+from e2e_world import ROOT, scenario
 
 
 def test_readme_python_example_settles_a_sale(admin, sim_url, tmp_path, monkeypatch):

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, SCENARIOS, scenario
+from e2e_world import ROOT, SCENARIOS, scenario
 
 
 def pos_plugin(*args: str) -> subprocess.CompletedProcess[str]:
