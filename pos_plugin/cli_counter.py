@@ -41,13 +41,14 @@ def terminal_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="本机交易日志与流水号所在目录"),
         click.option("--terminal", "terminal_id", envvar="YIBAO_TERMINAL", default="T1", help="终端编号"),
         click.option("--operator", envvar="YIBAO_OPERATOR", default="0001", help="收银员编号"),
+        click.option("--tif", envvar="YIBAO_TIF", default="", metavar="PAASID=TOKEN", help="网关 x-tif 签名凭据"),
     ]
 
     @functools.wraps(command)
     def wrapper(platform_url: str | None, institution: str | None, institution_name: str, admdvs: str, policy: str,
-                state_dir: Path, terminal_id: str, operator: str, **kwargs: Any) -> Any:
+                state_dir: Path, terminal_id: str, operator: str, tif: str, **kwargs: Any) -> Any:
         settings = TerminalSettings(platform_url or "", institution or "", institution_name, admdvs, policy,
-                                    state_dir, terminal_id, operator)
+                                    state_dir, terminal_id, operator, tif=tif)
         terminal = open_terminal(settings)
         try:
             return command(terminal, **kwargs)

@@ -11,7 +11,7 @@ from pos_plugin.checkout.sale import Counter
 from pos_plugin.errors import InputError
 from pos_plugin.journal import Journal, Recovery
 from pos_plugin.journal.sales import SaleBook
-from pos_plugin.platform import Institution, Operator, PlatformClient
+from pos_plugin.platform import Institution, Operator, PlatformClient, TifCredentials
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 POLICIES = FIXTURES / "policies"
@@ -57,6 +57,7 @@ class TerminalSettings:
     terminal: str = "T1"
     operator: str = "0001"
     operator_name: str = "收银员"
+    tif: str = ""  # "PAASID=TOKEN" when the platform's gateway wants x-tif signatures
 
 
 @dataclass
@@ -76,6 +77,16 @@ class Terminal:
         self.sales.close()
 
 
+def tif_credentials(text: str) -> TifCredentials | None:
+    """`PAASID=TOKEN` -> x-tif credentials; empty -> none."""
+    if not text:
+        return None
+    paasid, sep, token = text.partition("=")
+    if not sep or not paasid.strip() or not token.strip():
+        raise InputError("x-tif 凭据格式应为 PAASID=TOKEN")
+    return TifCredentials(paasid.strip(), token.strip())
+
+
 def open_terminal(settings: TerminalSettings) -> Terminal:
     """Platform client, journal, recovery, counter and sale book for one terminal."""
     if not settings.platform_url:
@@ -91,7 +102,8 @@ def open_terminal(settings: TerminalSettings) -> Terminal:
     institution = Institution(settings.fixmedins_code, settings.fixmedins_name, settings.admdvs)
     client = PlatformClient.open(settings.platform_url, institution=institution,
                                  operator=Operator(settings.operator, settings.operator_name),
-                                 state_path=state / "terminal-state.sqlite", recorder=journal)
+                                 state_path=state / "terminal-state.sqlite", recorder=journal,
+                                 tif=tif_credentials(settings.tif))
     recovery = Recovery(client, journal)
     counter = Counter(client, account_pays_ownpay=region_policy(settings.policy).account_pays_ownpay,
                       recovery=recovery)

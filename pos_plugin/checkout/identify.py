@@ -91,7 +91,7 @@ def _certificate(platform: IdentifyingPlatform, credential: Credential, expected
         return who.ec_token, "", ""
     if credential.kind == "id_card":
         return value, "", value
-    return credential.certno or value, value, credential.certno
+    return value, value, credential.certno  # 03: the card's number is the certificate; its holder's ID rides along
 
 
 def _check_identity(name: str, certno: str, expected: Expected) -> None:

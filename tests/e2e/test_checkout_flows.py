@@ -227,3 +227,13 @@ def test_pharmacy_purchase_as_an_outpatient_visit_with_med_type_41(admin, make_t
     assert sale.quote.mdtrt_id and sale.setl_id
     assert [(leg.source, leg.rank, leg.amount) for leg in sale.legs] == [("funder", 2, D("114.60"))]
     assert accounts(admin, loaded) == {"mom": "500.00", "grandpa": "4085.40"}
+
+
+def test_social_security_card_identifies_the_holder(admin, make_terminal):
+    scen, loaded = load(admin, "own-account-covers-everything")
+    terminal = make_terminal(scen)
+    card = Credential("ss_card", loaded["card_sn"]["zhao"], scen["people"][0]["certno"])
+    patient = identify(terminal.client, card)
+    assert patient.psn_no == loaded["handles"]["zhao"] and patient.mdtrt_cert_type == "03"
+    sale = terminal.counter.checkout(patient, order_of(scen), lambda quote: True)
+    assert [(leg.source, leg.amount) for leg in sale.legs] == [("own", D("155.80"))]

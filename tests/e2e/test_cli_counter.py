@@ -9,6 +9,8 @@ from click.testing import CliRunner
 from e2e_world import scenario
 
 from pos_plugin.cli import main
+from pos_plugin.embedded import running_simulator
+from pos_plugin.platform.sim_admin import SimulatorAdmin
 
 
 @pytest.fixture
@@ -107,3 +109,22 @@ def test_recover_resolves_a_lost_reply_left_by_a_crash(world, admin, tmp_path):
     assert result.exit_code == 0, result.output
     assert "[reversed]" in result.output
     assert admin.balances() == before
+
+
+def test_a_strict_gateway_wants_x_tif_signatures(tmp_path):
+    scen = scenario("own-account-covers-everything")
+    inst = scen["institution"]
+    cart = tmp_path / "cart.json"
+    cart.write_text(json.dumps(scen["checkout"]["lines"], ensure_ascii=False), encoding="utf-8")
+    with running_simulator(args=["--auth", "tif", "--tif", "PAAS01=s3cret"]) as url:
+        SimulatorAdmin(url).load_world(scen)
+        env = {"YIBAO_PLATFORM": url, "YIBAO_INSTITUTION": inst["code"], "YIBAO_INSTITUTION_NAME": inst["name"],
+               "YIBAO_ADMDVS": inst["admdvs"], "YIBAO_STATE_DIR": str(tmp_path / "var")}
+        args = ["checkout", "--code", scen["people"][0]["certno"], "--cart", str(cart), "--yes", "--json"]
+        unsigned = run(env, *args)
+        assert unsigned.exit_code == 2 and "ERR_GATEWAY_REJECTED" in unsigned.output
+        badly_formed = run({**env, "YIBAO_TIF": "PAAS01"}, *args)
+        assert badly_formed.exit_code == 2 and "PAASID=TOKEN" in badly_formed.output
+        signed = run({**env, "YIBAO_TIF": "PAAS01=s3cret"}, *args)
+        assert signed.exit_code == 0, signed.output
+        assert json.loads(signed.output.strip().splitlines()[-1])["setlinfo"]["acct_pay"] == "155.80"
