@@ -6,6 +6,7 @@ import functools
 import json
 from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +14,12 @@ import click
 
 from pos_plugin import dayend
 from pos_plugin.checkout.identify import Credential, Expected, Patient, credential_from_text, identify
-from pos_plugin.checkout.sale import NO_PLAN, Order, Quote, Sale, SaleCancelled, as_flow
+from pos_plugin.checkout.sale import NO_PLAN, Order, Quote, ResettleFailed, Sale, SaleCancelled, as_flow
 from pos_plugin.config import Terminal, TerminalSettings, open_terminal
 from pos_plugin.domain.cart import cart_line_from_mapping, split_cart
 from pos_plugin.domain.money import format_amount
 from pos_plugin.domain.payer_chain import Choices
-from pos_plugin.errors import IdentityMismatch, InputError
+from pos_plugin.errors import IdentityMismatch, InputError, NotAnInsuranceCode, PosError
 from pos_plugin.journal.sales import SaleRecord
 from pos_plugin.platform.models import Settlement
 from pos_plugin.present import mask_name, plan_lines
@@ -77,24 +78,44 @@ def read_credential(image: Path | None, code: str | None, certno: str) -> Creden
     if image is not None and code:
         raise InputError("请只提供一种凭证：图片或 --code")
     if image is not None:
-        codes = decode_image(image)
-        if not codes:
-            raise InputError(f"图片中没有识别到二维码或条码: {image}")
-        return credential_from_text(codes[0], certno=certno)
+        return _credential_in_image(image, certno)
     if code:
         return credential_from_text(code, certno=certno)
     raise InputError("请提供电子凭证图片，或用 --code 输入凭证")
 
 
+def _credential_in_image(image: Path, certno: str) -> Credential:
+    """The one insurance credential among the codes in the picture (a phone screen may also show a
+    barcode or a payment code); none is refused as the first code's kind, two different ones are refused."""
+    codes = decode_image(image)
+    if not codes:
+        raise InputError(f"图片中没有识别到二维码或条码: {image}")
+    found: list[Credential] = []
+    for text in codes:
+        try:
+            found.append(credential_from_text(text, certno=certno))
+        except NotAnInsuranceCode:
+            continue
+    if not found:
+        return credential_from_text(codes[0], certno=certno)  # raises, naming what the code is
+    if len(set(found)) > 1:
+        raise InputError(f"图片中有多个医保凭证，请只出示一个: {image}")
+    return found[0]
+
+
 def read_cart(path: Path) -> tuple[Any, ...]:
-    """A cart file: a JSON list of lines, or {"lines": [...]} (the scenario line format)."""
+    """A cart file: a JSON list of lines, or {"lines": [...]} (the scenario line format). Numbers are read
+    as Decimal (never float), and a UTF-8 byte-order mark (Windows Notepad) is accepted."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(path.read_text(encoding="utf-8-sig"), parse_float=Decimal)
     except (OSError, ValueError) as exc:
         raise InputError(f"无法读取购物车文件 {path}: {exc}") from exc
     lines = raw.get("lines") if isinstance(raw, dict) else raw
     if not isinstance(lines, list) or not lines:
         raise InputError(f"购物车文件里没有商品行: {path}")
+    bad = [index + 1 for index, line in enumerate(lines) if not isinstance(line, dict)]
+    if bad:
+        raise InputError(f"购物车第 {', '.join(map(str, bad))} 个商品行不是对象（需要 code、price 等字段）: {path}")
     return tuple(cart_line_from_mapping(line) for line in lines)
 
 
@@ -164,6 +185,9 @@ def checkout(terminal: Terminal, image: Path | None, code: str | None, certno: s
     except SaleCancelled as cancelled:
         click.echo(cancelled.message)
         return
+    except PosError as failed:
+        _record_standing(terminal, failed)
+        raise
     receipt = render_receipt(receipt_for_sale(sale, terminal.settings.fixmedins_name))
     _record(terminal, sale, receipt)
     click.echo(json.dumps(sale_json(sale, receipt), ensure_ascii=False) if as_json else receipt)
@@ -196,7 +220,12 @@ def refund(terminal: Terminal, setl_id: str, image: Path | None, code: str | Non
     if patient.psn_no != record.psn_no:
         raise IdentityMismatch("出示的凭证不是原交易的参保人，不能退货")
     old = _sale_from_record(record, patient)
-    revoked, new = terminal.counter.refund(old, lines, _confirm_with(yes, False))
+    try:
+        revoked, new = terminal.counter.refund(old, lines, _confirm_with(yes, False))
+    except ResettleFailed as failed:  # the original is revoked on the platform: the sale book must say so
+        terminal.sales.mark_revoked(setl_id)
+        _record_standing(terminal, failed)
+        raise
     terminal.sales.mark_revoked(setl_id)
     click.echo("原结算:\n" + record.receipt)
     click.echo(_revoked_text(setl_id, revoked))
@@ -227,6 +256,16 @@ def receipt(terminal: Terminal, setl_id: str) -> None:
     """补打小票。"""
     record = terminal.sales.get(setl_id)
     click.echo(record.receipt + ("（该结算已撤销）\n" if record.state == "revoked" else ""))
+
+
+def _record_standing(terminal: Terminal, failed: PosError) -> None:
+    """A failure that leaves a settlement in force (its automatic revoke failed) still goes in the sale book,
+    with a receipt of the legs the platform reported, so `pos-plugin revoke SETL_ID` can undo it."""
+    sale = failed.details.get("sale")
+    if isinstance(sale, Sale) and sale.settlement is not None:
+        receipt = render_receipt(receipt_for_sale(sale, terminal.settings.fixmedins_name,
+                                                  title="医保结算凭条（分项与确认不一致，待撤销）"))
+        _record(terminal, sale, receipt)
 
 
 def _settled(terminal: Terminal, setl_id: str) -> SaleRecord:

@@ -17,8 +17,8 @@ from pos_plugin.checkout import requests_build as build
 from pos_plugin.checkout.identify import Patient, funds_from_person
 from pos_plugin.domain.cart import CartLine, CartSplit, split_cart
 from pos_plugin.domain.money import ZERO
-from pos_plugin.domain.payer_chain import Burden, Choices, Leg, PayerPlan, plan_payer_chain
-from pos_plugin.errors import BusinessError, InputError, PlanMismatch, PosError
+from pos_plugin.domain.payer_chain import Burden, Choices, Leg, PayerPlan, Source, plan_payer_chain
+from pos_plugin.errors import BusinessError, InputError, PlanMismatch, PosError, UnknownOutcome
 from pos_plugin.platform import PlatformClient
 from pos_plugin.platform.models import PayLeg, Settlement
 
@@ -168,8 +168,7 @@ class Counter:
         """The platform's pre-settlement legs must be the plugin's own plan, to the fen."""
         assert quote.presettle is not None
         difference = first_leg_difference(quote.plan.legs, quote.presettle.payleg)
-        if difference:
-            self.abandon(quote)
+        if difference:  # the caller closes the outpatient visit (quote / checkout)
             raise PlanMismatch(f"平台预结算的支付分项与本地计算不一致：{difference}，已停止结算")
         return quote
 
@@ -187,23 +186,39 @@ class Counter:
 
     # -- settle ------------------------------------------------------------------------------
     def checkout(self, patient: Patient, order: Order, confirm: Confirm) -> Sale:
-        """Quote, confirm with the cashier, settle with the confirmed payplan; re-plan if a balance moved."""
+        """Quote, confirm with the cashier, settle with the confirmed payplan; re-plan if a balance moved.
+
+        Whatever stops the sale, an outpatient visit it opened is closed again — unless the settlement's
+        outcome is unknown (the journal resolves it) or a settlement stands (the error carries the sale)."""
         quote = self.quote(patient, order)
+        try:
+            return self._confirm_and_settle(quote, confirm)
+        except UnknownOutcome:
+            raise
+        except PosError as exc:
+            if "sale" not in exc.details:
+                self.abandon(quote)
+            raise
+        except BaseException:  # the cashier interrupted the confirmation (Ctrl-C): nothing was settled
+            self.abandon(quote)
+            raise
+
+    def _confirm_and_settle(self, quote: Quote, confirm: Confirm) -> Sale:
         for _ in range(MAX_REPLANS + 1):
             if not confirm(quote):
-                self.abandon(quote)
                 raise SaleCancelled()
             if quote.presettle is None:
                 return Sale(quote, None)
             try:
                 return self.settle(quote)
-            except BusinessError:
-                fresh = self.requote(quote)
+            except BusinessError as refused:
+                try:
+                    fresh = self.requote(quote)
+                except PosError:
+                    raise refused from None  # the platform's reason for refusing is what the cashier needs
                 if fresh.plan == quote.plan:
-                    self.abandon(quote)
-                    raise
+                    raise  # not a balance that moved: the platform's own words
                 quote = fresh
-        self.abandon(quote)
         raise PlanMismatch("账户余额在结算过程中多次变动，请重新结算")
 
     def settle(self, quote: Quote) -> Sale:
@@ -223,9 +238,25 @@ class Counter:
                 druginfo, build.fee_lines(quote.split.insurable, now), insuplc=patient.insuplc,
                 payplan=quote.plan.legs, use_wallet=order.choices.use_wallet))
         difference = first_leg_difference(quote.plan.legs, done.payleg)
-        if difference:  # the platform honoured a payplan it did not match: never expected, never hidden
-            raise PlanMismatch(f"平台结算的支付分项与确认的不一致：{difference}，结算号 {done.setl_id}，请撤销")
+        if difference:  # the platform did not settle what the cashier confirmed: never expected, never kept
+            self._revoke_unconfirmed(quote, done, difference)
         return Sale(quote, done, quote.plan.legs)
+
+    def _revoke_unconfirmed(self, quote: Quote, done: Settlement, difference: str) -> None:
+        """Money moved in legs the cashier did not confirm: revoke it at once, and say which way it ended.
+        If the revoke fails the settlement stands; the error carries the sale (its legs as the platform
+        reported them) so the caller can record it and the cashier can revoke it by its id."""
+        reported = tuple(leg_from_platform(leg) for leg in done.payleg if leg.amount != 0)
+        head = f"平台结算的支付分项与确认的不一致：{difference}"
+        try:
+            self.revoke_settlement(quote.order.flow, setl_id=done.setl_id, mdtrt_id=done.mdtrt_id,
+                                   psn_no=quote.patient.psn_no, insuplc=quote.patient.insuplc)
+        except PosError as exc:
+            raise PlanMismatch(f"{head}；自动撤销失败（{exc.code}: {exc.message}），结算 {done.setl_id} 仍然有效，"
+                               f"请执行 pos-plugin revoke {done.setl_id} 撤销", setl_id=done.setl_id,
+                               sale=Sale(quote, done, reported)) from exc
+        raise PlanMismatch(f"{head}；已自动撤销结算 {done.setl_id}，各段已原路退回，未发生扣款，请重新结算",
+                           setl_id=done.setl_id)
 
     def requote(self, quote: Quote) -> Quote:
         """Fresh balances (1101) and a fresh pre-settlement for the same cart (same visit when outpatient)."""
@@ -268,8 +299,16 @@ class Counter:
         try:
             return revoked, self.checkout(self.refreshed(sale.quote.patient), kept_order, confirm)
         except PosError as exc:
+            stands = {"sale": exc.details["sale"]} if "sale" in exc.details else {}  # a new settlement stands
             raise ResettleFailed(f"原结算 {sale.setl_id} 已全额撤销，但留下的商品未能重新结算（{exc.code}: "
-                                 f"{exc.message}），请重新收费", setl_id=sale.setl_id, cause=exc.code) from exc
+                                 f"{exc.message}），请重新收费", setl_id=sale.setl_id, cause=exc.code,
+                                 **stands) from exc
+
+
+def leg_from_platform(leg: PayLeg) -> Leg:
+    """A leg as the platform reported it, in the domain's shape (for receipts of what really moved)."""
+    source: Source = leg.source if leg.source in ("own", "funder", "pool", "wallet") else "own"  # type: ignore[assignment]
+    return Leg(source, leg.amount, leg.psn_no or None, leg.rank, leg.pool_id or None, leg.name)
 
 
 def leg_key(leg: Leg | PayLeg) -> tuple[str, int | None, str, Decimal]:

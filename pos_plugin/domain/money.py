@@ -38,7 +38,11 @@ def parse_decimal(
     if number < 0 and not allow_negative:
         raise InvalidAmount(f"{field} 不能为负数: {value!r}")
     quantum = Decimal(1).scaleb(-places)
-    if number != number.quantize(quantum, rounding=ROUND_HALF_UP):
+    try:
+        exact = number == number.quantize(quantum, rounding=ROUND_HALF_UP)
+    except InvalidOperation as exc:  # more digits than the context holds: no real price or amount
+        raise InvalidAmount(f"{field} 数值过大: {value!r}") from exc
+    if not exact:
         raise InvalidAmount(f"{field} 小数位数超过 {places} 位: {value!r}")
     return number
 
