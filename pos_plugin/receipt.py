@@ -64,7 +64,7 @@ def render_receipt(receipt: Receipt, width: int = WIDTH) -> str:
     out.append(rule)
     for line in receipt.lines:
         tag = "" if line.insurable else "[非医保]"
-        out.append(_fit(f"{line.name}{tag}", width))
+        out.append(_fit(line.name, width - display_width(tag)) + tag)  # a long name never hides the mark
         out.append(_row(f"  {line.qty.normalize():f} x {_price(line.price)}", format_amount(line.amt), width))
     fig = receipt.figures
     out += [rule, _row("医疗费总额", format_amount(fig.medfee_sumamt), width),
