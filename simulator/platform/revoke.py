@@ -93,6 +93,8 @@ class RevokeOps(SettleOps):
         """Undo the original if it committed, else mark its msgid dead. Returns what happened."""
         if oinfno not in SETTLING + REVOKING:
             raise RuleRefused("ERR_NOT_REVERSIBLE", f"交易 {oinfno} 不支持冲正（仅 2102/2103/2207/2208）")
+        if not omsgid.startswith(meta.fixmedins_code):
+            raise RuleRefused("ERR_ORIGINAL_UNKNOWN", f"原报文 omsgid {omsgid} 不属于本机构 {meta.fixmedins_code}，不能冲正")
         with self.store.write() as tx:
             self.claim(tx, meta, psn_no)
             original = tx.message(omsgid, lock=True)
@@ -109,6 +111,8 @@ class RevokeOps(SettleOps):
             row = tx.settlement(str(original.setl_id), lock=True) if original.setl_id else None
             if row is None:
                 raise AssertionError(f"committed message {omsgid} without settlement")
+            if row.psn_no != psn_no:
+                raise RuleRefused("ERR_ORIGINAL_MISMATCH", f"原报文 {omsgid} 的人员编号与 psn_no {psn_no} 不符，不能冲正")
             if oinfno in SETTLING:
                 self._reverse_settlement(tx, meta, row)
             else:
@@ -127,6 +131,9 @@ class RevokeOps(SettleOps):
     def _reverse_revoke(self, tx: Tx, meta: RequestMeta, row: Any) -> None:
         if row.status != "revoked":
             raise Conflict("ERR_NOT_REVERSIBLE", "原撤销交易的结算状态已变化，不能冲正")
+        settled_by = tx.message(str(row.msgid))  # not locked: the settlement row (locked) serialises reversals
+        if settled_by is not None and settled_by.status == "reversed":
+            raise Conflict("ERR_NOT_REVERSIBLE", f"原结算报文 {row.msgid} 已冲正，不能再冲正其撤销交易（否则会重新扣款）")
         if row.clr_type == "11":
             lines = [r for r in tx.lines_of(row.mdtrt_id) if r.revoked_setl_id == row.setl_id]
             if not lines or any(r.setl_id is not None for r in lines):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -35,7 +36,7 @@ def test_reversing_a_committed_settlement_restores_it_and_twice_is_harmless(sim:
     after = sim.snapshot()
     assert after["balances"] == before["balances"] and after["conservation"]["ok"]
     assert [s["status"] for s in after["settlements"]] == ["reversed"]
-    assert sum(int(float(e["amount"]) * 100) for e in sim.ledger(setl_id)) == 0
+    assert sum(Decimal(e["amount"]) for e in sim.ledger(setl_id)) == 0
     again = reverse(shop, original, "2102")
     assert again.output["data"]["result"] == "already_reversed"
     assert sim.balances() == before["balances"]
@@ -103,3 +104,59 @@ def test_reversal_refusals(sim: Sim, shop: dict[str, Any]) -> None:
     assert reverse(shop, pc.last_msgid, "2207").code == "ERR_OINFNO_MISMATCH"
     assert pc.call("2601", {"data": {"psn_no": shop["pat"], "oinfno": "2102"}}).code == "ERR_MISSING_FIELD"
     assert sim.snapshot() == before
+
+
+def test_a_reversal_naming_another_person_is_refused(sim: Sim, shop: dict[str, Any]) -> None:
+    pc = shop["pc"]
+    assert pc.call("2102", shop["buy"]).ok
+    original = pc.last_msgid
+    before = sim.snapshot()
+    reply = pc.call("2601", {"data": {"psn_no": shop["h"]["f2"], "omsgid": original, "oinfno": "2102"}})
+    assert reply.code == "ERR_ORIGINAL_MISMATCH" and "人员编号" in reply.err
+    assert sim.snapshot() == before
+    assert reverse(shop, original, "2102").output["data"]["result"] == "reversed"  # the right person still can
+
+
+def test_another_institution_cannot_reverse_or_kill_a_msgid(sim: Sim, shop: dict[str, Any]) -> None:
+    hospital = sim.client(HOSPITAL)
+    hospital.insuplc = "610103"
+    pc = shop["pc"]
+    assert pc.call("2102", shop["buy"]).ok
+    settled, future = pc.last_msgid, pc.next_msgid()
+    before = sim.snapshot()
+    for omsgid in (settled, future):
+        reply = hospital.call("2601", {"data": {"psn_no": shop["pat"], "omsgid": omsgid, "oinfno": "2102"}})
+        assert reply.code == "ERR_ORIGINAL_UNKNOWN" and "不属于本机构" in reply.err
+    assert sim.snapshot() == before
+    assert pc.call("2102", shop["buy"], msgid=future).ok  # the pharmacy's msgid was not marked dead
+
+
+def _settle_and_revoke(shop: dict[str, Any]) -> tuple[str, str]:
+    pc = shop["pc"]
+    info = pc.call("2102", shop["buy"]).output["setlinfo"]
+    settle_msgid = pc.last_msgid
+    assert pc.call("2103", {"data": {"setl_id": info["setl_id"], "mdtrt_id": info["mdtrt_id"],
+                                     "psn_no": shop["pat"]}}).ok
+    return settle_msgid, pc.last_msgid
+
+
+def test_reversing_settle_then_its_revoke_charges_nothing(sim: Sim, shop: dict[str, Any]) -> None:
+    """Both outcomes reversed: whatever the order, the patient ends up not charged."""
+    before = sim.balances()
+    settle_msgid, revoke_msgid = _settle_and_revoke(shop)
+    assert reverse(shop, settle_msgid, "2102").output["data"]["result"] == "reversed"
+    assert sim.balances() == before
+    refused = reverse(shop, revoke_msgid, "2103")
+    assert refused.code == "ERR_NOT_REVERSIBLE" and "已冲正" in refused.err
+    assert sim.balances() == before and sim.conservation()["ok"]
+    assert sim.admin("get", "/settlements")["settlements"][0]["status"] == "revoked"
+
+
+def test_reversing_revoke_then_its_settle_charges_nothing(sim: Sim, shop: dict[str, Any]) -> None:
+    before = sim.balances()
+    settle_msgid, revoke_msgid = _settle_and_revoke(shop)
+    assert reverse(shop, revoke_msgid, "2103").output["data"]["result"] == "reversed"
+    assert sim.balances() != before  # charged again
+    assert reverse(shop, settle_msgid, "2102").output["data"]["result"] == "reversed"
+    assert sim.balances() == before and sim.conservation()["ok"]
+    assert sim.admin("get", "/settlements")["settlements"][0]["status"] == "reversed"
