@@ -103,7 +103,11 @@ class PlatformBase:
 
     # msgid -----------------------------------------------------------------------------------
     def claim(self, tx: Tx, meta: RequestMeta, psn_no: str | None = None, setl_id: str | None = None) -> None:
-        """Record the msgid in this transaction; a reused or reversed (dead) msgid is refused."""
+        """Record the msgid in this transaction; a reused or reversed (dead) msgid is refused.
+
+        The record is part of the request's transaction: a rejected request (infcode -1) rolls back and
+        leaves no record, so its msgid is not consumed and may be sent again (nothing happened under it);
+        2601 of it marks it dead. A msgid that was answered with success is never accepted again."""
         found = tx.message(meta.msgid, lock=True)
         if found is not None and found.status == "dead":
             raise Conflict("ERR_MSGID_REVERSED", f"报文 {meta.msgid} 已被冲正（2601），迟到的原交易不予处理")

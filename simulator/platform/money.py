@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from simulator.platform.errors import RequestRejected
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?\Z", re.ASCII)
+LIMIT = Decimal("10000000000")  # 10^10 yuan: far above any bill, far below what 64-bit fen can hold
 
 
 def round2(value: Decimal) -> Decimal:
@@ -37,6 +40,8 @@ def parse_decimal(raw: object, field: str, places: int, allow_negative: bool = F
     """A wire number (string, int or Decimal — never float) -> Decimal with at most `places` places."""
     if isinstance(raw, bool) or not isinstance(raw, (str, int, Decimal)):
         raise RequestRejected("ERR_BAD_NUMBER", f"字段 {field} 的数值格式错误：{raw!r}")
+    if isinstance(raw, str) and not _PLAIN_NUMBER.match(raw.strip()):  # Decimal() also takes "1_000", "١٢"
+        raise RequestRejected("ERR_BAD_NUMBER", f"字段 {field} 的数值格式错误：{raw!r}")
     try:
         value = Decimal(raw.strip()) if isinstance(raw, str) else Decimal(raw)
     except InvalidOperation:
@@ -48,6 +53,10 @@ def parse_decimal(raw: object, field: str, places: int, allow_negative: bool = F
         raise RequestRejected("ERR_BAD_NUMBER", f"字段 {field} 最多 {places} 位小数：{raw!r}")
     if value < 0 and not allow_negative:
         raise RequestRejected("ERR_BAD_NUMBER", f"字段 {field} 不能为负数：{raw!r}")
+    if value.is_zero():
+        value = abs(value)  # "-0.00" is 0.00
+    if abs(value) >= LIMIT:
+        raise RequestRejected("ERR_BAD_NUMBER", f"字段 {field} 数值超出范围（须小于 {LIMIT}）：{raw!r}")
     return value
 
 

@@ -39,7 +39,7 @@ def parse_exp_content(raw: object) -> ExpContent:
         return ExpContent(None, True)
     if isinstance(raw, str):
         try:
-            raw = json.loads(raw)
+            raw = json.loads(raw, parse_float=Decimal)  # numbers as Decimal, like the envelope itself
         except ValueError:
             raise RequestRejected("ERR_BAD_EXP_CONTENT", "exp_content 不是合法的 JSON") from None
     if not isinstance(raw, dict):

@@ -11,9 +11,11 @@ from typing import Any
 
 from simulator.platform.base import RequestMeta
 from simulator.platform.errors import RequestRejected
+from simulator.protocol.inputs import checked_text
 
 REQUIRED = ("infno", "msgid", "mdtrtarea_admvs", "recer_sys_code", "infver", "opter_type", "opter",
             "opter_name", "inf_time", "fixmedins_code", "fixmedins_name")
+_LONG = {"fixmedins_name": 200, "opter_name": 200}  # other envelope fields: at most 50 characters
 _MSGID_TAIL = re.compile(r"^(\d{14})(\d{4})$")
 
 
@@ -50,7 +52,7 @@ def _text(body: dict[str, Any], key: str) -> str:
         return ""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise RequestRejected("ERR_BAD_ENVELOPE", f"报文字段 {key} 必须是字符串")
-    return str(value).strip()
+    return checked_text(str(value).strip(), f"报文字段 {key}", _LONG.get(key, 50))
 
 
 def _names_psn_no(node: Any) -> bool:

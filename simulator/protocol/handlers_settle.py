@@ -27,7 +27,7 @@ def _settle_input(data: dict[str, Any], where: str, med_types: tuple[str, ...], 
         medfee_sumamt=inputs.amount(data, "medfee_sumamt", where),
         use_account=inputs.choice(data, "acct_used_flag", where, ("0", "1")) == "1",
         exp=parse_exp_content(data.get("exp_content", data.get("expContent"))),
-        begntime=inputs.text(data, "begntime", where, required=False), **extra)
+        begntime=inputs.stamp(data, "begntime", where, required=False), **extra)
 
 
 # pharmacy ----------------------------------------------------------------------------------------
@@ -70,7 +70,7 @@ def register(platform: Platform, env: Envelope) -> dict[str, Any]:
     psn_no, ipt_otp_no = inputs.text(data, "psn_no", "data"), inputs.text(data, "ipt_otp_no", "data")
     mdtrt_id = platform.register(
         env.meta(), psn_no, inputs.choice(data, "insutype", "data", ("310", "390")),
-        inputs.text(data, "begntime", "data"), cert_type,
+        inputs.stamp(data, "begntime", "data"), cert_type,
         inputs.text(data, "mdtrt_cert_no", "data", required=cert_type != "03"),
         inputs.text(data, "card_sn", "data", required=False), ipt_otp_no)
     return {"data": {"mdtrt_id": mdtrt_id, "psn_no": psn_no, "ipt_otp_no": ipt_otp_no}}

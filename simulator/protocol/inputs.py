@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +13,9 @@ from simulator.platform.models import FeeLine
 from simulator.platform.money import parse_amount, parse_decimal
 from simulator.platform.split import line_amount
 
+# The longest value a field may carry: the store's column width (others: 50).
+MAX_LEN = {"psn_no": 32, "omsgid": 40, "setl_id": 40, "mdtrt_id": 40, "file_qury_no": 40, "filename": 200,
+           "medins_list_name": 200}
 LINE_FIELDS = ("feedetl_sn", "med_list_codg", "det_item_fee_sumamt", "cnt", "pric")
 
 
@@ -30,7 +35,9 @@ def rows(payload: dict[str, Any], name: str, allow_empty: bool = False) -> list[
     return found
 
 
-def text(obj: dict[str, Any], key: str, where: str, required: bool = True) -> str:
+def text(obj: dict[str, Any], key: str, where: str, required: bool = True, max_len: int | None = None) -> str:
+    """A short text field: not longer than its column (default 50), no control characters (NUL breaks
+    PostgreSQL)."""
     value = obj.get(key)
     if value is None or value == "":
         if required:
@@ -38,7 +45,26 @@ def text(obj: dict[str, Any], key: str, where: str, required: bool = True) -> st
         return ""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise RequestRejected("ERR_BAD_FIELD", f"{where}.{key} 必须是字符串")
-    return str(value).strip()
+    return checked_text(str(value).strip(), f"{where}.{key}", max_len or MAX_LEN.get(key, 50))
+
+
+def checked_text(value: str, field: str, max_len: int) -> str:
+    if len(value) > max_len:
+        raise RequestRejected("ERR_BAD_FIELD", f"{field} 过长（最多 {max_len} 个字符，实际 {len(value)}）")
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise RequestRejected("ERR_BAD_FIELD", f"{field} 含有控制字符")
+    return value
+
+
+def stamp(obj: dict[str, Any], key: str, where: str, required: bool = True) -> str:
+    """A `yyyy-MM-dd HH:mm:ss` time such as `begntime`."""
+    value = text(obj, key, where, required)
+    if value:
+        try:
+            datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            raise RequestRejected("ERR_BAD_FIELD", f"{where}.{key} {value!r} 格式错误（yyyy-MM-dd HH:mm:ss）") from None
+    return value
 
 
 def require(obj: dict[str, Any], keys: Iterable[str], where: str) -> None:

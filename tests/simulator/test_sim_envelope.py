@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -135,3 +136,23 @@ def test_x_tif_gateway_when_auth_is_tif(make_app: Any) -> None:
     assert t.post(SERVICE, env, headers("s3cret", "n3")).body["err_code"] == "ERR_TIF_NONCE"
     other = dict(headers("s3cret", "n4"), **{"x-tif-paasid": "nobody"})
     assert t.post(SERVICE, env, other).body["err_code"] == "ERR_TIF_PAASID"
+
+
+def test_a_rejected_requests_msgid_is_not_consumed(loaded: Sim) -> None:
+    """Documented choice (PlatformBase.claim): a refusal changes nothing, not even the msgid record."""
+    from sim_client import fee_line
+    from sim_flows import druginfo
+    from sim_worlds import item
+
+    h = loaded.admin("get", "/handles")["handles"]
+    pc = loaded.client(PHARMACY)
+    pc.insuplc = "610103"
+    buy = druginfo(h["pat"], ("02", "610103197001011111"), [fee_line("1", item("A001", "1", "10.00"))], "310")
+    before = loaded.snapshot()
+    wrong = dict(buy, druginfo=dict(buy["druginfo"], medfee_sumamt="11.00"))
+    assert pc.call("2102", wrong).code == "ERR_MEDFEE_MISMATCH"
+    msgid = pc.last_msgid
+    assert loaded.snapshot() == before
+    assert pc.call("2102", buy, msgid=msgid).ok
+    assert pc.call("2102", buy, msgid=msgid).code == "ERR_MSGID_REUSED"
+    assert loaded.account(h["pat"]) == Decimal("10.00")  # 20.00 - 10.00, debited once
