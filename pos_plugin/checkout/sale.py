@@ -167,7 +167,7 @@ class Counter:
     def _planned(self, quote: Quote) -> Quote:
         """The platform's pre-settlement legs must be the plugin's own plan, to the fen."""
         assert quote.presettle is not None
-        difference = first_leg_difference(quote.plan.legs, quote.presettle.payleg)
+        difference = plan_difference(quote.plan, quote.presettle)
         if difference:  # the caller closes the outpatient visit (quote / checkout)
             raise PlanMismatch(f"平台预结算的支付分项与本地计算不一致：{difference}，已停止结算")
         return quote
@@ -237,7 +237,7 @@ class Counter:
             done = self._guarded(patient.psn_no, lambda: self.platform.pharmacy_settle(
                 druginfo, build.fee_lines(quote.split.insurable, now), insuplc=patient.insuplc,
                 payplan=quote.plan.legs, use_wallet=order.choices.use_wallet))
-        difference = first_leg_difference(quote.plan.legs, done.payleg)
+        difference = plan_difference(quote.plan, done)
         if difference:  # the platform did not settle what the cashier confirmed: never expected, never kept
             self._revoke_unconfirmed(quote, done, difference)
         return Sale(quote, done, quote.plan.legs)
@@ -315,6 +315,19 @@ def leg_key(leg: Leg | PayLeg) -> tuple[str, int | None, str, Decimal]:
     """What identifies a leg across plugin and platform: source, rank, who (funder/pool), amount."""
     who = leg.pool_id if leg.source == "pool" else (leg.psn_no if leg.source == "funder" else "")
     return leg.source, leg.rank if leg.source == "funder" else None, who or "", leg.amount
+
+
+def plan_difference(plan: PayerPlan, reported: Settlement) -> str:
+    """'' when the platform's figures are the plan. Legs are compared when the platform lists them
+    (⊕ payleg[]); a platform without that extension is held to its standard totals instead."""
+    if reported.payleg_reported:
+        return first_leg_difference(plan.legs, reported.payleg)
+    for name, mine in (("acct_pay", plan.acct_pay), ("acct_mulaid_pay", plan.acct_mulaid_pay),
+                       ("wallet_pay", plan.wallet_pay)):
+        theirs = reported.amount(name)
+        if mine != theirs:
+            return f"{name} 本地 {mine:f} / 平台 {theirs:f}"
+    return ""
 
 
 def first_leg_difference(planned: Sequence[Leg], reported: Sequence[PayLeg]) -> str:

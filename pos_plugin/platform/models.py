@@ -59,6 +59,7 @@ class Settlement:
     payleg: list[PayLeg] = field(default_factory=list)
     detlcutinfo: list[dict[str, Any]] = field(default_factory=list)
     msgid: str = ""
+    payleg_reported: bool = False  # False: a platform without the ⊕ payleg extension (only totals to compare)
 
     @classmethod
     def from_output(cls, output: Mapping[str, Any], msgid: str = "") -> Settlement:
@@ -69,6 +70,7 @@ class Settlement:
             setlinfo=setlinfo,
             setldetail=list(output.get("setldetail") or []),
             payleg=[PayLeg.from_wire(leg) for leg in output.get("payleg") or []],
+            payleg_reported="payleg" in output,
             detlcutinfo=list(output.get("detlcutinfo") or []),
             msgid=msgid,
         )
