@@ -96,6 +96,8 @@ class PoolOps(FamilyBase):
             pool, creator = self._owned(tx, pool_id, by)
             creator = self.people_locked(tx, creator)[creator.id]
             tx.pools_by_rows([pool.id], lock=True)
+            if self.fam(tx).pool_dissolved(pool.id):  # again under the locks: a dissolve may have just committed
+                raise RuleRefused("ERR_POOL_DISSOLVED", f"家庭共济账户 {pool_id} 已解散")
             check_employee_funder(creator, "家庭共济账户创建人")
             if creator.balance is None or creator.balance < amount:
                 raise RuleRefused("ERR_INSUFFICIENT_BALANCE",
