@@ -96,8 +96,9 @@ def _certificate(platform: IdentifyingPlatform, credential: Credential, expected
 
 def _check_identity(name: str, certno: str, expected: Expected) -> None:
     """Stop on a mismatch with what the cashier typed (impersonation, 冒名). Masked ids compare by visible digits."""
-    if expected.name and name and name != expected.name:
-        raise IdentityMismatch(f"凭证持有人为 {name[0]}*，与就诊人 {expected.name[0]}* 不一致，已停止结算")
+    typed_name = "".join(expected.name.split())  # 王 建国 / full-width spaces typed at the till
+    if typed_name and name and "".join(name.split()) != typed_name:
+        raise IdentityMismatch(f"凭证持有人为 {name[0]}*，与就诊人 {typed_name[0]}* 不一致，已停止结算")
     if expected.certno and certno and not _same_certno(certno, expected.certno.strip().upper()):
         raise IdentityMismatch("凭证持有人证件号与就诊人不一致，已停止结算")
 

@@ -84,6 +84,10 @@ def test_identity_mismatch_stops_before_any_money_moves(admin, make_terminal, tm
         identify(terminal.client, Credential("id_card", scen["people"][1]["certno"]),
                  expected=Expected(certno=scen["people"][0]["certno"]))
     assert admin.balances() == before
+    # what the cashier typed with stray spaces (half or full width) still matches the right person
+    match = identify(terminal.client, Credential("id_card", scen["people"][0]["certno"]),
+                     expected=Expected(name=" 王 建国\u3000", certno=scen["people"][0]["certno"].lower()))
+    assert match.psn_no == loaded["handles"]["wang"]
 
 
 def test_patient_whose_insurance_is_not_normal_is_refused(admin, make_terminal):
