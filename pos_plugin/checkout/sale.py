@@ -107,6 +107,8 @@ class Guard(Protocol):
 
     def guard(self, psn_no: str, send: Callable[[], Settlement]) -> Settlement: ...
 
+    def clear_backlog(self, psn_no: str) -> None: ...
+
 
 class Counter:
     """The checkout use cases for one institution, given its platform client and region policy."""
@@ -190,6 +192,8 @@ class Counter:
 
         Whatever stops the sale, an outpatient visit it opened is closed again — unless the settlement's
         outcome is unknown (the journal resolves it) or a settlement stands (the error carries the sale)."""
+        if self.recovery:  # an earlier lost reply for this patient is settled first, before anyone confirms
+            self.recovery.clear_backlog(patient.psn_no)
         quote = self.quote(patient, order)
         try:
             return self._confirm_and_settle(quote, confirm)

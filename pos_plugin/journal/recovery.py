@@ -71,7 +71,7 @@ class Recovery:
         NotSettled when the request was reversed, RecoveryPending (nothing sent) while an earlier
         request of this person stays unresolved, UnknownOutcome when the platform cannot be reached
         to resolve it (the journal keeps it for `recover()`)."""
-        self._clear_backlog(psn_no)
+        self.clear_backlog(psn_no)
         try:
             return send()
         except UnknownOutcome as lost:
@@ -122,7 +122,8 @@ class Recovery:
                 return confirmed
         return self._reverse(entry)
 
-    def _clear_backlog(self, psn_no: str) -> None:
+    def clear_backlog(self, psn_no: str) -> None:
+        """Resolve this person's unresolved requests now; RecoveryPending if any stays unresolved."""
         stuck = [r for r in (self._resolve_unresolved(e) for e in self.journal.unresolved() if e.psn_no == psn_no)
                  if r.outcome == UNRESOLVED_OUTCOME]
         if stuck:

@@ -238,6 +238,7 @@ def test_a_checkout_while_an_earlier_outcome_is_unresolved_is_refused_plainly(ad
     retry = cli(env, *checkout, "--yes")
     assert retry.exit_code == 2 and retry.output.count("ERR_RECOVERY_PENDING: ") == 1
     assert "pos-plugin recover" in retry.output
+    assert "个人负担" not in retry.output  # refused before the cashier is shown a split to confirm
     assert admin.balances() == moved  # never a second debit
     admin.clear_faults()
     assert cli(env, "recover").exit_code == 0
