@@ -13,7 +13,14 @@ from typing import Any
 import click
 
 from pos_plugin import dayend
-from pos_plugin.checkout.identify import Credential, Expected, Patient, credential_from_text, identify
+from pos_plugin.checkout.identify import (
+    BUSINESS_TYPE,
+    Credential,
+    Expected,
+    Patient,
+    credential_from_text,
+    identify,
+)
 from pos_plugin.checkout.sale import NO_PLAN, Order, Quote, ResettleFailed, Sale, SaleCancelled, as_flow
 from pos_plugin.config import Terminal, TerminalSettings, open_terminal
 from pos_plugin.domain.cart import cart_line_from_mapping, split_cart
@@ -26,8 +33,6 @@ from pos_plugin.present import mask_name, plan_lines
 from pos_plugin.qr import decode_image
 from pos_plugin.receipt import receipt_for_sale, render_receipt
 from pos_plugin.scenario_compare import SETLINFO_FIELDS
-
-BUSINESS_TYPE = {"pharmacy": "02121", "outpatient": "01301"}
 
 
 def terminal_options(command: Callable[..., Any]) -> Callable[..., Any]:

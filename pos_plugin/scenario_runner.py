@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pos_plugin.checkout.identify import Credential, Expected, credential_from_text, identify
+from pos_plugin.checkout.identify import BUSINESS_TYPE, Credential, Expected, credential_from_text, identify
 from pos_plugin.checkout.sale import Counter, Order, Sale
 from pos_plugin.config import TerminalSettings, open_terminal
 from pos_plugin.domain.cart import cart_line_from_mapping
@@ -21,8 +21,6 @@ from pos_plugin.platform.models import Settlement
 from pos_plugin.platform.sim_admin import SimulatorAdmin
 from pos_plugin.qr.decoder import decode_image
 from pos_plugin.scenario_compare import SETLINFO_FIELDS, compare, load_scenario
-
-BUSINESS_TYPE = {"pharmacy": "02121", "outpatient": "01301"}
 
 
 @dataclass

@@ -15,6 +15,8 @@ from pos_plugin.qr.classify import CodeKind, classify
 
 CredentialKind = Literal["ecode", "id_card", "ss_card"]
 CERT_TYPE: dict[str, str] = {"ecode": "01", "id_card": "02", "ss_card": "03"}
+# The decode service's businessType for each counter flow (PROTOCOL.md §1): 02121 pharmacy, 01301 outpatient.
+BUSINESS_TYPE: dict[str, str] = {"pharmacy": "02121", "outpatient": "01301"}
 CREDENTIAL_KINDS: dict[CodeKind, CredentialKind] = {CodeKind.ECODE: "ecode", CodeKind.ID_CARD: "id_card",
                                                     CodeKind.SS_CARD: "ss_card"}
 

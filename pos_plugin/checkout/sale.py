@@ -25,9 +25,6 @@ from pos_plugin.platform.models import PayLeg, Settlement
 Flow = Literal["pharmacy", "outpatient"]
 NO_PLAN = PayerPlan((), ZERO, ZERO, ZERO, ZERO, ZERO)
 MAX_REPLANS = 2
-SETL_FIELDS = ("medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt",
-               "act_pay_dedc", "hifp_pay", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "acct_mulaid_pay",
-               "wallet_pay", "psn_cash_pay")
 
 
 def as_flow(text: str) -> Flow:
