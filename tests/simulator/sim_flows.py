@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sim_client import ProtocolClient, Reply, fee_line, line_total
+from sim_worlds import PHARMACY, item, world
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 DECLARED = ("fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt")
@@ -145,3 +146,16 @@ def presettle_and_settle(pc: ProtocolClient, data: dict[str, Any]) -> tuple[Repl
         return pre, pre
     declared = {name: pre.output["setlinfo"][name] for name in DECLARED}
     return pre, pc.call("2207", {"data": dict(data, **declared)})
+
+
+# The ID certificate of world()'s patient "pat".
+PATIENT_CERT = ("02", "610103197001011111")
+
+
+def pharmacy_shop(sim: Sim, qty: str, price: str) -> dict[str, Any]:
+    """world() loaded, a signed-in pharmacy till for the patient's area, and a one-line purchase ready to send."""
+    h = sim.load(world())["handles"]
+    pc = sim.client(PHARMACY)
+    pc.insuplc = "610103"
+    return {"pc": pc, "h": h, "pat": h["pat"],
+            "buy": druginfo(h["pat"], PATIENT_CERT, [fee_line("1", item("A001", qty, price))], "310")}

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from sim_client import ProtocolClient, fee_line
-from sim_flows import Sim, druginfo
+from sim_flows import PATIENT_CERT, Sim, druginfo
 from sim_worlds import PHARMACY, item, world
 
-CERT = ("02", "610103197001011111")
+CERT = PATIENT_CERT
 
 
 def legs(sim: Sim, pc: ProtocolClient, pat: str) -> list[tuple[str, int | None]]:

@@ -6,19 +6,14 @@ import time
 from typing import Any
 
 import pytest
-from sim_client import fee_line
-from sim_flows import Sim, druginfo
-from sim_worlds import PHARMACY, item, world
+from sim_flows import PATIENT_CERT, Sim, pharmacy_shop
 
-CERT = ("02", "610103197001011111")
+CERT = PATIENT_CERT
 
 
 @pytest.fixture
 def shop(sim: Sim) -> dict[str, Any]:
-    h = sim.load(world())["handles"]
-    pc = sim.client(PHARMACY)
-    pc.insuplc = "610103"
-    return {"pc": pc, "h": h, "buy": druginfo(h["pat"], CERT, [fee_line("1", item("A001", "1", "10.00"))], "310")}
+    return pharmacy_shop(sim, "1", "10.00")
 
 
 def arm(sim: Sim, **fault: Any) -> None:

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 from sim_client import fee_line
-from sim_flows import Sim, open_visit, presettle_and_settle, setl_data, upload
+from sim_flows import PATIENT_CERT, Sim, open_visit, presettle_and_settle, setl_data, upload
 from sim_worlds import HOSPITAL, item, world
 
-CERT = ("02", "610103197001011111")
+CERT = PATIENT_CERT
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from sim_client import ProtocolClient, fee_line
-from sim_flows import Sim, druginfo
+from sim_flows import PATIENT_CERT, Sim, druginfo
 from sim_worlds import PHARMACY, item, world
 
-CERT = ("02", "610103197001011111")
+CERT = PATIENT_CERT
 
 
 @pytest.fixture

@@ -7,19 +7,24 @@ from typing import Any
 
 import pytest
 from sim_client import fee_line
-from sim_flows import Sim, druginfo, open_visit, presettle_and_settle, setl_data, upload
-from sim_worlds import HOSPITAL, PHARMACY, item, world
+from sim_flows import (
+    PATIENT_CERT,
+    Sim,
+    druginfo,
+    open_visit,
+    pharmacy_shop,
+    presettle_and_settle,
+    setl_data,
+    upload,
+)
+from sim_worlds import HOSPITAL, item, world
 
-CERT = ("02", "610103197001011111")
+CERT = PATIENT_CERT
 
 
 @pytest.fixture
 def shop(sim: Sim) -> dict[str, Any]:
-    h = sim.load(world())["handles"]
-    pc = sim.client(PHARMACY)
-    pc.insuplc = "610103"
-    return {"pc": pc, "h": h, "pat": h["pat"],
-            "buy": druginfo(h["pat"], CERT, [fee_line("1", item("A001", "3", "20.00"))], "310")}
+    return pharmacy_shop(sim, "3", "20.00")
 
 
 def reverse(shop: dict[str, Any], omsgid: str, oinfno: str) -> Any:
