@@ -19,7 +19,7 @@ POLICIES = FIXTURES / "policies"
 
 @dataclass(frozen=True)
 class RegionPolicy:
-    """What the plugin needs to know of a region's policy to plan the payer chain (DOMAIN.md §2.4)."""
+    """What the plugin needs to know of a region's policy to plan the payer chain (docs/domain.md §2.4)."""
 
     name: str
     account_pays_ownpay: bool = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -13,6 +14,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from simulator.app import create_app
 from simulator.config import SimConfig
+from simulator.protocol.admin_access import check_bind
 
 
 class KeepAliveHandler(WSGIRequestHandler):
@@ -36,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--auth", choices=("none", "tif"), default="none")
     serve.add_argument("--tif", action="append", default=[], metavar="PAASID=TOKEN",
                        help="x-tif credentials (repeatable) for --auth tif")
+    serve.add_argument("--admin-token", default=os.environ.get("YIBAO_SIM_ADMIN_TOKEN", ""),
+                       help="token every /admin request must carry (required beyond loopback)")
     return parser
 
 
@@ -51,7 +55,8 @@ def _credentials(pairs: list[str]) -> dict[str, str]:
 
 def serve(args: argparse.Namespace) -> None:
     config = SimConfig(db_url=args.db, seed=args.seed, auth=args.auth, tif_credentials=_credentials(args.tif),
-                       load=tuple(args.load)).with_default_db()
+                       load=tuple(args.load), admin_token=args.admin_token).with_default_db()
+    check_bind(args.host, args.admin_token)
     if not args.db:
         print(f"simulator: database {config.db_url}", file=sys.stderr, flush=True)
     app = create_app(config)

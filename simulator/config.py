@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,13 +21,14 @@ class SimConfig:
     tif_credentials: dict[str, str] = field(default_factory=dict)
     load: tuple[str, ...] = ()
     fixtures: Path = FIXTURES
+    admin_token: str = ""  # when set, every /admin request must carry it (docs/simulator-api.md "Access")
 
     @classmethod
     def of(cls, config: SimConfig | dict[str, Any] | None) -> SimConfig:
         if isinstance(config, SimConfig):
             return config
         raw = dict(config or {})
-        unknown = set(raw) - {"db_url", "seed", "auth", "tif_credentials", "load", "fixtures"}
+        unknown = set(raw) - {"db_url", "seed", "auth", "tif_credentials", "load", "fixtures", "admin_token"}
         if unknown:
             raise ValueError(f"unknown simulator config keys: {sorted(unknown)}")
         if raw.get("auth", "none") not in ("none", "tif"):
@@ -34,11 +36,11 @@ class SimConfig:
         return cls(db_url=str(raw.get("db_url") or ""), seed=int(raw.get("seed", 0)), auth=raw.get("auth", "none"),
                    tif_credentials=dict(raw.get("tif_credentials") or {}),
                    load=tuple(str(p) for p in raw.get("load") or ()),
-                   fixtures=Path(raw.get("fixtures") or FIXTURES))
+                   fixtures=Path(raw.get("fixtures") or FIXTURES), admin_token=str(raw.get("admin_token") or ""))
 
     def with_default_db(self) -> SimConfig:
         """A SQLite file in a fresh temp dir when no database was given."""
         if self.db_url:
             return self
         path = Path(tempfile.mkdtemp(prefix="yibao-sim-")) / "simulator.sqlite"
-        return SimConfig(f"sqlite:///{path}", self.seed, self.auth, self.tif_credentials, self.load, self.fixtures)
+        return dataclasses.replace(self, db_url=f"sqlite:///{path}")

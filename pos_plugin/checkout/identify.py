@@ -1,5 +1,5 @@
 """Identify the patient: a credential (e-voucher code, ID card, social security card) -> 1101 -> the
-patient's insurance and payer chain, with the cashier's identity check (DOMAIN.md §5)."""
+patient's insurance and payer chain, with the cashier's identity check (docs/domain.md §5)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pos_plugin.qr.classify import CodeKind, classify
 
 CredentialKind = Literal["ecode", "id_card", "ss_card"]
 CERT_TYPE: dict[str, str] = {"ecode": "01", "id_card": "02", "ss_card": "03"}
-# The decode service's businessType for each counter flow (PROTOCOL.md §1): 02121 pharmacy, 01301 outpatient.
+# The decode service's businessType for each counter flow (docs/protocol.md §1): 02121 pharmacy, 01301 outpatient.
 BUSINESS_TYPE: dict[str, str] = {"pharmacy": "02121", "outpatient": "01301"}
 CREDENTIAL_KINDS: dict[CodeKind, CredentialKind] = {CodeKind.ECODE: "ecode", CodeKind.ID_CARD: "id_card",
                                                     CodeKind.SS_CARD: "ss_card"}

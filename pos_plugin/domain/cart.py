@@ -1,4 +1,4 @@
-"""Cart lines, and the split of a cart into insurable lines and goods outside insurance (DOMAIN.md §2.1)."""
+"""Cart lines, and the split of a cart into insurable lines and goods outside insurance (docs/domain.md §2.1)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
     DomainError(code, message)          base: stable English code + Chinese message
     ├── InvalidAmount                   ERR_INVALID_AMOUNT   a wire amount that is not exact money
     ├── InvalidCartLine                 ERR_INVALID_CART     a cart line that cannot be priced
-    └── InvariantViolation              ERR_INVARIANT        a sum rule of DOMAIN.md §2.5 broke (a bug, never input)
+    └── InvariantViolation              ERR_INVARIANT        a sum rule of docs/domain.md §2.5 broke (a bug, never input)
 
 The plugin's wider exception tree (pos_plugin.errors) renders these too: every error here carries
 `code` and `message` and nothing else is needed to show it.

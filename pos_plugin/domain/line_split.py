@@ -1,4 +1,4 @@
-"""Preview of the platform's per-line split (DOMAIN.md §2.2), for the cashier's screen and receipts.
+"""Preview of the platform's per-line split (docs/domain.md §2.2), for the cashier's screen and receipts.
 
 The platform's answer (2204 `result[]`, 2101 `detlcutinfo[]`) is authoritative; this preview lets the
 plugin show and cross-check it.

@@ -2,7 +2,7 @@
 
 Amounts are yuan with 2 places (fen). Prices carry up to 6 places and quantities up to 4
 (the platform's `pric` 16,6 and `cnt` 16,4). Rounding is ROUND_HALF_UP and happens only where
-DOMAIN.md says (`round2`).
+docs/domain.md says (`round2`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ _FLOAT_SAFE_LIMIT = Decimal("1e13")
 
 
 def round2(value: Decimal) -> Decimal:
-    """Round half up to the fen — the only rounding DOMAIN.md allows."""
+    """Round half up to the fen — the only rounding docs/domain.md allows."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 

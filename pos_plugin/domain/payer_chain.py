@@ -1,4 +1,4 @@
-"""The payer chain (DOMAIN.md §2.4–2.5): who pays the patient's personal burden, in what order.
+"""The payer chain (docs/domain.md §2.4–2.5): who pays the patient's personal burden, in what order.
 
 own personal account → funders by rank (or the family pool) → wallet → cash. Each usable source
 takes `min(its available money, remaining eligible)`. Pure: no clock, no I/O.
@@ -103,7 +103,7 @@ class _Slot:
 
 
 def eligible_amount(burden: Burden, *, account_pays_ownpay: bool) -> Decimal:
-    """What accounts and the wallet may pay (DOMAIN.md §2.4)."""
+    """What accounts and the wallet may pay (docs/domain.md §2.4)."""
     if account_pays_ownpay:
         return burden.psn_part_amt
     return max(ZERO, burden.psn_part_amt - burden.fulamt_ownpay_amt - burden.overlmt_selfpay)

@@ -1,4 +1,4 @@
-"""The envelope of PROTOCOL.md §2: building a request and reading a reply.
+"""The envelope of docs/protocol.md §2: building a request and reading a reply.
 
 A request names the institution, the operator, its `msgid` and `sign_no`; `insuplc_admdvs` is set
 whenever `input` concerns a `psn_no`. A reply's `infcode` may be a number or a string; `output`
@@ -53,7 +53,7 @@ def build_envelope(
     now: datetime,
     insuplc_admdvs: str = "",
 ) -> dict[str, Any]:
-    """One request envelope, every field of PROTOCOL.md §2 present (blank where unused)."""
+    """One request envelope, every field of docs/protocol.md §2 present (blank where unused)."""
     return {
         "infno": infno,
         "msgid": msgid,

@@ -1,6 +1,6 @@
 """What the typed wrappers return: small frozen dataclasses over the platform's nodes, amounts as Decimal.
 
-The nodes keep the platform's field names (PROTOCOL.md §3) so nothing is lost; properties give the
+The nodes keep the platform's field names (docs/protocol.md §3) so nothing is lost; properties give the
 few values the checkout reads most.
 """
 

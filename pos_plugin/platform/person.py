@@ -16,7 +16,7 @@ from pos_plugin.platform.client import PlatformCore
 from pos_plugin.platform.models import EcodeIdentity, PersonInfo
 from pos_plugin.platform.transport import QR_CODE_QUERY
 
-# businessType of the decode service (PROTOCOL.md §1).
+# businessType of the decode service (docs/protocol.md §1).
 BUSINESS_REGISTRATION = "01101"
 BUSINESS_OUTPATIENT = "01301"
 BUSINESS_PHARMACY = "02121"

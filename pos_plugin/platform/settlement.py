@@ -1,6 +1,6 @@
 """Typed wrappers for the money transactions: pharmacy 2101/2102/2103, outpatient 2201-2208, 2601, 5203.
 
-Inputs use the platform's field names (PROTOCOL.md §3) with Decimal amounts; outputs are `Settlement`
+Inputs use the platform's field names (docs/protocol.md §3) with Decimal amounts; outputs are `Settlement`
 and friends with Decimal amounts. 2102/2207/2103/2208 go through the journal (MONEY), see client.py.
 """
 
@@ -15,7 +15,7 @@ from pos_plugin.platform import wire
 from pos_plugin.platform.client import PlatformCore
 from pos_plugin.platform.models import PayLeg, Registration, Settlement
 
-# The 2206 amounts a 2207 repeats (PROTOCOL.md §3).
+# The 2206 amounts a 2207 repeats (docs/protocol.md §3).
 PRESETTLE_ECHO = ("fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt")
 
 

@@ -1,4 +1,4 @@
-"""x-tif gateway signing (PROTOCOL.md §1).
+"""x-tif gateway signing (docs/protocol.md §1).
 
 ``x-tif-signature`` = lowercase hex SHA-256 of ``timestamp + token + nonce + timestamp``, where the
 timestamp is Unix seconds and the token is the secret issued with the paasid. A fresh nonce per request.

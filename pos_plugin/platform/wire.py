@@ -17,7 +17,7 @@ from pos_plugin.domain.errors import DomainError
 from pos_plugin.domain.money import format_amount, parse_decimal
 from pos_plugin.errors import BadReply, InputError
 
-# Money fields of PROTOCOL.md §3 (2 places; revokes send them negated).
+# Money fields of docs/protocol.md §3 (2 places; revokes send them negated).
 MONEY_FIELDS = frozenset(
     """
     medfee_sumamt fulamt_ownpay_amt overlmt_selfpay overlmt_amt preselfpay_amt inscp_scp_amt act_pay_dedc

@@ -1,6 +1,6 @@
 """Family mutual-aid bindings (家庭共济绑定), drawdown model: request, review, rank, end, queries.
 
-Rules per region (DOMAIN.md §3), each refusal a stable code: relation, funder employee-insured and
+Rules per region (docs/domain.md §3), each refusal a stable code: relation, funder employee-insured and
 normal, beneficiary insured, no self-binding, rank in range and free, at most `max_funders`,
 family of at most 7, scope, face check, start/end dates. The funder's insurance stopping ends every
 binding they fund (`set_insurance_status`).

@@ -1,4 +1,4 @@
-"""The payer chain (DOMAIN.md §2.4–2.5): own account, funders by rank or the family pool, wallet, cash."""
+"""The payer chain (docs/domain.md §2.4–2.5): own account, funders by rank or the family pool, wallet, cash."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Family accounts (DOMAIN.md §3–5): one object over the platform's store, clock and ids.
+"""Family accounts (docs/domain.md §3–5): one object over the platform's store, clock and ids.
 
     FamilyOps
     ├── BindingOps   bindings.py     drawdown bindings: request, review, rank, end, auto-end, queries

@@ -1,5 +1,5 @@
 """What every family-account operation shares: region rules, person lookups, and the party checks of
-DOMAIN.md §3 (relation, insurance, scope, face verification) that bindings, pools and wallets reuse.
+docs/domain.md §3 (relation, insurance, scope, face verification) that bindings, pools and wallets reuse.
 
 Every check raises a `PlatformError` subclass with a stable English code and a Chinese message; it is
 called inside the operation's write transaction, so a refusal rolls everything back.

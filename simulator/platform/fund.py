@@ -1,4 +1,4 @@
-"""The pooled fund (DOMAIN.md §2.3): deductible, ratio, annual cap; first matching policy rule."""
+"""The pooled fund (docs/domain.md §2.3): deductible, ratio, annual cap; first matching policy rule."""
 
 from __future__ import annotations
 

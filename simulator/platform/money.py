@@ -14,7 +14,7 @@ LIMIT = Decimal("10000000000")  # 10^10 yuan: far above any bill, far below what
 
 
 def round2(value: Decimal) -> Decimal:
-    """Round half up to the fen (DOMAIN.md `round2`)."""
+    """Round half up to the fen (docs/domain.md `round2`)."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 

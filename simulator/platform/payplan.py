@@ -1,4 +1,4 @@
-"""`exp_content.payplan` (PROTOCOL.md §4): the legs the POS expects; settle only on an exact match."""
+"""`exp_content.payplan` (docs/protocol.md §4): the legs the POS expects; settle only on an exact match."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Which region's family rules apply to a person (DOMAIN.md §3 table), read from the policy profiles.
+"""Which region's family rules apply to a person (docs/domain.md §3 table), read from the policy profiles.
 
 A person's region is their insured place's province (first 2 digits). The rules come from a loaded
 policy whose `province` matches, else a fixture profile for that province, else `national-default`.
@@ -15,7 +15,7 @@ from simulator.platform.errors import RequestRejected
 
 NEAR_RELATIVES = ("spouse", "parent", "child", "sibling", "grandparent", "grandchild")
 DATES = ("optional", "required")
-# DOMAIN.md §3 "dates" row: Shaanxi bindings carry a start and an end. The shared profile files have
+# docs/domain.md §3 "dates" row: Shaanxi bindings carry a start and an end. The shared profile files have
 # no key for it yet, so a profile without `mutual_aid.dates` falls back to this table (by name).
 _DATES_BY_PROFILE = {"shaanxi": "required"}
 NATIONAL = "national-default"

@@ -1,4 +1,4 @@
-"""Per-line split (DOMAIN.md §2.2) — the platform's own 2204 / detlcutinfo computation."""
+"""Per-line split (docs/domain.md §2.2) — the platform's own 2204 / detlcutinfo computation."""
 
 from __future__ import annotations
 

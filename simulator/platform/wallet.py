@@ -1,4 +1,4 @@
-"""The insurance wallet (医保钱包, DOMAIN.md §4): open, transfer to a near relative, accept, history.
+"""The insurance wallet (医保钱包, docs/domain.md §4): open, transfer to a near relative, accept, history.
 
 A transfer takes the money out of the sender's personal account (or wallet) at once; while pending
 it is "in transit" (counted by /admin/conservation). The receiver accepts it into their wallet; if

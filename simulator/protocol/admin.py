@@ -8,15 +8,21 @@ from decimal import Decimal
 from typing import Any
 
 import segno
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
 from simulator.platform.clock import parse_timestamp, stamp
 from simulator.platform.errors import RequestRejected
 from simulator.platform.money import parse_amount
+from simulator.protocol.admin_access import require_admin
 from simulator.protocol.envelope import parse_json
 from simulator.protocol.runtime import json_response, sim
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@admin.before_request
+def _admin_only() -> None:
+    require_admin(request, current_app.config["SIMULATOR"].admin_token)
 
 
 def _body() -> dict[str, Any]:

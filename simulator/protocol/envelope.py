@@ -1,4 +1,4 @@
-"""The request envelope (PROTOCOL.md §2): parse, validate, and build responses."""
+"""The request envelope (docs/protocol.md §2): parse, validate, and build responses."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from simulator.platform.errors import DecodeRefused, NotFound, PlatformError
+from simulator.platform.errors import AuthRejected, DecodeRefused, NotFound, PlatformError
 from simulator.protocol.envelope import response
 from simulator.protocol.runtime import ConnectionDropped, json_response, sim
 
@@ -47,7 +47,7 @@ def _decode_error(exc: PlatformError) -> Response:
 
 
 def _admin_error(exc: PlatformError) -> Response:
-    status = 404 if isinstance(exc, NotFound) else 400
+    status = 404 if isinstance(exc, NotFound) else 401 if isinstance(exc, AuthRejected) else 400
     return json_response({"code": exc.code, "message": exc.message}, status)
 
 

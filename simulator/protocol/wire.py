@@ -1,4 +1,4 @@
-"""Shaping platform values into the output nodes of PROTOCOL.md §3–4 (amounts as 2-place strings)."""
+"""Shaping platform values into the output nodes of docs/protocol.md §3–4 (amounts as 2-place strings)."""
 
 from __future__ import annotations
 

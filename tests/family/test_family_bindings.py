@@ -1,4 +1,4 @@
-"""Binding rules (DOMAIN.md §3) per region profile, through real HTTP; every refusal changes nothing."""
+"""Binding rules (docs/domain.md §3) per region profile, through real HTTP; every refusal changes nothing."""
 
 from __future__ import annotations
 

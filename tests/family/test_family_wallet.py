@@ -1,4 +1,4 @@
-"""Wallets and wallet transfers through real HTTP (DOMAIN.md §4), including the 06:00 bounce driven by
+"""Wallets and wallet transfers through real HTTP (docs/domain.md §4), including the 06:00 bounce driven by
 the simulator clock; money is conserved throughout (pending transfers are in transit)."""
 
 from __future__ import annotations

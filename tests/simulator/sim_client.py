@@ -1,6 +1,6 @@
 """A plain protocol client for the simulator tests: envelopes, msgid sequence, sign-in, no payplan.
 
-Written from PROTOCOL.md alone (it does not use pos_plugin). Works over Flask's test client or real HTTP.
+Written from docs/protocol.md alone (it does not use pos_plugin). Works over Flask's test client or real HTTP.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Envelope building and reply parsing (PROTOCOL.md §2): infcode as number or string, exact Decimals."""
+"""Envelope building and reply parsing (docs/protocol.md §2): infcode as number or string, exact Decimals."""
 
 from datetime import datetime
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""One test per rule of DOMAIN.md §2.4–2.5."""
+"""One test per rule of docs/domain.md §2.4–2.5."""
 
 from decimal import Decimal as D
 

@@ -1,0 +1,38 @@
+"""The admin API's door: a configured token is required on every /admin call; serve refuses to expose
+an open /admin beyond loopback."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.app import create_app
+from simulator.protocol.admin_access import check_bind
+
+
+@pytest.fixture()
+def guarded(tmp_path):
+    app = create_app({"db_url": f"sqlite:///{tmp_path / 'sim.sqlite'}", "admin_token": "s3cret"})
+    yield app.test_client()
+    app.extensions["simulator"].platform.store.dispose()
+
+
+def test_admin_without_token_is_refused_and_changes_nothing(guarded) -> None:
+    for call in (guarded.post("/admin/reset"), guarded.get("/admin/clock"),
+                 guarded.post("/admin/clock", json={"now": "2030-01-01T00:00:00"},
+                              headers={"Authorization": "Bearer wrong"})):
+        assert call.status_code == 401
+        assert call.get_json()["code"] == "ERR_ADMIN_TOKEN"
+    now = guarded.get("/admin/clock", headers={"X-Admin-Token": "s3cret"}).get_json()["now"]
+    assert not now.startswith("2030")
+
+
+def test_admin_with_token_works(guarded) -> None:
+    assert guarded.post("/admin/reset", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20"])
+def test_serve_beyond_loopback_needs_a_token(host: str) -> None:
+    with pytest.raises(SystemExit, match="--admin-token"):
+        check_bind(host, "")
+    check_bind(host, "t")
+    check_bind("127.0.0.1", "")
