@@ -17,21 +17,18 @@ from pos_plugin.checkout.identify import (
     BUSINESS_TYPE,
     Credential,
     Expected,
-    Patient,
     credential_from_text,
     identify,
 )
-from pos_plugin.checkout.sale import NO_PLAN, Order, Quote, ResettleFailed, Sale, SaleCancelled, as_flow
+from pos_plugin.checkout.sale import Order, Quote, SaleCancelled, as_flow
+from pos_plugin.checkout.till import BookedSale, Revoked
 from pos_plugin.config import Terminal, TerminalSettings, open_terminal
-from pos_plugin.domain.cart import cart_line_from_mapping, split_cart
+from pos_plugin.domain.cart import cart_line_from_mapping
 from pos_plugin.domain.money import format_amount
 from pos_plugin.domain.payer_chain import Choices
-from pos_plugin.errors import IdentityMismatch, InputError, NotAnInsuranceCode, PosError
-from pos_plugin.journal.sales import SaleRecord
-from pos_plugin.platform.models import Settlement
+from pos_plugin.errors import InputError, NotAnInsuranceCode
 from pos_plugin.present import mask_name, plan_lines
 from pos_plugin.qr import decode_image
-from pos_plugin.receipt import receipt_for_sale, render_receipt
 from pos_plugin.scenario_compare import SETLINFO_FIELDS
 
 
@@ -136,15 +133,17 @@ def confirmation_text(quote: Quote) -> str:
     return "\n".join(head)
 
 
-def sale_json(sale: Sale, receipt: str) -> dict[str, Any]:
+def sale_json(booked: BookedSale) -> dict[str, Any]:
+    sale = booked.sale
     return {
         "setl_id": sale.setl_id,
+        "sale_id": booked.sale_id,
         "setlinfo": {name: format_amount(sale.figure(name)) for name in SETLINFO_FIELDS},
         "legs": [{"source": leg.source, "rank": leg.rank, "psn_no": leg.psn_no, "pool_id": leg.pool_id,
                   "amount": format_amount(leg.amount)} for leg in sale.legs],
         "outside_settlement": format_amount(sale.outside_settlement),
         "cash_total": format_amount(sale.cash_total),
-        "receipt": receipt,
+        "receipt": booked.receipt,
     }
 
 
@@ -154,15 +153,6 @@ def _confirm_with(yes: bool, as_json: bool) -> Callable[[Quote], bool]:
             click.echo(confirmation_text(quote))
         return yes or click.confirm("确认结算?", default=False)
     return confirm
-
-
-def _record(terminal: Terminal, sale: Sale, receipt: str) -> None:
-    if sale.settlement is None:
-        return
-    order, patient = sale.quote.order, sale.quote.patient
-    terminal.sales.record(SaleRecord(sale.setl_id, order.flow, order.med_type, patient.psn_no, patient.insuplc,
-                                     sale.settlement.mdtrt_id, order.choices.use_account, order.choices.use_wallet,
-                                     order.lines, receipt, "settled"))
 
 
 @click.command()
@@ -186,16 +176,11 @@ def checkout(terminal: Terminal, image: Path | None, code: str | None, certno: s
     order = Order(lines, as_flow(flow), med_type or ("41" if flow == "pharmacy" else "11"),
                   Choices(not no_account, not no_wallet))
     try:
-        sale = terminal.counter.checkout(patient, order, _confirm_with(yes, as_json))
+        booked = terminal.till.checkout(patient, order, _confirm_with(yes, as_json))
     except SaleCancelled as cancelled:
         click.echo(cancelled.message)
         return
-    except PosError as failed:
-        _record_standing(terminal, failed)
-        raise
-    receipt = render_receipt(receipt_for_sale(sale, terminal.settings.fixmedins_name))
-    _record(terminal, sale, receipt)
-    click.echo(json.dumps(sale_json(sale, receipt), ensure_ascii=False) if as_json else receipt)
+    click.echo(json.dumps(sale_json(booked), ensure_ascii=False) if as_json else booked.receipt)
 
 
 @click.command()
@@ -203,11 +188,7 @@ def checkout(terminal: Terminal, image: Path | None, code: str | None, certno: s
 @terminal_options
 def revoke(terminal: Terminal, setl_id: str) -> None:
     """撤销一笔结算：每一段原路退回（本人、共济、家庭共济、钱包）。"""
-    record = _settled(terminal, setl_id)
-    done = terminal.counter.revoke_settlement(as_flow(record.flow), setl_id=setl_id, mdtrt_id=record.mdtrt_id,
-                                              psn_no=record.psn_no, insuplc=record.insuplc)
-    terminal.sales.mark_revoked(setl_id)
-    click.echo(_revoked_text(setl_id, done))
+    click.echo(_revoked_text(terminal.till.revoke(setl_id)))
 
 
 @click.command()
@@ -219,27 +200,16 @@ def revoke(terminal: Terminal, setl_id: str) -> None:
 def refund(terminal: Terminal, setl_id: str, image: Path | None, code: str | None, certno: str, patient_name: str,
            patient_certno: str, lines: tuple[str, ...], yes: bool) -> None:
     """部分退货：撤销原结算，按今天的余额重新结算留下的商品，显示新旧分项。"""
-    record = _settled(terminal, setl_id)
+    record = terminal.till.settled(setl_id)
     patient = identify(terminal.client, read_credential(image, code, certno),
                        expected=Expected(patient_name, patient_certno), business_type=BUSINESS_TYPE[record.flow])
-    if patient.psn_no != record.psn_no:
-        raise IdentityMismatch("出示的凭证不是原交易的参保人，不能退货")
-    old = _sale_from_record(record, patient)
-    try:
-        revoked, new = terminal.counter.refund(old, lines, _confirm_with(yes, False))
-    except ResettleFailed as failed:  # the original is revoked on the platform: the sale book must say so
-        terminal.sales.mark_revoked(setl_id)
-        _record_standing(terminal, failed)
-        raise
-    terminal.sales.mark_revoked(setl_id)
+    refunded = terminal.till.refund(setl_id, patient, lines, _confirm_with(yes, False))
     click.echo("原结算:\n" + record.receipt)
-    click.echo(_revoked_text(setl_id, revoked))
-    if new.settlement is None:
+    click.echo(_revoked_text(refunded.revoked))
+    if refunded.new is None:
         click.echo("全部退货，没有新的结算。")
         return
-    receipt = render_receipt(receipt_for_sale(new, terminal.settings.fixmedins_name, title="医保结算凭条（退货后重结）"))
-    _record(terminal, new, receipt)
-    click.echo("新结算:\n" + receipt)
+    click.echo("新结算:\n" + refunded.new.receipt)
 
 
 @click.command()
@@ -259,36 +229,15 @@ def recover(terminal: Terminal) -> None:
 @terminal_options
 def receipt(terminal: Terminal, setl_id: str) -> None:
     """补打小票。"""
-    record = terminal.sales.get(setl_id)
-    click.echo(record.receipt + ("（该结算已撤销）\n" if record.state == "revoked" else ""))
+    click.echo(terminal.till.receipt(setl_id))
 
 
-def _record_standing(terminal: Terminal, failed: PosError) -> None:
-    """A failure that leaves a settlement in force (its automatic revoke failed) still goes in the sale book,
-    with a receipt of the legs the platform reported, so `pos-plugin revoke SETL_ID` can undo it."""
-    sale = failed.details.get("sale")
-    if isinstance(sale, Sale) and sale.settlement is not None:
-        receipt = render_receipt(receipt_for_sale(sale, terminal.settings.fixmedins_name,
-                                                  title="医保结算凭条（分项与确认不一致，待撤销）"))
-        _record(terminal, sale, receipt)
-
-
-def _settled(terminal: Terminal, setl_id: str) -> SaleRecord:
-    record = terminal.sales.get(setl_id)
-    if record.state != "settled":
-        raise InputError(f"结算 {setl_id} 已撤销")
-    return record
-
-
-def _sale_from_record(record: SaleRecord, patient: Patient) -> Sale:
-    order = Order(record.lines, as_flow(record.flow), record.med_type, Choices(record.use_account, record.use_wallet))
-    quote = Quote(patient, order, split_cart(record.lines), None, NO_PLAN)
-    return Sale(quote, Settlement({"setl_id": record.setl_id, "mdtrt_id": record.mdtrt_id, "psn_no": record.psn_no}))
-
-
-def _revoked_text(setl_id: str, done: Settlement) -> str:
+def _revoked_text(revoked: Revoked) -> str:
+    done = revoked.settlement
+    if done is None:
+        return f"已撤销交易 {revoked.sale_id}：没有医保结算，退还现金 {format_amount(revoked.cash_back)}"
     legs = "，".join(f"{leg.source} {format_amount(leg.amount)}" for leg in done.payleg) or "无账户支付"
-    return (f"已撤销结算 {setl_id}：医疗费 {format_amount(done.amount('medfee_sumamt'))}，"
+    return (f"已撤销结算 {revoked.sale_id}：医疗费 {format_amount(done.amount('medfee_sumamt'))}，"
             f"退回 {legs}")
 
 

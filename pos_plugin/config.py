@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from pos_plugin.checkout.sale import Counter
+from pos_plugin.checkout.till import Till
 from pos_plugin.errors import InputError
 from pos_plugin.journal import Journal, Recovery
 from pos_plugin.journal.sales import SaleBook
@@ -70,6 +71,7 @@ class Terminal:
     recovery: Recovery
     counter: Counter
     sales: SaleBook
+    till: Till
 
     def close(self) -> None:
         self.client.close()
@@ -88,7 +90,7 @@ def tif_credentials(text: str) -> TifCredentials | None:
 
 
 def open_terminal(settings: TerminalSettings) -> Terminal:
-    """Platform client, journal, recovery, counter and sale book for one terminal."""
+    """Platform client, journal, recovery, counter, sale book and the till over them, for one terminal."""
     if not settings.platform_url:
         raise InputError("未配置医保平台地址（--platform 或环境变量 YIBAO_PLATFORM）")
     missing = [label for label, value in (
@@ -107,4 +109,5 @@ def open_terminal(settings: TerminalSettings) -> Terminal:
     recovery = Recovery(client, journal)
     counter = Counter(client, account_pays_ownpay=region_policy(settings.policy).account_pays_ownpay,
                       recovery=recovery)
-    return Terminal(settings, client, journal, recovery, counter, SaleBook(state / "journal.sqlite"))
+    sales = SaleBook(state / "journal.sqlite")
+    return Terminal(settings, client, journal, recovery, counter, sales, Till(counter, sales, settings.fixmedins_name))

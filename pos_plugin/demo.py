@@ -37,7 +37,9 @@ def run(echo: Echo, scenario_dir: Path = FIXTURES / "scenarios") -> int:
                  f"{scenario['checkout'].get('flow', 'pharmacy')}, 政策 {scenario.get('policy')})")
             echo(scenario.get("description", ""))
             institution = scenario['institution'].get('name', '')
-            result = run_scenario(scenario, url, Path(tmp), on_sale=functools.partial(show_sale, institution=institution, echo=echo),
+            workdir = Path(tmp) / path.stem  # each scenario is a fresh world: a fresh till state too
+            workdir.mkdir()
+            result = run_scenario(scenario, url, workdir, on_sale=functools.partial(show_sale, institution=institution, echo=echo),
                                   narrate=lambda text: echo("  " + text))
             if result.actual.get("error"):
                 error = result.actual["error"]

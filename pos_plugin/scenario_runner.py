@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from pos_plugin.checkout.identify import BUSINESS_TYPE, Credential, Expected, credential_from_text, identify
-from pos_plugin.checkout.sale import Counter, Order, Sale
+from pos_plugin.checkout.sale import Order, Sale
+from pos_plugin.checkout.till import BookedSale, Till
 from pos_plugin.config import TerminalSettings, open_terminal
 from pos_plugin.domain.cart import cart_line_from_mapping
 from pos_plugin.domain.money import format_amount
@@ -59,18 +60,17 @@ def run_scenario(scenario: Mapping[str, Any], base_url: str, workdir: Path,
     loaded = admin.load_world(dict(scenario))
     world = World(loaded.get("handles", {}), loaded.get("pools", {}), loaded.get("card_sn", {}))
     terminal = open_terminal(settings_for(scenario, base_url, workdir))
-    client, counter = terminal.client, terminal.counter
     result = ScenarioResult(scenario["name"])
     try:
-        sale, error = _checkout(scenario, world, admin, client, counter, workdir, narrate)
-        result.sale = sale
-        if sale and on_sale:
-            on_sale(sale)
-        result.actual = outcome(sale, error, world, admin)
+        booked, error = _checkout(scenario, world, admin, terminal.client, terminal.till, workdir, narrate)
+        result.sale = booked.sale if booked else None
+        if booked and on_sale:
+            on_sale(booked.sale)
+        result.actual = outcome(result.sale, error, world, admin)
         result.diffs = compare(scenario.get("expect", {}), result.actual)
         for index, step in enumerate(scenario.get("then", [])):
-            sale = _then(step, sale, counter)
-            got = outcome(sale, None, world, admin)
+            booked = _then(step, booked, terminal.till)
+            got = outcome(booked.sale if booked else None, None, world, admin)
             narrate(f"后续步骤 {step.get('action')}: 余额 {got['balances_after']} 家庭共济 {got['pools_after']}"
                     f" 钱包 {got['wallets_after']}")
             result.diffs += compare(step.get("expect", {}), got, prefix=f"then[{index}].")
@@ -88,7 +88,8 @@ def settings_for(scenario: Mapping[str, Any], base_url: str, workdir: Path) -> T
 
 
 def _checkout(scenario: Mapping[str, Any], world: World, admin: SimulatorAdmin, client: PlatformClient,
-              counter: Counter, workdir: Path, narrate: Callable[[str], None]) -> tuple[Sale | None, PosError | None]:
+              till: Till, workdir: Path,
+              narrate: Callable[[str], None]) -> tuple[BookedSale | None, PosError | None]:
     checkout = scenario["checkout"]
     people = {p["id"]: p for p in scenario["people"]}
     patient_id = checkout["patient"]
@@ -101,7 +102,7 @@ def _checkout(scenario: Mapping[str, Any], world: World, admin: SimulatorAdmin, 
         order = Order(tuple(cart_line_from_mapping(raw) for raw in checkout["lines"]), flow,
                       str(checkout.get("med_type", "41" if flow == "pharmacy" else "11")),
                       Choices(bool(checkout.get("use_account", True)), bool(checkout.get("use_wallet", True))))
-        return counter.checkout(patient, order, confirm=lambda quote: True), None
+        return till.checkout(patient, order, confirm=lambda quote: True), None
     except PosError as exc:
         return None, exc
 
@@ -128,15 +129,17 @@ def _describe(credential: Credential) -> str:
     return f"{kind} {shown}"
 
 
-def _then(step: Mapping[str, Any], sale: Sale | None, counter: Counter) -> Sale | None:
-    if sale is None:
+def _then(step: Mapping[str, Any], booked: BookedSale | None, till: Till) -> BookedSale | None:
+    """A `then` step through the till, as a cashier would do it: by the sale's id in the sale book."""
+    if booked is None:
         raise InputError("前一步没有成功的结算，无法执行后续步骤")
     if step.get("action") == "revoke":
-        counter.revoke(sale)
+        till.revoke(booked.sale_id)
         return None
     if step.get("action") == "refund":
-        _, new_sale = counter.refund(sale, list(step.get("lines", [])), confirm=lambda quote: True)
-        return new_sale
+        refunded = till.refund(booked.sale_id, booked.sale.quote.patient, list(step.get("lines", [])),
+                               confirm=lambda quote: True)
+        return refunded.new
     raise InputError(f"未知的后续步骤: {step.get('action')}")
 
 

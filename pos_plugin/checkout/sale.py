@@ -288,13 +288,18 @@ class Counter:
         return self._guarded(psn_no, lambda: revoke(setl_id=setl_id, mdtrt_id=mdtrt_id, psn_no=psn_no,
                                                     insuplc=insuplc))
 
-    def refund(self, sale: Sale, returned_codes: Sequence[str], confirm: Confirm) -> tuple[Settlement, Sale]:
-        """Partial refund = revoke the whole sale, then settle the lines kept against today's balances."""
+    @staticmethod
+    def kept_lines(sale: Sale, returned_codes: Sequence[str]) -> tuple[CartLine, ...]:
+        """The lines a partial refund keeps; every returned code must be a line of the sale."""
         codes = set(returned_codes)
         unknown = codes - {line.code for line in sale.quote.order.lines}
         if unknown or not codes:
             raise InputError(f"退货商品不在原交易中: {', '.join(sorted(unknown)) or '(空)'}")
-        kept = tuple(line for line in sale.quote.order.lines if line.code not in codes)
+        return tuple(line for line in sale.quote.order.lines if line.code not in codes)
+
+    def refund(self, sale: Sale, returned_codes: Sequence[str], confirm: Confirm) -> tuple[Settlement, Sale]:
+        """Partial refund = revoke the whole sale, then settle the lines kept against today's balances."""
+        kept = self.kept_lines(sale, returned_codes)
         revoked = self.revoke(sale)
         kept_order = replace(sale.quote.order, lines=kept)
         try:

@@ -1,5 +1,7 @@
 """The sale book: what the counter sold under each settlement id (cart lines, legs, receipt), so a sale can
-be revoked, refunded or its receipt reprinted later. Lives in the journal's SQLite file."""
+be revoked, refunded or its receipt reprinted later. Lives in the journal's SQLite file.
+
+A sale with no platform settlement (nothing insurable) is booked under a local id starting `LOCAL-`."""
 
 from __future__ import annotations
 
@@ -30,6 +32,9 @@ CREATE TABLE IF NOT EXISTS sales (
 """
 
 
+LOCAL_PREFIX = "LOCAL-"
+
+
 @dataclass(frozen=True)
 class SaleRecord:
     setl_id: str
@@ -43,6 +48,11 @@ class SaleRecord:
     lines: tuple[CartLine, ...]
     receipt: str
     state: str
+
+    @property
+    def on_platform(self) -> bool:
+        """False for a cash-only sale booked under a local id: nothing of it is on the platform."""
+        return not self.setl_id.startswith(LOCAL_PREFIX)
 
 
 class SaleBook:

@@ -125,7 +125,7 @@ def test_cli_records_a_settlement_it_could_not_revoke_so_revoke_works(admin, sim
     def open_altered(settings):
         terminal = real_open(settings)
         altered = LegsAltered(terminal.client, on_settled=lambda: admin.arm_fault("2208", "error", message="撤销服务暂停"))
-        terminal.counter = counter_over(terminal, altered)
+        terminal.counter = terminal.till.counter = counter_over(terminal, altered)
         return terminal
 
     monkeypatch.setattr(cli_counter, "open_terminal", open_altered)
