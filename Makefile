@@ -1,5 +1,7 @@
 # Two commands from a fresh clone: `make demo` and `make test`. Both bootstrap themselves.
 PY := .venv/bin/python
+# The suite spreads over the machine's cores by test file (module fixtures stay together).
+PYTEST_WORKERS ?= 2
 
 .PHONY: demo test lint bench bootstrap clean
 
@@ -11,7 +13,7 @@ demo: bootstrap
 
 test:
 	@bash scripts/bootstrap.sh --browser
-	@$(PY) -m pytest $(PYTEST_ARGS)
+	@$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: bootstrap
 	@$(PY) -m ruff check pos_plugin simulator tests
