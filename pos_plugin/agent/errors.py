@@ -23,6 +23,7 @@ from pos_plugin.errors import (
     TransportError,
     UnknownOutcome,
 )
+from pos_plugin.qr.errors import DecoderMissing
 
 
 class Unauthorized(PosError):
@@ -76,6 +77,7 @@ STATUS: dict[type[BaseException], int] = {
     PatientUnknown: 404,
     InputError: 400,
     DomainError: 400,
+    DecoderMissing: 500,  # this machine cannot scan at all (zbar missing), not the picture
     ScanError: 400,
     IdentityMismatch: 422,
     NotInsured: 422,

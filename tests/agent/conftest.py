@@ -46,9 +46,9 @@ class Agent:
 def start_agent(sim_url: str, tmp_path: Path) -> Iterator[Callable[..., Agent]]:
     servers: list[Any] = []
 
-    def start(scen: dict[str, Any], *, token: str = "", state: str = "state") -> Agent:
+    def start(scen: dict[str, Any], *, token: str = "", state: str = "state", platform: str = "") -> Agent:
         inst = scen["institution"]
-        terminal = open_terminal(TerminalSettings(sim_url, inst["code"], inst["name"], inst["admdvs"],
+        terminal = open_terminal(TerminalSettings(platform or sim_url, inst["code"], inst["name"], inst["admdvs"],
                                                   scen.get("policy"), tmp_path / state))
         app = create_app(terminal, token=token)
         server = make_server("127.0.0.1", 0, app, threaded=True)
