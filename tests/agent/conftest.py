@@ -45,6 +45,7 @@ class Agent:
 @pytest.fixture
 def start_agent(sim_url: str, tmp_path: Path) -> Iterator[Callable[..., Agent]]:
     servers: list[Any] = []
+    apps: list[Any] = []
 
     def start(scen: dict[str, Any], *, token: str = "", state: str = "state", platform: str = "") -> Agent:
         inst = scen["institution"]
@@ -55,8 +56,10 @@ def start_agent(sim_url: str, tmp_path: Path) -> Iterator[Callable[..., Agent]]:
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         servers.append((server, thread, terminal, app))
+        apps.append(app)
         return Agent(f"http://127.0.0.1:{server.server_port}", token)
 
+    start.apps = apps  # type: ignore[attr-defined]  # the Flask apps started, for route checks
     yield start
     for server, thread, terminal, app in servers:
         server.shutdown()
