@@ -3,6 +3,7 @@ e-voucher. Shared by the `pos-plugin` commands and the local agent (which receiv
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from pos_plugin.checkout.identify import Credential, credential_from_text
@@ -25,7 +26,11 @@ def read_credential(image: Path | None, code: str | None, certno: str) -> Creden
 def credential_in_image(image: ImageSource, certno: str = "", *, label: str = "图片") -> Credential:
     """The one insurance credential among the codes in the picture (a phone screen may also show a
     barcode or a payment code); none is refused as the first code's kind, two different ones are refused."""
-    codes = decode_image(image)
+    return credential_among(decode_image(image), certno, label=label)
+
+
+def credential_among(codes: Sequence[str], certno: str = "", *, label: str = "图片") -> Credential:
+    """The one insurance credential among decoded codes (see `credential_in_image`)."""
     if not codes:
         raise InputError(f"图片中没有识别到二维码或条码: {label}")
     found: list[Credential] = []

@@ -21,7 +21,7 @@ from pos_plugin.agent.errors import BalanceMoved, PatientUnknown, QuoteStale
 from pos_plugin.checkout.identify import BUSINESS_TYPE, Credential, Expected, Patient, identify
 from pos_plugin.checkout.sale import Quote, as_flow
 from pos_plugin.config import Terminal
-from pos_plugin.credentials import credential_in_image
+from pos_plugin.credentials import credential_among, credential_in_image
 from pos_plugin.errors import BusinessError, InputError, PosError, UnknownOutcome
 from pos_plugin.qr import classify, decode_image
 
@@ -45,12 +45,10 @@ class AgentService:
         codes = decode_image(image)
         found = [{"text": text, "kind": str(kind.kind), "message": kind.message}
                  for text, kind in ((text, classify(text)) for text in codes)]
-        credential = None
-        if codes:
-            try:
-                credential = credential_in_image(image).value
-            except PosError:
-                credential = None
+        try:
+            credential: str | None = credential_among(codes).value
+        except PosError:
+            credential = None  # the codes say what they are; identify refuses them with the reason
         return {"codes": found, "credential": credential}
 
     def identify(self, body: dict[str, Any]) -> dict[str, Any]:

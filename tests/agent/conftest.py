@@ -3,8 +3,6 @@ process of `sim_url`, reached with a plain HTTP client."""
 
 from __future__ import annotations
 
-import copy
-import json
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,12 +14,7 @@ from werkzeug.serving import make_server
 
 from pos_plugin.agent.app import create_app
 from pos_plugin.config import TerminalSettings, open_terminal
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def scenario(name: str) -> dict[str, Any]:
-    return copy.deepcopy(json.loads((ROOT / "fixtures" / "scenarios" / f"{name}.json").read_text(encoding="utf-8")))
+from pos_plugin.embedded import running_simulator
 
 
 class Agent:
@@ -40,6 +33,13 @@ class Agent:
         if key is not None:
             sent["Idempotency-Key"] = key
         return self.http.request(method, self.base + path, json=body, headers=sent, timeout=30, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def sim_url() -> Iterator[str]:
+    """One simulator process for all the agent tests (each test resets it through `admin`)."""
+    with running_simulator() as url:
+        yield url
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import ast
 from pathlib import Path
 
 import pytest
+from agent_world import ROOT, scenario
 from click.testing import CliRunner
-from conftest import ROOT, scenario
 
 from pos_plugin.agent.cli import check_binding, is_loopback
 from pos_plugin.cli import main

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import scenario
+from agent_world import scenario
 from jsonschema import Draft202012Validator
 
 from pos_plugin.agent.openapi import document

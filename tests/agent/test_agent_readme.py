@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, scenario
+from agent_world import ROOT, scenario
 
 
 def test_readme_agent_example_sells_and_revokes(admin, sim_url, tmp_path, free_port):

@@ -4,7 +4,7 @@ balance that moves between quote and confirm gives a fresh quote, never a settle
 
 from __future__ import annotations
 
-from conftest import scenario
+from agent_world import scenario
 
 
 def wang_shop(admin, start_agent):
