@@ -98,3 +98,19 @@ def test_balance_moved_between_quote_and_confirm_gives_a_fresh_quote(admin, star
     done = agent.call("POST", f"/sales/{fresh['quote_id']}/confirm", key="k-fresh")
     assert done.status_code == 201, done.text
     assert [leg["amount"] for leg in done.json()["legs"]] == [leg["amount"] for leg in fresh["legs"]]
+
+
+def test_idempotency_keys_survive_an_agent_restart(admin, start_agent):
+    scen, loaded, first = wang_shop(admin, start_agent)
+    code, _ = admin.evoucher(loaded["handles"]["wang"])
+    quote = first.call("POST", "/sales", {"code": code, "flow": "outpatient",
+                                          "lines": scen["checkout"]["lines"]}).json()
+    sale = first.call("POST", f"/sales/{quote['quote_id']}/confirm", key="till-7-sale-42")
+    assert sale.status_code == 201, sale.text
+    settled = admin.balances()
+
+    again = start_agent(scen)  # a second agent process on the same terminal state (e.g. after a restart)
+    replay = again.call("POST", f"/sales/{quote['quote_id']}/confirm", key="till-7-sale-42")
+    assert (replay.status_code, replay.json()) == (201, sale.json())
+    assert admin.balances() == settled
+    assert again.call("POST", f"/sales/{sale.json()['sale_id']}/revoke").status_code == 200  # one sale book
