@@ -13,22 +13,16 @@ from typing import Any
 import click
 
 from pos_plugin import dayend
-from pos_plugin.checkout.identify import (
-    BUSINESS_TYPE,
-    Credential,
-    Expected,
-    credential_from_text,
-    identify,
-)
+from pos_plugin.checkout.identify import BUSINESS_TYPE, Expected, identify
 from pos_plugin.checkout.sale import Order, Quote, SaleCancelled, as_flow
 from pos_plugin.checkout.till import BookedSale, Revoked
 from pos_plugin.config import Terminal, TerminalSettings, open_terminal
+from pos_plugin.credentials import read_credential
 from pos_plugin.domain.cart import cart_line_from_mapping
 from pos_plugin.domain.money import format_amount
 from pos_plugin.domain.payer_chain import Choices
-from pos_plugin.errors import InputError, NotAnInsuranceCode
+from pos_plugin.errors import InputError
 from pos_plugin.present import mask_name, plan_lines
-from pos_plugin.qr import decode_image
 from pos_plugin.scenario_compare import SETLINFO_FIELDS
 
 
@@ -73,36 +67,6 @@ def credential_options(command: Callable[..., Any]) -> Callable[..., Any]:
     ):
         command = option(command)
     return command
-
-
-def read_credential(image: Path | None, code: str | None, certno: str) -> Credential:
-    """The credential from a camera image (scanned) or typed/wedge text."""
-    if image is not None and code:
-        raise InputError("请只提供一种凭证：图片或 --code")
-    if image is not None:
-        return _credential_in_image(image, certno)
-    if code:
-        return credential_from_text(code, certno=certno)
-    raise InputError("请提供电子凭证图片，或用 --code 输入凭证")
-
-
-def _credential_in_image(image: Path, certno: str) -> Credential:
-    """The one insurance credential among the codes in the picture (a phone screen may also show a
-    barcode or a payment code); none is refused as the first code's kind, two different ones are refused."""
-    codes = decode_image(image)
-    if not codes:
-        raise InputError(f"图片中没有识别到二维码或条码: {image}")
-    found: list[Credential] = []
-    for text in codes:
-        try:
-            found.append(credential_from_text(text, certno=certno))
-        except NotAnInsuranceCode:
-            continue
-    if not found:
-        return credential_from_text(codes[0], certno=certno)  # raises, naming what the code is
-    if len(set(found)) > 1:
-        raise InputError(f"图片中有多个医保凭证，请只出示一个: {image}")
-    return found[0]
 
 
 def read_cart(path: Path) -> tuple[Any, ...]:
