@@ -75,10 +75,6 @@ class Policy:
         """Gansu's family pool: only the creator may remove a member (§3 "who may end it")."""
         return self.model == "family_pool"
 
-    def governs(self, insuplc: str) -> bool:
-        """Is this the profile of the province of `insuplc` (a 6-digit insured place)?"""
-        return self.province is not None and self.province == insuplc[:2]
-
 
 def _dec(raw: Any, what: str) -> Decimal:
     try:
