@@ -33,7 +33,7 @@ def terminal_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--institution", envvar="YIBAO_INSTITUTION", metavar="CODE", help="定点机构编码"),
         click.option("--institution-name", envvar="YIBAO_INSTITUTION_NAME", default="", help="定点机构名称"),
         click.option("--admdvs", envvar="YIBAO_ADMDVS", default="", help="就医地医保区划 (6 位)"),
-        click.option("--policy", envvar="YIBAO_POLICY", default="national-default", help="地区政策名"),
+        click.option("--policy", envvar="YIBAO_POLICY", default="national-default", help="本机构所在地区的政策名（异地参保人按其参保地政策结算）"),
         click.option("--state-dir", envvar="YIBAO_STATE_DIR", default="var", type=click.Path(path_type=Path),
                      help="本机交易日志与流水号所在目录"),
         click.option("--terminal", "terminal_id", envvar="YIBAO_TERMINAL", default="T1", help="终端编号"),

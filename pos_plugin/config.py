@@ -1,4 +1,4 @@
-"""Settings in one place: the region policy the counter plans with, and the collaborators built from it."""
+"""Settings in one place: the region policies the counter plans with, and the collaborators built from it."""
 
 from __future__ import annotations
 
@@ -9,40 +9,39 @@ from typing import Any
 
 from pos_plugin.checkout.sale import Counter
 from pos_plugin.checkout.till import Till
+from pos_plugin.domain.region import RegionPolicies, RegionPolicy
 from pos_plugin.errors import InputError
 from pos_plugin.journal import Journal, Recovery
 from pos_plugin.journal.sales import SaleBook
 from pos_plugin.platform import Institution, Operator, PlatformClient, TifCredentials
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-POLICIES = FIXTURES / "policies"
+# The profiles the plugin ships (docs/domain.md §3): a patient insured in their province is planned with theirs.
+SHIPPED_PROFILES = ("gansu", "guangdong", "national-default", "shaanxi")
+PolicyRef = str | dict[str, Any]
 
 
-@dataclass(frozen=True)
-class RegionPolicy:
-    """What the plugin needs to know of a region's policy to plan the payer chain (docs/domain.md §2.4)."""
-
-    name: str
-    account_pays_ownpay: bool = True
-    wallet_enabled: bool = True
-
-    @classmethod
-    def from_mapping(cls, raw: dict[str, Any]) -> RegionPolicy:
-        return cls(str(raw.get("name", "inline")), bool(raw.get("account_pays_ownpay", True)),
-                   bool(raw.get("wallet_enabled", True)))
+def load_profile(name: str) -> dict[str, Any]:
+    """A shipped policy profile by name. The one place that knows where profile files live."""
+    path = FIXTURES / "policies" / f"{name}.json"
+    if name not in SHIPPED_PROFILES or not path.is_file():
+        raise InputError(f"未知的地区政策 {name!r}（可选: {', '.join(SHIPPED_PROFILES)}）")
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
 
 
-def region_policy(ref: str | dict[str, Any] | None) -> RegionPolicy:
-    """A policy by profile name (fixtures/policies/<name>.json), an inline policy object, or the default."""
+def region_policy(ref: PolicyRef | None) -> RegionPolicy:
+    """A policy by profile name, an inline policy object, or the default (national-default)."""
     if ref is None:
         ref = "national-default"
-    if isinstance(ref, dict):
-        return RegionPolicy.from_mapping(ref)
-    path = POLICIES / f"{ref}.json"
-    if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in POLICIES.glob("*.json")))
-        raise InputError(f"未知的地区政策 {ref!r}（可选: {known}）")
-    return RegionPolicy.from_mapping(json.loads(path.read_text(encoding="utf-8")))
+    return RegionPolicy.from_mapping(ref if isinstance(ref, dict) else load_profile(ref))
+
+
+def region_policies(ref: PolicyRef | None, others: tuple[PolicyRef, ...] = ()) -> RegionPolicies:
+    """The terminal's policy (`ref`, its own region's and the default) plus `others` and the shipped
+    profiles, so a patient from another province is planned with their insured region's (异地就医)."""
+    known = tuple(region_policy(other) for other in others)
+    return RegionPolicies(region_policy(ref), known + tuple(region_policy(name) for name in SHIPPED_PROFILES))
 
 
 @dataclass(frozen=True)
@@ -53,12 +52,13 @@ class TerminalSettings:
     fixmedins_code: str
     fixmedins_name: str = ""
     admdvs: str = ""
-    policy: str | dict[str, Any] | None = None
+    policy: PolicyRef | None = None
     state_dir: Path = Path("var")
     terminal: str = "T1"
     operator: str = "0001"
     operator_name: str = "收银员"
     tif: str = ""  # "PAASID=TOKEN" when the platform's gateway wants x-tif signatures
+    other_policies: tuple[PolicyRef, ...] = ()  # profiles beyond the shipped ones (a scenario's `policies`)
 
 
 @dataclass
@@ -107,7 +107,6 @@ def open_terminal(settings: TerminalSettings) -> Terminal:
                                  state_path=state / "terminal-state.sqlite", recorder=journal,
                                  tif=tif_credentials(settings.tif))
     recovery = Recovery(client, journal)
-    counter = Counter(client, account_pays_ownpay=region_policy(settings.policy).account_pays_ownpay,
-                      recovery=recovery)
+    counter = Counter(client, policies=region_policies(settings.policy, settings.other_policies), recovery=recovery)
     sales = SaleBook(state / "journal.sqlite")
     return Terminal(settings, client, journal, recovery, counter, sales, Till(counter, sales, settings.fixmedins_name))

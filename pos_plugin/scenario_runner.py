@@ -12,7 +12,7 @@ from typing import Any
 from pos_plugin.checkout.identify import BUSINESS_TYPE, Credential, Expected, credential_from_text, identify
 from pos_plugin.checkout.sale import Order, Sale
 from pos_plugin.checkout.till import BookedSale, Till
-from pos_plugin.config import TerminalSettings, open_terminal
+from pos_plugin.config import PolicyRef, TerminalSettings, open_terminal, region_policy
 from pos_plugin.domain.cart import cart_line_from_mapping
 from pos_plugin.domain.money import format_amount
 from pos_plugin.domain.payer_chain import Choices
@@ -81,10 +81,25 @@ def run_scenario(scenario: Mapping[str, Any], base_url: str, workdir: Path,
 
 
 def settings_for(scenario: Mapping[str, Any], base_url: str, workdir: Path) -> TerminalSettings:
-    """A terminal of the scenario's institution, its state (msgids, journal) kept in `workdir`."""
+    """A terminal of the scenario's institution, its state (msgids, journal) kept in `workdir`, configured
+    with its own region's policy and knowing every profile the file lists."""
     institution = scenario["institution"]
+    listed = (scenario.get("policy"), *(scenario.get("policies") or ()))
     return TerminalSettings(base_url, str(institution["code"]), str(institution.get("name", "")),
-                            str(institution.get("admdvs", "")), scenario.get("policy"), workdir)
+                            str(institution.get("admdvs", "")), shop_policy(scenario),
+                            workdir, other_policies=tuple(ref for ref in listed if ref is not None))
+
+
+def shop_policy(scenario: Mapping[str, Any]) -> PolicyRef | None:
+    """The terminal's `--policy`: the institution's own (named, or the file's profile of its province).
+    The scenario's `policy` is the patient's region's (docs/scenarios.md); without a profile for the
+    institution's province it is the terminal's too."""
+    institution = scenario["institution"]
+    if institution.get("policy"):
+        return str(institution["policy"])
+    listed: list[PolicyRef] = [scenario["policy"], *(scenario.get("policies") or ())]
+    province = str(institution.get("admdvs", ""))[:2]
+    return next((ref for ref in listed if region_policy(ref).province == province), scenario.get("policy"))
 
 
 def _checkout(scenario: Mapping[str, Any], world: World, admin: SimulatorAdmin, client: PlatformClient,

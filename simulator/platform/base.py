@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,8 +12,10 @@ from simulator.platform.errors import Conflict, NotFound, RequestRejected, RuleR
 from simulator.platform.faults import FaultPlan
 from simulator.platform.ids import IdGenerator
 from simulator.platform.models import Institution, Person
-from simulator.platform.policy import Policy, parse_policy
+from simulator.platform.policy import Policy
+from simulator.platform.region import RegionBook
 from simulator.store.store import Store, Tx
+from simulator.store.tx_family import FamilyQueries
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class PlatformBase:
         self.faults = faults
         self.fixtures = fixtures
         self._lock = threading.Lock()
-        self._policies: dict[str, Policy] = {}
+        self.regions = RegionBook(fixtures)
         self._signins: dict[str, tuple[str, str, bool]] = {}
         self._institutions: dict[str, Institution] = {}
 
@@ -53,7 +54,6 @@ class PlatformBase:
 
     def forget_caches(self) -> None:
         with self._lock:
-            self._policies.clear()
             self._signins.clear()
             self._institutions.clear()
 
@@ -71,22 +71,13 @@ class PlatformBase:
             self._institutions[code] = found
         return found
 
-    def policy(self, tx: Tx, name: str) -> Policy:
-        with self._lock:
-            cached = self._policies.get(name)
-        if cached is not None:
-            return cached
-        body = tx.policy_body(name)
-        if body is None:
-            raise NotFound("ERR_POLICY_UNKNOWN", f"政策 {name} 未加载")
-        policy = parse_policy(json.loads(body))
-        with self._lock:
-            self._policies[name] = policy
-        return policy
-
-    def drop_policy(self, name: str) -> None:
-        with self._lock:
-            self._policies.pop(name, None)
+    def policy_of(self, tx: Tx, person: Person, institution: Institution | None = None) -> Policy:
+        """The policy of the region where `person` is insured (docs/domain.md §1, 异地就医): it decides the
+        fund rule, `account_pays_ownpay`, the family model and scope and the wallet wherever they are
+        treated; the place of treatment contributes its catalogue and its own `wallet_enabled` flag.
+        Profiles are read per request (a handful of rows): a world load elsewhere is seen at once."""
+        loaded = FamilyQueries(tx).loaded_policies()
+        return self.regions.policy_for(person.insuplc, loaded, institution.policy if institution else None)
 
     def patient(self, tx: Tx, psn_no: str) -> Person:
         if not psn_no:

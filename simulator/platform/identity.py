@@ -174,7 +174,7 @@ class IdentityOps(PlatformBase):
             return self._info(tx, person, institution)
 
     def _info(self, tx: Tx, person: Person, institution: Institution) -> PersonInfo:
-        ctx = payer_context(tx, person, institution, self.policy(tx, institution.policy), lock=False)
+        ctx = payer_context(tx, person, institution, self.policy_of(tx, person, institution), lock=False)
         today = self.today()
         aid: list[AidRow] = []
         for link in ctx.funders:

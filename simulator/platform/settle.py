@@ -75,7 +75,7 @@ class SettleOps(IdentityOps):
         if inp.insutype and inp.insutype != patient.insutype:
             raise RuleRefused("ERR_INSUTYPE_MISMATCH", f"险种 {inp.insutype} 与参保人险种 {patient.insutype} 不符")
         self.check_certificate(tx, patient, inp.cert_type, inp.cert_no, inp.card_sn)
-        return payer_context(tx, patient, institution, self.policy(tx, institution.policy), lock)
+        return payer_context(tx, patient, institution, self.policy_of(tx, patient, institution), lock)
 
     def _plan(self, tx: Tx, ctx: PayerContext, lines: Sequence[FeeLine], inp: SettleInput) -> SettlementPlan:
         catalogue = tx.catalogue_items(line.code for line in lines)

@@ -22,6 +22,13 @@ def _bad(message: str) -> RequestRejected:
     return RequestRejected("ERR_BAD_WORLD", f"世界文件错误：{message}")
 
 
+def _listed(obj: dict[str, Any], key: str) -> list[Any]:
+    value = obj.get(key) or []
+    if not isinstance(value, list):
+        raise _bad(f"{key} 必须是数组（政策名或政策对象）")
+    return value
+
+
 def _req(obj: dict[str, Any], key: str, where: str) -> Any:
     value = obj.get(key)
     if value is None or value == "":
@@ -95,11 +102,14 @@ class WorldOps(PlatformBase):
             plan.today = str(body["today"])
         if fmt == "yibao-scenario/1":
             name = self._add_policy(plan, _req(body, "policy", "场景"))
-            plan.institutions.append(self._institution(_req(body, "institution", "场景"), name))
+            for ref in _listed(body, "policies"):
+                self._add_policy(plan, ref)
+            inst = _req(body, "institution", "场景")
+            plan.institutions.append(self._institution(inst, self._scenario_shop_policy(plan, inst, name)))
             lines = (body.get("checkout") or {}).get("lines") or []
             plan.catalogue = [self._catalogue(line) for line in lines if line.get("insurable", True) is not False]
         else:
-            names = [self._add_policy(plan, p) for p in body.get("policies") or []]
+            names = [self._add_policy(plan, p) for p in _listed(body, "policies")]
             default = names[0] if names else None
             for inst in body.get("institutions") or []:
                 plan.institutions.append(self._institution(inst, self._inst_policy(plan, inst, default)))
@@ -111,13 +121,24 @@ class WorldOps(PlatformBase):
         if isinstance(ref, dict):
             policy_obj = ref
         else:
-            path = self.fixtures / "policies" / f"{ref}.json"
-            if not isinstance(ref, str) or "/" in ref or not path.is_file():
+            shipped = self.regions.shipped(ref) if isinstance(ref, str) else None
+            if shipped is None:
                 raise _bad(f"未知政策 {ref!r}（fixtures/policies 中没有）")
-            policy_obj = json.loads(path.read_text(encoding="utf-8"))
+            policy_obj = shipped
         policy = parse_policy(policy_obj)
         plan.policies[policy.name] = policy_obj
         return policy.name
+
+    def _scenario_shop_policy(self, plan: WorldPlan, inst: Any, patient_policy: str) -> str:
+        """A scenario's `policy` is the patient's region's (docs/scenarios.md); the institution's own is the
+        one it names, else the file's profile of its province (`admdvs`), else the patient's."""
+        if isinstance(inst, dict) and inst.get("policy"):
+            return self._inst_policy(plan, inst, None)
+        admdvs = str(inst.get("admdvs") or "") if isinstance(inst, dict) else ""
+        for name, body in plan.policies.items():
+            if admdvs and str(body.get("province")) == admdvs[:2]:
+                return name
+        return patient_policy
 
     def _inst_policy(self, plan: WorldPlan, inst: dict[str, Any], default: str | None) -> str:
         ref = inst.get("policy") or default

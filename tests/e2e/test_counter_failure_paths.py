@@ -62,7 +62,7 @@ class Spy(LegsAltered):
 
 
 def counter_over(terminal: Terminal, client: Any) -> Counter:
-    return Counter(client, account_pays_ownpay=terminal.counter.account_pays_ownpay, recovery=terminal.recovery)
+    return Counter(client, policies=terminal.counter.policies, recovery=terminal.recovery)
 
 
 def order_of(scen: dict[str, Any], flow: str) -> Order:
