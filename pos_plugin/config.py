@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,9 +11,7 @@ from pos_plugin.errors import InputError
 from pos_plugin.journal import Journal, Recovery
 from pos_plugin.journal.sales import SaleBook
 from pos_plugin.platform import Institution, Operator, PlatformClient, TifCredentials
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-POLICIES = FIXTURES / "policies"
+from pos_plugin.profiles import load_profile
 
 
 @dataclass(frozen=True)
@@ -32,16 +29,12 @@ class RegionPolicy:
 
 
 def region_policy(ref: str | dict[str, Any] | None) -> RegionPolicy:
-    """A policy by profile name (fixtures/policies/<name>.json), an inline policy object, or the default."""
+    """A policy by profile name (`load_profile`: fixtures/policies/<name>.json), an inline object, or the default."""
     if ref is None:
         ref = "national-default"
     if isinstance(ref, dict):
         return RegionPolicy.from_mapping(ref)
-    path = POLICIES / f"{ref}.json"
-    if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in POLICIES.glob("*.json")))
-        raise InputError(f"未知的地区政策 {ref!r}（可选: {known}）")
-    return RegionPolicy.from_mapping(json.loads(path.read_text(encoding="utf-8")))
+    return RegionPolicy.from_mapping(load_profile(ref))
 
 
 @dataclass(frozen=True)

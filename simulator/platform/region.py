@@ -6,12 +6,12 @@ policy whose `province` matches, else a fixture profile for that province, else 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from simulator.platform.errors import RequestRejected
+from simulator.platform.profiles import load_profile, profile_names
 
 NEAR_RELATIVES = ("spouse", "parent", "child", "sibling", "grandparent", "grandchild")
 DATES = ("optional", "required")
@@ -69,13 +69,7 @@ class RegionBook:
     """Resolves region rules: loaded policies first (a tester's inline profile wins), then fixtures."""
 
     def __init__(self, fixtures: Path) -> None:
-        self._fixture_bodies = self._read_fixtures(fixtures / "policies")
-
-    @staticmethod
-    def _read_fixtures(folder: Path) -> tuple[dict[str, Any], ...]:
-        if not folder.is_dir():
-            return ()
-        return tuple(json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json")))
+        self._fixture_bodies = tuple(load_profile(name, fixtures) for name in profile_names(fixtures))
 
     def rules_for(self, insuplc: str, loaded: list[dict[str, Any]]) -> AidRules:
         """The rules of the province of `insuplc` (6-digit insured place)."""
