@@ -5,8 +5,9 @@ that has `yibao-pos` installed can ask for:
 
     yibao_sim_server  session   the running simulator (`.url`, `.admin`); started the first time a test asks
     yibao_sim         function  the same simulator, reset for this test: empty world, no faults, clock = now
-    yibao_world       function  load a scenario or world file (path or dict) into the reset simulator;
-                                returns the load answer: handles -> psn_no, pools, card_sn (docs/scenarios.md)
+    yibao_world       function  load a scenario or world (dict, file path, or the name of a worked scenario
+                                shipped with the package) into the reset simulator; returns the load
+                                answer: handles -> psn_no, pools, card_sn (docs/scenarios.md)
 
 The server is real: the simulator's Flask app under werkzeug's threaded HTTP server on 127.0.0.1 with a
 SQLite file in the session's temporary directory, as `yibao-sim serve --port 0` runs it, but in a thread
@@ -36,6 +37,20 @@ class SimError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
+def world_file(ref: str | Path) -> Path:
+    """A path as given, or a bare name (no `.json`, no folder) of a worked scenario in the package."""
+    path = Path(ref)
+    if path.suffix or len(path.parts) != 1 or path.exists():
+        return path
+    from simulator.platform.profiles import installed_fixtures
+
+    shipped = installed_fixtures() / "scenarios"
+    if not (shipped / f"{path.name}.json").is_file():
+        known = ", ".join(sorted(p.stem for p in shipped.glob("*.json")))
+        raise LookupError(f"no worked scenario {path.name!r} in the package (known: {known})")
+    return shipped / f"{path.name}.json"
+
+
 class SimAdmin:
     """A small client of the simulator's admin API (`/admin`, docs/simulator-api.md)."""
 
@@ -59,8 +74,9 @@ class SimAdmin:
         self.call("POST", "/admin/clock", {"now": datetime.now().strftime("%Y-%m-%dT%H:%M:%S"), "frozen": False})
 
     def load(self, world: str | Path | Mapping[str, Any]) -> dict[str, Any]:
-        """Load a scenario (yibao-scenario/1) or world file, by path or as a dict; the load answer."""
-        body = json.loads(Path(world).read_text(encoding="utf-8")) if isinstance(world, (str, Path)) else world
+        """Load a scenario (yibao-scenario/1) or world (yibao-world/1): a dict, a file path, or the name of
+        a worked scenario shipped with the package ("own-account-covers-everything"); the load answer."""
+        body = world if isinstance(world, Mapping) else json.loads(world_file(world).read_text(encoding="utf-8"))
         return dict(self.call("POST", "/admin/world", dict(body)))
 
     def balances(self) -> dict[str, dict[str, str]]:

@@ -65,6 +65,7 @@ def test_the_wheel_carries_every_module_and_data_file(installed: Installed):
     assert sorted(expected - names) == []
     entry_points = zipfile.ZipFile(installed.wheel).read("yibao_pos-0.1.0.dist-info/entry_points.txt").decode()
     assert "yibao_sim = simulator.pytest_plugin" in entry_points
+    assert f"pip install dist/{installed.wheel.name}" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_installed_demo_runs_from_an_empty_directory(installed: Installed):
