@@ -57,8 +57,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
 
 def test_the_wheel_carries_every_module_and_data_file(installed: Installed):
     names = set(zipfile.ZipFile(installed.wheel).namelist())
-    expected = {str(p.relative_to(ROOT)) for pkg in ("pos_plugin", "simulator") for p in (ROOT / pkg).rglob("*.py")}
-    expected |= {str(p.relative_to(ROOT)) for p in (ROOT / "simulator").rglob("templates/*")}
+    expected = {str(p.relative_to(ROOT)) for pkg in ("pos_plugin", "simulator") for p in (ROOT / pkg).rglob("*")
+                if p.is_file() and "__pycache__" not in p.parts}  # modules, templates, web page assets
     expected |= {"yibao_fixtures/" + str(p.relative_to(ROOT / "fixtures")) for p in (ROOT / "fixtures").rglob("*.json")}
     assert "yibao_fixtures/policies/national-default.json" in expected
     assert "pos_plugin/checkout/__init__.py" in expected
