@@ -36,8 +36,12 @@ def create_app(config: SimConfig | dict[str, Any] | None = None) -> Flask:
     for blueprint in (fsi, decode, admin):
         app.register_blueprint(blueprint)
     install_family(app)  # family app API, app page, OpenAPI, wallet bounces
-    for path in cfg.load:
-        load_world_file(platform, path)
+    try:
+        for path in cfg.load:
+            load_world_file(platform, path)
+    except PlatformError:
+        store.dispose()
+        raise
     return app
 
 

@@ -1,5 +1,6 @@
 """A missing, unreadable or refused scenario/world file is one line `ERR_...: 中文说明` on stderr and exit
-code 2, never a traceback: `pos-plugin scenarios run X` and `yibao-sim serve --load X`."""
+code 2, never a traceback: `pos-plugin scenarios run X` and `yibao-sim serve --load X` (the installed
+`yibao-sim` is checked the same way in test_installed_wheel.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from simulator.cli import main as simulator_main
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = json.loads((ROOT / "fixtures" / "scenarios" / "own-account-covers-everything.json").read_text("utf-8"))
@@ -37,10 +40,18 @@ def one_error_line(args: list[str], cwd: Path) -> str:
     ("bad-json", "ERR_WORLD_FILE: 世界文件 bad-json.json 无法读取（需为 UTF-8 JSON）"),
     ("unknown-policy", "ERR_BAD_WORLD: unknown-policy.json：世界文件错误：未知政策 'atlantis'（可选："),
 ])
-def test_simulator_refuses_a_bad_load_file_in_one_line(tmp_path: Path, kind: str, expected: str):
+def test_simulator_refuses_a_bad_load_file_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str], kind: str, expected: str):
+    # In this process (the console script `yibao-sim` is this `main`): quicker than a fresh interpreter.
     bad_file(tmp_path, kind)
-    line = one_error_line(["simulator", "serve", "--port", "0", "--load", f"{kind}.json"], tmp_path)
-    assert line.startswith(expected), line
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exited:
+        simulator_main(["serve", "--port", "0", "--db", f"sqlite:///{tmp_path / 'sim.sqlite'}",
+                        "--load", f"{kind}.json"])
+    assert exited.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.strip().splitlines()) == 1, err  # nothing listened, no traceback
+    assert err.startswith(expected), err
 
 
 @pytest.mark.parametrize(("kind", "expected"), [

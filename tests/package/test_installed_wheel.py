@@ -100,3 +100,9 @@ def test_installed_simulator_serves_a_loaded_scenario(installed: Installed):
         process.communicate(timeout=10)
     assert process.returncode in (0, -15)
 
+
+
+def test_installed_simulator_refuses_a_missing_world_in_one_line(installed: Installed):
+    result = installed.run("yibao-sim", "serve", "--port", "0", "--load", "nowhere.json")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.strip().splitlines() == ["ERR_WORLD_FILE: 世界文件不存在：nowhere.json"]
