@@ -19,6 +19,7 @@ from pos_plugin.cli_scan import scan
 from pos_plugin.domain.errors import DomainError
 from pos_plugin.embedded import running_simulator
 from pos_plugin.errors import PosError
+from pos_plugin.scenario_compare import load_scenario
 from pos_plugin.scenario_runner import run_files
 
 EXIT_ERROR = 2
@@ -59,12 +60,14 @@ def scenarios() -> None:
 
 
 @scenarios.command("run")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--platform", "platform_url", metavar="URL",
               help="A running platform simulator; default: start one as a subprocess.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per scenario, then a summary object.")
 def scenarios_run(files: tuple[Path, ...], platform_url: str | None, as_json: bool) -> None:
     """Load each scenario's world, check out, run its `then` steps and compare with `expect`."""
+    for path in files:
+        load_scenario(path)  # every file readable and well-formed before anything starts (ERR_SCENARIO)
     if platform_url:
         results = run_files(list(files), platform_url)
     else:

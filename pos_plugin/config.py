@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,20 +13,11 @@ from pos_plugin.errors import InputError
 from pos_plugin.journal import Journal, Recovery
 from pos_plugin.journal.sales import SaleBook
 from pos_plugin.platform import Institution, Operator, PlatformClient, TifCredentials
+from pos_plugin.profiles import load_profile
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 # The profiles the plugin ships (docs/domain.md §3): a patient insured in their province is planned with theirs.
 SHIPPED_PROFILES = ("gansu", "guangdong", "national-default", "shaanxi")
 PolicyRef = str | dict[str, Any]
-
-
-def load_profile(name: str) -> dict[str, Any]:
-    """A shipped policy profile by name. The one place that knows where profile files live."""
-    path = FIXTURES / "policies" / f"{name}.json"
-    if name not in SHIPPED_PROFILES or not path.is_file():
-        raise InputError(f"未知的地区政策 {name!r}（可选: {', '.join(SHIPPED_PROFILES)}）")
-    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return loaded
 
 
 def region_policy(ref: PolicyRef | None) -> RegionPolicy:

@@ -9,11 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pos_plugin.checkout.sale import Sale
-from pos_plugin.config import FIXTURES
 from pos_plugin.domain.line_split import split_line, split_totals
 from pos_plugin.domain.money import format_amount
 from pos_plugin.embedded import running_simulator
+from pos_plugin.errors import InputError
 from pos_plugin.present import plan_lines, table
+from pos_plugin.profiles import worked_scenarios
 from pos_plugin.receipt import receipt_for_sale, render_receipt
 from pos_plugin.scenario_compare import load_scenario
 from pos_plugin.scenario_runner import run_scenario
@@ -23,9 +24,12 @@ SPLIT_HEAD = ("项目", "金额", "全自费", "超限价", "先行自付", "范
 SPLIT_WIDTHS = (22, 9, 9, 9, 10, 9)
 
 
-def run(echo: Echo, scenario_dir: Path = FIXTURES / "scenarios") -> int:
-    """Check out every scenario against a fresh embedded simulator; returns the number that failed."""
-    files = sorted(scenario_dir.glob("*.json"))
+def run(echo: Echo, scenario_dir: Path | None = None) -> int:
+    """Check out every scenario (the worked ones shipped with the package by default) against a fresh
+    embedded simulator; returns the number that failed."""
+    files = sorted(scenario_dir.glob("*.json")) if scenario_dir else worked_scenarios()
+    if not files:
+        raise InputError(f"没有找到示例场景文件: {scenario_dir or '安装包中的 fixtures/scenarios'}")
     failed = 0
     echo("启动内置医保平台模拟器 (python -m simulator serve --port 0) ...")
     with running_simulator() as url, tempfile.TemporaryDirectory(prefix="yibao-demo-") as tmp:

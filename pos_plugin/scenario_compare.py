@@ -30,6 +30,8 @@ def load_scenario(path: str | Path) -> dict[str, Any]:
     """Read and check the shape of a scenario file; a bad file is a ScenarioError naming the problem."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError(f"场景文件不存在: {path}") from None
     except (OSError, ValueError) as exc:
         raise ScenarioError(f"无法读取场景文件 {path}: {exc}") from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:

@@ -16,12 +16,12 @@ from pos_plugin.config import PolicyRef, TerminalSettings, open_terminal, region
 from pos_plugin.domain.cart import cart_line_from_mapping
 from pos_plugin.domain.money import format_amount
 from pos_plugin.domain.payer_chain import Choices
-from pos_plugin.errors import InputError, PosError
+from pos_plugin.errors import InputError, PlatformError, PosError
 from pos_plugin.platform import PlatformClient
 from pos_plugin.platform.models import Settlement
 from pos_plugin.platform.sim_admin import SimulatorAdmin
 from pos_plugin.qr.decoder import decode_image
-from pos_plugin.scenario_compare import SETLINFO_FIELDS, compare, load_scenario
+from pos_plugin.scenario_compare import SETLINFO_FIELDS, ScenarioError, compare, load_scenario
 
 
 @dataclass
@@ -57,7 +57,12 @@ def run_scenario(scenario: Mapping[str, Any], base_url: str, workdir: Path,
     """One scenario in a fresh world; every difference from `expect` (and each `then.expect`) listed."""
     admin = SimulatorAdmin(base_url)
     admin.reset()
-    loaded = admin.load_world(dict(scenario))
+    try:
+        loaded = admin.load_world(dict(scenario))
+    except PlatformError as exc:  # the simulator refused the world: the file is wrong, not the checkout
+        admin.close()
+        raise ScenarioError(f"场景 {scenario['name']} 的世界无法加载: {exc.message}",
+                            code=str(exc.details.get("admin_code") or ScenarioError.code)) from None
     world = World(loaded.get("handles", {}), loaded.get("pools", {}), loaded.get("card_sn", {}))
     terminal = open_terminal(settings_for(scenario, base_url, workdir))
     result = ScenarioResult(scenario["name"])

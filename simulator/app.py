@@ -10,6 +10,7 @@ from flask import Flask
 
 from simulator.config import SimConfig
 from simulator.platform.clock import Clock
+from simulator.platform.errors import PlatformError, RequestRejected
 from simulator.platform.faults import FaultPlan
 from simulator.platform.ids import IdGenerator
 from simulator.platform.service import Platform
@@ -35,7 +36,26 @@ def create_app(config: SimConfig | dict[str, Any] | None = None) -> Flask:
     for blueprint in (fsi, decode, admin):
         app.register_blueprint(blueprint)
     install_family(app)  # family app API, app page, OpenAPI, wallet bounces
-    for path in cfg.load:
-        platform.load_world(json.loads(Path(path).read_text(encoding="utf-8")))
+    try:
+        for path in cfg.load:
+            load_world_file(platform, path)
+    except PlatformError:
+        store.dispose()
+        raise
     return app
+
+
+def load_world_file(platform: Platform, path: str) -> None:
+    """Load one world or scenario file (`--load`); a missing, unreadable or refused file is one
+    PlatformError naming the file (the CLI prints it as one line), and nothing of it is loaded."""
+    try:
+        body = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RequestRejected("ERR_WORLD_FILE", f"世界文件不存在：{path}") from None
+    except (OSError, ValueError) as exc:
+        raise RequestRejected("ERR_WORLD_FILE", f"世界文件 {path} 无法读取（需为 UTF-8 JSON）：{exc}") from None
+    try:
+        platform.load_world(body)
+    except PlatformError as exc:
+        raise RequestRejected(exc.code, f"{path}：{exc.message}") from None
 

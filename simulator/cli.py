@@ -14,7 +14,10 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from simulator.app import create_app
 from simulator.config import SimConfig
+from simulator.platform.errors import PlatformError
 from simulator.protocol.admin_access import check_bind
+
+EXIT_ERROR = 2  # as `pos-plugin`: bad input, nothing started
 
 
 class KeepAliveHandler(WSGIRequestHandler):
@@ -57,9 +60,9 @@ def serve(args: argparse.Namespace) -> None:
     config = SimConfig(db_url=args.db, seed=args.seed, auth=args.auth, tif_credentials=_credentials(args.tif),
                        load=tuple(args.load), admin_token=args.admin_token).with_default_db()
     check_bind(args.host, args.admin_token)
+    app = create_app(config)
     if not args.db:
         print(f"simulator: database {config.db_url}", file=sys.stderr, flush=True)
-    app = create_app(config)
     server = make_server(args.host, args.port, app, threaded=True, request_handler=KeepAliveHandler)
     setattr(server, "daemon_threads", True)  # noqa: B010 - exit without waiting for keep-alive threads
 
@@ -80,5 +83,9 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     args = _parser().parse_args(argv)
-    if args.command == "serve":
-        serve(args)
+    try:
+        if args.command == "serve":
+            serve(args)
+    except PlatformError as exc:  # a bad --load file, an unknown policy: one line, no traceback
+        print(f"{exc.code}: {exc.message}", file=sys.stderr)
+        raise SystemExit(EXIT_ERROR) from None

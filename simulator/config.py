@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+from simulator.platform.profiles import installed_fixtures
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class SimConfig:
     auth: str = "none"
     tif_credentials: dict[str, str] = field(default_factory=dict)
     load: tuple[str, ...] = ()
-    fixtures: Path = FIXTURES
+    fixtures: Path = field(default_factory=installed_fixtures)  # holds policies/; the installed copy by default
     admin_token: str = ""  # when set, every /admin request must carry it (docs/simulator-api.md "Access")
 
     @classmethod
@@ -36,7 +36,7 @@ class SimConfig:
         return cls(db_url=str(raw.get("db_url") or ""), seed=int(raw.get("seed", 0)), auth=raw.get("auth", "none"),
                    tif_credentials=dict(raw.get("tif_credentials") or {}),
                    load=tuple(str(p) for p in raw.get("load") or ()),
-                   fixtures=Path(raw.get("fixtures") or FIXTURES), admin_token=str(raw.get("admin_token") or ""))
+                   fixtures=Path(raw.get("fixtures") or installed_fixtures()), admin_token=str(raw.get("admin_token") or ""))
 
     def with_default_db(self) -> SimConfig:
         """A SQLite file in a fresh temp dir when no database was given."""

@@ -9,12 +9,12 @@ wallet) and the family accounts (binding and wallet rules), so the two can never
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from simulator.platform.errors import RequestRejected
 from simulator.platform.policy import NEAR_RELATIVES, Policy, parse_policy
+from simulator.platform.profiles import load_profile, profile_names
 
 __all__ = ["NATIONAL", "NEAR_RELATIVES", "RegionBook", "read_profiles"]
 
@@ -22,12 +22,8 @@ NATIONAL = "national-default"
 
 
 def read_profiles(fixtures: Path) -> dict[str, dict[str, Any]]:
-    """The shipped policy profiles (`<fixtures>/policies/<name>.json`), by file name. The one place that
-    knows where profile files live."""
-    folder = fixtures / "policies"
-    if not folder.is_dir():
-        return {}
-    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))}
+    """The shipped policy profiles (`<fixtures>/policies/<name>.json`), by name (read through `load_profile`)."""
+    return {name: load_profile(name, fixtures) for name in profile_names(fixtures)}
 
 
 class RegionBook:

@@ -10,9 +10,10 @@ from typing import Any
 
 from simulator.platform.base import PlatformBase
 from simulator.platform.clock import parse_timestamp
-from simulator.platform.errors import RequestRejected
+from simulator.platform.errors import PlatformError, RequestRejected
 from simulator.platform.money import parse_amount, to_fen
 from simulator.platform.policy import parse_policy
+from simulator.platform.profiles import load_profile
 
 CLASS_LV = {"A": "01", "B": "02", "C": "03"}
 BINDING_STATES = ("active", "pending", "ended")
@@ -121,10 +122,10 @@ class WorldOps(PlatformBase):
         if isinstance(ref, dict):
             policy_obj = ref
         else:
-            shipped = self.regions.shipped(ref) if isinstance(ref, str) else None
-            if shipped is None:
-                raise _bad(f"未知政策 {ref!r}（fixtures/policies 中没有）")
-            policy_obj = shipped
+            try:
+                policy_obj = load_profile(ref, self.fixtures)
+            except PlatformError as exc:
+                raise _bad(exc.message) from None
         policy = parse_policy(policy_obj)
         plan.policies[policy.name] = policy_obj
         return policy.name
