@@ -49,10 +49,17 @@ def _matches(rule: FundRule, insutype: str, psn_class: str, med_type: str, level
             and rule.level in ("any", level))
 
 
-@given(st.lists(rules(), max_size=8), st.sampled_from(INSUTYPES), st.sampled_from(CLASSES),
-       st.sampled_from(MED_TYPES), st.sampled_from(LEVELS))
-def test_the_first_matching_rule_applies(fund: list[FundRule], insutype: str, psn_class: str, med_type: str,
-                                         level: str) -> None:
+@given(st.sampled_from(INSUTYPES), st.sampled_from(CLASSES), st.sampled_from(MED_TYPES), st.sampled_from(LEVELS),
+       st.data())
+def test_the_first_matching_rule_applies(insutype: str, psn_class: str, med_type: str, level: str,
+                                         data: st.DataObject) -> None:
+    def near(wanted: str, choices: tuple[str, ...]) -> st.SearchStrategy[str]:
+        """Mostly the asked-for value (or `any`), so that several rules match and order matters."""
+        return st.sampled_from([wanted, wanted, *choices])
+
+    rule = st.builds(FundRule, near(insutype, INSUTYPES), near(psn_class, (*CLASSES, "any")),
+                     near(med_type, MED_TYPES), near(level, (*LEVELS, "any")), money, ratios, money)
+    fund = data.draw(st.lists(rule, max_size=6))
     policy = Policy("p", "drawdown", "province", (), 2, True, True, tuple(fund))
     first = next((rule for rule in fund if _matches(rule, insutype, psn_class, med_type, level)), None)
     assert policy.fund_rule(insutype, psn_class, med_type, level) is first

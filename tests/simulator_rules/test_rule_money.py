@@ -40,6 +40,14 @@ def test_round2_is_half_up_to_the_fen(units: int, places: int) -> None:
     assert F(round2(value)) == r2(F(value))
 
 
+@given(st.integers(min_value=-10**9, max_value=10**9))
+def test_round2_breaks_a_tie_away_from_zero(fen_below: int) -> None:
+    """Exactly half a fen (x.xx5): half up, not to even."""
+    tie = Decimal(fen_below * 10 + (5 if fen_below >= 0 else -5)).scaleb(-3)
+    assert F(round2(tie)) == r2(F(tie))
+    assert abs(round2(tie)) > abs(tie)
+
+
 @pytest.mark.parametrize("raw", [
     1.5, True, None, [], "", "abc", "1.005", "-1.00", "1_000", "١٢", "1e3", "NaN", "Infinity", "+1", ".5", "1.",
     "10000000000", Decimal("1.001"), Decimal("NaN"), Decimal("-0.01"), 10**10,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from rule_oracle import NONE, F, decimals, money, r2
 
@@ -34,6 +34,7 @@ def test_line_amount_is_round2_of_qty_times_price(cnt: Decimal, pric: Decimal) -
     assert amt.as_tuple().exponent == -2
 
 
+@settings(max_examples=300)  # class B lines with a sub-fen share are where rounding slips
 @given(lines())
 def test_split_follows_the_four_steps(case: tuple[FeeLine, CatalogueItem | None]) -> None:
     line, item = case
