@@ -180,8 +180,9 @@ def sim_context(world: World) -> sim_chain.PayerContext:
     if world.wallet_balance is not None:
         wallet = sim.Wallet(id=3, wallet_id="W1", owner_id=1, balance=world.wallet_balance,
                             status="active" if world.wallet_active else "frozen")
-    policy = Policy(name="contract", model=world.model, scope=world.scope, relations=("spouse",),
-                    max_funders=2, account_pays_ownpay=world.account_pays_ownpay,
+    policy = Policy(name="contract", province=None, model=world.model, scope=world.scope, relations=("spouse",),
+                    max_funders=2, exclusive=False, review_required=False, face_check_age=16, max_family_size=7,
+                    dates="optional", account_pays_ownpay=world.account_pays_ownpay,
                     wallet_enabled=world.region_wallet, fund=())
     institution = sim.Institution(code="P61010200001", name="药房", kind="pharmacy", admdvs=PATIENT_AREA,
                                   level="1", wallet_enabled=world.institution_wallet, policy="contract")

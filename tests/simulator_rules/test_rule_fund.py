@@ -60,7 +60,9 @@ def test_the_first_matching_rule_applies(insutype: str, psn_class: str, med_type
     rule = st.builds(FundRule, near(insutype, INSUTYPES), near(psn_class, (*CLASSES, "any")),
                      near(med_type, MED_TYPES), near(level, (*LEVELS, "any")), money, ratios, money)
     fund = data.draw(st.lists(rule, max_size=6))
-    policy = Policy("p", "drawdown", "province", (), 2, True, True, tuple(fund))
+    policy = Policy(name="p", province=None, model="drawdown", scope="province", relations=(), max_funders=2,
+                    exclusive=False, review_required=False, face_check_age=16, max_family_size=7, dates="optional",
+                    account_pays_ownpay=True, wallet_enabled=True, fund=tuple(fund))
     first = next((rule for rule in fund if _matches(rule, insutype, psn_class, med_type, level)), None)
     assert policy.fund_rule(insutype, psn_class, med_type, level) is first
 
