@@ -266,5 +266,6 @@ files = Table(
 )
 
 from simulator.store import tables_family  # noqa: E402,F401  (registers the family tables on `metadata`)
+from simulator.store import tables_traffic  # noqa: E402,F401  (registers the request journal on `metadata`)
 
 DATA_TABLES = [t for t in metadata.sorted_tables if t.name != "schema_version"]
