@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from pos_plugin import demo as demo_module
-from pos_plugin.cli_counter import checkout, receipt, reconcile, recover, refund, revoke
+from pos_plugin.cli_counter import checkout, receipt, reconcile, recover, refund, revoke, signout
 from pos_plugin.cli_scan import scan
 from pos_plugin.domain.errors import DomainError
 from pos_plugin.embedded import running_simulator
@@ -40,7 +40,7 @@ def main() -> None:
     """医保结算插件 yibao-pos: scan the e-voucher, identify the patient, settle through the payer chain."""
 
 
-for _command in (scan, checkout, revoke, refund, recover, reconcile, receipt):
+for _command in (scan, checkout, revoke, refund, recover, reconcile, receipt, signout):
     main.add_command(_command)
 
 
