@@ -142,7 +142,11 @@ def presettle_first(ctx: Context) -> Findings:
             continue
         pre_infno = "2101" if x.infno == "2102" else "2206"
         key = "psn_no" if x.infno == "2102" else "mdtrt_id"
-        earlier = [p for p in ctx.history if p.id < x.id and p.infno == pre_infno and p.ok
+        # A pre-settlement licenses one settlement: it must come after the previous settlement that went
+        # through (or whose reply was lost) for the same person / visit.
+        used = max((s.id for s in ctx.history if s.id < x.id and s.infno == x.infno and (s.ok or s.lost)
+                    and s.text(key) == x.text(key)), default=0)
+        earlier = [p for p in ctx.history if used < p.id < x.id and p.infno == pre_infno and p.ok
                    and p.text(key) == x.text(key)]
         if not earlier:
             found.breach(f"{x.infno} 之前没有同一{'人员' if key == 'psn_no' else '就诊'}的预结算 {pre_infno}", x.msgid)

@@ -24,6 +24,7 @@ from pos_plugin.checkout.sale import Order
 from pos_plugin.domain.cart import cart_line_from_mapping
 from pos_plugin.errors import NotSettled
 from simulator.audit.rules import RULES
+from simulator.cli import main
 
 DAY = date(2026, 4, 20)  # the own-account scenario's platform date
 
@@ -65,15 +66,27 @@ def audit(sim_url: str, institution: str, *extra: str) -> subprocess.CompletedPr
                            *extra], cwd=ROOT, capture_output=True, text=True, timeout=60)
 
 
-def test_the_plugins_day_passes_every_rule_and_exercises_each(admin, make_terminal, sim_url, tmp_path: Path):
+def in_process(capsys, *args: str) -> tuple[int, str]:
+    """`yibao-sim ARGS` through the console script's own `main`, in this process (saves a start-up)."""
+    capsys.readouterr()
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 2
+    return code, capsys.readouterr().out
+
+
+def test_the_plugins_day_passes_every_rule_and_exercises_each(admin, make_terminal, sim_url, tmp_path: Path, capsys):
     institution = plugin_day(admin, make_terminal)
     table = audit(sim_url, institution)
-    print(table.stdout)  # the report table (pytest -s shows it)
+    with capsys.disabled():
+        print("\n" + table.stdout)  # the report table, as the command prints it
     assert table.returncode == 0, table.stdout + table.stderr
     assert "结论 verdict: 通过 PASS" in table.stdout
-    saved = audit(sim_url, institution, "--json")
-    assert saved.returncode == 0, saved.stderr
-    report = json.loads(saved.stdout)
+    code, saved = in_process(capsys, "audit", "--url", sim_url, "--institution", institution, "--json")
+    assert code == 0, saved
+    report = json.loads(saved)
     statuses = {rule["id"]: rule["status"] for rule in report["rules"]}
     assert statuses == {rule.id: "pass" for rule in RULES}, statuses
     # The faults the day armed are on record, and the lost requests are each resolved with evidence.
@@ -84,6 +97,6 @@ def test_the_plugins_day_passes_every_rule_and_exercises_each(admin, make_termin
     assert all(len(e["msgids"]) == 2 for e in resolved["evidence"])
     # A saved report diffs clean against the same day.
     old = tmp_path / "old.json"
-    old.write_text(saved.stdout, encoding="utf-8")
-    same = audit(sim_url, institution, "--diff", str(old))
-    assert same.returncode == 0 and "无变化 no change" in same.stdout, same.stdout
+    old.write_text(saved, encoding="utf-8")
+    code, same = in_process(capsys, "audit", "--url", sim_url, "--institution", institution, "--diff", str(old))
+    assert code == 0 and "无变化 no change" in same, same
