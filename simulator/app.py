@@ -15,9 +15,9 @@ from simulator.platform.ids import IdGenerator
 from simulator.platform.service import Platform
 from simulator.protocol import errors
 from simulator.protocol.admin import admin
-from simulator.protocol.console import console
 from simulator.protocol.app_api import install as install_family
 from simulator.protocol.auth import TifGate
+from simulator.protocol.console import console
 from simulator.protocol.fsi import decode, fsi
 from simulator.protocol.runtime import Simulator
 from simulator.store.store import Store

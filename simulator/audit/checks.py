@@ -108,7 +108,8 @@ def msgid_format(ctx: Context) -> Findings:
 
 
 def msgid_unique(ctx: Context) -> Findings:
-    found, first = Findings(), {}
+    found: Findings = Findings()
+    first: dict[str, Exchange] = {}
     for x in ctx.history:
         if x.msgid in first and (ctx.since is None or x.at >= ctx.since):
             found.breach(f"报文ID 重复使用（{first[x.msgid].infno} 与 {x.infno}）", x.msgid)
@@ -255,9 +256,9 @@ def revoke_target(ctx: Context) -> Findings:
         if x.infno in SETTLES and x.ok and x.setl_id:
             settled[x.setl_id] = x
         if x.infno == "2601" and x.ok:
-            for setl_id, origin in settled.items():
-                if origin.msgid == x.text("omsgid"):
-                    undone.setdefault(setl_id, x.msgid)
+            for settled_id, settle in settled.items():
+                if settle.msgid == x.text("omsgid"):
+                    undone.setdefault(settled_id, x.msgid)
         if x.infno not in REVOKES or (ctx.since is not None and x.at < ctx.since):
             if x.infno in REVOKES and x.ok:
                 undone.setdefault(x.text("setl_id"), x.msgid)
@@ -324,10 +325,10 @@ def sign_out(ctx: Context) -> Findings:
     for sign_no, last in used.items():
         if ctx.since is not None and last.at < ctx.since:
             continue
-        out = next((o for o in ctx.after(last) if o.infno == "9002" and o.ok
-                    and (o.text("sign_no") or o.sign_no) == sign_no), None)
-        if out is not None:
-            found.ok(f"签到编号 {sign_no} 的业务结束后签退", last.msgid, out.msgid)
+        signed_out = next((o for o in ctx.after(last) if o.infno == "9002" and o.ok
+                           and (o.text("sign_no") or o.sign_no) == sign_no), None)
+        if signed_out is not None:
+            found.ok(f"签到编号 {sign_no} 的业务结束后签退", last.msgid, signed_out.msgid)
             continue
         day_over = ctx.now.date() > last.at.date() or any(
             d.infno == "3201" and d.ok and d.day == last.day for d in ctx.history)

@@ -15,7 +15,14 @@ from typing import Any
 
 import requests
 
-from simulator.audit.report import DEFAULT_RESOLVE_WITHIN, FORMAT, build_report, diff_reports, parse_since, render_table
+from simulator.audit.report import (
+    DEFAULT_RESOLVE_WITHIN,
+    FORMAT,
+    build_report,
+    diff_reports,
+    parse_since,
+    render_table,
+)
 
 
 def add_parsers(sub: Any) -> None:

@@ -19,6 +19,7 @@ from sim_worlds import PHARMACY, item, world
 from simulator import create_app
 from simulator.audit.rules import RULES
 from simulator.cli import main
+
 LINE = [fee_line("1", item("A001", "2", "9.50"))]
 
 
