@@ -20,7 +20,7 @@ _MSGID_TAIL = re.compile(r"^(\d{14})(\d{4})$")
 class Exchange:
     """One request the till sent and what the platform did with it."""
 
-    id: int
+    id: int  # arrival order (wall-clock ns at arrival)
     at: datetime
     infno: str
     msgid: str
@@ -95,7 +95,7 @@ def _json(text: str) -> dict[str, Any]:
 
 
 def exchange_of(row: dict[str, Any]) -> Exchange:
-    return Exchange(int(row["id"]), datetime.fromisoformat(row["at"]), row["infno"], row["msgid"], row["sign_no"],
+    return Exchange(int(row["arrival"]), datetime.fromisoformat(row["at"]), row["infno"], row["msgid"], row["sign_no"],
                     row["outcome"], row["err_code"], row["fault"], _json(row["request"]), _json(row["reply"]))
 
 

@@ -97,8 +97,7 @@ def settlements() -> Response:
 @console.get("/api/journal")
 def journal() -> Response:
     code = request.args.get("institution") or None
-    rows = sim().platform.store.traffic.rows(code, limit=JOURNAL_LIMIT,
-                                             after_id=int(request.args.get("after", "0") or 0))
+    rows = sim().platform.store.traffic.rows(code, limit=JOURNAL_LIMIT)
     out = []
     for row in reversed(rows):
         item = {k: row[k] for k in ("id", "at", "kind", "fixmedins_code", "infno", "msgid", "sign_no", "outcome",

@@ -13,7 +13,7 @@ from simulator.platform.faults import Fault
 from simulator.platform.models import mask_certno
 from simulator.protocol import handlers_people, handlers_recon, handlers_settle, inputs
 from simulator.protocol.envelope import parse_envelope, parse_json, response
-from simulator.protocol.journal_hook import record_exchange
+from simulator.protocol.journal_hook import mark_arrival, record_exchange
 from simulator.protocol.runtime import ConnectionDropped, json_response, sim
 
 fsi = Blueprint("fsi", __name__)
@@ -21,7 +21,8 @@ decode = Blueprint("decode", __name__)
 
 HANDLERS = handlers_people.HANDLERS | handlers_settle.HANDLERS | handlers_recon.HANDLERS
 NO_SIGN_IN = ("9001",)
-fsi.after_request(record_exchange)  # the request journal: every exchange, refused or not
+fsi.before_request(mark_arrival)  # the request journal: every exchange, refused or not, in arrival order
+fsi.after_request(record_exchange)
 
 
 @fsi.post("/fsi/api/rsfComIfsService/callService")

@@ -8,6 +8,7 @@ already did (the parsed envelope on `g`), one queued row.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from flask import Response, g, request
@@ -43,6 +44,12 @@ def _outcome(response: Response, text: str) -> tuple[str, str]:
     return ("error" if response.status_code >= 500 else "refused"), code
 
 
+def mark_arrival() -> None:
+    """`before_request`: when the request arrived (the journal's order)."""
+    g.arrival = time.time_ns()
+    g.arrived_at = sim().platform.clock.now().isoformat()
+
+
 def record_exchange(response: Response) -> Response:
     """Queue one journal row for this envelope request and its reply (never fails the request)."""
     platform = sim().platform
@@ -59,7 +66,8 @@ def record_exchange(response: Response) -> Response:
     else:
         text = response.get_data(as_text=True)
         outcome, code = _outcome(response, text)
-    platform.store.traffic.record(at=platform.clock.now().isoformat(), kind="request", outcome=outcome,
+    platform.store.traffic.record(at=g.get("arrived_at") or platform.clock.now().isoformat(), arrival=g.get("arrival", 0), kind="request",
+                                  outcome=outcome,
                                   err_code=code, fault=g.get("fault", ""), http_status=response.status_code,
                                   request=raw, reply=text, **ident)
     return response

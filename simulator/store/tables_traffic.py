@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, Integer, String, Table, Text
+from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Text
 
 from simulator.store.tables import _id, metadata
 
 traffic = Table(
     "traffic", metadata,
     _id(),
-    Column("seq", Integer, nullable=False),  # arrival order within this server process run
+    # wall-clock nanoseconds when the request ARRIVED: the journal's order (a slow reply is recorded when it
+    # leaves, after requests that came later; the settable platform clock may go backwards)
+    Column("arrival", BigInteger, nullable=False),
     Column("at", String(26), nullable=False),  # platform clock, ISO with microseconds
     Column("kind", String(8), nullable=False),  # request | arm | clear
     Column("fixmedins_code", String(64), nullable=False),  # "" for fault events (they are global)
@@ -22,5 +24,6 @@ traffic = Table(
     Column("http_status", Integer, nullable=False),
     Column("request", Text, nullable=False),
     Column("reply", Text, nullable=False),
-    Index("ix_traffic_inst", "fixmedins_code", "id"),
+    Index("ix_traffic_inst", "fixmedins_code", "arrival"),
+    Index("ix_traffic_arrival", "arrival"),
 )

@@ -12,6 +12,7 @@ flushes first, so a reader in the same process always sees every request already
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 from sqlalchemy import Engine, insert, select
@@ -33,7 +34,6 @@ class TrafficLog:
         self._lock = threading.Lock()
         self._flush_lock = threading.Lock()
         self._pending: list[dict[str, Any]] = []
-        self._seq = 0
         self._wake = threading.Event()
         self._stopped = False
         self._thread: threading.Thread | None = None
@@ -42,9 +42,8 @@ class TrafficLog:
         """Queue one row (see the table's columns); missing text columns default to ""."""
         full = {name: row.get(name, "") for name in COLUMNS}
         full["http_status"] = int(row.get("http_status") or 0)
+        full["arrival"] = int(row.get("arrival") or time.time_ns())
         with self._lock:
-            self._seq += 1
-            full["seq"] = self._seq
             self._pending.append(full)
             size = len(self._pending)
             if self._thread is None:
@@ -82,24 +81,22 @@ class TrafficLog:
         with self._lock:
             self._pending.clear()
 
-    def rows(self, fixmedins_code: str | None = None, *, since: str = "", after_id: int = 0,
-             limit: int | None = None, kinds: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-        """Rows in arrival order; with an institution, its requests plus the (global) fault events."""
+    def rows(self, fixmedins_code: str | None = None, *, since: str = "", limit: int | None = None,
+             kinds: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        """Rows in arrival order (the last `limit`); with an institution, its requests plus the fault events."""
         self.flush()
-        stmt = select(traffic).order_by(traffic.c.id)
+        stmt = select(traffic).order_by(traffic.c.arrival, traffic.c.id)
         if fixmedins_code is not None:
             stmt = stmt.where((traffic.c.fixmedins_code == fixmedins_code) | (traffic.c.kind != "request"))
         if since:
             stmt = stmt.where(traffic.c.at >= since)
-        if after_id:
-            stmt = stmt.where(traffic.c.id > after_id)
         if kinds:
             stmt = stmt.where(traffic.c.kind.in_(kinds))
         if limit is not None:
-            stmt = stmt.order_by(None).order_by(traffic.c.id.desc()).limit(limit)
+            stmt = stmt.order_by(None).order_by(traffic.c.arrival.desc(), traffic.c.id.desc()).limit(limit)
         with read_connection(self.engine) as conn:
             found = [dict(r._mapping) for r in conn.execute(stmt)]
-        return sorted(found, key=lambda r: r["id"]) if limit is not None else found
+        return found[::-1] if limit is not None else found
 
     def institutions(self) -> list[str]:
         self.flush()

@@ -3,11 +3,13 @@ reads without a credential, writes only with the admin token when one is configu
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import pytest
 from flask import Flask
-from sim_client import FlaskTransport
+from sim_client import SERVICE, FlaskTransport
 from sim_flows import PATIENT_CERT, Sim, pharmacy_shop
 from sim_worlds import PHARMACY, world
 
@@ -51,6 +53,27 @@ def test_the_journal_survives_on_postgresql_and_reset_empties_it(make_app: Any) 
     assert [r["infno"] for r in journal(sim)] == ["1101", "9001"]
     sim.admin("post", "/reset")
     assert journal(sim) == []
+
+
+def test_a_slow_reply_is_journaled_in_arrival_order(app: Flask) -> None:
+    """A till that times out on a slow 2102 reverses it (2601) while the 2102 still sleeps on the platform;
+    the journal keeps arrival order, so the till's msgids are still in order."""
+    sim = Sim(FlaskTransport(app.test_client()))
+    shop = pharmacy_shop(sim, "1", "9.00")
+    pc = shop["pc"]
+    sim.admin("post", "/faults", {"infno": "2102", "kind": "delay", "delay_ms": 600})
+    slow_msgid = pc.next_msgid()
+    slow = threading.Thread(target=lambda: FlaskTransport(app.test_client()).post(
+        SERVICE, pc.envelope("2102", shop["buy"], msgid=slow_msgid)))
+    slow.start()
+    time.sleep(0.2)  # the till's timeout
+    assert pc.call("2601", {"data": {"psn_no": shop["pat"], "omsgid": slow_msgid, "oinfno": "2102"}}).ok
+    slow.join()
+    rows = [r for r in journal(sim, institution=PHARMACY) if r["kind"] == "request"]
+    assert [(r["infno"], r["outcome"], r["err_code"]) for r in rows[:2]] == [
+        ("2601", "ok", ""), ("2102", "refused", "ERR_MSGID_REVERSED")]  # newest first: the 2102 arrived first
+    order = next(r for r in sim.admin("get", f"/audit?institution={PHARMACY}")["rules"] if r["id"] == "MSGID-ORDER")
+    assert order["status"] == "pass", order
 
 
 @pytest.fixture
