@@ -73,8 +73,7 @@ class Store:
 
     def reset(self) -> None:
         """Empty every data table (the schema and its version stay)."""
-        self.traffic.discard()
-        with write_connection(self.engine) as conn:
+        with self.traffic.emptying(), write_connection(self.engine) as conn:
             if self.sqlite:
                 for table in DATA_TABLES:
                     conn.execute(delete(table))

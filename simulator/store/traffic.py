@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, insert, select
@@ -76,10 +78,13 @@ class TrafficLog:
                     self._pending[:0] = rows
                 raise
 
-    def discard(self) -> None:
-        """Forget queued rows (admin reset empties the table)."""
-        with self._lock:
-            self._pending.clear()
+    @contextmanager
+    def emptying(self) -> Iterator[None]:
+        """While the store empties its tables: queued rows are dropped and no flush can slip in between."""
+        with self._flush_lock:
+            with self._lock:
+                self._pending.clear()
+            yield
 
     def rows(self, fixmedins_code: str | None = None, *, since: str = "", limit: int | None = None,
              kinds: tuple[str, ...] = ()) -> list[dict[str, Any]]:
