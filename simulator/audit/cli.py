@@ -60,10 +60,16 @@ def _from_url(args: argparse.Namespace) -> dict[str, Any]:
     if args.since:
         params["since"] = args.since
     headers = {"Authorization": f"Bearer {args.admin_token}"} if args.admin_token else {}
-    reply = requests.get(args.url.rstrip("/") + "/admin/audit", params=params, headers=headers, timeout=60)
-    body = reply.json()
-    if reply.status_code != 200:
-        raise SystemExit(f"yibao-sim audit: {body.get('code')}: {body.get('message')}")
+    try:
+        reply = requests.get(args.url.rstrip("/") + "/admin/audit", params=params, headers=headers, timeout=60)
+        body = reply.json()
+    except (requests.RequestException, ValueError) as exc:
+        print(f"ERR_SIMULATOR_UNREACHABLE: 无法从 {args.url} 取得审计报告：{exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    if reply.status_code != 200 or not isinstance(body, dict):
+        code, message = (body.get("code"), body.get("message")) if isinstance(body, dict) else ("ERR_BAD_REPLY", "")
+        print(f"{code}: {message}", file=sys.stderr)
+        raise SystemExit(2)
     return dict(body)
 
 

@@ -279,7 +279,9 @@ def test_cli_on_the_database_exits_1_naming_the_rule_and_diff_shows_what_broke(s
     assert better.returncode == 0, better.stdout
 
 
-def test_cli_refusals(cli: Any, tmp_path: Path) -> None:
+def test_cli_refusals(cli: Any, tmp_path: Path, free_port: int) -> None:
+    down = cli("audit", "--url", f"http://127.0.0.1:{free_port}", "--institution", PHARMACY)
+    assert down.returncode == 2 and "ERR_SIMULATOR_UNREACHABLE" in down.stderr
     (tmp_path / "junk.json").write_text("{}", encoding="utf-8")
     junk = cli("audit-diff", str(tmp_path / "junk.json"), str(tmp_path / "junk.json"))
     assert junk.returncode == 2 and "ERR_BAD_REPORT" in junk.stderr
