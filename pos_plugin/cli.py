@@ -14,7 +14,7 @@ import click
 
 from pos_plugin import demo as demo_module
 from pos_plugin.agent.cli import agent
-from pos_plugin.cli_counter import checkout, receipt, reconcile, recover, refund, revoke
+from pos_plugin.cli_counter import checkout, receipt, reconcile, recover, refund, revoke, signout
 from pos_plugin.cli_scan import scan
 from pos_plugin.domain.errors import DomainError
 from pos_plugin.embedded import running_simulator
@@ -42,7 +42,7 @@ def main() -> None:
     """医保结算插件 yibao-pos: scan the e-voucher, identify the patient, settle through the payer chain."""
 
 
-for _command in (scan, checkout, revoke, refund, recover, reconcile, receipt, agent):
+for _command in (scan, checkout, revoke, refund, recover, reconcile, receipt, signout, agent):
     main.add_command(_command)
 
 

@@ -219,3 +219,11 @@ def reconcile(terminal: Terminal, day: datetime | None, end_day: datetime | None
     click.echo(dayend.render_report(report), nl=False)
     if not report.balanced:
         raise SystemExit(1)
+
+
+@click.command()
+@terminal_options
+def signout(terminal: Terminal) -> None:
+    """日终签退（9002）：在对账之后运行；再次营业前会自动重新签到。"""
+    done = terminal.client.sign_out()
+    click.echo(f"已签退 签到编号 {done.sign_no}" if done else "今日尚未签到，无需签退")

@@ -18,6 +18,7 @@ from simulator.protocol import errors
 from simulator.protocol.admin import admin
 from simulator.protocol.app_api import install as install_family
 from simulator.protocol.auth import TifGate
+from simulator.protocol.console import console
 from simulator.protocol.fsi import decode, fsi
 from simulator.protocol.runtime import Simulator
 from simulator.store.store import Store
@@ -33,7 +34,7 @@ def create_app(config: SimConfig | dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["simulator"] = Simulator(platform, TifGate(cfg.auth == "tif", cfg.tif_credentials))
     errors.install(app)
-    for blueprint in (fsi, decode, admin):
+    for blueprint in (fsi, decode, admin, console):
         app.register_blueprint(blueprint)
     install_family(app)  # family app API, app page, OpenAPI, wallet bounces
     try:

@@ -13,6 +13,7 @@ from types import FrameType
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from simulator.app import create_app
+from simulator.audit import cli as audit_cli
 from simulator.config import SimConfig
 from simulator.platform.errors import PlatformError
 from simulator.protocol.admin_access import check_bind
@@ -43,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="x-tif credentials (repeatable) for --auth tif")
     serve.add_argument("--admin-token", default=os.environ.get("YIBAO_SIM_ADMIN_TOKEN", ""),
                        help="token every /admin request must carry (required beyond loopback)")
+    audit_cli.add_parsers(sub)
     return parser
 
 
@@ -86,6 +88,10 @@ def main(argv: list[str] | None = None) -> None:
     try:
         if args.command == "serve":
             serve(args)
+        elif args.command == "audit":
+            sys.exit(audit_cli.run_audit(args))
+        elif args.command == "audit-diff":
+            sys.exit(audit_cli.run_diff(args))
     except PlatformError as exc:  # a bad --load file, an unknown policy: one line, no traceback
         print(f"{exc.code}: {exc.message}", file=sys.stderr)
         raise SystemExit(EXIT_ERROR) from None

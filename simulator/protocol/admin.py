@@ -14,7 +14,9 @@ from simulator.platform.clock import parse_timestamp, stamp
 from simulator.platform.errors import RequestRejected
 from simulator.platform.money import parse_amount
 from simulator.protocol.admin_access import require_admin
+from simulator.protocol.console import audit_report
 from simulator.protocol.envelope import parse_json
+from simulator.protocol.journal_hook import record_fault_event
 from simulator.protocol.runtime import json_response, sim
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
@@ -116,8 +118,9 @@ def arm_fault() -> Response:
         count, delay = int(body.get("count", 1)), int(body.get("delay_ms", 0))
     except (TypeError, ValueError):
         raise RequestRejected("ERR_BAD_FAULT", "count 与 delay_ms 必须是整数") from None
-    sim().platform.faults.arm(str(body.get("infno", "")), str(body.get("kind", "")), count,
-                              str(body.get("message") or ""), delay)
+    fault = sim().platform.faults.arm(str(body.get("infno", "")), str(body.get("kind", "")), count,
+                                      str(body.get("message") or ""), delay)
+    record_fault_event("arm", {"infno": fault.infno, "kind": fault.kind, "count": count, "delay_ms": delay})
     return _ok()
 
 
@@ -129,6 +132,7 @@ def list_faults() -> Response:
 @admin.delete("/faults")
 def clear_faults() -> Response:
     sim().platform.faults.clear()
+    record_fault_event("clear", {})
     return _ok()
 
 
@@ -173,3 +177,9 @@ def echo() -> Response:
 def health() -> Response:
     platform = sim().platform
     return _ok({"ok": True, "db": platform.store.engine.dialect.name, "now": platform.now().isoformat()})
+
+
+@admin.get("/audit")
+def audit() -> Response:
+    """The conformance report (same as `yibao-sim audit --json` and `/console/audit`)."""
+    return _ok(audit_report(request.args.get("institution", "")))

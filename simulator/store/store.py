@@ -12,6 +12,7 @@ from simulator.platform.errors import Conflict
 from simulator.store.compiled import Statements
 from simulator.store.engine import create_schema, is_sqlite, make_engine, read_connection, write_connection
 from simulator.store.tables import DATA_TABLES, id_counters
+from simulator.store.traffic import TrafficLog
 from simulator.store.tx_money import MoneyQueries
 from simulator.store.tx_people import PeopleQueries
 
@@ -35,6 +36,7 @@ class Store:
         self.sqlite = is_sqlite(self.engine)
         self.statements = Statements(self.engine.dialect)
         create_schema(self.engine)
+        self.traffic = TrafficLog(self.engine)  # the request journal (console, audit)
 
     @contextmanager
     def write(self) -> Iterator[Tx]:
@@ -71,7 +73,7 @@ class Store:
 
     def reset(self) -> None:
         """Empty every data table (the schema and its version stay)."""
-        with write_connection(self.engine) as conn:
+        with self.traffic.emptying(), write_connection(self.engine) as conn:
             if self.sqlite:
                 for table in DATA_TABLES:
                     conn.execute(delete(table))
@@ -86,4 +88,5 @@ class Store:
                         conn.execute(delete(table))
 
     def dispose(self) -> None:
+        self.traffic.close()
         self.engine.dispose()
