@@ -110,4 +110,5 @@ def open_terminal(settings: TerminalSettings) -> Terminal:
     counter = Counter(client, account_pays_ownpay=region_policy(settings.policy).account_pays_ownpay,
                       recovery=recovery)
     sales = SaleBook(state / "journal.sqlite")
-    return Terminal(settings, client, journal, recovery, counter, sales, Till(counter, sales, settings.fixmedins_name))
+    return Terminal(settings, client, journal, recovery, counter, sales, Till(counter, sales, settings.fixmedins_name,
+                                                                             recovery))
