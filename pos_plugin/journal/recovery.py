@@ -16,8 +16,8 @@ after sending — its journal row is `pending` or `unknown`):
   reversed with 2601 like a settlement (the revoke did not happen; the sale stands; revoke again).
 * A status query proves nothing while a money request that may still land is unanswered: once a 2601
   was sent for a row (`reversal_sent`) only an answered 2601 resolves it (repeated until answered, the
-  platform makes a repeat harmless), and 5203 is not believed while another unresolved request of the
-  same person is open.
+  platform makes a repeat harmless), and 5203 is not believed while a 2601 of the same person is
+  unanswered. A revoke confirmed from 5203 is confirmed only as the request 5203 names (revoke_msgid).
 * 2601 is idempotent on the platform, and a `reversed` row is never reversed again here.
 * It is done at once when the loss happens (`Recovery.guard`); if the platform cannot be reached
   then, the row stays unresolved, the cashier is told so, and `recover()` (run at the next start by
@@ -113,9 +113,9 @@ class Recovery:
         entry = self.journal.get(msgid)
         if entry.state not in UNRESOLVED or entry.infno not in REVOKES or not entry.orig_setl_id:
             return self._report(entry)
-        if entry.reversal_sent or any(other.psn_no == entry.psn_no and other.msgid != entry.msgid
+        if entry.reversal_sent or any(other.psn_no == entry.psn_no and other.reversal_sent
                                       for other in self.journal.unresolved()):
-            return self._resolution(entry, UNRESOLVED_OUTCOME, "同一参保人另有未答复的资金交易，平台状态暂不能作准")
+            return self._resolution(entry, UNRESOLVED_OUTCOME, "冲正尚未得到答复，平台状态暂不能作准")
         earlier = self.journal.revoke_in_effect(entry.orig_setl_id)
         if earlier is not None and earlier.msgid != entry.msgid:
             return self._resolution(entry, REVOKED_BEFORE, _revoked_before(entry, earlier.msgid))
