@@ -105,7 +105,7 @@ def test_a_second_revoke_is_refused_at_the_till_and_never_confirmed(shop, admin)
     second = lost_revoke(terminal, booked.sale)  # sent again while the first's outcome was unknown
     after_revoke = admin.balances()
 
-    resolutions = {r.msgid: r for r in terminal.till.recover().resolutions}
+    resolutions = {r.msgid: r for r in terminal.recovery.recover()}
     assert resolutions[first].outcome == "confirmed"
     assert resolutions[second].outcome == "reversed" and "已由另一笔撤销" in resolutions[second].message
     assert terminal.journal.get(second).state == REVERSED
