@@ -1,7 +1,7 @@
 # Two commands from a fresh clone: `make demo` and `make test`. Both bootstrap themselves.
 PY := .venv/bin/python
 
-.PHONY: demo test lint bench bootstrap clean
+.PHONY: demo test lint bench bootstrap clean soak
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -22,3 +22,8 @@ bench: bootstrap
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# Seeded chaos soak through terminal.till (faults, kill -9, recover, reconcile) on SQLite and PostgreSQL.
+# SOAK_OPS=10000 SOAK_SEED=12 make soak   (SOAK_DBS=sqlite for one database)
+soak: bootstrap
+	@$(PY) scripts/soak.py

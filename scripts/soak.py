@@ -5,6 +5,7 @@ points (scripts/soak_till.py). At the end every terminal runs `recover`, then `r
 without refunds), and the books are compared: platform vs journal vs sale book.
 
     SOAK_OPS=300 SOAK_SEED=7 SOAK_DBS=sqlite,postgres .venv/bin/python scripts/soak.py
+    SOAK_STATE_DIR=var/soak ...   keeps each database's journal files and CLI output (cli-output.txt)
 
 Prints fen lost or created, unresolved entries, book mismatches, unbalanced reconciliations and full ID
 numbers found in the journal files and CLI output; exits 1 if any is non-zero.
@@ -189,6 +190,7 @@ def check(admin: SimulatorAdmin, state: Path, outputs: list[subprocess.Completed
     unbalanced = sum(1 for out in outputs if "reconcile" in out.args and out.returncode != 0)
     recover_failed = sum(1 for out in outputs if "recover" in out.args and out.returncode != 0)
     text = "".join(out.stdout + out.stderr for out in outputs)
+    (state / "cli-output.txt").write_text(text, encoding="utf-8")
     stored = "".join(p.read_bytes().decode("utf-8", "replace") for p in sorted(state.glob("journal.sqlite*")))
     journal.close()
     sales.close()
@@ -219,7 +221,9 @@ def main() -> int:
     for kind in os.environ.get("SOAK_DBS", "sqlite,postgres").split(","):
         with database(kind) as db_url, running_simulator(db_url) as url, \
                 tempfile.TemporaryDirectory(prefix="yibao-soak-") as tmp:
-            report = soak(url, ops, seed, Path(tmp))
+            keep = os.environ.get("SOAK_STATE_DIR")  # keep the journal files and CLI output to inspect
+            state = Path(keep) / kind if keep else Path(tmp)
+            report = soak(url, ops, seed, state)
         verdict = {k: report[k] for k in ("fen_lost_or_created", "unresolved", "book_mismatches",
                                           "unbalanced_reconciliations", "full_id_numbers")}
         print(f"soak {kind} SOAK_OPS={ops} SOAK_SEED={seed}: " + "  ".join(f"{k}={v}" for k, v in verdict.items()))
