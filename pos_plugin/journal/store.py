@@ -10,6 +10,11 @@ States of a row (one row per msgid):
     pending|unknown ──5203 found it──▶ confirmed  it committed; counted like done
 
 `pending` and `unknown` rows are the ones recovery must resolve; nothing else is ever re-sent.
+Requests and replies are stored with names and ID/card numbers masked (pos_plugin.pii): the journal
+keeps the ids and amounts recovery and reconciliation need, no more; `purge` drops closed rows.
+The sale book (`sales`, pos_plugin.journal.sales) lives in the same file: an answered revoke marks its
+sale revoked in the same transaction, and an answered settlement with no sale-book row is what
+`Till.recover` books after a crash.
 The journal implements `pos_plugin.platform.MoneyRecorder`, so the client writes it itself.
 """
 
