@@ -3,7 +3,7 @@ PY := .venv/bin/python
 # The suite spreads over the machine's cores by test file (module fixtures stay together).
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test lint bench bootstrap clean
+.PHONY: demo test lint bench bootstrap clean soak
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -24,3 +24,8 @@ bench: bootstrap
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# Seeded chaos soak through terminal.till (faults, kill -9, recover, reconcile) on SQLite and PostgreSQL.
+# SOAK_OPS=10000 SOAK_SEED=12 make soak   (SOAK_DBS=sqlite for one database)
+soak: bootstrap
+	@$(PY) scripts/soak.py

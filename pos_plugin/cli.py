@@ -14,11 +14,12 @@ import click
 
 from pos_plugin import demo as demo_module
 from pos_plugin.agent.cli import agent
-from pos_plugin.cli_counter import checkout, receipt, reconcile, recover, refund, revoke, signout
+from pos_plugin.cli_counter import checkout, purge, receipt, reconcile, recover, refund, revoke, signout
 from pos_plugin.cli_scan import scan
 from pos_plugin.domain.errors import DomainError
 from pos_plugin.embedded import running_simulator
 from pos_plugin.errors import PosError
+from pos_plugin.pii import mask_text
 from pos_plugin.scenario_compare import load_scenario
 from pos_plugin.scenario_runner import run_files
 
@@ -26,13 +27,13 @@ EXIT_ERROR = 2
 
 
 class Cli(click.Group):
-    """A click group that renders the plugin's errors in one place."""
+    """A click group that renders the plugin's errors in one place (any ID number they echo masked)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (PosError, DomainError) as exc:
-            click.echo(f"{exc.code}: {exc.message}", err=True)
+            click.echo(mask_text(f"{exc.code}: {exc.message}"), err=True)  # never echo a full ID number
             ctx.exit(EXIT_ERROR)
 
 
@@ -42,7 +43,7 @@ def main() -> None:
     """医保结算插件 yibao-pos: scan the e-voucher, identify the patient, settle through the payer chain."""
 
 
-for _command in (scan, checkout, revoke, refund, recover, reconcile, receipt, signout, agent):
+for _command in (scan, checkout, revoke, refund, recover, reconcile, receipt, signout, purge, agent):
     main.add_command(_command)
 
 

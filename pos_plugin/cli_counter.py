@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -180,12 +180,28 @@ def refund(terminal: Terminal, setl_id: str, image: Path | None, code: str | Non
 @terminal_options
 def recover(terminal: Terminal) -> None:
     """启动时运行：处理结果未知的资金交易（冲正 2601），绝不重复扣款。"""
-    resolutions = terminal.recovery.recover()
-    for item in resolutions:
+    recovered = terminal.till.recover()
+    for item in recovered.resolutions:
         click.echo(f"[{item.outcome}] {item.infno} {item.msgid}: {item.message}")
-    click.echo(f"{len(resolutions)} 笔待处理交易")
-    if any(item.outcome == "unresolved" for item in resolutions):
+    click.echo(f"{len(recovered.resolutions)} 笔待处理交易")
+    for record in recovered.booked:
+        click.echo(f"[booked] 结算 {record.setl_id} 已扣款但本机未入账（结算时中断）：已补记，请补打小票给顾客，"
+                   f"不要重新收费")
+        click.echo(record.receipt)
+    if recovered.booked:
+        click.echo(f"{len(recovered.booked)} 笔已扣款的结算已补记")
+    if recovered.unresolved:
         raise SystemExit(1)
+
+
+@click.command()
+@click.option("--older-than", "days", required=True, type=click.IntRange(min=1), metavar="DAYS",
+              help="保留天数：早于此天数且已了结的日志记录被删除")
+@terminal_options
+def purge(terminal: Terminal, days: int) -> None:
+    """删除超过保留期且已了结的交易日志记录（结果未知的记录永不删除）。"""
+    dropped = terminal.journal.purge(datetime.now() - timedelta(days=days))
+    click.echo(f"已删除 {dropped} 条早于 {days} 天且已了结的交易日志记录")
 
 
 @click.command()

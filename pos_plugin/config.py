@@ -99,4 +99,5 @@ def open_terminal(settings: TerminalSettings) -> Terminal:
     recovery = Recovery(client, journal)
     counter = Counter(client, policies=region_policies(settings.policy, settings.other_policies), recovery=recovery)
     sales = SaleBook(state / "journal.sqlite")
-    return Terminal(settings, client, journal, recovery, counter, sales, Till(counter, sales, settings.fixmedins_name))
+    return Terminal(settings, client, journal, recovery, counter, sales, Till(counter, sales, settings.fixmedins_name,
+                                                                             recovery))

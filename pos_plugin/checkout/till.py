@@ -14,15 +14,29 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pos_plugin.checkout.identify import Patient
-from pos_plugin.checkout.sale import NO_PLAN, Confirm, Counter, Order, Quote, ResettleFailed, Sale, as_flow
-from pos_plugin.domain.cart import split_cart
+from pos_plugin.checkout.sale import (
+    NO_PLAN,
+    Confirm,
+    Counter,
+    Order,
+    Quote,
+    ResettleFailed,
+    Sale,
+    as_flow,
+    leg_from_platform,
+)
+from pos_plugin.domain.cart import CartLine, cart_line_from_mapping, split_cart
 from pos_plugin.domain.payer_chain import Choices, Leg
 from pos_plugin.errors import IdentityMismatch, InputError, PosError
+from pos_plugin.journal.recovery import Recovery, Resolution
 from pos_plugin.journal.sales import LOCAL_PREFIX, SaleBook, SaleRecord
+from pos_plugin.journal.store import Entry, Journal
 from pos_plugin.platform.models import Settlement
-from pos_plugin.receipt import receipt_for_sale, render_receipt
+from pos_plugin.receipt import Receipt, SettlementFigures, receipt_for_sale, render_receipt
 
 STANDING_TITLE = "医保结算凭条（分项与确认不一致，待撤销）"
+RECOVERED_TITLE = "医保结算凭条（补记）"
+RECOVERED_NOTE = "本单结算时本机中断，按平台结算补记；非医保商品不在其中"
 
 
 @dataclass(frozen=True)
@@ -56,6 +70,18 @@ class Revoked:
 
 
 @dataclass(frozen=True)
+class Recovered:
+    """What `Till.recover` did: the unknown outcomes resolved, and the charged sales it booked late."""
+
+    resolutions: list[Resolution]
+    booked: list[SaleRecord]
+
+    @property
+    def unresolved(self) -> bool:
+        return any(item.outcome == "unresolved" for item in self.resolutions)
+
+
+@dataclass(frozen=True)
 class Refunded:
     """A partial refund: the original revoked, the kept lines booked again (None when nothing was kept)."""
 
@@ -67,10 +93,16 @@ class Refunded:
 class Till:
     """One terminal's checkout service: `Counter` for the platform, `SaleBook` for what was sold."""
 
-    def __init__(self, counter: Counter, sales: SaleBook, institution_name: str) -> None:
+    def __init__(self, counter: Counter, sales: SaleBook, institution_name: str,
+                 recovery: Recovery | None = None) -> None:
         self.counter = counter
         self.sales = sales
         self.institution_name = institution_name
+        self.recovery = recovery
+
+    @property
+    def journal(self) -> Journal | None:
+        return self.recovery.journal if self.recovery else None
 
     # -- sell ---------------------------------------------------------------------------------
     def checkout(self, patient: Patient, order: Order, confirm: Confirm) -> BookedSale:
@@ -115,6 +147,11 @@ class Till:
         """Every leg goes back (2103 / 2208); a sale with no settlement gives its cash back, nothing sent."""
         record = self.settled(sale_id)
         done = None
+        if record.on_platform and self.journal is not None:
+            earlier = self.journal.revoke_in_effect(sale_id)
+            if earlier is not None:  # the journal holds its answered revoke: never send a second one
+                self.sales.mark_revoked(sale_id)
+                raise InputError(f"结算 {sale_id} 已撤销（流水号 {earlier.msgid}），不能重复撤销")
         if record.on_platform:
             done = self.counter.revoke_settlement(as_flow(record.flow), setl_id=sale_id, mdtrt_id=record.mdtrt_id,
                                                   psn_no=record.psn_no, insuplc=record.insuplc)
@@ -159,6 +196,35 @@ class Till:
                             title="收银凭条（退货后）")
         return Refunded(record, revoked, new)
 
+    # -- after a crash ----------------------------------------------------------------------------
+    def recover(self) -> Recovered:
+        """Resolve the journal's unknown outcomes, then book every charged settlement the sale book lacks
+        (a crash after the reply, before booking), each with a receipt to reprint."""
+        if self.recovery is None:
+            raise InputError("本终端未启用交易日志，无法恢复")
+        resolutions = self.recovery.recover()
+        return Recovered(resolutions, [self._book_from_journal(e) for e in self.recovery.journal.unbooked_settlements()])
+
+    def _book_from_journal(self, entry: Entry) -> SaleRecord:
+        data = entry.request.get("input", {})
+        head = data.get("druginfo") or data.get("data") or {}
+        lines = _lines_sent(data.get("drugdetail") or [])
+        settled = Settlement.from_output(entry.reply, entry.msgid)
+        figures = SettlementFigures(*(settled.amount(name) for name in (
+            "medfee_sumamt", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "acct_mulaid_pay", "wallet_pay",
+            "psn_cash_pay")))
+        info = settled.setlinfo
+        receipt = render_receipt(Receipt(
+            self.institution_name, str(info.get("setl_time") or ""), str(info.get("psn_name") or ""),
+            str(info.get("certno") or ""), settled.setl_id, lines, figures,
+            tuple(leg_from_platform(leg) for leg in settled.payleg), title=RECOVERED_TITLE, notes=(RECOVERED_NOTE,)))
+        record = SaleRecord(settled.setl_id, "pharmacy" if entry.infno == "2102" else "outpatient",
+                            str(info.get("med_type") or head.get("med_type") or ""), entry.psn_no, entry.insuplc,
+                            settled.mdtrt_id, str(head.get("acct_used_flag", "1")) == "1",
+                            figures.wallet_pay != 0, lines, receipt, "settled")
+        self.sales.record(record)
+        return record
+
     # -- look up --------------------------------------------------------------------------------
     def receipt(self, sale_id: str) -> str:
         """The receipt as printed, marked when the sale was revoked since."""
@@ -181,3 +247,9 @@ def sale_from_record(record: SaleRecord, patient: Patient) -> Sale:
         return Sale(quote, None)
     return Sale(quote, Settlement({"setl_id": record.setl_id, "mdtrt_id": record.mdtrt_id, "psn_no": record.psn_no}))
 
+
+def _lines_sent(rows: list[dict[str, object]]) -> tuple[CartLine, ...]:
+    """The insurable lines as a 2102 sent them (drugdetail), for a sale booked from the journal."""
+    return tuple(cart_line_from_mapping({"code": row.get("medins_list_codg") or row.get("med_list_codg"),
+                                         "name": row.get("medins_list_name") or row.get("med_list_codg"),
+                                         "qty": row.get("cnt"), "price": row.get("pric")}) for row in rows)

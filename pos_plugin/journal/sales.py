@@ -14,7 +14,7 @@ from pos_plugin.domain.cart import CartLine, cart_line_from_mapping
 from pos_plugin.errors import InputError
 from pos_plugin.platform.state import StateDb
 
-_SCHEMA = """
+SALES_SCHEMA = """
 CREATE TABLE IF NOT EXISTS sales (
     setl_id TEXT PRIMARY KEY,
     flow TEXT NOT NULL,
@@ -57,7 +57,7 @@ class SaleRecord:
 
 class SaleBook:
     def __init__(self, path: str | Path) -> None:
-        self.db = StateDb(path, schema=_SCHEMA)
+        self.db = StateDb(path, schema=SALES_SCHEMA)
 
     def record(self, record: SaleRecord) -> None:
         with self.db.immediate() as conn:

@@ -248,3 +248,13 @@ class DetailOutcome:
     @property
     def balanced(self) -> bool:
         return self.stmt_rslt == "0"
+
+    @property
+    def uploaded(self) -> bool:
+        return bool(self.fileinfo.file_qury_no)
+
+    @classmethod
+    def nothing_to_check(cls) -> DetailOutcome:
+        """No record in the group (every sale revoked): nothing is uploaded (the platform refuses an empty
+        file); the group's 3201 already compared the zero count and sums with the platform's."""
+        return cls("0", {}, FileInfo("", ""))

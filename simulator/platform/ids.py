@@ -63,6 +63,11 @@ class IdGenerator:
         """20 digits: insured area + serial."""
         return f"{insuplc}{serial:014d}"
 
+    def card_sn(self, serial: int) -> str:
+        """Social-security card number (docs/protocol.md): exactly 9 characters, one capital letter then
+        8 digits; the letter carries the serial's hundred-millions so numbers stay unique."""
+        return f"{chr(ord('A') + (serial // 10**8) % 26)}{serial % 10**8:08d}"
+
     def mdtrt_id(self, admdvs: str, serial: int) -> str:
         """Serials are reserved before a money transaction opens; formatting needs no store."""
         return f"{admdvs}{serial:016d}"

@@ -76,7 +76,7 @@ class WorldOps(PlatformBase):
         serials = self.ids.serials("psn", len(handles))
         cards = self.ids.serials("card", len(handles))
         psn_nos = {h: self.ids.psn_no(p["insuplc"], s) for h, p, s in zip(handles, plan.people, serials, strict=True)}
-        card_sn = {h: f"A{c:08d}" for h, c in zip(handles, cards, strict=True)}
+        card_sn = {h: self.ids.card_sn(c) for h, c in zip(handles, cards, strict=True)}
         pool_ids = {p["id"]: f"GJ{self.ids.serial('pool'):014d}" for p in plan.pools}
         wallet_ids = {w["owner"]: f"QB{self.ids.serial('wallet'):014d}" for w in plan.wallets}
         with self.store.write() as tx:

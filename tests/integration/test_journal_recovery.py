@@ -117,6 +117,10 @@ def statuses(till: Till) -> list[str]:
 def resend(till: Till, msgid: str) -> dict[str, Any]:
     """Replay the request exactly as journaled: a late arrival of the original message."""
     envelope = till.journal.get(msgid).request
+    for node in envelope["input"].values():  # the journal masks the ID number; the late original carried it
+        if isinstance(node, dict) and "mdtrt_cert_no" in node:
+            assert node["mdtrt_cert_no"] != till.person["certno"]
+            node["mdtrt_cert_no"] = till.person["certno"]
     return requests.post(till.url + CALL, json=envelope, timeout=10).json()
 
 
