@@ -56,7 +56,7 @@ SCHEMAS: dict[str, Any] = {
                      "revoked": ref("Revoked"), "new": {"oneOf": [ref("Sale"), {"type": "null"}]}}),
     "Receipt": obj({"sale_id": STR, "receipt": STR}),
     "Recovered": obj({"resolutions": arr(obj({"outcome": STR, "infno": STR, "msgid": STR, "message": STR})),
-                      "unresolved": INT}),
+                      "unresolved": INT, "booked": arr(obj({"sale_id": STR, "receipt": STR}))}),
     "ReconcileRequest": obj({"date": STR, "end": STR, "with_refunds": BOOL}, []),
     "Reconciled": obj({"begin": STR, "end": STR, "balanced": BOOL, "report": STR}),
 }

@@ -144,9 +144,12 @@ class AgentService:
 
     def recover(self) -> dict[str, Any]:
         with self.lock:
-            done = self.terminal.recovery.recover()
-        items = [{"outcome": r.outcome, "infno": r.infno, "msgid": r.msgid, "message": r.message} for r in done]
-        return {"resolutions": items, "unresolved": sum(r.outcome == "unresolved" for r in done)}
+            done = self.terminal.till.recover()
+        items = [{"outcome": r.outcome, "infno": r.infno, "msgid": r.msgid, "message": r.message}
+                 for r in done.resolutions]
+        booked = [{"sale_id": record.setl_id, "receipt": record.receipt} for record in done.booked]
+        return {"resolutions": items, "unresolved": sum(r.outcome == "unresolved" for r in done.resolutions),
+                "booked": booked}
 
     def reconcile(self, body: dict[str, Any]) -> dict[str, Any]:
         begin = _day(wire.text_field(body, "date")) or date.today()

@@ -157,7 +157,7 @@ def test_unreachable_platform_is_a_502(admin, start_agent, free_port):
 
 def test_recover_and_reconcile_answer(shop):
     _, _, agent = shop
-    assert agent.call("POST", "/recover").json() == {"resolutions": [], "unresolved": 0}
+    assert agent.call("POST", "/recover").json() == {"resolutions": [], "unresolved": 0, "booked": []}
     day = agent.call("POST", "/reconcile", {})
     assert day.status_code == 200 and day.json()["balanced"] is True
 

@@ -114,3 +114,29 @@ def test_idempotency_keys_survive_an_agent_restart(admin, start_agent):
     assert (replay.status_code, replay.json()) == (201, sale.json())
     assert admin.balances() == settled
     assert again.call("POST", f"/sales/{sale.json()['sale_id']}/revoke").status_code == 200  # one sale book
+
+
+def test_recover_books_a_charged_sale_the_sale_book_lacks(admin, start_agent, sim_url, tmp_path):
+    """A till that crashed after the settlement reply and before booking: the agent's /recover books the
+    sale (docs/agent-api.md), so its receipt can be reprinted instead of ringing the sale again."""
+    from pos_plugin.checkout.identify import credential_from_text, identify
+    from pos_plugin.checkout.sale import Order
+    from pos_plugin.config import TerminalSettings, open_terminal
+    from pos_plugin.domain.cart import cart_line_from_mapping
+
+    scen, loaded, agent = wang_shop(admin, start_agent)
+    inst = scen["institution"]
+    crashed = open_terminal(TerminalSettings(sim_url, inst["code"], inst["name"], inst["admdvs"], scen["policy"],
+                                             tmp_path / "state"))
+    patient = identify(crashed.client, credential_from_text(scen["people"][0]["certno"]))
+    order = Order(tuple(cart_line_from_mapping(dict(line)) for line in scen["checkout"]["lines"][:1]))
+    sale = crashed.counter.checkout(patient, order, lambda quote: True)  # settled, never booked
+    crashed.close()
+
+    recovered = agent.call("POST", "/recover", key="recover-1")
+    assert recovered.status_code == 200, recovered.text
+    assert [item["sale_id"] for item in recovered.json()["booked"]] == [sale.setl_id]
+    receipt = agent.call("GET", f"/sales/{sale.setl_id}/receipt")
+    assert receipt.status_code == 200 and sale.setl_id in receipt.json()["receipt"]
+    again = agent.call("POST", "/recover", key="recover-2")
+    assert again.json()["booked"] == []  # booked once
