@@ -5,25 +5,12 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import signal
 import sys
-import threading
-from types import FrameType
-
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from simulator.app import create_app
 from simulator.config import SimConfig
 from simulator.protocol.admin_access import check_bind
-
-
-class KeepAliveHandler(WSGIRequestHandler):
-    """HTTP/1.1 so clients can reuse connections (the dev server defaults to 1.0)."""
-
-    protocol_version = "HTTP/1.1"
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass  # per-request logging costs throughput; errors are still logged
+from simulator.server import ServerLimits, gunicorn_available, serve_gunicorn, serve_werkzeug
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,6 +27,13 @@ def _parser() -> argparse.ArgumentParser:
                        help="x-tif credentials (repeatable) for --auth tif")
     serve.add_argument("--admin-token", default=os.environ.get("YIBAO_SIM_ADMIN_TOKEN", ""),
                        help="token every /admin request must carry (required beyond loopback)")
+    serve.add_argument("--workers", type=int, default=1,
+                       help="worker processes (gunicorn); more than 1 is meant for PostgreSQL (see README)")
+    serve.add_argument("--threads", type=int, default=4, help="threads per worker (gunicorn)")
+    serve.add_argument("--server", choices=("auto", "gunicorn", "werkzeug"), default="auto",
+                       help="auto: gunicorn where it runs, else Werkzeug (one process)")
+    serve.add_argument("--max-body-mb", type=int, default=64, help="largest request body (HTTP 413 beyond)")
+    serve.add_argument("--keepalive", type=int, default=5, help="seconds an idle connection stays open")
     return parser
 
 
@@ -59,21 +53,22 @@ def serve(args: argparse.Namespace) -> None:
     check_bind(args.host, args.admin_token)
     if not args.db:
         print(f"simulator: database {config.db_url}", file=sys.stderr, flush=True)
+    if args.workers < 1 or args.threads < 1:
+        raise SystemExit("--workers and --threads must be at least 1")
+    kind = args.server if args.server != "auto" else ("gunicorn" if gunicorn_available() else "werkzeug")
+    if kind == "gunicorn" and not gunicorn_available():
+        raise SystemExit("--server gunicorn: gunicorn is not installed or cannot run on this system")
+    if kind == "werkzeug" and args.workers > 1:
+        raise SystemExit("--workers > 1 needs gunicorn (not available here); run one process per port instead")
+    limits = ServerLimits(max_body=args.max_body_mb * 1024 * 1024, keepalive=args.keepalive)
     app = create_app(config)
-    server = make_server(args.host, args.port, app, threaded=True, request_handler=KeepAliveHandler)
-    setattr(server, "daemon_threads", True)  # noqa: B010 - exit without waiting for keep-alive threads
-
-    def stop(_signum: int, _frame: FrameType | None) -> None:
-        threading.Thread(target=server.shutdown, daemon=True).start()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    print(f"http://{args.host}:{server.server_port}", flush=True)
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()
-        app.extensions["simulator"].platform.store.dispose()
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = limits.max_body
+    store = app.extensions["simulator"].platform.store
+    if kind == "gunicorn":
+        serve_gunicorn(app, args.host, args.port, args.workers, args.threads, limits, store.dispose)
+    else:
+        serve_werkzeug(app, args.host, args.port, store.dispose)
 
 
 def main(argv: list[str] | None = None) -> None:
