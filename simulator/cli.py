@@ -34,7 +34,30 @@ def _parser() -> argparse.ArgumentParser:
                        help="auto: gunicorn where it runs, else Werkzeug (one process)")
     serve.add_argument("--max-body-mb", type=int, default=64, help="largest request body (HTTP 413 beyond)")
     serve.add_argument("--keepalive", type=int, default=5, help="seconds an idle connection stays open")
+    seed = sub.add_parser("seed", help="bulk-write insured persons (accounts, bindings, wallets) for scale tests")
+    seed.add_argument("--db", required=True, help="sqlite:///file.db, a file path, or postgresql://...")
+    seed.add_argument("--persons", type=int, required=True)
+    seed.add_argument("--batch", type=int, default=20_000)
+    seed.add_argument("--insuplc", default="610103", help="insured area (6 digits) of the seeded persons")
+    seed.add_argument("--seed", type=int, default=0, help="the id seed the simulator is served with")
+    seed.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
+
+
+def run_seed(args: argparse.Namespace) -> None:
+    from simulator.seed import SeedPlan, progress_bar, seed
+    from simulator.store.store import Store
+
+    if args.persons < 1 or args.batch < 1 or len(args.insuplc) != 6 or not args.insuplc.isdigit():
+        raise SystemExit("seed: --persons and --batch must be positive and --insuplc 6 digits")
+    store = Store(args.db)
+    try:
+        done = seed(store, SeedPlan(args.persons, args.insuplc, args.batch, args.seed),
+                    None if args.quiet else progress_bar)
+    finally:
+        store.dispose()
+    print(f"seeded {done.persons} persons, {done.bindings} bindings, {done.wallets} wallets "
+          f"in {done.seconds:.1f} s", flush=True)
 
 
 def _credentials(pairs: list[str]) -> dict[str, str]:
@@ -77,3 +100,5 @@ def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     if args.command == "serve":
         serve(args)
+    elif args.command == "seed":
+        run_seed(args)
