@@ -45,7 +45,7 @@ def _sales(base: str, world: dict[str, Any], loaded: dict[str, Any], mode: str, 
             images.append(workdir / f"ev-{i}.png")
             images[-1].write_bytes(png)
     admin.close()
-    terminal = open_terminal(TerminalSettings(base, PHARMACY, "西安康平大药房", AREA, "shaanxi", workdir / mode))
+    terminal = open_terminal(TerminalSettings(base, PHARMACY, "西安康平大药房", AREA, "shaanxi", workdir / "till"))
     order = Order(tuple(cart_line_from_mapping(line) for line in CART), "pharmacy", "41", Choices(True, True))
     walls, cpus = [], []
     try:
