@@ -13,6 +13,7 @@ from simulator.platform.clock import Clock
 from simulator.platform.faults import FaultPlan
 from simulator.platform.ids import IdGenerator
 from simulator.platform.service import Platform
+from simulator.platform.shared import SharedSync
 from simulator.protocol import errors
 from simulator.protocol.admin import admin
 from simulator.protocol.app_api import install as install_family
@@ -27,6 +28,8 @@ def create_app(config: SimConfig | dict[str, Any] | None = None) -> Flask:
     cfg = SimConfig.of(config).with_default_db()
     store = Store(cfg.db_url)
     platform = Platform(store, Clock(), IdGenerator(cfg.seed, store.reserve_ids), FaultPlan(), cfg.fixtures)
+    if cfg.shared:
+        platform.shared = SharedSync(store, platform.clock, platform.ids)
     app = Flask("simulator")
     app.config["SIMULATOR"] = cfg
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
@@ -35,6 +38,8 @@ def create_app(config: SimConfig | dict[str, Any] | None = None) -> Flask:
     for blueprint in (fsi, decode, admin):
         app.register_blueprint(blueprint)
     install_family(app)  # family app API, app page, OpenAPI, wallet bounces
+    if cfg.shared:
+        app.before_request(platform.sync_shared)
     for path in cfg.load:
         platform.load_world(json.loads(Path(path).read_text(encoding="utf-8")))
     return app

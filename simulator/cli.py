@@ -29,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="token every /admin request must carry (required beyond loopback)")
     serve.add_argument("--workers", type=int, default=1,
                        help="worker processes (gunicorn); more than 1 is meant for PostgreSQL (see README)")
+    serve.add_argument("--shared", action="store_true",
+                       help="other simulator processes serve the same database (implied by --workers > 1)")
     serve.add_argument("--threads", type=int, default=4, help="threads per worker (gunicorn)")
     serve.add_argument("--server", choices=("auto", "gunicorn", "werkzeug"), default="auto",
                        help="auto: gunicorn where it runs, else Werkzeug (one process)")
@@ -72,7 +74,8 @@ def _credentials(pairs: list[str]) -> dict[str, str]:
 
 def serve(args: argparse.Namespace) -> None:
     config = SimConfig(db_url=args.db, seed=args.seed, auth=args.auth, tif_credentials=_credentials(args.tif),
-                       load=tuple(args.load), admin_token=args.admin_token).with_default_db()
+                       load=tuple(args.load), admin_token=args.admin_token,
+                       shared=args.shared or args.workers > 1).with_default_db()
     check_bind(args.host, args.admin_token)
     if not args.db:
         print(f"simulator: database {config.db_url}", file=sys.stderr, flush=True)

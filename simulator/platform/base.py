@@ -14,6 +14,7 @@ from simulator.platform.faults import FaultPlan
 from simulator.platform.ids import IdGenerator
 from simulator.platform.models import Institution, Person
 from simulator.platform.policy import Policy, parse_policy
+from simulator.platform.shared import SharedSync
 from simulator.store.store import Store, Tx
 
 
@@ -41,6 +42,17 @@ class PlatformBase:
         self._policies: dict[str, Policy] = {}
         self._signins: dict[str, tuple[str, str, bool]] = {}
         self._institutions: dict[str, Institution] = {}
+        self.shared: SharedSync | None = None  # set when several processes serve one database
+
+    def sync_shared(self) -> None:
+        """Start of a request in shared mode: the shared clock, and fresh caches if anything changed."""
+        if self.shared is not None:
+            self.shared.sync(self)
+
+    def publish(self) -> None:
+        """After a reset, world load, sign-out or clock change: tell the other processes (shared mode)."""
+        if self.shared is not None:
+            self.shared.publish()
 
     def now(self) -> datetime:
         return self.clock.now().replace(microsecond=0)

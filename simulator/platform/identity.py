@@ -99,6 +99,7 @@ class IdentityOps(PlatformBase):
             tx.set_signed_out(sign_no, True)
         with self._lock:
             self._signins.pop(sign_no, None)
+        self.publish()
         return sign_no, self.now_stamp()
 
     def check_sign_no(self, sign_no: str, fixmedins_code: str) -> None:
