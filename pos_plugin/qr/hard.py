@@ -18,7 +18,7 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from PIL import Image, ImageChops, ImageDraw, ImageFilter
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 
 from pos_plugin.qr.synth import camera_frame, ecode, inverted, qr_image, recolor, unevenly_lit, with_noise
 
@@ -102,18 +102,19 @@ def _covered(rnd: random.Random, seed: int) -> tuple[Image.Image, str, str]:
 
 
 def perspective(image: Image.Image, slant: float, rnd: random.Random) -> Image.Image:
-    """The image as seen by a phone tilted by `slant` (0..0.45 of the width narrowed at one edge)."""
-    w, h = image.size
-    d = slant * w
-    quad = [(d * rnd.uniform(0.5, 1), d * 0.3), (w - d * rnd.uniform(0.0, 0.2), 0), (w, h),
-            (0, h - d * 0.3)] if rnd.random() < 0.5 else [(0, 0), (w - d, d * 0.4), (w - d * 0.8, h - d * 0.4), (0, h)]
-    flat = [c for point in quad for c in point]
-    return image.transform((w, h), Image.Transform.QUAD, flat, Image.Resampling.BILINEAR, fillcolor=255)
+    """The image as seen by a phone tilted away: one edge recedes (`slant` of the height shorter at each
+    end), the whole code stays in view. PIL's QUAD corners go upper-left, lower-left, lower-right, upper-right."""
+    canvas = ImageOps.expand(image, border=image.width // 4, fill=255)
+    w, h = canvas.size
+    d = slant * h
+    quad = (0, 0, 0, h, w, h + d, w, -d)
+    tilted = canvas.transform((w, h), Image.Transform.QUAD, quad, Image.Resampling.BILINEAR, fillcolor=255)
+    return tilted.rotate(rnd.choice((0, 90, 180, 270)), expand=True)
 
 
 def _perspective(rnd: random.Random, seed: int) -> tuple[Image.Image, str, str]:
     code, text = _code(rnd, seed, rnd.choice((5, 6)))
-    return _on_frame(perspective(code, rnd.uniform(0.2, 0.4), rnd), rnd, seed), text, "JPEG"
+    return _on_frame(perspective(code, rnd.uniform(0.12, 0.3), rnd), rnd, seed), text, "JPEG"
 
 
 def _dark(rnd: random.Random, seed: int) -> tuple[Image.Image, str, str]:
