@@ -18,6 +18,7 @@ from pos_plugin.qr import image, zbar, zxing
 from pos_plugin.qr.image import DEFAULT_LIMITS, FAST_STEPS, STEPS, ImageSource, Limits
 
 FAST_STEP = "zxing"  # the first pass; a retry on a variant is reported as "zxing-<variant>"
+CANDIDATE_STEP = "candidate"  # zbar on the region of a symbol zxing-cpp found but could not decode
 
 
 @dataclass(frozen=True)
@@ -36,9 +37,9 @@ def scan_image(
     """Decode every code in `source`, stopping at the first pass that finds any.
 
     `fast`: use zxing-cpp when it is installed (False = zbar only). With it: zxing-cpp on the
-    frame (every symbology), then on each of image.FAST_STEPS (QR only), then one zbar pass (at half
-    size on a large frame, else as loaded) for what zxing-cpp cannot read (a thumb over a finder
-    pattern). That bounds the cost of a frame with no code at all. Without it: the zbar pipeline
+    frame (every symbology), then on each of image.FAST_STEPS (QR only), then zbar on the region of each
+    symbol zxing-cpp found but could not decode (a thumb over a finder pattern). A frame with no code
+    never reaches zbar, which bounds its cost. Without it: the zbar pipeline
     `steps`, in order (tests drop one step to show what it rescues). zbar is required either way.
     """
     unknown = [step for step in steps if step not in STEPS]
@@ -47,7 +48,7 @@ def scan_image(
     zbar.load_pyzbar()  # a missing zbar is reported the same way whatever the image
     gray = image.load_gray(source, limits)
     if fast is not False and zxing.available():  # fast=True without zxing-cpp: the zbar pipeline
-        codes = zxing.decode(image.to_frame(gray))
+        codes, candidates = zxing.decode_with_candidates(image.to_frame(gray))
         if codes:
             return ScanResult(tuple(codes), FAST_STEP)
         for step in FAST_STEPS:
@@ -55,8 +56,11 @@ def scan_image(
             codes = zxing.decode(image.to_frame(variant), zxing.QR_ONLY) if variant is not None else []
             if codes:
                 return ScanResult(tuple(codes), f"{FAST_STEP}-{step}")
-        last = "half" if image.is_large(gray) else "raw"
-        steps = tuple(step for step in steps if step == last)
+        for box in candidates:  # a symbol zxing-cpp saw but could not read: zbar on that region only
+            codes = zbar.decode(image.to_frame(image.around(gray, box)))
+            if codes:
+                return ScanResult(tuple(codes), CANDIDATE_STEP)
+        return ScanResult((), None)
     for step in steps:
         for frame in image.variants(step, gray):
             codes = zbar.decode(frame)

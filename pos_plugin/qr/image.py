@@ -45,7 +45,7 @@ Gray = Image.Image  # mode "L"; other modules treat it as opaque
 STEPS: tuple[str, ...] = ("half", "denoise", "raw", "contrast", "threshold", "upscale", "invert", "rotate")
 QUICK_STEPS: tuple[str, ...] = ("half", "denoise", "raw")  # for a live camera loop: no slow retries
 FAST_STEPS: tuple[str, ...] = ("contrast", "threshold", "sharpen", "enlarge", "half")  # zxing-cpp's retries
-ENLARGE_UP_TO = 1600  # "enlarge" applies when the longer side is at most this (a 720p frame qualifies)
+ENLARGE_UP_TO = 1000  # "enlarge" applies when the longer side is at most this (not to a 720p frame: too slow)
 
 
 @dataclass(frozen=True)
@@ -170,6 +170,13 @@ def fast_variant(step: str, gray: Gray) -> Gray | None:
     if step == "half":
         return gray.reduce(2) if _is_large(gray) else None
     return next(_STEP_FUNCTIONS[step](gray), None)
+
+
+def around(gray: Gray, box: tuple[int, int, int, int]) -> Gray:
+    """The region of `box` with a margin of half its size on each side (the quiet zone and then some)."""
+    left, top, right, bottom = box
+    mx, my = (right - left) // 2 + 8, (bottom - top) // 2 + 8
+    return gray.crop((max(0, left - mx), max(0, top - my), min(gray.width, right + mx), min(gray.height, bottom + my)))
 
 
 def is_large(gray: Gray) -> bool:
