@@ -104,6 +104,7 @@ def seed(store: Store, plan: SeedPlan, progress: Callable[[int, int, float], Non
     ids = IdGenerator(plan.seed, store.reserve_ids)
     started = time.perf_counter()
     done = n_bindings = n_wallets = 0
+    start: int | None = None
     while done < plan.persons:
         count = min(plan.batch, plan.persons - done)
         psn = ids.serials("psn", count)
@@ -114,12 +115,13 @@ def seed(store: Store, plan: SeedPlan, progress: Callable[[int, int, float], Non
             if not store.sqlite:
                 conn.execute(text("LOCK TABLE persons IN EXCLUSIVE MODE"))
             first_id = int(conn.execute(select(func.coalesce(func.max(persons.c.id), 0))).scalar_one()) + 1
+            start = first_id if start is None else start  # the person before a beneficiary is seeded too
             rows = [person_row(first_id + i, ids.psn_no(plan.insuplc, psn[i]), f"A{cards[i]:08d}", plan.insuplc)
                     | {"id": first_id + i} for i in range(count)]
             bulk_insert(conn, persons, rows, store.sqlite)
             links = [{"funder_id": r["id"] - 1, "beneficiary_id": r["id"], "rank": 1, "relation": "parent",
                       "start_date": "2026-01-01", "end_date": None, "state": "active"}
-                     for i, r in enumerate(rows) if r["id"] % 10 == 7 and i > 0 and rows[i - 1]["has_account"]]
+                     for r in rows if r["id"] % 10 == 7 and r["id"] - 1 >= start]
             owners = [r for r in rows if r["id"] % 20 == 3]
             purses = [{"wallet_id": f"QB{wallet_serials[j]:014d}", "owner_id": r["id"], "balance_fen": 5000,
                        "status": "active"} for j, r in enumerate(owners)]
