@@ -14,6 +14,7 @@ from simulator.platform.errors import PlatformError, RequestRejected
 from simulator.platform.faults import FaultPlan
 from simulator.platform.ids import IdGenerator
 from simulator.platform.service import Platform
+from simulator.platform.shared import SharedSync
 from simulator.protocol import errors
 from simulator.protocol.admin import admin
 from simulator.protocol.app_api import install as install_family
@@ -29,6 +30,8 @@ def create_app(config: SimConfig | dict[str, Any] | None = None) -> Flask:
     cfg = SimConfig.of(config).with_default_db()
     store = Store(cfg.db_url)
     platform = Platform(store, Clock(), IdGenerator(cfg.seed, store.reserve_ids), FaultPlan(), cfg.fixtures)
+    if cfg.shared:
+        platform.shared = SharedSync(store, platform.clock, platform.ids)
     app = Flask("simulator")
     app.config["SIMULATOR"] = cfg
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
@@ -37,6 +40,8 @@ def create_app(config: SimConfig | dict[str, Any] | None = None) -> Flask:
     for blueprint in (fsi, decode, admin, console):
         app.register_blueprint(blueprint)
     install_family(app)  # family app API, app page, OpenAPI, wallet bounces
+    if cfg.shared:
+        app.before_request(platform.sync_shared)
     try:
         for path in cfg.load:
             load_world_file(platform, path)

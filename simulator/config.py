@@ -21,6 +21,7 @@ class SimConfig:
     tif_credentials: dict[str, str] = field(default_factory=dict)
     load: tuple[str, ...] = ()
     fixtures: Path = field(default_factory=installed_fixtures)  # holds policies/; the installed copy by default
+    shared: bool = False  # several processes serve this database: share clock and cache changes (README)
     admin_token: str = ""  # when set, every /admin request must carry it (docs/simulator-api.md "Access")
 
     @classmethod
@@ -28,7 +29,7 @@ class SimConfig:
         if isinstance(config, SimConfig):
             return config
         raw = dict(config or {})
-        unknown = set(raw) - {"db_url", "seed", "auth", "tif_credentials", "load", "fixtures", "admin_token"}
+        unknown = set(raw) - {"db_url", "seed", "auth", "tif_credentials", "load", "fixtures", "admin_token", "shared"}
         if unknown:
             raise ValueError(f"unknown simulator config keys: {sorted(unknown)}")
         if raw.get("auth", "none") not in ("none", "tif"):
@@ -36,7 +37,8 @@ class SimConfig:
         return cls(db_url=str(raw.get("db_url") or ""), seed=int(raw.get("seed", 0)), auth=raw.get("auth", "none"),
                    tif_credentials=dict(raw.get("tif_credentials") or {}),
                    load=tuple(str(p) for p in raw.get("load") or ()),
-                   fixtures=Path(raw.get("fixtures") or installed_fixtures()), admin_token=str(raw.get("admin_token") or ""))
+                   fixtures=Path(raw.get("fixtures") or installed_fixtures()), admin_token=str(raw.get("admin_token") or ""),
+                   shared=bool(raw.get("shared", False)))
 
     def with_default_db(self) -> SimConfig:
         """A SQLite file in a fresh temp dir when no database was given."""

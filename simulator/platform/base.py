@@ -14,6 +14,7 @@ from simulator.platform.ids import IdGenerator
 from simulator.platform.models import Institution, Person
 from simulator.platform.policy import Policy
 from simulator.platform.region import RegionBook
+from simulator.platform.shared import SharedSync
 from simulator.store.store import Store, Tx
 from simulator.store.tx_family import FamilyQueries
 
@@ -42,6 +43,17 @@ class PlatformBase:
         self.regions = RegionBook(fixtures)
         self._signins: dict[str, tuple[str, str, bool]] = {}
         self._institutions: dict[str, Institution] = {}
+        self.shared: SharedSync | None = None  # set when several processes serve one database
+
+    def sync_shared(self) -> None:
+        """Start of a request in shared mode: the shared clock, and fresh caches if anything changed."""
+        if self.shared is not None:
+            self.shared.sync(self)
+
+    def publish(self) -> None:
+        """After a reset, world load, sign-out or clock change: tell the other processes (shared mode)."""
+        if self.shared is not None:
+            self.shared.publish()
 
     def now(self) -> datetime:
         return self.clock.now().replace(microsecond=0)
@@ -99,10 +111,22 @@ class PlatformBase:
         The record is part of the request's transaction: a rejected request (infcode -1) rolls back and
         leaves no record, so its msgid is not consumed and may be sent again (nothing happened under it);
         2601 of it marks it dead. A msgid that was answered with success is never accepted again."""
-        found = tx.message(meta.msgid, lock=True)
+        self.check_unused(tx, meta, lock=True)
+        tx.insert_message(msgid=meta.msgid, infno=meta.infno, fixmedins_code=meta.fixmedins_code,
+                          psn_no=psn_no, status="ok", setl_id=setl_id, at=self.now_stamp())
+
+    def check_unused(self, tx: Tx, meta: RequestMeta, lock: bool = False) -> None:
+        """Refuse a msgid that was already answered with success or marked dead (2601)."""
+        found = tx.message(meta.msgid, lock=lock)
         if found is not None and found.status == "dead":
             raise Conflict("ERR_MSGID_REVERSED", f"报文 {meta.msgid} 已被冲正（2601），迟到的原交易不予处理")
         if found is not None:
             raise Conflict("ERR_MSGID_REUSED", f"报文ID {meta.msgid} 已使用，不能重复提交（未重复扣款）")
-        tx.insert_message(msgid=meta.msgid, infno=meta.infno, fixmedins_code=meta.fixmedins_code,
-                          psn_no=psn_no, status="ok", setl_id=setl_id, at=self.now_stamp())
+
+    def claim_read_only(self, meta: RequestMeta, psn_no: str | None = None) -> None:
+        """Record the msgid of a call that changed nothing (1101, 2101, 2206), after its answer was
+        computed in a read transaction: the write lock is held for one insert, not for the whole call,
+        so queries never queue behind settlements on SQLite. The caller already ran `check_unused`
+        in its read transaction (same refusals, same order as `claim`); this re-checks under the lock."""
+        with self.store.write() as tx:
+            self.claim(tx, meta, psn_no)

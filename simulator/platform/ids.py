@@ -29,14 +29,28 @@ class IdGenerator:
         self._reserve = reserve
         self._lock = threading.Lock()
         self._blocks: dict[str, tuple[int, int]] = {}
+        self._salt = ""
         self._rng = random.Random(seed)
         self._ref_serial = random.Random(f"{seed}:ref").randrange(10**8, 10**9)
 
     def reset(self) -> None:
         with self._lock:
             self._blocks.clear()
-            self._rng = random.Random(self._seed)
+            self._rng = random.Random(f"{self._seed}:{self._salt}" if self._salt else self._seed)
             self._ref_serial = random.Random(f"{self._seed}:ref").randrange(10**8, 10**9)
+
+    def forget_blocks(self) -> None:
+        """Drop reserved serial blocks (another process reset the counters); fresh ones come from the store."""
+        with self._lock:
+            self._blocks.clear()
+
+    def fork(self, salt: str) -> None:
+        """A forked worker: no blocks shared with its parent, and its own random source (e-voucher codes
+        and tokens must not repeat another worker's). Runs on a fresh database replay per process only."""
+        with self._lock:
+            self._blocks.clear()
+            self._salt = salt
+            self._rng = random.Random(f"{self._seed}:{salt}")
 
     def _base(self, kind: str) -> int:
         return random.Random(f"{self._seed}:{kind}").randrange(10**5, 10**6) * 1000

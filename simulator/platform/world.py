@@ -84,6 +84,7 @@ class WorldOps(PlatformBase):
         self.forget_caches()
         if plan.today is not None:
             self.clock.set(parse_timestamp(plan.today), frozen=self.clock.frozen)
+        self.publish()
         return {"handles": psn_nos, "pools": pool_ids, "wallets": {h: wallet_ids[h] for h in wallet_ids},
                 "institutions": [i["code"] for i in plan.institutions], "card_sn": card_sn}
 

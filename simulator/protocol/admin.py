@@ -99,6 +99,7 @@ def set_clock() -> Response:
         raise RequestRejected("ERR_BAD_TIME", f"时间格式错误：{body.get('now')!r}（YYYY-MM-DDTHH:MM:SS）") from None
     platform = sim().platform
     platform.clock.set(now, frozen=bool(body.get("frozen", platform.clock.frozen)))
+    platform.publish()
     return clock()
 
 
@@ -108,6 +109,7 @@ def advance_clock() -> Response:
     if isinstance(seconds, bool) or not isinstance(seconds, (int, Decimal)):
         raise RequestRejected("ERR_BAD_TIME", "seconds 必须是数字")
     sim().platform.clock.advance(float(seconds))
+    sim().platform.publish()
     return clock()
 
 

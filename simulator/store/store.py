@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from simulator.platform.errors import Conflict
+from simulator.store import shared as _shared  # noqa: F401  (puts the shared_state table on `metadata`)
 from simulator.store.compiled import Statements
 from simulator.store.engine import create_schema, is_sqlite, make_engine, read_connection, write_connection
 from simulator.store.tables import DATA_TABLES, id_counters

@@ -6,7 +6,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 ADAPTERS = {
-    "PIL": {"pos_plugin/qr/image.py", "pos_plugin/qr/synth.py"},  # decode path / test-image generator
+    "PIL": {"pos_plugin/qr/image.py", "pos_plugin/qr/synth.py", "pos_plugin/qr/hard.py"},  # decode path / test-image generators
     "pyzbar": {"pos_plugin/qr/zbar.py"},
     "zxingcpp": {"pos_plugin/qr/zxing.py"},
     "segno": {"pos_plugin/qr/render.py"},
