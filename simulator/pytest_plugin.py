@@ -102,7 +102,7 @@ class SimServer:
         from werkzeug.serving import make_server
 
         from simulator.app import create_app
-        from simulator.cli import KeepAliveHandler
+        from simulator.server import KeepAliveHandler
 
         self.app = create_app({"db_url": f"sqlite:///{db_path}"})
         self._server = make_server("127.0.0.1", 0, self.app, threaded=True, request_handler=KeepAliveHandler)
