@@ -23,7 +23,7 @@ from pos_plugin.checkout.sale import Order
 from pos_plugin.config import TerminalSettings, open_terminal
 from pos_plugin.domain.cart import cart_line_from_mapping
 from pos_plugin.domain.payer_chain import Choices
-from pos_plugin.platform.sim_admin import SimulatorAdmin
+from pos_plugin.lab.sim_admin import SimulatorAdmin
 from pos_plugin.qr.decoder import decode_image
 
 CART = ({"code": "A001", "name": "阿莫西林胶囊", "qty": "1", "price": "12.50", "class": "A"},)

@@ -32,11 +32,11 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from pos_plugin.embedded import running_simulator  # noqa: E402
 from pos_plugin.journal import Journal  # noqa: E402
 from pos_plugin.journal.sales import SaleBook  # noqa: E402
 from pos_plugin.journal.store import CONFIRMED, DONE, REVOKES, SETTLES  # noqa: E402
-from pos_plugin.platform.sim_admin import SimulatorAdmin  # noqa: E402
+from pos_plugin.lab.embedded import running_simulator  # noqa: E402
+from pos_plugin.lab.sim_admin import SimulatorAdmin  # noqa: E402
 
 TERMINALS = ("T1", "T2", "T3")
 PEOPLE = 6

@@ -15,8 +15,8 @@ from pos_plugin.domain.cart import CartLine, cart_line_from_mapping
 from pos_plugin.domain.money import format_amount
 from pos_plugin.domain.payer_chain import Choices, Leg
 from pos_plugin.errors import InputError
+from pos_plugin.platform.models import SETLINFO_FIELDS
 from pos_plugin.present import leg_label, mask_name
-from pos_plugin.scenario_compare import SETLINFO_FIELDS
 
 QUOTE_FIGURES = ("medfee_sumamt", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "acct_mulaid_pay", "wallet_pay",
                  "psn_cash_pay")

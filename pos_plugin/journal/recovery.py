@@ -41,9 +41,9 @@ from pos_plugin.errors import (
     RecoveryPending,
     UnknownOutcome,
 )
+from pos_plugin.journal.port import RecoveryPlatform
 from pos_plugin.journal.store import AMOUNTS, DONE, FAILED, REVERSED, REVOKES, UNRESOLVED, Entry, Journal
 from pos_plugin.platform.models import Settlement
-from pos_plugin.platform.settlement import SettlementApi
 
 REVERSED_OUTCOME, CONFIRMED_OUTCOME, UNRESOLVED_OUTCOME = "reversed", "confirmed", "unresolved"
 ANSWERED_OUTCOME, FAILED_OUTCOME = "answered", "failed"
@@ -67,7 +67,7 @@ class Resolution:
 class Recovery:
     """Runs money requests under the journal and resolves the ones whose outcome is unknown."""
 
-    def __init__(self, client: SettlementApi, journal: Journal) -> None:
+    def __init__(self, client: RecoveryPlatform, journal: Journal) -> None:
         if client.recorder is not journal:
             raise JournalError("平台客户端未使用此交易日志记录资金交易，无法保证可恢复")
         self.client = client
@@ -216,6 +216,6 @@ def _is_revoked(found: Settlement) -> bool:
     return str(found.setlinfo.get("setl_status") or "settled") == "revoked"
 
 
-def recover(client: SettlementApi, journal: Journal) -> list[Resolution]:
+def recover(client: RecoveryPlatform, journal: Journal) -> list[Resolution]:
     """Resolve what an earlier run left unresolved; `pos-plugin recover` calls this at start."""
     return Recovery(client, journal).recover()

@@ -92,10 +92,6 @@ class Entry:
     reversal_sent: bool = False
     reply: dict[str, Any] = field(default_factory=dict)  # the answered output (names and ID numbers masked)
 
-    @property
-    def is_revoke(self) -> bool:
-        return self.infno in REVOKES
-
 
 class Journal:
     """The durable record of money-moving requests for one terminal (`terminal` names it)."""

@@ -14,6 +14,12 @@ from typing import Any
 from pos_plugin.errors import BadReply
 from pos_plugin.platform import wire
 
+# The setlinfo figures a settlement reports (docs/protocol.md §3), in the order the plugin shows them:
+# `pos-plugin checkout --json`, the agent's answers and the scenario files' `expect.setlinfo`.
+SETLINFO_FIELDS = ("medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt",
+                   "act_pay_dedc", "hifp_pay", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "acct_mulaid_pay",
+                   "wallet_pay", "psn_cash_pay")
+
 
 @dataclass(frozen=True)
 class PayLeg:

@@ -14,7 +14,7 @@ from werkzeug.serving import make_server
 
 from pos_plugin.agent.app import create_app
 from pos_plugin.config import TerminalSettings, open_terminal
-from pos_plugin.embedded import running_simulator
+from pos_plugin.lab.embedded import running_simulator
 
 
 class Agent:

@@ -10,8 +10,8 @@ import pytest
 from agent_world import ROOT, scenario
 from click.testing import CliRunner
 
-from pos_plugin.agent.cli import check_binding, is_loopback
 from pos_plugin.cli import main
+from pos_plugin.cli.agent import check_binding, is_loopback
 from pos_plugin.errors import InputError
 
 LINE = {"code": "D4001", "name": "二甲双胍缓释片", "class": "A", "qty": "2", "price": "28.40"}
@@ -171,6 +171,5 @@ def test_the_agent_imports_no_simulator_or_lab_code():
             elif isinstance(node, ast.Import):
                 found.update(alias.name for alias in node.names)
     assert "pos_plugin.service" in found or "pos_plugin.agent.service" in found  # the scan sees imports
-    lab = {m for m in found if m.split(".")[0] == "simulator"
-           or m in {"pos_plugin.embedded", "pos_plugin.platform.sim_admin", "pos_plugin.demo", "pos_plugin.scenario_runner"}}
+    lab = {m for m in found if m.split(".")[0] == "simulator" or m == "pos_plugin.lab" or m.startswith("pos_plugin.lab.")}
     assert lab == set()

@@ -17,6 +17,7 @@ from pos_plugin.cli import main
 from pos_plugin.domain.cart import cart_line_from_mapping
 from pos_plugin.errors import InputError, NotSettled, UnknownOutcome
 from pos_plugin.journal import CONFIRMED, REVERSED
+from pos_plugin.journal.store import REVOKES
 
 DAY = date(2026, 4, 20)  # the own-account scenario's platform date
 
@@ -109,7 +110,7 @@ def test_a_second_revoke_is_refused_at_the_till_and_never_confirmed(shop, admin)
     assert resolutions[first].outcome == "confirmed"
     assert resolutions[second].outcome == "reversed" and "已由另一笔撤销" in resolutions[second].message
     assert terminal.journal.get(second).state == REVERSED
-    answered = [e for e in terminal.journal.entries() if e.is_revoke and e.orig_setl_id == booked.setl_id]
+    answered = [e for e in terminal.journal.entries() if e.infno in REVOKES and e.orig_setl_id == booked.setl_id]
     assert [e.msgid for e in answered] == [first]  # one revoke for one settlement
     assert admin.balances() == after_revoke
 
@@ -130,7 +131,7 @@ def test_a_revoke_of_a_settlement_revoked_elsewhere_is_not_confirmed(shop, admin
     admin.arm_fault("2103", "http500")
     with pytest.raises(NotSettled, match="已由另一笔撤销"):
         terminal.till.revoke(booked.sale_id)
-    [row] = [e for e in terminal.journal.entries(states=(REVERSED,)) if e.is_revoke]
+    [row] = [e for e in terminal.journal.entries(states=(REVERSED,)) if e.infno in REVOKES]
     assert row.orig_setl_id == booked.setl_id
 
 

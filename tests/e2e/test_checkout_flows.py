@@ -11,7 +11,7 @@ from e2e_world import scenario
 
 from pos_plugin.checkout.identify import Credential, Expected, credential_from_text, identify
 from pos_plugin.checkout.sale import Order, SaleCancelled
-from pos_plugin.cli_counter import confirmation_text
+from pos_plugin.cli.counter import confirmation_text
 from pos_plugin.domain.cart import cart_line_from_mapping
 from pos_plugin.domain.payer_chain import Choices
 from pos_plugin.errors import (

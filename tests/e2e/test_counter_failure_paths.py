@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 from e2e_world import scenario
 
-from pos_plugin import cli_counter
 from pos_plugin.checkout.identify import Credential, identify
 from pos_plugin.checkout.sale import Counter, Order
+from pos_plugin.cli import counter as cli_counter
 from pos_plugin.cli import main
 from pos_plugin.config import Terminal
 from pos_plugin.domain.cart import cart_line_from_mapping

@@ -37,8 +37,8 @@ from pos_plugin.journal import (
     recover,
     revokes_between,
 )
+from pos_plugin.lab.sim_admin import SimulatorAdmin
 from pos_plugin.platform import Institution, Operator, PlatformClient, Settlement
-from pos_plugin.platform.sim_admin import SimulatorAdmin
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "fixtures" / "scenarios"

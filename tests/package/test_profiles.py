@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pos_plugin import demo
 from pos_plugin import profiles as plugin_profiles
 from pos_plugin.errors import InputError
+from pos_plugin.lab import demo
 from simulator.platform import profiles as sim_profiles
 from simulator.platform.errors import PlatformError
 

@@ -9,11 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from pos_plugin.qr import QUICK_STEPS, STEPS, ScanResult, decode_image, scan_image, zxing
-from pos_plugin.qr import image as qr_image_module
-from pos_plugin.qr import zbar as zbar_module
-from pos_plugin.qr.hard import hard_sample
-from pos_plugin.qr.synth import (
+from pos_plugin.lab.scanner.hard import hard_sample
+from pos_plugin.lab.scanner.synth import (
     camera_frame,
     ean13,
     ean13_image,
@@ -26,6 +23,9 @@ from pos_plugin.qr.synth import (
     unevenly_lit,
     with_noise,
 )
+from pos_plugin.qr import QUICK_STEPS, STEPS, ScanResult, decode_image, scan_image, zxing
+from pos_plugin.qr import image as qr_image_module
+from pos_plugin.qr import zbar as zbar_module
 
 CODE = ecode(0)
 PRODUCT = ean13("690123456789")

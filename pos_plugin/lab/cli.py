@@ -1,53 +1,23 @@
-"""`pos-plugin` command line: the counter's commands.
+"""The lab's commands: `pos-plugin demo` and `pos-plugin scenarios run`.
 
-Every error a command can meet is a PosError or a DomainError (code + Chinese message); they are
-rendered in exactly one place, `Cli.invoke`, as `CODE: message` on stderr with exit code 2.
+Attached to the `pos-plugin` group by name (pos_plugin.cli.LAB_COMMANDS, loaded on first use), so the
+counter's commands never import the lab. Errors propagate to that group, which renders them.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import click
 
-from pos_plugin import demo as demo_module
-from pos_plugin.agent.cli import agent
-from pos_plugin.cli_counter import checkout, purge, receipt, reconcile, recover, refund, revoke, signout
-from pos_plugin.cli_scan import scan
-from pos_plugin.domain.errors import DomainError
-from pos_plugin.embedded import running_simulator
-from pos_plugin.errors import PosError
-from pos_plugin.pii import mask_text
-from pos_plugin.scenario_compare import load_scenario
-from pos_plugin.scenario_runner import run_files
-
-EXIT_ERROR = 2
+from pos_plugin.lab import demo as demo_module
+from pos_plugin.lab.embedded import running_simulator
+from pos_plugin.lab.scenario_compare import load_scenario
+from pos_plugin.lab.scenario_runner import run_files
 
 
-class Cli(click.Group):
-    """A click group that renders the plugin's errors in one place (any ID number they echo masked)."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except (PosError, DomainError) as exc:
-            click.echo(mask_text(f"{exc.code}: {exc.message}"), err=True)  # never echo a full ID number
-            ctx.exit(EXIT_ERROR)
-
-
-@click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="yibao-pos")
-def main() -> None:
-    """医保结算插件 yibao-pos: scan the e-voucher, identify the patient, settle through the payer chain."""
-
-
-for _command in (scan, checkout, revoke, refund, recover, reconcile, receipt, signout, purge, agent):
-    main.add_command(_command)
-
-
-@main.command()
+@click.command()
 def demo() -> None:
     """Check out the worked examples from e-voucher images against the embedded simulator."""
     failed = demo_module.run(click.echo)
@@ -55,7 +25,7 @@ def demo() -> None:
         raise SystemExit(1)
 
 
-@main.group()
+@click.group()
 def scenarios() -> None:
     """Scenario files (yibao-scenario/1) run end to end."""
 

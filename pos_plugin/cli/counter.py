@@ -1,4 +1,6 @@
-"""The counter's commands: checkout, revoke, refund, recover, receipt. Errors reach `cli.Cli` unrendered."""
+"""The counter's commands: checkout, revoke, refund, recover, receipt, reconcile, signout, purge.
+
+Errors reach `pos_plugin.cli.Cli` unrendered; `terminal_options` is shared with `cli/agent.py`."""
 
 from __future__ import annotations
 
@@ -22,8 +24,8 @@ from pos_plugin.domain.cart import cart_line_from_mapping
 from pos_plugin.domain.money import format_amount
 from pos_plugin.domain.payer_chain import Choices
 from pos_plugin.errors import InputError
+from pos_plugin.platform.models import SETLINFO_FIELDS
 from pos_plugin.present import mask_name, plan_lines
-from pos_plugin.scenario_compare import SETLINFO_FIELDS
 
 
 def terminal_options(command: Callable[..., Any]) -> Callable[..., Any]:

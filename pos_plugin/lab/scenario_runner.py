@@ -17,11 +17,11 @@ from pos_plugin.domain.cart import cart_line_from_mapping
 from pos_plugin.domain.money import format_amount
 from pos_plugin.domain.payer_chain import Choices
 from pos_plugin.errors import InputError, PlatformError, PosError
+from pos_plugin.lab.scenario_compare import ScenarioError, compare, load_scenario
+from pos_plugin.lab.sim_admin import SimulatorAdmin
 from pos_plugin.platform import PlatformClient
-from pos_plugin.platform.models import Settlement
-from pos_plugin.platform.sim_admin import SimulatorAdmin
+from pos_plugin.platform.models import SETLINFO_FIELDS, Settlement
 from pos_plugin.qr.decoder import decode_image
-from pos_plugin.scenario_compare import SETLINFO_FIELDS, ScenarioError, compare, load_scenario
 
 
 @dataclass

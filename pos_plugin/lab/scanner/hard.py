@@ -20,7 +20,15 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 
-from pos_plugin.qr.synth import camera_frame, ecode, inverted, qr_image, recolor, unevenly_lit, with_noise
+from pos_plugin.lab.scanner.synth import (
+    camera_frame,
+    ecode,
+    inverted,
+    qr_image,
+    recolor,
+    unevenly_lit,
+    with_noise,
+)
 
 CATEGORIES = ("tiny", "blur", "motion", "uneven", "glare", "covered", "perspective", "dark", "low_contrast",
               "large", "no_code")

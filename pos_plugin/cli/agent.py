@@ -11,7 +11,7 @@ import ipaddress
 
 import click
 
-from pos_plugin.cli_counter import terminal_options
+from pos_plugin.cli.counter import terminal_options
 from pos_plugin.config import Terminal
 from pos_plugin.errors import InputError
 
@@ -39,18 +39,6 @@ def check_binding(host: str, token: str) -> None:
 def agent(terminal: Terminal, host: str, port: int, token: str) -> None:
     """本机收银代理：任何语言的收银程序经 HTTP（JSON）结算，网页收银台在 / 。"""
     check_binding(host, token)
-    from werkzeug.serving import make_server  # Flask only when the agent runs
+    from pos_plugin.agent.server import serve  # Flask only when the agent runs
 
-    from pos_plugin.agent.app import create_app
-
-    app = create_app(terminal, token=token)
-    server = make_server(host, port, app, threaded=True)
-    shown = f"[{host}]" if ":" in host else host
-    click.echo(f"http://{shown}:{server.server_port}", nl=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-        app.extensions["yibao_agent_keys"].close()
+    serve(terminal, host, port, token=token, announce=click.echo)

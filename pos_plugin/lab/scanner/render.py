@@ -1,7 +1,7 @@
 """The segno adapter: render a string as a QR code PNG (the e-voucher a patient's phone shows).
 
-Used by the scenario runner and the demo to turn an e-voucher code into an image the scanner then
-reads back, and by the test-image generator (synth.py).
+Used by the test-image generator (synth.py); the only module of the plugin that imports segno. (The
+scenario runner and the demo scan the PNG the simulator's admin API renders.)
 """
 
 from __future__ import annotations

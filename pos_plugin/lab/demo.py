@@ -11,13 +11,13 @@ from pathlib import Path
 from pos_plugin.checkout.sale import Sale
 from pos_plugin.domain.line_split import split_line, split_totals
 from pos_plugin.domain.money import format_amount
-from pos_plugin.embedded import running_simulator
 from pos_plugin.errors import InputError
+from pos_plugin.lab.embedded import running_simulator
+from pos_plugin.lab.scenario_compare import load_scenario
+from pos_plugin.lab.scenario_runner import run_scenario
 from pos_plugin.present import plan_lines, table
 from pos_plugin.profiles import worked_scenarios
 from pos_plugin.receipt import receipt_for_sale, render_receipt
-from pos_plugin.scenario_compare import load_scenario
-from pos_plugin.scenario_runner import run_scenario
 
 Echo = Callable[[str], None]
 SPLIT_HEAD = ("项目", "金额", "全自费", "超限价", "先行自付", "范围内")

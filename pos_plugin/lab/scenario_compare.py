@@ -1,6 +1,6 @@
 """Scenario files (`yibao-scenario/1`): loading, and comparing what came out with `expect`.
 
-Pure: the runner (pos_plugin.scenario_runner) produces an `actual` dict in the same shape as `expect`,
+Pure: the runner (pos_plugin.lab.scenario_runner) produces an `actual` dict in the same shape as `expect`,
 with people and pools named by the file's handles; this module lists every difference as
 `path: expected X, got Y`, comparing money as `Decimal`, exactly.
 """
@@ -16,9 +16,6 @@ from typing import Any
 from pos_plugin.domain.errors import DomainError
 
 FORMAT = "yibao-scenario/1"
-SETLINFO_FIELDS = ("medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt",
-                   "act_pay_dedc", "hifp_pay", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "acct_mulaid_pay",
-                   "wallet_pay", "psn_cash_pay")
 LEG_KEYS = ("source", "rank", "person", "pool", "amount")
 
 

@@ -3,7 +3,7 @@
 Every image is built from a seed, never from a file: QR codes come from segno (render.py), EAN-13
 barcodes are drawn here, and the damage a till sees (tiny, washed-out, half in shadow, dark mode,
 tilted, noisy 720p camera frames, several codes in one picture) is applied with Pillow. This is a
-test-image generator; the decode path's Pillow adapter is image.py.
+test-image generator (lab only); the decode path's Pillow adapter is pos_plugin/qr/image.py.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 
+from pos_plugin.lab.scanner.render import qr_png
 from pos_plugin.qr.classify import gtin_check_digit
-from pos_plugin.qr.render import qr_png
 
 # EAN-13 symbol patterns (1 = bar): L and R codes per digit; G is R reversed; the first digit picks
 # the L/G parity of the left half.

@@ -1,6 +1,6 @@
 """Measure the scanner on the project's own test images: decode rate and time per image.
 
-    python -m pos_plugin.qr.measure [--repeat 5] [--source png|image]
+    python -m pos_plugin.lab.scanner.measure [--repeat 5] [--source png|image]
 
 Builds the deterministic image set of synth.sample_set() (normal, small, low-contrast, inverted,
 rotated, noisy 720p camera frames, heavy noise, several codes per frame) and decodes every image with
@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
 
-from pos_plugin.qr import scan_image, zxing
-from pos_plugin.qr.synth import Sample, sample_set, to_png
+from pos_plugin.lab.scanner.synth import Sample, sample_set, to_png
+from pos_plugin.qr import fast_decoding_available, scan_image
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def environment() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m pos_plugin.qr.measure", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m pos_plugin.lab.scanner.measure", description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="runs per image; the median is reported")
     parser.add_argument("--source", choices=("png", "image"), default="png", help="decode PNG bytes or a Pillow image")
     parser.add_argument("--list", action="store_true", help="also print every image: decoded?, step, time")
@@ -98,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(environment())
     print(f"{len(samples)} images, median of {args.repeat} runs each, from {args.source}")
     modes = [("zbar pipeline only (fast=False)", False)]
-    if zxing.available():
+    if fast_decoding_available():
         modes.append(("zxing-cpp first pass, then the zbar pipeline (fast=True)", True))
     for title, fast in modes:
         outcomes = measure(samples, fast=fast, repeat=args.repeat, source=args.source)
