@@ -9,8 +9,8 @@ from typing import Any
 from flask import Flask
 
 from simulator.config import SimConfig
+from simulator.domain.refusals import PlatformError, WorldFile
 from simulator.platform.clock import Clock
-from simulator.platform.errors import PlatformError, RequestRejected
 from simulator.platform.faults import FaultPlan
 from simulator.platform.ids import IdGenerator
 from simulator.platform.service import Platform
@@ -57,11 +57,11 @@ def load_world_file(platform: Platform, path: str) -> None:
     try:
         body = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise RequestRejected("ERR_WORLD_FILE", f"世界文件不存在：{path}") from None
+        raise WorldFile(detail=f"世界文件不存在：{path}") from None
     except (OSError, ValueError) as exc:
-        raise RequestRejected("ERR_WORLD_FILE", f"世界文件 {path} 无法读取（需为 UTF-8 JSON）：{exc}") from None
+        raise WorldFile(detail=f"世界文件 {path} 无法读取（需为 UTF-8 JSON）：{exc}") from None
     try:
         platform.load_world(body)
     except PlatformError as exc:
-        raise RequestRejected(exc.code, f"{path}：{exc.message}") from None
+        raise exc.prefixed(path) from None
 

@@ -10,7 +10,7 @@ import sys
 from simulator.app import create_app
 from simulator.audit import cli as audit_cli
 from simulator.config import SimConfig
-from simulator.platform.errors import PlatformError
+from simulator.domain.refusals import PlatformError
 from simulator.protocol.admin_access import check_bind
 from simulator.server import ServerLimits, gunicorn_available, serve_gunicorn, serve_werkzeug
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from simulator.domain.refusals import BadAmount, BadTarget, NoAccount, PoolUnknown, WalletUnknown
 from simulator.platform.base import PlatformBase
-from simulator.platform.errors import NotFound, RequestRejected
 from simulator.platform.money import ZERO, fmt, to_fen
 from simulator.store import inspection as inspect
 
@@ -64,7 +64,7 @@ class AdminOps(PlatformBase):
     def top_up(self, target: str, ref: str, amount: Decimal) -> dict[str, str]:
         """Add money to an account (psn_no), a pool (pool_id) or a wallet (owner's psn_no)."""
         if amount <= ZERO:
-            raise RequestRejected("ERR_BAD_AMOUNT", "充值金额必须大于 0")
+            raise BadAmount(detail="充值金额必须大于 0")
         with self.store.write() as tx:
             row_id = self._top_up_target(tx, target, ref)
             tx.move(target, row_id, to_fen(amount))
@@ -76,16 +76,16 @@ class AdminOps(PlatformBase):
         if target == "pool":
             pool = tx.pool_by_id(ref)
             if pool is None:
-                raise NotFound("ERR_POOL_UNKNOWN", f"家庭共济账户 {ref} 不存在")
+                raise PoolUnknown(detail=f"家庭共济账户 {ref} 不存在")
             return int(pool.id)
         person = self.patient(tx, ref)
         if target == "account":
             if person.balance is None:
-                raise RequestRejected("ERR_NO_ACCOUNT", f"{ref} 为居民医保参保人，没有个人账户")
+                raise NoAccount(detail=f"{ref} 为居民医保参保人，没有个人账户")
             return person.id
         if target == "wallet":
             wallet = tx.wallet_of(person.id)
             if wallet is None:
-                raise NotFound("ERR_WALLET_UNKNOWN", f"{ref} 未开通医保钱包")
+                raise WalletUnknown(detail=f"{ref} 未开通医保钱包")
             return int(wallet.id)
-        raise RequestRejected("ERR_BAD_TARGET", f"充值对象 {target!r} 无效（account/pool/wallet）")
+        raise BadTarget(target=target)

@@ -7,8 +7,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from simulator.domain.refusals import (
+    InstitutionUnknown,
+    InsuplcMismatch,
+    MissingField,
+    MsgidReused,
+    MsgidReversed,
+    PersonUnknown,
+)
 from simulator.platform.clock import Clock, stamp
-from simulator.platform.errors import Conflict, NotFound, RequestRejected, RuleRefused
 from simulator.platform.faults import FaultPlan
 from simulator.platform.ids import IdGenerator
 from simulator.platform.models import Institution, Person
@@ -78,7 +85,7 @@ class PlatformBase:
             return cached
         found = tx.institution(code)
         if found is None:
-            raise NotFound("ERR_INSTITUTION_UNKNOWN", f"定点医药机构 {code} 不存在或未加载")
+            raise InstitutionUnknown(detail=f"定点医药机构 {code} 不存在或未加载")
         with self._lock:
             self._institutions[code] = found
         return found
@@ -93,16 +100,15 @@ class PlatformBase:
 
     def patient(self, tx: Tx, psn_no: str) -> Person:
         if not psn_no:
-            raise RequestRejected("ERR_MISSING_FIELD", "缺少人员编号 psn_no")
+            raise MissingField(detail="缺少人员编号 psn_no")
         found = tx.person_by("psn_no", psn_no)
         if found is None:
-            raise NotFound("ERR_PERSON_UNKNOWN", f"人员编号 {psn_no} 不存在")
+            raise PersonUnknown(detail=f"人员编号 {psn_no} 不存在")
         return found
 
     def check_insuplc(self, meta: RequestMeta, person: Person) -> None:
         if meta.insuplc_admdvs and meta.insuplc_admdvs != person.insuplc:
-            raise RuleRefused("ERR_INSUPLC_MISMATCH",
-                              f"参保地 insuplc_admdvs {meta.insuplc_admdvs} 与人员参保地 {person.insuplc} 不一致")
+            raise InsuplcMismatch(insuplc_admdvs=meta.insuplc_admdvs, insuplc=person.insuplc)
 
     # msgid -----------------------------------------------------------------------------------
     def claim(self, tx: Tx, meta: RequestMeta, psn_no: str | None = None, setl_id: str | None = None) -> None:
@@ -119,9 +125,9 @@ class PlatformBase:
         """Refuse a msgid that was already answered with success or marked dead (2601)."""
         found = tx.message(meta.msgid, lock=lock)
         if found is not None and found.status == "dead":
-            raise Conflict("ERR_MSGID_REVERSED", f"报文 {meta.msgid} 已被冲正（2601），迟到的原交易不予处理")
+            raise MsgidReversed(msgid=meta.msgid)
         if found is not None:
-            raise Conflict("ERR_MSGID_REUSED", f"报文ID {meta.msgid} 已使用，不能重复提交（未重复扣款）")
+            raise MsgidReused(msgid=meta.msgid)
 
     def claim_read_only(self, meta: RequestMeta, psn_no: str | None = None) -> None:
         """Record the msgid of a call that changed nothing (1101, 2101, 2206), after its answer was

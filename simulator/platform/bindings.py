@@ -13,8 +13,24 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from simulator.domain.refusals import (
+    BadStatus,
+    BindingEnded,
+    BindingExists,
+    BindingNotPending,
+    BindingUnknown,
+    DatesRequired,
+    EndBeforeStart,
+    EndInPast,
+    FamilyTooLarge,
+    ModelFamilyPool,
+    NotAParty,
+    NotBeneficiary,
+    RankOutOfRange,
+    RankTaken,
+    TooManyFunders,
+)
 from simulator.platform import family_views as views
-from simulator.platform.errors import NotFound, RequestRejected, RuleRefused
 from simulator.platform.family_base import (
     FamilyBase,
     check_employee_funder,
@@ -49,11 +65,11 @@ class BindingRequest:
 
 def check_dates(rules: Policy, start: date | None, end: date | None, today: date) -> None:
     if rules.dates == "required" and (start is None or end is None):
-        raise RuleRefused("ERR_DATES_REQUIRED", f"{rules.name} 的共济关系须填写起止日期（start 与 end）")
+        raise DatesRequired(name=rules.name)
     if start is not None and end is not None and end < start:
-        raise RuleRefused("ERR_END_BEFORE_START", f"终止日期 {end.isoformat()} 早于开始日期 {start.isoformat()}")
+        raise EndBeforeStart(end=end.isoformat(), start=start.isoformat())
     if end is not None and end < today:
-        raise RuleRefused("ERR_END_IN_PAST", f"终止日期 {end.isoformat()} 已过（今天 {today.isoformat()}）")
+        raise EndInPast(end=end.isoformat(), today=today.isoformat())
 
 
 def pick_rank(wanted: int | None, live: list[Binding], max_funders: int) -> int:
@@ -62,9 +78,9 @@ def pick_rank(wanted: int | None, live: list[Binding], max_funders: int) -> int:
     if wanted is None:
         return min(r for r in range(1, max_funders + 1) if r not in taken)
     if not 1 <= wanted <= max_funders:
-        raise RuleRefused("ERR_RANK_OUT_OF_RANGE", f"共济顺位 {wanted} 超出范围（1–{max_funders}）")
+        raise RankOutOfRange(detail=f"共济顺位 {wanted} 超出范围（1–{max_funders}）")
     if wanted in taken:
-        raise RuleRefused("ERR_RANK_TAKEN", f"共济顺位 {wanted} 已被占用")
+        raise RankTaken(wanted=wanted)
     return wanted
 
 
@@ -82,8 +98,7 @@ def family_of(fam: FamilyQueries, person_id: int) -> set[int]:
 def check_family_size(fam: FamilyQueries, rules: Policy, funder: Person, beneficiary: Person) -> None:
     size = len(family_of(fam, funder.id) | family_of(fam, beneficiary.id))
     if size > rules.max_family_size:
-        raise RuleRefused("ERR_FAMILY_TOO_LARGE",
-                          f"家庭共济成员（含共济人）最多 {rules.max_family_size} 人，本次绑定后将达 {size} 人")
+        raise FamilyTooLarge(detail=f"家庭共济成员（含共济人）最多 {rules.max_family_size} 人，本次绑定后将达 {size} 人")
 
 
 class BindingOps(FamilyBase):
@@ -97,8 +112,7 @@ class BindingOps(FamilyBase):
             check_not_self(funder, beneficiary, "不能为本人共济（共济人与被共济人是同一人）")
             rules = self.rules_of(tx, beneficiary)
             if rules.model != "drawdown":
-                raise RuleRefused("ERR_MODEL_FAMILY_POOL",
-                                  f"{rules.name} 采用家庭共济账户模式：请由家庭创建人创建共济账户并邀请成员")
+                raise ModelFamilyPool(name=rules.name)
             check_relation(req.relation, rules.relations, rules.name)
             check_employee_funder(funder)
             check_insured(beneficiary)
@@ -108,9 +122,9 @@ class BindingOps(FamilyBase):
             check_dates(rules, req.start, req.end, today)
             live = fam.live_bindings_of(beneficiary.id)
             if any(b.funder_id == funder.id for b in live):
-                raise RuleRefused("ERR_BINDING_EXISTS", "双方已存在有效或待审核的共济关系")
+                raise BindingExists()
             if len(live) >= rules.max_funders:
-                raise RuleRefused("ERR_TOO_MANY_FUNDERS", f"被共济人最多绑定 {rules.max_funders} 名共济人（{rules.name}）")
+                raise TooManyFunders(max_funders=rules.max_funders, name=rules.name)
             rank = pick_rank(req.rank, live, rules.max_funders)
             check_family_size(fam, rules, funder, beneficiary)
             state = "pending" if rules.review_required else "active"
@@ -144,7 +158,7 @@ class BindingOps(FamilyBase):
             b = self._live(tx, binding_id)
             actor = self.person(tx, by, "操作人")
             if actor.id not in (b.funder_id, b.beneficiary_id):
-                raise RuleRefused("ERR_NOT_A_PARTY", "只有共济人或被共济人本人可以解除共济关系")
+                raise NotAParty()
             self._set_state(tx, b, "ended", "ended", actor.psn_no, None)
             return self._binding_view(tx, binding_id)
 
@@ -155,10 +169,10 @@ class BindingOps(FamilyBase):
             b = self._live(tx, binding_id)
             beneficiary = self._people(tx, b)[b.beneficiary_id]
             if self.person(tx, by, "操作人").id != beneficiary.id:
-                raise RuleRefused("ERR_NOT_BENEFICIARY", "只有被共济人本人可以调整共济顺位")
+                raise NotBeneficiary()
             rules = self.rules_of(tx, beneficiary)
             if not 1 <= rank <= rules.max_funders:
-                raise RuleRefused("ERR_RANK_OUT_OF_RANGE", f"共济顺位 {rank} 超出范围（1–{rules.max_funders}）")
+                raise RankOutOfRange(detail=f"共济顺位 {rank} 超出范围（1–{rules.max_funders}）")
             occupant = next((o for o in fam.live_bindings_of(b.beneficiary_id) if o.rank == rank and o.id != b.id),
                             None)
             now = self.now_stamp()
@@ -174,7 +188,7 @@ class BindingOps(FamilyBase):
     def set_insurance_status(self, psn_no: str, status: str) -> dict[str, Any]:
         """Change a person's insurance status; when it stops (≠ 1) every binding they fund ends."""
         if status not in INSURANCE_STATUSES:
-            raise RequestRejected("ERR_BAD_STATUS", f"参保状态 {status!r} 无效（1 正常 / 2 暂停 / 4 终止）")
+            raise BadStatus(status=status)
         with self.store.write() as tx:
             fam = self.fam(tx)
             person = self.person(tx, psn_no, "参保人")
@@ -214,19 +228,19 @@ class BindingOps(FamilyBase):
     def _binding(self, tx: Tx, binding_id: int) -> Binding:
         found = self.fam(tx).binding(binding_id, lock=True)
         if found is None:
-            raise NotFound("ERR_BINDING_UNKNOWN", f"共济关系 {binding_id} 不存在")
+            raise BindingUnknown(binding_id=binding_id)
         return found
 
     def _pending(self, tx: Tx, binding_id: int) -> Binding:
         b = self._binding(tx, binding_id)
         if b.state != "pending":
-            raise RuleRefused("ERR_BINDING_NOT_PENDING", f"共济关系 {binding_id} 不在待审核状态（{b.state}）")
+            raise BindingNotPending(binding_id=binding_id, state=b.state)
         return b
 
     def _live(self, tx: Tx, binding_id: int) -> Binding:
         b = self._binding(tx, binding_id)
         if b.state not in ("active", "pending"):
-            raise RuleRefused("ERR_BINDING_ENDED", f"共济关系 {binding_id} 已终止或未通过审核（{b.state}）")
+            raise BindingEnded(binding_id=binding_id, state=b.state)
         return b
 
     def _set_state(self, tx: Tx, b: Binding, state: str, action: str, actor: str | None, detail: str | None) -> None:
@@ -247,5 +261,5 @@ class BindingOps(FamilyBase):
     def _binding_view(self, tx: Tx, binding_id: int) -> dict[str, Any]:
         found = self.fam(tx).binding(binding_id)
         if found is None:
-            raise NotFound("ERR_BINDING_UNKNOWN", f"共济关系 {binding_id} 不存在")
+            raise BindingUnknown(binding_id=binding_id)
         return self._binding_views(tx, [found])[0]

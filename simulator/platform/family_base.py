@@ -9,8 +9,19 @@ from __future__ import annotations
 
 from datetime import date
 
+from simulator.domain.refusals import (
+    BeneficiaryNotInsured,
+    FaceCheckRequired,
+    FunderNotEmployee,
+    FunderNotNormal,
+    MissingField,
+    OutOfScope,
+    PersonUnknown,
+    RelationNotAllowed,
+    RuleRefused,
+    SelfBinding,
+)
 from simulator.platform.base import PlatformBase
-from simulator.platform.errors import NotFound, RequestRejected, RuleRefused
 from simulator.platform.models import Person, age_on
 from simulator.platform.policy import NEAR_RELATIVES, Policy, in_scope
 from simulator.store.store import Tx
@@ -35,10 +46,10 @@ class FamilyBase(PlatformBase):
     def person(self, tx: Tx, psn_no: str, role: str) -> Person:
         """A named party; `role` (Chinese) says which one in the message."""
         if not psn_no:
-            raise RequestRejected("ERR_MISSING_FIELD", f"缺少{role}的人员编号")
+            raise MissingField(detail=f"缺少{role}的人员编号")
         found = tx.person_by("psn_no", psn_no)
         if found is None:
-            raise NotFound("ERR_PERSON_UNKNOWN", f"{role} {psn_no} 不存在")
+            raise PersonUnknown(detail=f"{role} {psn_no} 不存在")
         return found
 
     def people_locked(self, tx: Tx, *people: Person) -> dict[int, Person]:
@@ -46,41 +57,37 @@ class FamilyBase(PlatformBase):
         return tx.persons_by_ids([p.id for p in people], lock=True)
 
 
-def check_not_self(first: Person, second: Person, message: str, code: str = "ERR_SELF_BINDING") -> None:
+def check_not_self(first: Person, second: Person, message: str, refusal: type[RuleRefused] = SelfBinding) -> None:
     """A person may not fund (or be the relative of) themselves."""
     if first.id == second.id:
-        raise RuleRefused(code, message)
+        raise refusal(detail=message)
 
 
 def check_relation(relation: str, allowed: tuple[str, ...], region: str) -> None:
     """`relation` must be a near-relative word the region allows."""
     if relation not in NEAR_RELATIVES:
-        raise RuleRefused("ERR_RELATION_NOT_ALLOWED",
-                          f"亲属关系 {relation!r} 无效（可选：{'/'.join(NEAR_RELATIVES)}）")
+        raise RelationNotAllowed(detail=f"亲属关系 {relation!r} 无效（可选：{'/'.join(NEAR_RELATIVES)}）")
     if relation not in allowed:
         names = "、".join(RELATION_NAMES[r] for r in allowed)
-        raise RuleRefused("ERR_RELATION_NOT_ALLOWED",
-                          f"{region}不允许与{RELATION_NAMES[relation]}建立此关系（仅限：{names}）")
+        raise RelationNotAllowed(detail=f"{region}不允许与{RELATION_NAMES[relation]}建立此关系（仅限：{names}）")
 
 
 def check_employee_funder(person: Person, role: str = "共济人") -> None:
     """A funder (or pool creator) owns a personal account: employee-insured (310), status normal."""
     if person.insutype != "310" or person.balance is None:
-        raise RuleRefused("ERR_FUNDER_NOT_EMPLOYEE", f"{role}须为职工医保参保人（有个人账户）")
+        raise FunderNotEmployee(role=role)
     if person.status != "1":
-        raise RuleRefused("ERR_FUNDER_NOT_NORMAL", f"{role}参保状态异常，不能使用个人账户")
+        raise FunderNotNormal(role=role)
 
 
 def check_insured(person: Person, role: str = "被共济人") -> None:
     if person.status != "1":
-        raise RuleRefused("ERR_BENEFICIARY_NOT_INSURED", f"{role}参保状态异常（非正常参保）")
+        raise BeneficiaryNotInsured(role=role)
 
 
 def check_scope(rules: Policy, first: Person, second: Person) -> None:
     if not in_scope(rules.scope, first.insuplc, second.insuplc):
-        raise RuleRefused("ERR_OUT_OF_SCOPE",
-                          f"双方参保地（{first.insuplc}、{second.insuplc}）不在{SCOPE_NAMES[rules.scope]}内，"
-                          f"{rules.name} 政策不允许")
+        raise OutOfScope(insuplc=first.insuplc, insuplc2=second.insuplc, scope_names=SCOPE_NAMES[rules.scope], name=rules.name)
 
 
 def check_face(rules: Policy, today: date, parties: list[tuple[Person, bool, str]]) -> None:
@@ -88,4 +95,4 @@ def check_face(rules: Policy, today: date, parties: list[tuple[Person, bool, str
     for person, verified, role in parties:
         if age_on(person.birthday, today) >= rules.face_check_age and not verified:
             age = "所有参与人" if rules.face_check_age == 0 else f"{rules.face_check_age} 周岁及以上的"
-            raise RuleRefused("ERR_FACE_CHECK_REQUIRED", f"{role}须完成人脸识别（{rules.name}：{age}需人脸核验）")
+            raise FaceCheckRequired(role=role, name=rules.name, age=age)

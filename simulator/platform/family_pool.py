@@ -12,8 +12,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from simulator.domain.refusals import (
+    AlreadyMember,
+    BadAmount,
+    ExclusiveFamily,
+    FamilyTooLarge,
+    InsufficientBalance,
+    ModelDrawdown,
+    NotAMember,
+    NotCreator,
+    PoolDissolved,
+    PoolUnknown,
+)
 from simulator.platform import family_views as views
-from simulator.platform.errors import NotFound, RequestRejected, RuleRefused
 from simulator.platform.family_base import (
     FamilyBase,
     check_employee_funder,
@@ -68,11 +79,11 @@ class PoolOps(FamilyBase):
             check_scope(rules, creator, member)
             check_face(rules, self.today(), [(member, req.face_verified, "家庭成员")])
             if fam.pool_row_of_member(member.id) == pool.id:
-                raise RuleRefused("ERR_ALREADY_MEMBER", f"{member.psn_no} 已是本家庭共济账户成员")
+                raise AlreadyMember(psn_no=member.psn_no)
             self._check_free(fam, member, rules)
             size = len(fam.pool_member_ids(pool.id)) + 2
             if size > rules.max_family_size:
-                raise RuleRefused("ERR_FAMILY_TOO_LARGE", f"家庭共济成员（含创建人）最多 {rules.max_family_size} 人")
+                raise FamilyTooLarge(detail=f"家庭共济成员（含创建人）最多 {rules.max_family_size} 人")
             fam.add_pool_member(pool.id, member.id)
             fam.log_pool(pool.id, self.now_stamp(), "member_added", member.psn_no, req.relation)
             return self._pool_view(tx, req.pool_id)
@@ -83,7 +94,7 @@ class PoolOps(FamilyBase):
             pool, _creator = self._owned(tx, pool_id, by)
             member = self.person(tx, psn_no, "家庭成员")
             if fam.pool_row_of_member(member.id) != pool.id:
-                raise RuleRefused("ERR_NOT_A_MEMBER", f"{psn_no} 不是本家庭共济账户成员")
+                raise NotAMember(psn_no=psn_no)
             fam.remove_pool_members(pool.id, [member.id])
             fam.log_pool(pool.id, self.now_stamp(), "member_removed", member.psn_no)
             return self._pool_view(tx, pool_id)
@@ -91,17 +102,16 @@ class PoolOps(FamilyBase):
     def allot(self, pool_id: str, amount: Decimal, by: str) -> dict[str, Any]:
         """划拨: the creator's personal account -> the pool, in one transaction."""
         if amount <= ZERO:
-            raise RequestRejected("ERR_BAD_AMOUNT", "划拨金额必须大于 0")
+            raise BadAmount(detail="划拨金额必须大于 0")
         with self.store.write() as tx:
             pool, creator = self._owned(tx, pool_id, by)
             creator = self.people_locked(tx, creator)[creator.id]
             tx.pools_by_rows([pool.id], lock=True)
             if self.fam(tx).pool_dissolved(pool.id):  # again under the locks: a dissolve may have just committed
-                raise RuleRefused("ERR_POOL_DISSOLVED", f"家庭共济账户 {pool_id} 已解散")
+                raise PoolDissolved(pool_id=pool_id)
             check_employee_funder(creator, "家庭共济账户创建人")
             if creator.balance is None or creator.balance < amount:
-                raise RuleRefused("ERR_INSUFFICIENT_BALANCE",
-                                  f"个人账户余额不足（余额 {fmt(creator.balance or ZERO)}，划拨 {fmt(amount)}）")
+                raise InsufficientBalance(detail=f"个人账户余额不足（余额 {fmt(creator.balance or ZERO)}，划拨 {fmt(amount)}）")
             tx.move("account", creator.id, -to_fen(amount))
             tx.move("pool", pool.id, to_fen(amount))
             self.fam(tx).log_pool(pool.id, self.now_stamp(), "allot", creator.psn_no, amount_fen=to_fen(amount))
@@ -131,14 +141,13 @@ class PoolOps(FamilyBase):
     def _pool_rules(self, tx: Tx, creator: Person) -> Policy:
         rules = self.rules_of(tx, creator)
         if rules.model != "family_pool":
-            raise RuleRefused("ERR_MODEL_DRAWDOWN",
-                              f"{rules.name} 采用共济绑定模式（按顺位使用共济人个人账户），不设家庭共济账户")
+            raise ModelDrawdown(name=rules.name)
         return rules
 
     def _pool(self, tx: Tx, pool_id: str) -> Pool:
         found = tx.pool_by_id(pool_id)
         if found is None:
-            raise NotFound("ERR_POOL_UNKNOWN", f"家庭共济账户 {pool_id} 不存在")
+            raise PoolUnknown(detail=f"家庭共济账户 {pool_id} 不存在")
         return found
 
     def _owned(self, tx: Tx, pool_id: str, by: str, sweep: bool = False) -> tuple[Pool, Person]:
@@ -146,10 +155,10 @@ class PoolOps(FamilyBase):
         the one acting (only the creator may)."""
         pool = self._pool(tx, pool_id)
         if self.fam(tx).pool_dissolved(pool.id) and not (sweep and pool.balance > ZERO):
-            raise RuleRefused("ERR_POOL_DISSOLVED", f"家庭共济账户 {pool_id} 已解散")
+            raise PoolDissolved(pool_id=pool_id)
         creator = tx.persons_by_ids([pool.creator_id])[pool.creator_id]
         if self.person(tx, by, "操作人").id != creator.id:
-            raise RuleRefused("ERR_NOT_CREATOR", "只有家庭共济账户创建人可以办理此业务")
+            raise NotCreator()
         return pool, creator
 
     def _check_free(self, fam: FamilyQueries, person: Person, rules: Policy) -> None:
@@ -157,7 +166,7 @@ class PoolOps(FamilyBase):
         member_of = fam.pool_row_of_member(person.id)
         open_created = [row for row in fam.pools_created_by(person.id) if not fam.pool_dissolved(row)]
         if member_of is not None or (rules.exclusive and open_created):
-            raise RuleRefused("ERR_EXCLUSIVE_FAMILY", f"{person.psn_no} 已加入其他家庭共济组（每人只能加入一个）")
+            raise ExclusiveFamily(psn_no=person.psn_no)
 
     def _pool_view(self, tx: Tx, pool_id: str) -> dict[str, Any]:
         fam = self.fam(tx)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import asdict, dataclass
 
-from simulator.platform.errors import RequestRejected
+from simulator.domain.refusals import BadFault
 
 KINDS = ("error", "http500", "delay", "drop", "drop_after_commit")
 # drop: the connection is closed before the platform runs (a lost request: nothing happened);
@@ -32,11 +32,11 @@ class FaultPlan:
 
     def arm(self, infno: str, kind: str, count: int = 1, message: str = "", delay_ms: int = 0) -> Fault:
         if kind not in KINDS:
-            raise RequestRejected("ERR_BAD_FAULT", f"未知的故障类型 {kind!r}，可选：{', '.join(KINDS)}")
+            raise BadFault(detail=f"未知的故障类型 {kind!r}，可选：{', '.join(KINDS)}")
         if not infno:
-            raise RequestRejected("ERR_BAD_FAULT", "故障必须指定交易编号 infno")
+            raise BadFault(detail="故障必须指定交易编号 infno")
         if count < 1 or delay_ms < 0:
-            raise RequestRejected("ERR_BAD_FAULT", "故障次数须 ≥ 1，延迟须 ≥ 0 毫秒")
+            raise BadFault(detail="故障次数须 ≥ 1，延迟须 ≥ 0 毫秒")
         fault = Fault(infno, kind, count, message or "模拟平台故障", delay_ms)
         with self._lock:
             self._faults.append(fault)

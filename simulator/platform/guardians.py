@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.domain.refusals import GuardianExists, NotAMinor, NotGuardian
 from simulator.platform import family_views as views
-from simulator.platform.errors import RuleRefused
 from simulator.platform.family_base import FamilyBase, check_not_self, check_relation
 from simulator.platform.models import Person, age_on
 
@@ -26,10 +26,10 @@ class GuardianOps(FamilyBase):
             check_relation(relation, GUARDIAN_RELATIONS, "亲情账户")
             age = age_on(minor.birthday, self.today())
             if age >= ADULT_AGE:
-                raise RuleRefused("ERR_NOT_A_MINOR", f"{minor.psn_no} 已满 {ADULT_AGE} 周岁（{age} 岁），请本人使用电子凭证")
+                raise NotAMinor(psn_no=minor.psn_no, adult_age=ADULT_AGE, age=age)
             fam = self.fam(tx)
             if fam.guardianship(guardian.id, minor.id) is not None:
-                raise RuleRefused("ERR_GUARDIAN_EXISTS", f"{minor.psn_no} 已在该亲情账户中")
+                raise GuardianExists(psn_no=minor.psn_no)
             fam.insert_guardianship(guardian_id=guardian.id, minor_id=minor.id, relation=relation,
                                     created_at=self.now_stamp())
         return self.minors_of(guardian_psn_no)
@@ -50,7 +50,7 @@ class GuardianOps(FamilyBase):
         with self.store.read() as tx:
             guardian, minor = self.person(tx, guardian_psn_no, "监护人"), self.person(tx, minor_psn_no, "未成年人")
             if self.fam(tx).guardianship(guardian.id, minor.id) is None:
-                raise RuleRefused("ERR_NOT_GUARDIAN", f"{minor_psn_no} 不在 {guardian_psn_no} 的亲情账户中")
+                raise NotGuardian(minor_psn_no=minor_psn_no, guardian_psn_no=guardian_psn_no)
             return guardian, minor
 
     def person_card(self, psn_no: str) -> Person:

@@ -6,11 +6,29 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from simulator.domain.refusals import (
+    BadBusinessType,
+    BadCertType,
+    CodeExpired,
+    CodeUnknown,
+    CodeUsed,
+    Conflict,
+    Duplicate,
+    IdentityMismatch,
+    InstitutionUnknown,
+    NotAnInsuranceCode,
+    NotSignedIn,
+    PersonUnknown,
+    SignedOut,
+    SigninExpired,
+    SignNoUnknown,
+    TokenExpired,
+    TokenInvalid,
+)
 from simulator.platform.base import PlatformBase, RequestMeta
 from simulator.platform.chain import binding_refusal, pool_refusal, wallet_refusal
 from simulator.platform.clock import stamp
 from simulator.platform.context import payer_context
-from simulator.platform.errors import Conflict, DecodeRefused, NotFound, RequestRejected, RuleRefused
 from simulator.platform.models import Institution, Person, Wallet
 from simulator.platform.money import ZERO
 from simulator.store.store import Tx
@@ -71,7 +89,7 @@ class IdentityOps(PlatformBase):
                 sign_no, sign_time = self._sign_in_once(meta, opter, day, fresh)
                 break
             except Conflict as exc:  # two terminals of one operator signing in at the same instant
-                if exc.code != "ERR_DUPLICATE" or attempt == 2:
+                if not isinstance(exc, Duplicate) or attempt == 2:
                     raise
         with self._lock:
             self._signins[sign_no] = (meta.fixmedins_code, day, False)
@@ -95,7 +113,7 @@ class IdentityOps(PlatformBase):
             self.claim(tx, meta)
             found = tx.signin(sign_no)
             if found is None or found.fixmedins_code != meta.fixmedins_code:
-                raise NotFound("ERR_SIGN_NO_UNKNOWN", f"签到编号 {sign_no} 不存在")
+                raise SignNoUnknown(detail=f"签到编号 {sign_no} 不存在")
             tx.set_signed_out(sign_no, True)
         with self._lock:
             self._signins.pop(sign_no, None)
@@ -105,24 +123,24 @@ class IdentityOps(PlatformBase):
     def check_sign_no(self, sign_no: str, fixmedins_code: str) -> None:
         """Refuse a request whose sign_no is missing, unknown, signed out or from another day."""
         if not sign_no:
-            raise RuleRefused("ERR_NOT_SIGNED_IN", "未签到：请先调用 9001 签到并在报文中携带 sign_no")
+            raise NotSignedIn()
         with self._lock:
             cached = self._signins.get(sign_no)
         if cached is None:
             with self.store.read() as tx:
                 row = tx.signin(sign_no)
             if row is None:
-                raise RuleRefused("ERR_SIGN_NO_UNKNOWN", f"签到编号 {sign_no} 无效，请重新签到（9001）")
+                raise SignNoUnknown(detail=f"签到编号 {sign_no} 无效，请重新签到（9001）")
             cached = (str(row.fixmedins_code), str(row.day), bool(row.signed_out))
             with self._lock:
                 self._signins[sign_no] = cached
         inst, day, signed_out = cached
         if inst != fixmedins_code:
-            raise RuleRefused("ERR_SIGN_NO_UNKNOWN", f"签到编号 {sign_no} 不属于机构 {fixmedins_code}，请重新签到")
+            raise SignNoUnknown(detail=f"签到编号 {sign_no} 不属于机构 {fixmedins_code}，请重新签到")
         if signed_out:
-            raise RuleRefused("ERR_SIGNED_OUT", "该签到已签退，请重新签到（9001）")
+            raise SignedOut()
         if day != self.today().isoformat():
-            raise RuleRefused("ERR_SIGNIN_EXPIRED", f"签到已过期（签到日期 {day}），请重新签到（9001）")
+            raise SigninExpired(day=day)
 
     # certificates ----------------------------------------------------------------------------
     def resolve_person(self, tx: Tx, cert_type: str, cert_no: str, card_sn: str, certno: str) -> Person:
@@ -133,22 +151,22 @@ class IdentityOps(PlatformBase):
             number = cert_no or certno
             found = tx.person_by("certno", number) if number else None
             if found is None:
-                raise NotFound("ERR_PERSON_UNKNOWN", f"证件号码 {number} 未查询到参保信息")
+                raise PersonUnknown(detail=f"证件号码 {number} 未查询到参保信息")
             return found
         if cert_type == "03":
             number = card_sn or cert_no
             found = tx.person_by("card_sn", number) if number else None
             if found is None:
-                raise NotFound("ERR_PERSON_UNKNOWN", f"社保卡 {number} 未查询到参保信息")
+                raise PersonUnknown(detail=f"社保卡 {number} 未查询到参保信息")
             return found
-        raise RequestRejected("ERR_BAD_CERT_TYPE", f"就诊凭证类型 mdtrt_cert_type {cert_type!r} 无效（01/02/03）")
+        raise BadCertType(cert_type=cert_type)
 
     def _token_person(self, tx: Tx, token: str) -> Person:
         row = tx.token(token) if token else None
         if row is None:
-            raise RuleRefused("ERR_TOKEN_INVALID", "电子凭证令牌 ecToken 无效，请重新扫码")
+            raise TokenInvalid()
         if str(row.expires_at) < self.now_stamp():
-            raise RuleRefused("ERR_TOKEN_EXPIRED", "电子凭证令牌已过期（30 分钟），请重新扫码")
+            raise TokenExpired()
         found = tx.persons_by_ids([int(row.person_id)])
         return found[int(row.person_id)]
 
@@ -161,7 +179,7 @@ class IdentityOps(PlatformBase):
             return  # the certificate names the patient: no lookup needed
         named = self.resolve_person(tx, cert_type, cert_no, card_sn, "")
         if named.id != patient.id:
-            raise RuleRefused("ERR_IDENTITY_MISMATCH", "就诊凭证与人员编号 psn_no 不是同一人（冒名就医）")
+            raise IdentityMismatch(detail="就诊凭证与人员编号 psn_no 不是同一人（冒名就医）")
 
     # 1101 ------------------------------------------------------------------------------------
     def person_info(self, meta: RequestMeta, cert_type: str, cert_no: str, card_sn: str, certno: str,
@@ -170,7 +188,7 @@ class IdentityOps(PlatformBase):
             institution = self.institution(tx, meta.fixmedins_code)
             person = self.resolve_person(tx, cert_type or "02", cert_no, card_sn, certno)
             if psn_name and psn_name != person.name:
-                raise RuleRefused("ERR_IDENTITY_MISMATCH", "姓名与证件信息不符")
+                raise IdentityMismatch(detail="姓名与证件信息不符")
             self.check_unused(tx, meta)
             info = self._info(tx, person, institution)
         self.claim_read_only(meta, person.psn_no)
@@ -212,23 +230,22 @@ class IdentityOps(PlatformBase):
 
     def decode_evoucher(self, org_id: str, business_type: str, qr: object) -> Decoded:
         if not isinstance(qr, str) or len(qr) != 28 or not qr.isdigit():
-            raise DecodeRefused(1, "ERR_NOT_AN_INSURANCE_CODE", "请使用医保电子凭证二维码")
+            raise NotAnInsuranceCode()
         if business_type not in BUSINESS_TYPES:
-            raise DecodeRefused(6, "ERR_BAD_BUSINESS_TYPE",
-                                f"业务类型 businessType {business_type!r} 无效（01101/01301/02121）")
+            raise BadBusinessType(business_type=business_type)
         now = self.now()
         with self.store.write() as tx:
             if tx.institution(org_id) is None:
-                raise DecodeRefused(5, "ERR_INSTITUTION_UNKNOWN", f"机构编码 orgId {org_id!r} 不存在")
+                raise InstitutionUnknown(detail=f"机构编码 orgId {org_id!r} 不存在")
             row = tx.evoucher(qr)
             if row is None:
-                raise DecodeRefused(4, "ERR_CODE_UNKNOWN", "电子凭证二维码无效，请患者刷新二维码后重试")
+                raise CodeUnknown()
             if row.used_at is not None:
-                raise DecodeRefused(3, "ERR_CODE_USED", "电子凭证二维码已使用，请患者刷新二维码后重试")
+                raise CodeUsed()
             if str(row.expires_at) < stamp(now):
-                raise DecodeRefused(2, "ERR_CODE_EXPIRED", "电子凭证二维码已过期，请患者刷新二维码后重试")
+                raise CodeExpired()
             if not tx.use_evoucher(qr, stamp(now)):
-                raise DecodeRefused(3, "ERR_CODE_USED", "电子凭证二维码已使用，请患者刷新二维码后重试")
+                raise CodeUsed()
             person = tx.persons_by_ids([int(row.person_id)])[int(row.person_id)]
             token = f"{person.insuplc}ec{self.ids.token(30)}"
             expires = now + TOKEN_TTL

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from simulator.platform.errors import RequestRejected
+from simulator.domain.refusals import BadNumber
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -39,24 +39,24 @@ def fmt(value: Decimal) -> str:
 def parse_decimal(raw: object, field: str, places: int, allow_negative: bool = False) -> Decimal:
     """A wire number (string, int or Decimal — never float) -> Decimal with at most `places` places."""
     if isinstance(raw, bool) or not isinstance(raw, (str, int, Decimal)):
-        raise RequestRejected("ERR_BAD_NUMBER", f"字段 {field} 的数值格式错误：{raw!r}")
+        raise BadNumber(detail=f"字段 {field} 的数值格式错误：{raw!r}")
     if isinstance(raw, str) and not _PLAIN_NUMBER.match(raw.strip()):  # Decimal() also takes "1_000", "١٢"
-        raise RequestRejected("ERR_BAD_NUMBER", f"字段 {field} 的数值格式错误：{raw!r}")
+        raise BadNumber(detail=f"字段 {field} 的数值格式错误：{raw!r}")
     try:
         value = Decimal(raw.strip()) if isinstance(raw, str) else Decimal(raw)
     except InvalidOperation:
-        raise RequestRejected("ERR_BAD_NUMBER", f"字段 {field} 的数值格式错误：{raw!r}") from None
+        raise BadNumber(detail=f"字段 {field} 的数值格式错误：{raw!r}") from None
     if not value.is_finite():
-        raise RequestRejected("ERR_BAD_NUMBER", f"字段 {field} 的数值格式错误：{raw!r}")
+        raise BadNumber(detail=f"字段 {field} 的数值格式错误：{raw!r}")
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -places:
-        raise RequestRejected("ERR_BAD_NUMBER", f"字段 {field} 最多 {places} 位小数：{raw!r}")
+        raise BadNumber(detail=f"字段 {field} 最多 {places} 位小数：{raw!r}")
     if value < 0 and not allow_negative:
-        raise RequestRejected("ERR_BAD_NUMBER", f"字段 {field} 不能为负数：{raw!r}")
+        raise BadNumber(detail=f"字段 {field} 不能为负数：{raw!r}")
     if value.is_zero():
         value = abs(value)  # "-0.00" is 0.00
     if abs(value) >= LIMIT:
-        raise RequestRejected("ERR_BAD_NUMBER", f"字段 {field} 数值超出范围（须小于 {LIMIT}）：{raw!r}")
+        raise BadNumber(detail=f"字段 {field} 数值超出范围（须小于 {LIMIT}）：{raw!r}")
     return value
 
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from simulator.domain.refusals import BadExpContent, BadPayplan, PayplanMismatch
 from simulator.platform.chain import SOURCES, Leg
-from simulator.platform.errors import RequestRejected, RuleRefused
 from simulator.platform.money import ZERO, fmt, parse_amount
 
 SOURCE_NAMES = {"own": "本人账户", "funder": "共济人账户", "pool": "家庭共济账户", "wallet": "医保钱包"}
@@ -41,12 +41,12 @@ def parse_exp_content(raw: object) -> ExpContent:
         try:
             raw = json.loads(raw, parse_float=Decimal)  # numbers as Decimal, like the envelope itself
         except ValueError:
-            raise RequestRejected("ERR_BAD_EXP_CONTENT", "exp_content 不是合法的 JSON") from None
+            raise BadExpContent(detail="exp_content 不是合法的 JSON") from None
     if not isinstance(raw, dict):
-        raise RequestRejected("ERR_BAD_EXP_CONTENT", "exp_content 必须是 JSON 对象")
+        raise BadExpContent(detail="exp_content 必须是 JSON 对象")
     use_wallet = str(raw.get("use_wallet", "1"))
     if use_wallet not in ("0", "1"):
-        raise RequestRejected("ERR_BAD_EXP_CONTENT", "exp_content.use_wallet 只能是 \"0\" 或 \"1\"")
+        raise BadExpContent(detail="exp_content.use_wallet 只能是 \"0\" 或 \"1\"")
     plan = raw.get("payplan")
     legs = None if plan is None else _parse_payplan(plan)
     return ExpContent(legs, use_wallet == "1")
@@ -54,16 +54,16 @@ def parse_exp_content(raw: object) -> ExpContent:
 
 def _parse_payplan(plan: object) -> tuple[PlannedLeg, ...]:
     if not isinstance(plan, list):
-        raise RequestRejected("ERR_BAD_PAYPLAN", "exp_content.payplan 必须是数组")
+        raise BadPayplan(detail="exp_content.payplan 必须是数组")
     return tuple(_parse_leg(index, leg) for index, leg in enumerate(plan, start=1))
 
 
 def _parse_leg(index: int, leg: Any) -> PlannedLeg:
     if not isinstance(leg, dict) or leg.get("source") not in SOURCES or "amount" not in leg:
-        raise RequestRejected("ERR_BAD_PAYPLAN", f"支付计划第 {index} 段格式错误（需要 source 与 amount）")
+        raise BadPayplan(detail=f"支付计划第 {index} 段格式错误（需要 source 与 amount）")
     rank = leg.get("rank")
     if rank is not None and (isinstance(rank, bool) or not str(rank).isdigit()):
-        raise RequestRejected("ERR_BAD_PAYPLAN", f"支付计划第 {index} 段的 rank 格式错误")
+        raise BadPayplan(detail=f"支付计划第 {index} 段的 rank 格式错误")
     return PlannedLeg(
         source=str(leg["source"]),
         amount=parse_amount(leg["amount"], f"payplan[{index}].amount"),
@@ -99,8 +99,4 @@ def check_payplan(planned: tuple[PlannedLeg, ...], legs: tuple[Leg, ...]) -> Non
             continue
         expected = "无" if theirs is None else describe(theirs.source, theirs.rank, theirs.psn_no, theirs.amount)
         actual = "无" if mine is None else describe(mine.source, mine.rank, mine.psn_no, mine.amount)
-        raise RuleRefused(
-            "ERR_PAYPLAN_MISMATCH",
-            f"支付计划与平台计算不一致：第 {index + 1} 段 预期 {expected}，平台计算 {actual}"
-            "（余额或共济关系可能已变化，请重新预结算）",
-        )
+        raise PayplanMismatch(value=index + 1, expected=expected, actual=actual)

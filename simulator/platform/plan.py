@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from simulator.domain.refusals import NotInsured
 from simulator.platform.chain import Leg, PayerContext, eligible_amount, payer_chain
-from simulator.platform.errors import RuleRefused
 from simulator.platform.fund import FundResult, pooled_fund
 from simulator.platform.models import CatalogueItem, FeeLine, person_class
 from simulator.platform.money import ZERO
@@ -48,7 +48,7 @@ def require_insured(ctx: PayerContext) -> None:
     status = ctx.patient.status
     if status != "1":
         name = STATUS_NAMES.get(status, f"状态 {status}")
-        raise RuleRefused("ERR_NOT_INSURED", f"参保人参保状态异常（{name}），不能进行医保结算")
+        raise NotInsured(detail=f"参保人参保状态异常（{name}），不能进行医保结算")
 
 
 def plan_settlement(ctx: PayerContext, lines: Sequence[FeeLine], catalogue: Mapping[str, CatalogueItem],

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from simulator.platform.errors import RequestRejected
+from simulator.domain.refusals import BadPolicy
 
 SCOPES = ("pooling_region", "province", "national")
 MODELS = ("drawdown", "family_pool")
@@ -80,7 +80,7 @@ def _dec(raw: Any, what: str) -> Decimal:
     try:
         return Decimal(str(raw))
     except Exception:
-        raise RequestRejected("ERR_BAD_POLICY", f"政策参数 {what} 格式错误：{raw!r}") from None
+        raise BadPolicy(detail=f"政策参数 {what} 格式错误：{raw!r}") from None
 
 
 def parse_policy(body: dict[str, Any]) -> Policy:
@@ -106,11 +106,11 @@ def parse_policy(body: dict[str, Any]) -> Policy:
             fund=tuple(_fund_rule(rule) for rule in body.get("fund", ())),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise RequestRejected("ERR_BAD_POLICY", f"政策文件格式错误：缺少或错误的字段 {exc}") from None
+        raise BadPolicy(detail=f"政策文件格式错误：缺少或错误的字段 {exc}") from None
     if policy.model not in MODELS or policy.scope not in SCOPES:
-        raise RequestRejected("ERR_BAD_POLICY", f"政策 {policy.name} 的共济模式或范围无效")
+        raise BadPolicy(detail=f"政策 {policy.name} 的共济模式或范围无效")
     if policy.dates not in DATES:
-        raise RequestRejected("ERR_BAD_POLICY", f"政策 {name} 的 dates 取值无效（optional/required）")
+        raise BadPolicy(detail=f"政策 {name} 的 dates 取值无效（optional/required）")
     return policy
 
 

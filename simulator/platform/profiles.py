@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from simulator.platform.errors import NotFound, RequestRejected
+from simulator.domain.refusals import BadPolicy, PolicyUnknown
 
 DATA_PACKAGE = "yibao_fixtures"
 _NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -37,11 +37,11 @@ def load_profile(name: str, fixtures: Path | None = None) -> dict[str, Any]:
     path = folder / f"{name}.json"
     if not isinstance(name, str) or not _NAME.match(name) or not path.is_file():
         known = ", ".join(profile_names(fixtures)) or "无"
-        raise NotFound("ERR_POLICY_UNKNOWN", f"未知政策 {name!r}（可选：{known}）")
+        raise PolicyUnknown(detail=f"未知政策 {name!r}（可选：{known}）")
     try:
         body = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise RequestRejected("ERR_BAD_POLICY", f"政策文件 {path.name} 无法读取：{exc}") from None
+        raise BadPolicy(detail=f"政策文件 {path.name} 无法读取：{exc}") from None
     if not isinstance(body, dict):
-        raise RequestRejected("ERR_BAD_POLICY", f"政策文件 {path.name} 必须是 JSON 对象")
+        raise BadPolicy(detail=f"政策文件 {path.name} 必须是 JSON 对象")
     return body

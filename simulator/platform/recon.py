@@ -15,9 +15,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from simulator.domain.refusals import BadFile, BadPeriod, FileTotalsMismatch, FileUnknown
 from simulator.platform.base import PlatformBase, RequestMeta
 from simulator.platform.clock import stamp
-from simulator.platform.errors import NotFound, RequestRejected
 from simulator.platform.money import ZERO, fmt, from_fen, parse_amount
 
 RESULT_NAMES = {"0": "一致", "1": "医药机构多", "2": "中心多", "3": "数据不一致"}
@@ -96,18 +96,18 @@ def parse_detail_file(content: bytes) -> list[Record]:
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
                 content = archive.read(archive.namelist()[0])
         except (zipfile.BadZipFile, IndexError):
-            raise RequestRejected("ERR_BAD_FILE", "对账明细文件不是有效的 zip") from None
+            raise BadFile(detail="对账明细文件不是有效的 zip") from None
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError:
-        raise RequestRejected("ERR_BAD_FILE", "对账明细文件须为 UTF-8 文本") from None
+        raise BadFile(detail="对账明细文件须为 UTF-8 文本") from None
     records = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         cells = line.split("\t")
         if len(cells) != 7:
-            raise RequestRejected("ERR_BAD_FILE", f"对账明细文件第 {number} 行应有 7 列（制表符分隔），实有 {len(cells)} 列")
+            raise BadFile(detail=f"对账明细文件第 {number} 行应有 7 列（制表符分隔），实有 {len(cells)} 列")
         amounts = [_signed_amount(cell, number) for cell in cells[3:6]]
         records.append(Record(cells[0], cells[1], cells[2], amounts[0], amounts[1], amounts[2], cells[6]))
     return records
@@ -147,7 +147,7 @@ class ReconOps(PlatformBase):
 
     def _records(self, meta: RequestMeta, period: Period) -> list[Record]:
         if period.end < period.begin:
-            raise RequestRejected("ERR_BAD_PERIOD", "对账结束日期早于开始日期")
+            raise BadPeriod()
         with self.store.write() as tx:
             self.institution(tx, meta.fixmedins_code)
             self.claim(tx, meta)
@@ -167,7 +167,7 @@ class ReconOps(PlatformBase):
     def upload_file(self, meta: RequestMeta, filename: str, content: bytes) -> str:
         """9101: keep the file; returns its file_qury_no."""
         if not content:
-            raise RequestRejected("ERR_BAD_FILE", "上传文件内容为空")
+            raise BadFile(detail="上传文件内容为空")
         number = self.ids.file_qury_no()
         with self.store.write() as tx:
             self.institution(tx, meta.fixmedins_code)
@@ -183,12 +183,12 @@ class ReconOps(PlatformBase):
         with self.store.read() as tx:
             found = tx.file(file_qury_no)
         if found is None or found.fixmedins_code != meta.fixmedins_code:
-            raise NotFound("ERR_FILE_UNKNOWN", f"文件查询号 {file_qury_no} 不存在，请先上传（9101）")
+            raise FileUnknown(detail=f"文件查询号 {file_qury_no} 不存在，请先上传（9101）")
         theirs = parse_detail_file(bytes(found.content))
         own = totals(theirs)
         if (own.medfee, own.fund, own.cash, own.count) != (declared.medfee, declared.fund, declared.cash,
                                                            declared.count):
-            raise RequestRejected("ERR_FILE_TOTALS_MISMATCH", "对账明细文件合计与申报的总额或笔数不一致")
+            raise FileTotalsMismatch()
         rows = compare(theirs, self._records(meta, period))
         number, filename = self.ids.file_qury_no(), f"{file_qury_no}_result.zip"
         with self.store.write() as tx:
@@ -203,5 +203,5 @@ class ReconOps(PlatformBase):
             self.claim(tx, meta)
             found = tx.file(file_qury_no)
         if found is None or found.fixmedins_code != meta.fixmedins_code:
-            raise NotFound("ERR_FILE_UNKNOWN", f"文件查询号 {file_qury_no} 不存在")
+            raise FileUnknown(detail=f"文件查询号 {file_qury_no} 不存在")
         return str(found.filename), bytes(found.content)

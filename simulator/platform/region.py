@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from simulator.platform.errors import RequestRejected
+from simulator.domain.refusals import PolicyUnknown
 from simulator.platform.policy import NEAR_RELATIVES, Policy, parse_policy
 from simulator.platform.profiles import load_profile, profile_names
 
@@ -49,4 +49,4 @@ class RegionBook:
             for body in bodies:
                 if body.get("name") == NATIONAL:
                     return parse_policy(body)
-        raise RequestRejected("ERR_POLICY_UNKNOWN", f"参保地 {insuplc} 没有可用的政策（缺少 {NATIONAL}）")
+        raise PolicyUnknown(detail=f"参保地 {insuplc} 没有可用的政策（缺少 {NATIONAL}）")

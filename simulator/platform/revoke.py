@@ -7,9 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.domain.refusals import (
+    AlreadyRevoked,
+    NotReversible,
+    OinfnoMismatch,
+    OriginalMismatch,
+    OriginalUnknown,
+    SettlementMismatch,
+    SettlementUnknown,
+    WrongRevoke,
+)
 from simulator.platform.base import RequestMeta
 from simulator.platform.chain import Leg
-from simulator.platform.errors import Conflict, NotFound, RequestRejected, RuleRefused
 from simulator.platform.models import Person
 from simulator.platform.money import ZERO, from_fen, to_fen
 from simulator.platform.settle import SettleOps, leg_target
@@ -26,11 +35,11 @@ class RevokeOps(SettleOps):
     def _settlement(self, tx: Tx, meta: RequestMeta, setl_id: str, psn_no: str, mdtrt_id: str) -> Any:
         row = tx.settlement(setl_id, lock=True)
         if row is None or row.fixmedins_code != meta.fixmedins_code:
-            raise NotFound("ERR_SETTLEMENT_UNKNOWN", f"结算ID setl_id {setl_id} 不存在")
+            raise SettlementUnknown(setl_id=setl_id)
         if psn_no and row.psn_no != psn_no:
-            raise RuleRefused("ERR_SETTLEMENT_MISMATCH", "结算ID 与人员编号 psn_no 不符")
+            raise SettlementMismatch(detail="结算ID 与人员编号 psn_no 不符")
         if mdtrt_id and row.mdtrt_id != mdtrt_id:
-            raise RuleRefused("ERR_SETTLEMENT_MISMATCH", "结算ID 与就诊ID mdtrt_id 不符")
+            raise SettlementMismatch(detail="结算ID 与就诊ID mdtrt_id 不符")
         return row
 
     def _lock_legs(self, tx: Tx, patient_id: int, legs: tuple[Leg, ...]) -> dict[int, Person]:
@@ -68,9 +77,9 @@ class RevokeOps(SettleOps):
             row = self._settlement(tx, meta, setl_id, psn_no, mdtrt_id)
             if row.clr_type != CLR_OF[meta.infno]:
                 kind = "药店购药" if row.clr_type == "41" else "门诊"
-                raise RuleRefused("ERR_WRONG_REVOKE", f"该结算为{kind}结算，请使用对应的撤销交易")
+                raise WrongRevoke(kind=kind)
             if row.status != "settled":
-                raise Conflict("ERR_ALREADY_REVOKED", f"结算 {setl_id} 已撤销或已冲正，不能重复撤销")
+                raise AlreadyRevoked(setl_id=setl_id)
             patient = self.patient(tx, row.psn_no)
             self.check_insuplc(meta, patient)
             institution = self.institution(tx, row.fixmedins_code)
@@ -92,9 +101,9 @@ class RevokeOps(SettleOps):
     def reverse(self, meta: RequestMeta, psn_no: str, omsgid: str, oinfno: str) -> str:
         """Undo the original if it committed, else mark its msgid dead. Returns what happened."""
         if oinfno not in SETTLING + REVOKING:
-            raise RuleRefused("ERR_NOT_REVERSIBLE", f"交易 {oinfno} 不支持冲正（仅 2102/2103/2207/2208）")
+            raise NotReversible(detail=f"交易 {oinfno} 不支持冲正（仅 2102/2103/2207/2208）")
         if not omsgid.startswith(meta.fixmedins_code):
-            raise RuleRefused("ERR_ORIGINAL_UNKNOWN", f"原报文 omsgid {omsgid} 不属于本机构 {meta.fixmedins_code}，不能冲正")
+            raise OriginalUnknown(detail=f"原报文 omsgid {omsgid} 不属于本机构 {meta.fixmedins_code}，不能冲正")
         with self.store.write() as tx:
             self.claim(tx, meta, psn_no)
             original = tx.message(omsgid, lock=True)
@@ -103,16 +112,16 @@ class RevokeOps(SettleOps):
                                   status="dead", setl_id=None, at=self.now_stamp())
                 return "marked_dead"
             if original.fixmedins_code != meta.fixmedins_code:
-                raise NotFound("ERR_ORIGINAL_UNKNOWN", f"原报文 {omsgid} 不属于本机构")
+                raise OriginalUnknown(detail=f"原报文 {omsgid} 不属于本机构")
             if original.infno != oinfno:
-                raise RequestRejected("ERR_OINFNO_MISMATCH", f"原交易编号 oinfno {oinfno} 与原报文 {original.infno} 不符")
+                raise OinfnoMismatch(oinfno=oinfno, infno=original.infno)
             if original.status in ("dead", "reversed"):
                 return "already_reversed"
             row = tx.settlement(str(original.setl_id), lock=True) if original.setl_id else None
             if row is None:
                 raise AssertionError(f"committed message {omsgid} without settlement")
             if row.psn_no != psn_no:
-                raise RuleRefused("ERR_ORIGINAL_MISMATCH", f"原报文 {omsgid} 的人员编号与 psn_no {psn_no} 不符，不能冲正")
+                raise OriginalMismatch(omsgid=omsgid, psn_no=psn_no)
             if oinfno in SETTLING:
                 self._reverse_settlement(tx, meta, row)
             else:
@@ -130,14 +139,14 @@ class RevokeOps(SettleOps):
 
     def _reverse_revoke(self, tx: Tx, meta: RequestMeta, row: Any) -> None:
         if row.status != "revoked":
-            raise Conflict("ERR_NOT_REVERSIBLE", "原撤销交易的结算状态已变化，不能冲正")
+            raise NotReversible(detail="原撤销交易的结算状态已变化，不能冲正")
         settled_by = tx.message(str(row.msgid))  # not locked: the settlement row (locked) serialises reversals
         if settled_by is not None and settled_by.status == "reversed":
-            raise Conflict("ERR_NOT_REVERSIBLE", f"原结算报文 {row.msgid} 已冲正，不能再冲正其撤销交易（否则会重新扣款）")
+            raise NotReversible(detail=f"原结算报文 {row.msgid} 已冲正，不能再冲正其撤销交易（否则会重新扣款）")
         if row.clr_type == "11":
             lines = [r for r in tx.lines_of(row.mdtrt_id) if r.revoked_setl_id == row.setl_id]
             if not lines or any(r.setl_id is not None for r in lines):
-                raise Conflict("ERR_NOT_REVERSIBLE", "原撤销后费用已重新结算或删除，不能冲正")
+                raise NotReversible(detail="原撤销后费用已重新结算或删除，不能冲正")
             tx.set_lines_settlement([r.id for r in lines], row.setl_id)
         entries = tx.ledger_of(row.setl_id)
         legs = ledger_legs(entries)

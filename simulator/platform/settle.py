@@ -12,10 +12,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from simulator.domain.refusals import (
+    AlreadySettled,
+    AmountMismatch,
+    InsutypeMismatch,
+    MedfeeMismatch,
+    NoFeeLines,
+    VisitCancelled,
+    VisitMismatch,
+    VisitUnknown,
+)
 from simulator.platform.base import RequestMeta
 from simulator.platform.chain import Leg, PayerContext
 from simulator.platform.context import payer_context
-from simulator.platform.errors import Conflict, NotFound, RequestRejected, RuleRefused
 from simulator.platform.identity import IdentityOps
 from simulator.platform.models import FeeLine
 from simulator.platform.money import from_fen, to_fen
@@ -73,7 +82,7 @@ class SettleOps(IdentityOps):
         patient = self.patient(tx, inp.psn_no)
         self.check_insuplc(meta, patient)
         if inp.insutype and inp.insutype != patient.insutype:
-            raise RuleRefused("ERR_INSUTYPE_MISMATCH", f"险种 {inp.insutype} 与参保人险种 {patient.insutype} 不符")
+            raise InsutypeMismatch(insutype=inp.insutype, insutype2=patient.insutype)
         self.check_certificate(tx, patient, inp.cert_type, inp.cert_no, inp.card_sn)
         return payer_context(tx, patient, institution, self.policy_of(tx, patient, institution), lock)
 
@@ -82,8 +91,7 @@ class SettleOps(IdentityOps):
         plan = plan_settlement(ctx, lines, catalogue, inp.med_type, inp.use_account, inp.exp.use_wallet,
                                self.today())
         if plan.medfee_sumamt != inp.medfee_sumamt:
-            raise RequestRejected("ERR_MEDFEE_MISMATCH", f"医疗费总额 medfee_sumamt {inp.medfee_sumamt} 与费用明细合计 "
-                                  f"{plan.medfee_sumamt} 不符")
+            raise MedfeeMismatch(medfee_sumamt=inp.medfee_sumamt, medfee_sumamt2=plan.medfee_sumamt)
         return plan
 
     # pharmacy --------------------------------------------------------------------------------
@@ -150,18 +158,18 @@ class SettleOps(IdentityOps):
     def _batch(self, tx: Tx, meta: RequestMeta, ctx: PayerContext, inp: SettleInput, lock: bool) -> list[Any]:
         visit = tx.visit(inp.mdtrt_id, lock=lock)
         if visit is None or visit.fixmedins_code != meta.fixmedins_code or visit.kind != "outpatient":
-            raise NotFound("ERR_VISIT_UNKNOWN", f"就诊ID mdtrt_id {inp.mdtrt_id} 不存在")
+            raise VisitUnknown(mdtrt_id=inp.mdtrt_id)
         if visit.person_id != ctx.patient.id:
-            raise RuleRefused("ERR_VISIT_MISMATCH", "就诊ID 与人员编号 psn_no 不属于同一人")
+            raise VisitMismatch()
         if visit.status != "registered":
-            raise Conflict("ERR_VISIT_CANCELLED", "该就诊已撤销挂号，不能结算")
+            raise VisitCancelled(detail="该就诊已撤销挂号，不能结算")
         every = tx.lines_of(inp.mdtrt_id)
         in_batch = [r for r in every if inp.chrg_bchno in ("", "0000") or r.chrg_bchno == inp.chrg_bchno]
         rows = [r for r in in_batch if r.setl_id is None]
         if not rows and in_batch:
-            raise Conflict("ERR_ALREADY_SETTLED", f"收费批次 {inp.chrg_bchno or '0000'} 的费用已结算，不能重复结算")
+            raise AlreadySettled(chrg_bchno=inp.chrg_bchno or '0000')
         if not rows:
-            raise RuleRefused("ERR_NO_FEE_LINES", "没有待结算的费用明细，请先上传（2204）")
+            raise NoFeeLines()
         return rows
 
     @staticmethod
@@ -169,8 +177,7 @@ class SettleOps(IdentityOps):
         mine = plan_amounts(plan)
         for name in DECLARED:
             if name in declared and declared[name] != mine[name]:
-                raise RuleRefused("ERR_AMOUNT_MISMATCH", f"{name} {declared[name]} 与平台计算 {mine[name]} 不符，"
-                                  "请重新预结算（2206）")
+                raise AmountMismatch(name=name, declared=declared[name], mine=mine[name])
 
     # shared ----------------------------------------------------------------------------------
     def _view(self, ctx: PayerContext, plan: SettlementPlan, mdtrt_id: str, setl_id: str | None,

@@ -7,8 +7,16 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from simulator.domain.refusals import (
+    DuplicateFeeLine,
+    InsutypeMismatch,
+    NotInsured,
+    VisitCancelled,
+    VisitHasSettlement,
+    VisitMismatch,
+    VisitUnknown,
+)
 from simulator.platform.base import RequestMeta
-from simulator.platform.errors import Conflict, NotFound, RequestRejected, RuleRefused
 from simulator.platform.models import FeeLine, Person
 from simulator.platform.money import to_fen
 from simulator.platform.plan import STATUS_NAMES
@@ -25,11 +33,11 @@ class VisitOps(RevokeOps):
         self.check_insuplc(meta, patient)
         visit = tx.visit(mdtrt_id, lock=True)
         if visit is None or visit.fixmedins_code != meta.fixmedins_code or visit.kind != "outpatient":
-            raise NotFound("ERR_VISIT_UNKNOWN", f"就诊ID mdtrt_id {mdtrt_id} 不存在")
+            raise VisitUnknown(mdtrt_id=mdtrt_id)
         if visit.person_id != patient.id:
-            raise RuleRefused("ERR_VISIT_MISMATCH", "就诊ID 与人员编号 psn_no 不属于同一人")
+            raise VisitMismatch()
         if visit.status != "registered":
-            raise Conflict("ERR_VISIT_CANCELLED", "该就诊已撤销挂号")
+            raise VisitCancelled(detail="该就诊已撤销挂号")
         return visit, patient
 
     def register(self, meta: RequestMeta, psn_no: str, insutype: str, begntime: str, cert_type: str,
@@ -43,9 +51,9 @@ class VisitOps(RevokeOps):
             self.check_insuplc(meta, patient)
             if patient.status != "1":
                 name = STATUS_NAMES.get(patient.status, patient.status)
-                raise RuleRefused("ERR_NOT_INSURED", f"参保人参保状态异常（{name}），不能办理医保就诊登记")
+                raise NotInsured(detail=f"参保人参保状态异常（{name}），不能办理医保就诊登记")
             if insutype and insutype != patient.insutype:
-                raise RuleRefused("ERR_INSUTYPE_MISMATCH", f"险种 {insutype} 与参保人险种 {patient.insutype} 不符")
+                raise InsutypeMismatch(insutype=insutype, insutype2=patient.insutype)
             self.check_certificate(tx, patient, cert_type, cert_no, card_sn)
             mdtrt_id = self.ids.mdtrt_id(institution.admdvs, serial)
             tx.insert_visit(mdtrt_id=mdtrt_id, person_id=patient.id, fixmedins_code=meta.fixmedins_code,
@@ -59,7 +67,7 @@ class VisitOps(RevokeOps):
             self.claim(tx, meta, psn_no)
             self._visit(tx, meta, mdtrt_id, psn_no)
             if any(s.status == "settled" for s in tx.settlements_of_visit(mdtrt_id)):
-                raise Conflict("ERR_VISIT_HAS_SETTLEMENT", "该就诊存在未撤销的结算，请先撤销结算（2208）")
+                raise VisitHasSettlement()
             tx.delete_lines([r.id for r in tx.lines_of(mdtrt_id) if r.setl_id is None])
             tx.update_visit(mdtrt_id, status="cancelled")
 
@@ -75,14 +83,14 @@ class VisitOps(RevokeOps):
         """2204: store fee lines and return the platform's split of each."""
         sns = [line.feedetl_sn for line in lines]
         if len(set(sns)) != len(sns):
-            raise RequestRejected("ERR_DUPLICATE_FEE_LINE", "同一次上传中费用明细流水号 feedetl_sn 重复")
+            raise DuplicateFeeLine(detail="同一次上传中费用明细流水号 feedetl_sn 重复")
         with self.store.write() as tx:
             self.claim(tx, meta, psn_no)
             self._visit(tx, meta, mdtrt_id, psn_no)
             existing = {r.feedetl_sn for r in tx.lines_of(mdtrt_id)}
             clash = sorted(existing & set(sns))
             if clash:
-                raise Conflict("ERR_DUPLICATE_FEE_LINE", f"费用明细流水号已上传：{', '.join(clash)}")
+                raise DuplicateFeeLine(detail=f"费用明细流水号已上传：{', '.join(clash)}")
             catalogue = tx.catalogue_items(line.code for line in lines)
             tx.insert_lines([{"mdtrt_id": mdtrt_id, "feedetl_sn": line.feedetl_sn, "chrg_bchno": line.chrg_bchno,
                               "code": line.code, "name": line.name, "cnt": str(line.cnt), "pric": str(line.pric),

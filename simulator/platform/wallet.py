@@ -14,9 +14,26 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from simulator.domain.refusals import (
+    BadField,
+    InsufficientBalance,
+    NoAccount,
+    NotReceiver,
+    SelfTransfer,
+    TransferNotPending,
+    TransferUnknown,
+    VerificationRequired,
+    WalletAmount,
+    WalletDailyLimit,
+    WalletExists,
+    WalletInactive,
+    WalletNight,
+    WalletPending,
+    WalletRegionDisabled,
+    WalletUnknown,
+)
 from simulator.platform import family_views as views
 from simulator.platform.clock import stamp
-from simulator.platform.errors import NotFound, RequestRejected, RuleRefused
 from simulator.platform.family_base import check_insured, check_not_self, check_relation
 from simulator.platform.models import Person, Wallet
 from simulator.platform.money import ZERO, fmt, to_fen
@@ -46,19 +63,19 @@ class TransferRequest:
 
 def check_daytime(now: datetime) -> None:
     if now.time() >= NIGHT_STARTS or now.time() < DAY_STARTS:
-        raise RuleRefused("ERR_WALLET_NIGHT", f"22:00 至次日 06:00 不能向医保钱包转账（平台时间 {now:%H:%M}）")
+        raise WalletNight(now=now)
 
 
 def check_amount(amount: Decimal) -> None:
     if amount <= ZERO or amount > MAX_AMOUNT:
-        raise RuleRefused("ERR_WALLET_AMOUNT", f"单笔转账金额须大于 0 且不超过 {fmt(MAX_AMOUNT)}（本次 {fmt(amount)}）")
+        raise WalletAmount(max_amount=fmt(MAX_AMOUNT), amount=fmt(amount))
 
 
 def check_verification(method: str, pin: str) -> None:
     if method not in VERIFICATIONS:
-        raise RuleRefused("ERR_VERIFICATION_REQUIRED", "转账须经人脸识别或支付密码验证（verification: face/pin）")
+        raise VerificationRequired(detail="转账须经人脸识别或支付密码验证（verification: face/pin）")
     if method == "pin" and not (len(pin) == 6 and pin.isdigit()):
-        raise RuleRefused("ERR_VERIFICATION_REQUIRED", "支付密码须为 6 位数字")
+        raise VerificationRequired(detail="支付密码须为 6 位数字")
 
 
 def bounce_time(now: datetime) -> datetime:
@@ -76,7 +93,7 @@ class WalletOps(BounceOps):
             check_insured(person, "参保人")
             self._check_region(tx, person)
             if tx.wallet_of(person.id) is not None:
-                raise RuleRefused("ERR_WALLET_EXISTS", f"{psn_no} 已开通医保钱包")
+                raise WalletExists(psn_no=psn_no)
             tx.insert_wallet(wallet_id, person.id, 0, "active")
             return {"psn_no": psn_no, "wallet": views.wallet(tx.wallet_of(person.id))}
 
@@ -85,7 +102,7 @@ class WalletOps(BounceOps):
         now = self.now()
         with self.store.write() as tx:
             sender, receiver = self.person(tx, req.sender, "转出人"), self.person(tx, req.receiver, "收款人")
-            check_not_self(sender, receiver, "不能向本人的医保钱包转账", "ERR_SELF_TRANSFER")
+            check_not_self(sender, receiver, "不能向本人的医保钱包转账", SelfTransfer)
             check_daytime(now)
             check_amount(req.amount)
             check_verification(req.verification, req.pin)
@@ -118,13 +135,13 @@ class WalletOps(BounceOps):
             row = self._transfer(tx, transfer_id)
             receiver = tx.persons_by_ids([int(row.receiver_id)])[int(row.receiver_id)]
             if self.person(tx, by, "操作人").id != receiver.id:
-                raise RuleRefused("ERR_NOT_RECEIVER", "只有收款人本人可以确认收款")
+                raise NotReceiver()
             if row.status != "pending":
-                raise RuleRefused("ERR_TRANSFER_NOT_PENDING", f"转账 {transfer_id} 已{_STATUS[str(row.status)]}，不能确认收款")
+                raise TransferNotPending(detail=f"转账 {transfer_id} 已{_STATUS[str(row.status)]}，不能确认收款")
             self.people_locked(tx, receiver)
             tx.wallets_by_rows([int(row.target_wallet_row)], lock=True)
             if not fam.close_transfer(transfer_id, "accepted", self.now_stamp()):
-                raise RuleRefused("ERR_TRANSFER_NOT_PENDING", f"转账 {transfer_id} 已处理，不能确认收款")
+                raise TransferNotPending(detail=f"转账 {transfer_id} 已处理，不能确认收款")
             tx.move("wallet", int(row.target_wallet_row), int(row.amount_fen))
             return self._transfer_view(tx, transfer_id)
 
@@ -149,45 +166,44 @@ class WalletOps(BounceOps):
     def _check_region(self, tx: Tx, person: Person) -> None:
         rules = self.rules_of(tx, person)
         if not rules.wallet_enabled:
-            raise RuleRefused("ERR_WALLET_REGION_DISABLED",
-                              f"参保地 {person.insuplc}（{rules.name}）未开通医保钱包")
+            raise WalletRegionDisabled(insuplc=person.insuplc, name=rules.name)
 
     @staticmethod
     def _active_wallet(tx: Tx, person: Person, role: str, found: Wallet | None = None) -> Wallet:
         found = found or tx.wallet_of(person.id)
         if found is None:
-            raise RuleRefused("ERR_WALLET_UNKNOWN", f"{role} {person.psn_no} 未开通医保钱包")
+            raise WalletUnknown(detail=f"{role} {person.psn_no} 未开通医保钱包")
         if found.status != "active":
-            raise RuleRefused("ERR_WALLET_INACTIVE", f"{role} {person.psn_no} 的医保钱包状态异常（{found.status}）")
+            raise WalletInactive(role=role, psn_no=person.psn_no, status=found.status)
         return found
 
     def _check_limits(self, tx: Tx, sender: Person, now: datetime) -> None:
         fam = self.fam(tx)
         if fam.pending_sent_by(sender.id) is not None:
-            raise RuleRefused("ERR_WALLET_PENDING", "您有一笔转账尚待对方确认收款，确认或退回前不能再次转账")
+            raise WalletPending()
         if fam.count_sent_on(sender.id, now.date().isoformat()) >= MAX_PER_DAY:
-            raise RuleRefused("ERR_WALLET_DAILY_LIMIT", f"每人每天最多转账 {MAX_PER_DAY} 笔")
+            raise WalletDailyLimit(max_per_day=MAX_PER_DAY)
 
     def _take(self, tx: Tx, sender: Person, source: str, amount: Decimal, own: Wallet | None) -> int:
         """Take `amount` out of the sender's (locked) account or wallet; returns that balance's row id."""
         if source == "account":
             if sender.balance is None or sender.insutype != "310":
-                raise RuleRefused("ERR_NO_ACCOUNT", "转出人为居民医保参保人，没有个人账户")
+                raise NoAccount(detail="转出人为居民医保参保人，没有个人账户")
             available, row_id = sender.balance, sender.id
         elif source == "wallet":
             wallet = self._active_wallet(tx, sender, "转出人", own)
             available, row_id = wallet.balance, wallet.id
         else:
-            raise RequestRejected("ERR_BAD_FIELD", f"转出来源 source {source!r} 无效（account/wallet）")
+            raise BadField(detail=f"转出来源 source {source!r} 无效（account/wallet）")
         if available < amount:
-            raise RuleRefused("ERR_INSUFFICIENT_BALANCE", f"余额不足（可用 {fmt(available)}，转账 {fmt(amount)}）")
+            raise InsufficientBalance(detail=f"余额不足（可用 {fmt(available)}，转账 {fmt(amount)}）")
         tx.move(source, row_id, -to_fen(amount))
         return row_id
 
     def _transfer(self, tx: Tx, transfer_id: str) -> Any:
         row = self.fam(tx).transfer(transfer_id, lock=True)
         if row is None:
-            raise NotFound("ERR_TRANSFER_UNKNOWN", f"转账 {transfer_id} 不存在")
+            raise TransferUnknown(transfer_id=transfer_id)
         return row
 
     def _transfer_view(self, tx: Tx, transfer_id: str) -> dict[str, Any]:

@@ -8,9 +8,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from simulator.domain.refusals import BadWorld, DuplicatePerson, PlatformError, RequestRejected
 from simulator.platform.base import PlatformBase
 from simulator.platform.clock import parse_timestamp
-from simulator.platform.errors import PlatformError, RequestRejected
 from simulator.platform.money import parse_amount, to_fen
 from simulator.platform.policy import parse_policy
 from simulator.platform.profiles import load_profile
@@ -20,7 +20,7 @@ BINDING_STATES = ("active", "pending", "ended")
 
 
 def _bad(message: str) -> RequestRejected:
-    return RequestRejected("ERR_BAD_WORLD", f"世界文件错误：{message}")
+    return BadWorld(message=message)
 
 
 def _listed(obj: dict[str, Any], key: str) -> list[Any]:
@@ -275,8 +275,7 @@ class WorldOps(PlatformBase):
                      pool_ids: dict[str, str], wallet_ids: dict[str, str]) -> None:
         clash = tx.existing_certnos([p["certno"] for p in plan.people])
         if clash:
-            raise RequestRejected("ERR_DUPLICATE_PERSON", f"证件号码已存在于模拟平台：{', '.join(sorted(clash))}"
-                                  "（请先 /admin/reset）")
+            raise DuplicatePerson(clash=', '.join(sorted(clash)))
         for name, body in plan.policies.items():
             tx.upsert_policy(name, json.dumps(body, ensure_ascii=False))
         for inst in plan.institutions:

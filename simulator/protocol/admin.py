@@ -10,8 +10,8 @@ from typing import Any
 import segno
 from flask import Blueprint, Response, current_app, request
 
+from simulator.domain.refusals import BadFault, BadJson, BadTime, MissingField
 from simulator.platform.clock import parse_timestamp, stamp
-from simulator.platform.errors import RequestRejected
 from simulator.platform.money import parse_amount
 from simulator.protocol.admin_access import require_admin
 from simulator.protocol.console import audit_report
@@ -31,7 +31,7 @@ def _body() -> dict[str, Any]:
     raw = request.get_data()
     body = parse_json(raw) if raw.strip() else {}
     if not isinstance(body, dict):
-        raise RequestRejected("ERR_BAD_JSON", "请求体必须是 JSON 对象")
+        raise BadJson(detail="请求体必须是 JSON 对象")
     return body
 
 
@@ -70,7 +70,7 @@ def bindings() -> Response:
     for role in ("beneficiary", "funder"):
         if request.args.get(role):
             return _ok({"bindings": sim().platform.bindings(role, request.args[role])})
-    raise RequestRejected("ERR_MISSING_FIELD", "请指定 ?beneficiary=<psn_no> 或 ?funder=<psn_no>")
+    raise MissingField(detail="请指定 ?beneficiary=<psn_no> 或 ?funder=<psn_no>")
 
 
 @admin.get("/ledger")
@@ -96,7 +96,7 @@ def set_clock() -> Response:
     try:
         now = parse_timestamp(str(body.get("now", "")))
     except ValueError:
-        raise RequestRejected("ERR_BAD_TIME", f"时间格式错误：{body.get('now')!r}（YYYY-MM-DDTHH:MM:SS）") from None
+        raise BadTime(detail=f"时间格式错误：{body.get('now')!r}（YYYY-MM-DDTHH:MM:SS）") from None
     platform = sim().platform
     platform.clock.set(now, frozen=bool(body.get("frozen", platform.clock.frozen)))
     platform.publish()
@@ -107,7 +107,7 @@ def set_clock() -> Response:
 def advance_clock() -> Response:
     seconds = _body().get("seconds")
     if isinstance(seconds, bool) or not isinstance(seconds, (int, Decimal)):
-        raise RequestRejected("ERR_BAD_TIME", "seconds 必须是数字")
+        raise BadTime(detail="seconds 必须是数字")
     sim().platform.clock.advance(float(seconds))
     sim().platform.publish()
     return clock()
@@ -119,7 +119,7 @@ def arm_fault() -> Response:
     try:
         count, delay = int(body.get("count", 1)), int(body.get("delay_ms", 0))
     except (TypeError, ValueError):
-        raise RequestRejected("ERR_BAD_FAULT", "count 与 delay_ms 必须是整数") from None
+        raise BadFault(detail="count 与 delay_ms 必须是整数") from None
     fault = sim().platform.faults.arm(str(body.get("infno", "")), str(body.get("kind", "")), count,
                                       str(body.get("message") or ""), delay)
     record_fault_event("arm", {"infno": fault.infno, "kind": fault.kind, "count": count, "delay_ms": delay})

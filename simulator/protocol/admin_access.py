@@ -10,7 +10,7 @@ import hmac
 
 from flask import Request
 
-from simulator.platform.errors import AuthRejected
+from simulator.domain.refusals import AdminToken
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -32,7 +32,7 @@ def is_admin(request: Request, configured: str) -> bool:
 
 def require_admin(request: Request, configured: str) -> None:
     if not is_admin(request, configured):
-        raise AuthRejected("ERR_ADMIN_TOKEN", "管理接口需要管理员令牌（Authorization: Bearer <token>）")
+        raise AdminToken()
 
 
 def check_bind(host: str, admin_token: str) -> None:

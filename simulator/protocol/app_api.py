@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, request
 
+from simulator.domain.refusals import BadField
 from simulator.platform.bindings import BindingRequest
-from simulator.platform.errors import RequestRejected
 from simulator.platform.family import FamilyOps
 from simulator.platform.family_pool import MemberRequest
 from simulator.protocol.app_common import amount, body, day, family, flag, integer, optional_integer, text
@@ -29,7 +29,7 @@ def _faces(obj: dict[str, Any]) -> tuple[bool, bool]:
     if isinstance(raw, dict):
         return flag(raw, "funder"), flag(raw, "beneficiary")
     if not isinstance(raw, bool):
-        raise RequestRejected("ERR_BAD_FIELD", "face_verified 必须是 true/false 或 {\"funder\": …, \"beneficiary\": …}")
+        raise BadField(detail="face_verified 必须是 true/false 或 {\"funder\": …, \"beneficiary\": …}")
     return raw, raw
 
 

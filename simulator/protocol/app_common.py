@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import current_app, request
 
-from simulator.platform.errors import RequestRejected
+from simulator.domain.refusals import BadDate, BadField, BadJson, MissingField
 from simulator.platform.family import FamilyOps
 from simulator.protocol import inputs
 from simulator.protocol.envelope import parse_json
@@ -30,7 +30,7 @@ def body() -> dict[str, Any]:
     raw = request.get_data()
     found = parse_json(raw) if raw.strip() else {}
     if not isinstance(found, dict):
-        raise RequestRejected("ERR_BAD_JSON", "请求体必须是 JSON 对象")
+        raise BadJson(detail="请求体必须是 JSON 对象")
     return found
 
 
@@ -50,7 +50,7 @@ def flag(obj: dict[str, Any], key: str) -> bool:
     """An optional JSON boolean (absent: false)."""
     value = obj.get(key, False)
     if not isinstance(value, bool):
-        raise RequestRejected("ERR_BAD_FIELD", f"{BODY}.{key} 必须是 true 或 false")
+        raise BadField(detail=f"{BODY}.{key} 必须是 true 或 false")
     return value
 
 
@@ -59,14 +59,14 @@ def optional_integer(obj: dict[str, Any], key: str) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().lstrip("-").isdigit():
-        raise RequestRejected("ERR_BAD_FIELD", f"{BODY}.{key} 必须是整数：{value!r}")
+        raise BadField(detail=f"{BODY}.{key} 必须是整数：{value!r}")
     return int(value)
 
 
 def integer(obj: dict[str, Any], key: str) -> int:
     found = optional_integer(obj, key)
     if found is None:
-        raise RequestRejected("ERR_MISSING_FIELD", f"{BODY} 缺少必填字段 {key}")
+        raise MissingField(detail=f"{BODY} 缺少必填字段 {key}")
     return found
 
 
@@ -78,4 +78,4 @@ def day(obj: dict[str, Any], key: str) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise RequestRejected("ERR_BAD_DATE", f"{BODY}.{key} 日期格式错误：{value!r}（YYYY-MM-DD）") from None
+        raise BadDate(body=BODY, key=key, value=value) from None

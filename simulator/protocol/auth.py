@@ -9,7 +9,7 @@ import time
 from collections.abc import Mapping
 from typing import Protocol
 
-from simulator.platform.errors import AuthRejected
+from simulator.domain.refusals import TifMissing, TifNonce, TifPaasid, TifSignature, TifStale
 
 MAX_SKEW = 300
 
@@ -40,21 +40,21 @@ class TifGate:
         paasid, stamp = headers.get("x-tif-paasid", ""), headers.get("x-tif-timestamp", "")
         nonce, signature = headers.get("x-tif-nonce", ""), headers.get("x-tif-signature", "")
         if not (paasid and stamp and nonce and signature):
-            raise AuthRejected("ERR_TIF_MISSING", "网关鉴权失败：缺少 x-tif-paasid/timestamp/nonce/signature 请求头")
+            raise TifMissing()
         token = self._credentials.get(paasid)
         if token is None:
-            raise AuthRejected("ERR_TIF_PAASID", f"网关鉴权失败：未知的 paasid {paasid}")
+            raise TifPaasid(paasid=paasid)
         if not stamp.isdigit() or abs(time.time() - int(stamp)) > MAX_SKEW:
-            raise AuthRejected("ERR_TIF_STALE", "网关鉴权失败：时间戳过期（与服务器时间相差超过 300 秒）")
+            raise TifStale()
         if not hmac.compare_digest(signature, tif_signature(stamp, token, nonce)):
-            raise AuthRejected("ERR_TIF_SIGNATURE", "网关鉴权失败：签名错误")
+            raise TifSignature()
         self._remember(nonce)
 
     def _remember(self, nonce: str) -> None:
         now = time.time()
         with self._lock:
             if nonce in self._nonces:
-                raise AuthRejected("ERR_TIF_NONCE", "网关鉴权失败：nonce 已使用（疑似重放）")
+                raise TifNonce()
             if len(self._nonces) > 10000:
                 self._nonces = {n: t for n, t in self._nonces.items() if now - t < 2 * MAX_SKEW}
             self._nonces[nonce] = now

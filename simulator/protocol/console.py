@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from simulator.audit.masking import masked
 from simulator.audit.report import DEFAULT_RESOLVE_WITHIN, STATUS_ZH, build_report, parse_since
-from simulator.platform.errors import RequestRejected
+from simulator.domain.refusals import BadField, MissingField
 from simulator.platform.models import mask_certno, mask_name
 from simulator.protocol.admin_access import is_admin
 from simulator.protocol.app_page import fresh_code
@@ -122,12 +122,12 @@ def conservation() -> Response:
 def audit_report(code: str) -> dict[str, Any]:
     """The conformance report for one institution from the live journal (shared with /admin/audit)."""
     if not code:
-        raise RequestRejected("ERR_MISSING_FIELD", "请指定机构编码 ?institution=CODE")
+        raise MissingField(detail="请指定机构编码 ?institution=CODE")
     try:
         since = parse_since(request.args.get("since"))
         within = float(request.args.get("resolve_within") or DEFAULT_RESOLVE_WITHIN)
     except ValueError:
-        raise RequestRejected("ERR_BAD_FIELD", "since（YYYY-MM-DD[THH:MM:SS]）或 resolve_within（秒）格式错误") from None
+        raise BadField(detail="since（YYYY-MM-DD[THH:MM:SS]）或 resolve_within（秒）格式错误") from None
     platform = sim().platform
     return build_report(platform.store.traffic.rows(code), code, now=platform.now(), since=since,
                         resolve_within=within)

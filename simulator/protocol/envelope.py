@@ -9,8 +9,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from simulator.domain.refusals import BadEnvelope, BadInfTime, BadJson, BadMsgid, MissingField
 from simulator.platform.base import RequestMeta
-from simulator.platform.errors import RequestRejected
 from simulator.protocol.inputs import checked_text
 
 REQUIRED = ("infno", "msgid", "mdtrtarea_admvs", "recer_sys_code", "infver", "opter_type", "opter",
@@ -43,7 +43,7 @@ def parse_json(raw: bytes) -> Any:
     try:
         return json.loads(raw.decode("utf-8"), parse_float=Decimal)
     except (UnicodeDecodeError, ValueError):
-        raise RequestRejected("ERR_BAD_JSON", "请求体不是合法的 UTF-8 JSON") from None
+        raise BadJson(detail="请求体不是合法的 UTF-8 JSON") from None
 
 
 def _text(body: dict[str, Any], key: str) -> str:
@@ -51,7 +51,7 @@ def _text(body: dict[str, Any], key: str) -> str:
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise RequestRejected("ERR_BAD_ENVELOPE", f"报文字段 {key} 必须是字符串")
+        raise BadEnvelope(detail=f"报文字段 {key} 必须是字符串")
     return checked_text(str(value).strip(), f"报文字段 {key}", _LONG.get(key, 50))
 
 
@@ -66,23 +66,23 @@ def _names_psn_no(node: Any) -> bool:
 def parse_envelope(body: Any) -> Envelope:
     """Validate the envelope shape; every refusal names the field."""
     if not isinstance(body, dict):
-        raise RequestRejected("ERR_BAD_ENVELOPE", "请求报文必须是 JSON 对象")
+        raise BadEnvelope(detail="请求报文必须是 JSON 对象")
     fields = {key: _text(body, key) for key in REQUIRED}
     missing = [key for key in REQUIRED if not fields[key]]
     if missing:
-        raise RequestRejected("ERR_MISSING_FIELD", f"报文缺少必填字段：{', '.join(missing)}")
+        raise MissingField(detail=f"报文缺少必填字段：{', '.join(missing)}")
     infno, msgid, code = fields["infno"], fields["msgid"], fields["fixmedins_code"]
     tail = _MSGID_TAIL.match(msgid[len(code):]) if msgid.startswith(code) else None
     if tail is None or not _is_stamp(tail.group(1), "%Y%m%d%H%M%S"):
-        raise RequestRejected("ERR_BAD_MSGID", f"报文ID msgid {msgid!r} 格式错误（应为 定点机构编号+yyyyMMddHHmmss+4位顺序号）")
+        raise BadMsgid(msgid=msgid)
     if not _is_stamp(fields["inf_time"], "%Y-%m-%d %H:%M:%S"):
-        raise RequestRejected("ERR_BAD_INF_TIME", f"交易时间 inf_time {body.get('inf_time')!r} 格式错误（yyyy-MM-dd HH:mm:ss）")
+        raise BadInfTime(value=body.get('inf_time'))
     payload = body.get("input")
     if not isinstance(payload, dict):
-        raise RequestRejected("ERR_MISSING_FIELD", "报文缺少输入节点 input（须为 JSON 对象）")
+        raise MissingField(detail="报文缺少输入节点 input（须为 JSON 对象）")
     insuplc = _text(body, "insuplc_admdvs")
     if not insuplc and _names_psn_no(payload):
-        raise RequestRejected("ERR_MISSING_FIELD", "输入含人员编号 psn_no 时，参保地 insuplc_admdvs 必填")
+        raise MissingField(detail="输入含人员编号 psn_no 时，参保地 insuplc_admdvs 必填")
     return Envelope(infno, msgid, code, fields["mdtrtarea_admvs"], insuplc, fields["opter"],
                     _text(body, "sign_no"), body.get("cainfo"), body.get("signtype"), payload)
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from simulator.platform.errors import AuthRejected, DecodeRefused, NotFound, PlatformError
+from simulator.domain.refusals import Internal, PlatformError
 from simulator.protocol.envelope import response
 from simulator.protocol.runtime import ConnectionDropped, json_response, sim
 
@@ -34,21 +34,17 @@ def _envelope_crash(exc: Exception) -> Response:
 
 
 def _internal(exc: Exception) -> PlatformError:
-    error = PlatformError("ERR_INTERNAL", f"平台内部错误：{type(exc).__name__}，交易未完成，请查询后冲正或重试")
-    error.http_status = 500
-    return error
+    return Internal(kind=type(exc).__name__)
 
 
 def _decode_error(exc: PlatformError) -> Response:
-    number = exc.number if isinstance(exc, DecodeRefused) else 9
-    body: dict[str, Any] = {"code": number, "success": False, "type": "error", "message": exc.message,
+    body: dict[str, Any] = {"code": exc.decode_number, "success": False, "type": "error", "message": exc.message,
                             "err_code": exc.code, "data": None}
     return json_response(body, exc.http_status)
 
 
 def _admin_error(exc: PlatformError) -> Response:
-    status = 404 if isinstance(exc, NotFound) else 401 if isinstance(exc, AuthRejected) else 400
-    return json_response({"code": exc.code, "message": exc.message}, status)
+    return json_response({"code": exc.code, "message": exc.message}, exc.status)
 
 
 def _render(exc: PlatformError) -> Response:
@@ -68,7 +64,7 @@ def _crash(exc: Exception) -> Response | HTTPException:
     error = _internal(exc)
     if request.blueprint == "decode":
         return _decode_error(error)
-    return json_response({"code": error.code, "message": error.message}, 500)
+    return _admin_error(error)
 
 
 def install(app: Flask) -> None:

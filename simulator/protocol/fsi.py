@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, request
 
-from simulator.platform.errors import FaultInjected, RequestRejected
+from simulator.domain.refusals import FaultInjected, UnknownInfno
 from simulator.platform.faults import Fault
 from simulator.platform.models import mask_certno
 from simulator.protocol import handlers_people, handlers_recon, handlers_settle, inputs
@@ -33,7 +33,7 @@ def call_service() -> Response:
     g.envelope = env
     handler = HANDLERS.get(env.infno)
     if handler is None:
-        raise RequestRejected("ERR_UNKNOWN_INFNO", f"不支持的交易编号 infno {env.infno}")
+        raise UnknownInfno(infno=env.infno)
     fault = runtime.platform.faults.take(env.infno)
     if fault is not None:
         g.fault = fault.kind
@@ -56,7 +56,7 @@ def call_service() -> Response:
 def _before(fault: Fault) -> Response | None:
     """Faults that act before the platform runs; delay sleeps then lets it run."""
     if fault.kind == "error":
-        raise FaultInjected("ERR_FAULT_INJECTED", fault.message)
+        raise FaultInjected(message=fault.message)
     if fault.kind == "http500":
         return Response(f"Internal Server Error (模拟故障: {fault.message})", status=500,
                         content_type="text/plain; charset=utf-8")

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Response
 
-from simulator.platform.errors import RequestRejected
+from simulator.domain.refusals import BadField, BadFile
 from simulator.platform.recon import Period, Totals
 from simulator.platform.service import Platform
 from simulator.protocol import inputs
@@ -22,13 +22,13 @@ def _day(data: dict[str, Any], key: str) -> date:
     try:
         return date.fromisoformat(raw[:10])
     except ValueError:
-        raise RequestRejected("ERR_BAD_FIELD", f"data.{key} 日期格式错误：{raw!r}（yyyy-MM-dd）") from None
+        raise BadField(detail=f"data.{key} 日期格式错误：{raw!r}（yyyy-MM-dd）") from None
 
 
 def _count(data: dict[str, Any]) -> int:
     raw = inputs.text(data, "fixmedins_setl_cnt", "data")
     if not raw.isdigit():
-        raise RequestRejected("ERR_BAD_FIELD", f"data.fixmedins_setl_cnt 须为非负整数：{raw!r}")
+        raise BadField(detail=f"data.fixmedins_setl_cnt 须为非负整数：{raw!r}")
     return int(raw)
 
 
@@ -68,7 +68,7 @@ def upload_9101(platform: Platform, env: Envelope) -> dict[str, Any]:
     try:
         content = bytes(raw) if isinstance(raw, list) else base64.b64decode(str(raw or ""), validate=True)
     except (ValueError, TypeError, binascii.Error):
-        raise RequestRejected("ERR_BAD_FILE", "fsUploadIn.in 须为 base64 字符串或字节数组") from None
+        raise BadFile(detail="fsUploadIn.in 须为 base64 字符串或字节数组") from None
     number = platform.upload_file(env.meta(), filename, content)
     return {"file_qury_no": number, "filename": filename, "fixmedins_code": env.fixmedins_code}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.platform.errors import RequestRejected
+from simulator.domain.refusals import BadField, DuplicateFeeLine
 from simulator.platform.payplan import parse_exp_content
 from simulator.platform.service import Platform
 from simulator.platform.settle import DECLARED, SettleInput
@@ -36,7 +36,7 @@ def _pharmacy(platform: Platform, env: Envelope, commit: bool) -> dict[str, Any]
     lines = inputs.fee_lines(inputs.rows(env.input, "drugdetail"), "drugdetail")
     sns = [line.feedetl_sn for line in lines]
     if len(set(sns)) != len(sns):
-        raise RequestRejected("ERR_DUPLICATE_FEE_LINE", "drugdetail 中费用明细流水号 feedetl_sn 重复")
+        raise DuplicateFeeLine(detail="drugdetail 中费用明细流水号 feedetl_sn 重复")
     inp = _settle_input(data, "druginfo", ("41",), lines=tuple(lines))
     view = platform.pharmacy(env.meta(), inp, commit)
     return wire.settlement_output(view, platform.today(), inp.cert_type, with_lines=True)
@@ -97,7 +97,7 @@ def upload(platform: Platform, env: Envelope) -> dict[str, Any]:
     inputs.require(items[0], ("mdtrt_id", "psn_no"), "feedetail[1]")
     mdtrt_id, psn_no = inputs.text(items[0], "mdtrt_id", "feedetail"), inputs.text(items[0], "psn_no", "feedetail")
     if any(str(item.get("mdtrt_id")) != mdtrt_id or str(item.get("psn_no")) != psn_no for item in items):
-        raise RequestRejected("ERR_BAD_FIELD", "feedetail 中所有明细须属于同一 mdtrt_id 与 psn_no")
+        raise BadField(detail="feedetail 中所有明细须属于同一 mdtrt_id 与 psn_no")
     lines = inputs.fee_lines(items, "feedetail", batch=True)
     return {"result": [wire.line_split(split) for split in platform.upload(env.meta(), mdtrt_id, psn_no, lines)]}
 

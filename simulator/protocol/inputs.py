@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from simulator.platform.errors import RequestRejected
+from simulator.domain.refusals import BadField, BadNumber, LineAmount, MissingField, MissingNode
 from simulator.platform.models import FeeLine
 from simulator.platform.money import parse_amount, parse_decimal
 from simulator.platform.split import line_amount
@@ -22,16 +22,16 @@ LINE_FIELDS = ("feedetl_sn", "med_list_codg", "det_item_fee_sumamt", "cnt", "pri
 def node(payload: dict[str, Any], name: str) -> dict[str, Any]:
     found = payload.get(name)
     if not isinstance(found, dict):
-        raise RequestRejected("ERR_MISSING_NODE", f"输入缺少节点 {name}（须为 JSON 对象）")
+        raise MissingNode(detail=f"输入缺少节点 {name}（须为 JSON 对象）")
     return found
 
 
 def rows(payload: dict[str, Any], name: str, allow_empty: bool = False) -> list[dict[str, Any]]:
     found = payload.get(name)
     if not isinstance(found, list) or not all(isinstance(item, dict) for item in found):
-        raise RequestRejected("ERR_MISSING_NODE", f"输入缺少节点 {name}（须为对象数组）")
+        raise MissingNode(detail=f"输入缺少节点 {name}（须为对象数组）")
     if not found and not allow_empty:
-        raise RequestRejected("ERR_MISSING_NODE", f"节点 {name} 不能为空")
+        raise MissingNode(detail=f"节点 {name} 不能为空")
     return found
 
 
@@ -41,10 +41,10 @@ def text(obj: dict[str, Any], key: str, where: str, required: bool = True, max_l
     value = obj.get(key)
     if value is None or value == "":
         if required:
-            raise RequestRejected("ERR_MISSING_FIELD", f"{where} 缺少必填字段 {key}")
+            raise MissingField(detail=f"{where} 缺少必填字段 {key}")
         return ""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise RequestRejected("ERR_BAD_FIELD", f"{where}.{key} 必须是字符串")
+        raise BadField(detail=f"{where}.{key} 必须是字符串")
     return checked_text(str(value).strip(), f"{where}.{key}", max_len or MAX_LEN.get(key, 50))
 
 
@@ -53,9 +53,9 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc, exactly (o
 
 def checked_text(value: str, field: str, max_len: int) -> str:
     if len(value) > max_len:
-        raise RequestRejected("ERR_BAD_FIELD", f"{field} 过长（最多 {max_len} 个字符，实际 {len(value)}）")
+        raise BadField(detail=f"{field} 过长（最多 {max_len} 个字符，实际 {len(value)}）")
     if _CONTROL.search(value):
-        raise RequestRejected("ERR_BAD_FIELD", f"{field} 含有控制字符")
+        raise BadField(detail=f"{field} 含有控制字符")
     return value
 
 
@@ -66,26 +66,26 @@ def stamp(obj: dict[str, Any], key: str, where: str, required: bool = True) -> s
         try:
             datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
         except ValueError:
-            raise RequestRejected("ERR_BAD_FIELD", f"{where}.{key} {value!r} 格式错误（yyyy-MM-dd HH:mm:ss）") from None
+            raise BadField(detail=f"{where}.{key} {value!r} 格式错误（yyyy-MM-dd HH:mm:ss）") from None
     return value
 
 
 def require(obj: dict[str, Any], keys: Iterable[str], where: str) -> None:
     missing = [key for key in keys if obj.get(key) in (None, "")]
     if missing:
-        raise RequestRejected("ERR_MISSING_FIELD", f"{where} 缺少必填字段：{', '.join(missing)}")
+        raise MissingField(detail=f"{where} 缺少必填字段：{', '.join(missing)}")
 
 
 def choice(obj: dict[str, Any], key: str, where: str, allowed: tuple[str, ...], default: str | None = None) -> str:
     value = text(obj, key, where, required=default is None) or (default or "")
     if value not in allowed:
-        raise RequestRejected("ERR_BAD_FIELD", f"{where}.{key} 取值 {value!r} 无效（可选：{'/'.join(allowed)}）")
+        raise BadField(detail=f"{where}.{key} 取值 {value!r} 无效（可选：{'/'.join(allowed)}）")
     return value
 
 
 def amount(obj: dict[str, Any], key: str, where: str) -> Decimal:
     if obj.get(key) in (None, ""):
-        raise RequestRejected("ERR_MISSING_FIELD", f"{where} 缺少必填字段 {key}")
+        raise MissingField(detail=f"{where} 缺少必填字段 {key}")
     return parse_amount(obj[key], f"{where}.{key}")
 
 
@@ -99,9 +99,9 @@ def fee_lines(items: list[dict[str, Any]], where: str, batch: bool = False) -> l
         pric = parse_decimal(item["pric"], f"{here}.pric", 6)
         amt = parse_amount(item["det_item_fee_sumamt"], f"{here}.det_item_fee_sumamt")
         if cnt <= 0:
-            raise RequestRejected("ERR_BAD_NUMBER", f"{here}.cnt 必须大于 0")
+            raise BadNumber(detail=f"{here}.cnt 必须大于 0")
         if amt != line_amount(cnt, pric):
-            raise RequestRejected("ERR_LINE_AMOUNT", f"{here} 明细金额 {amt} 不等于 数量×单价 {line_amount(cnt, pric)}")
+            raise LineAmount(here=here, amt=amt, cnt=line_amount(cnt, pric))
         code = text(item, "med_list_codg", here)
         name = text(item, "medins_list_name", here, required=False) or text(item, "medins_list_codg", here, False)
         out.append(FeeLine(text(item, "feedetl_sn", here), code, name or code, cnt, pric, amt,

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from simulator.platform.errors import Conflict
+from simulator.domain.refusals import Duplicate
 from simulator.store import shared as _shared  # noqa: F401  (puts the shared_state table on `metadata`)
 from simulator.store.compiled import Statements
 from simulator.store.engine import create_schema, is_sqlite, make_engine, read_connection, write_connection
@@ -46,7 +46,7 @@ class Store:
             with write_connection(self.engine) as conn:
                 yield Tx(conn, locking=not self.sqlite, statements=self.statements)
         except (IntegrityError, self.engine.dialect.loaded_dbapi.IntegrityError) as exc:
-            raise Conflict("ERR_DUPLICATE", "重复的报文ID或单据（并发提交），交易未执行") from exc
+            raise Duplicate() from exc
 
     @contextmanager
     def read(self) -> Iterator[Tx]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 
-from simulator.platform.errors import Conflict
+from simulator.domain.refusals import BalanceChanged
 from simulator.store.compiled import FastQueries, id_params, ids_in
 from simulator.store.tables import (
     fee_lines,
@@ -62,7 +62,7 @@ class MoneyQueries(FastQueries):
             table.c.id == bindparam("rid"), table.c.balance_fen + bindparam("d") >= 0)
             .values(balance_fen=table.c.balance_fen + bindparam("d")), rid=row_id, d=delta_fen)
         if result.rowcount != 1:
-            raise Conflict("ERR_BALANCE_CHANGED", "账户余额不足或已变化，交易未执行，请重新预结算")
+            raise BalanceChanged()
 
     def insert_funds_in(self, values: Sequence[dict[str, Any]]) -> None:
         if values:

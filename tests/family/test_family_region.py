@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from simulator.platform.errors import RequestRejected
+from simulator.domain.refusals import RequestRejected
 from simulator.platform.policy import parse_policy
 from simulator.platform.region import RegionBook
 

@@ -9,8 +9,8 @@ import pytest
 from pos_plugin import profiles as plugin_profiles
 from pos_plugin.errors import InputError
 from pos_plugin.lab import demo
+from simulator.domain.refusals import PlatformError
 from simulator.platform import profiles as sim_profiles
-from simulator.platform.errors import PlatformError
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = sorted(p.stem for p in (ROOT / "fixtures" / "policies").glob("*.json"))

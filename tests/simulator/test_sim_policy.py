@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from simulator.platform.errors import RequestRejected
+from simulator.domain.refusals import RequestRejected
 from simulator.platform.policy import NEAR_RELATIVES, Policy, parse_policy
 from simulator.platform.region import RegionBook, read_profiles
 

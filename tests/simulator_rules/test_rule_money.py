@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rule_oracle import F, r2
 
-from simulator.platform.errors import RequestRejected
+from simulator.domain.refusals import RequestRejected
 from simulator.platform.money import fmt, from_fen, parse_amount, parse_decimal, round2, to_fen
 
 fen = st.integers(min_value=0, max_value=10**12 - 1)  # below 10^10 yuan

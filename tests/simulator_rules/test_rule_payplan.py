@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rule_oracle import money
 
+from simulator.domain.refusals import PlatformError, RequestRejected, RuleRefused
 from simulator.platform.chain import Leg
-from simulator.platform.errors import PlatformError, RequestRejected, RuleRefused
 from simulator.platform.payplan import PlannedLeg, check_payplan, parse_exp_content
 
 SOURCES = ("own", "funder", "pool", "wallet")
