@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from simulator.platform.models import mask_certno, mask_name
+from simulator.domain.models import mask_certno, mask_name
 
 NAME_KEYS = frozenset({"psn_name", "name", "userName", "funder_name", "psn_name_masked"})
 _CERTNO = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")

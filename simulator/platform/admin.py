@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from simulator.domain.money import ZERO, fmt, to_fen
 from simulator.domain.refusals import BadAmount, BadTarget, NoAccount, PoolUnknown, WalletUnknown
 from simulator.platform.base import PlatformBase
-from simulator.platform.money import ZERO, fmt, to_fen
 from simulator.store import inspection as inspect
 
 

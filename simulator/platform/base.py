@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from simulator.domain.models import Institution, Person
+from simulator.domain.policy import Policy
 from simulator.domain.refusals import (
     InstitutionUnknown,
     InsuplcMismatch,
@@ -18,8 +20,6 @@ from simulator.domain.refusals import (
 from simulator.platform.clock import Clock, stamp
 from simulator.platform.faults import FaultPlan
 from simulator.platform.ids import IdGenerator
-from simulator.platform.models import Institution, Person
-from simulator.platform.policy import Policy
 from simulator.platform.region import RegionBook
 from simulator.platform.shared import SharedSync
 from simulator.store.store import Store, Tx

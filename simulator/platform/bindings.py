@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from simulator.domain.models import Binding, Person
+from simulator.domain.policy import Policy
 from simulator.domain.refusals import (
     BadStatus,
     BindingEnded,
@@ -40,8 +42,6 @@ from simulator.platform.family_base import (
     check_relation,
     check_scope,
 )
-from simulator.platform.models import Binding, Person
-from simulator.platform.policy import Policy
 from simulator.store.store import Tx
 from simulator.store.tx_family import FamilyQueries
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from simulator.platform.chain import FunderLink, PayerContext
-from simulator.platform.models import Institution, Person
-from simulator.platform.policy import Policy
+from simulator.domain.chain import FunderLink, PayerContext
+from simulator.domain.models import Institution, Person
+from simulator.domain.policy import Policy
 from simulator.store.store import Tx
 
 

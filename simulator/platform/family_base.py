@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from simulator.domain.models import Person, age_on
+from simulator.domain.policy import NEAR_RELATIVES, Policy, in_scope
 from simulator.domain.refusals import (
     BeneficiaryNotInsured,
     FaceCheckRequired,
@@ -22,8 +24,6 @@ from simulator.domain.refusals import (
     SelfBinding,
 )
 from simulator.platform.base import PlatformBase
-from simulator.platform.models import Person, age_on
-from simulator.platform.policy import NEAR_RELATIVES, Policy, in_scope
 from simulator.store.store import Tx
 from simulator.store.tx_family import FamilyQueries
 

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from simulator.domain.models import Person, Pool
+from simulator.domain.money import ZERO, fmt, to_fen
+from simulator.domain.policy import Policy
 from simulator.domain.refusals import (
     AlreadyMember,
     BadAmount,
@@ -34,9 +37,6 @@ from simulator.platform.family_base import (
     check_relation,
     check_scope,
 )
-from simulator.platform.models import Person, Pool
-from simulator.platform.money import ZERO, fmt, to_fen
-from simulator.platform.policy import Policy
 from simulator.store.store import Tx
 from simulator.store.tx_family import FamilyQueries
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from simulator.platform.chain import binding_state_refusal
-from simulator.platform.models import Binding, Person, Wallet
-from simulator.platform.money import fmt, from_fen
+from simulator.domain.chain import binding_state_refusal
+from simulator.domain.models import Binding, Person, Wallet
+from simulator.domain.money import fmt, from_fen
 
 
 def party(person: Person) -> dict[str, str]:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.domain.models import Person, age_on
 from simulator.domain.refusals import GuardianExists, NotAMinor, NotGuardian
 from simulator.platform import family_views as views
 from simulator.platform.family_base import FamilyBase, check_not_self, check_relation
-from simulator.platform.models import Person, age_on
 
 GUARDIAN_RELATIONS = ("parent", "grandparent")
 ADULT_AGE = 18

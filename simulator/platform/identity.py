@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from simulator.domain.chain import binding_refusal, pool_refusal, wallet_refusal
+from simulator.domain.models import Institution, Person, Wallet
+from simulator.domain.money import ZERO
 from simulator.domain.refusals import (
     BadBusinessType,
     BadCertType,
@@ -26,11 +29,8 @@ from simulator.domain.refusals import (
     TokenInvalid,
 )
 from simulator.platform.base import PlatformBase, RequestMeta
-from simulator.platform.chain import binding_refusal, pool_refusal, wallet_refusal
 from simulator.platform.clock import stamp
 from simulator.platform.context import payer_context
-from simulator.platform.models import Institution, Person, Wallet
-from simulator.platform.money import ZERO
 from simulator.store.store import Tx
 
 CODE_TTL = timedelta(seconds=60)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from simulator.domain.policy import NEAR_RELATIVES, Policy, parse_policy
 from simulator.domain.refusals import PolicyUnknown
-from simulator.platform.policy import NEAR_RELATIVES, Policy, parse_policy
 from simulator.platform.profiles import load_profile, profile_names
 
 __all__ = ["NATIONAL", "NEAR_RELATIVES", "RegionBook", "read_profiles"]

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.domain.chain import Leg
+from simulator.domain.models import Person
+from simulator.domain.money import ZERO, from_fen, to_fen
 from simulator.domain.refusals import (
     AlreadyRevoked,
     NotReversible,
@@ -17,12 +20,9 @@ from simulator.domain.refusals import (
     SettlementUnknown,
     WrongRevoke,
 )
+from simulator.domain.views import SettlementView, ledger_legs, row_amounts
 from simulator.platform.base import RequestMeta
-from simulator.platform.chain import Leg
-from simulator.platform.models import Person
-from simulator.platform.money import ZERO, from_fen, to_fen
 from simulator.platform.settle import SettleOps, leg_target
-from simulator.platform.views import SettlementView, ledger_legs, row_amounts
 from simulator.store.store import Tx
 
 SETTLING, REVOKING = ("2102", "2207"), ("2103", "2208")

@@ -12,6 +12,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from simulator.domain.chain import Leg, PayerContext
+from simulator.domain.models import FeeLine
+from simulator.domain.money import from_fen, to_fen
+from simulator.domain.payplan import ExpContent, check_payplan
+from simulator.domain.plan import SettlementPlan, plan_settlement
 from simulator.domain.refusals import (
     AlreadySettled,
     AmountMismatch,
@@ -22,15 +27,10 @@ from simulator.domain.refusals import (
     VisitMismatch,
     VisitUnknown,
 )
+from simulator.domain.views import AMOUNT_COLUMNS, SettlementView, balance_after, plan_amounts
 from simulator.platform.base import RequestMeta
-from simulator.platform.chain import Leg, PayerContext
 from simulator.platform.context import payer_context
 from simulator.platform.identity import IdentityOps
-from simulator.platform.models import FeeLine
-from simulator.platform.money import from_fen, to_fen
-from simulator.platform.payplan import ExpContent, check_payplan
-from simulator.platform.plan import SettlementPlan, plan_settlement
-from simulator.platform.views import AMOUNT_COLUMNS, SettlementView, balance_after, plan_amounts
 from simulator.store.store import Tx
 
 DECLARED = ("fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt")

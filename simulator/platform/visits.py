@@ -7,6 +7,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from simulator.domain.models import FeeLine, Person
+from simulator.domain.money import to_fen
+from simulator.domain.plan import STATUS_NAMES
 from simulator.domain.refusals import (
     DuplicateFeeLine,
     InsutypeMismatch,
@@ -16,12 +19,9 @@ from simulator.domain.refusals import (
     VisitMismatch,
     VisitUnknown,
 )
+from simulator.domain.split import LineSplit, split_line
 from simulator.platform.base import RequestMeta
-from simulator.platform.models import FeeLine, Person
-from simulator.platform.money import to_fen
-from simulator.platform.plan import STATUS_NAMES
 from simulator.platform.revoke import RevokeOps
-from simulator.platform.split import LineSplit, split_line
 from simulator.store.store import Tx
 
 

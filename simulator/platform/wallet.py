@@ -14,6 +14,9 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from simulator.domain.models import Person, Wallet
+from simulator.domain.money import ZERO, fmt, to_fen
+from simulator.domain.policy import NEAR_RELATIVES
 from simulator.domain.refusals import (
     BadField,
     InsufficientBalance,
@@ -35,9 +38,6 @@ from simulator.domain.refusals import (
 from simulator.platform import family_views as views
 from simulator.platform.clock import stamp
 from simulator.platform.family_base import check_insured, check_not_self, check_relation
-from simulator.platform.models import Person, Wallet
-from simulator.platform.money import ZERO, fmt, to_fen
-from simulator.platform.policy import NEAR_RELATIVES
 from simulator.platform.wallet_bounce import BounceOps
 from simulator.store.store import Tx
 

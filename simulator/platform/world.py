@@ -8,11 +8,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from simulator.domain.money import parse_amount, to_fen
+from simulator.domain.policy import parse_policy
 from simulator.domain.refusals import BadWorld, DuplicatePerson, PlatformError, RequestRejected
 from simulator.platform.base import PlatformBase
 from simulator.platform.clock import parse_timestamp
-from simulator.platform.money import parse_amount, to_fen
-from simulator.platform.policy import parse_policy
 from simulator.platform.profiles import load_profile
 
 CLASS_LV = {"A": "01", "B": "02", "C": "03"}

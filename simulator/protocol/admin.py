@@ -10,9 +10,9 @@ from typing import Any
 import segno
 from flask import Blueprint, Response, current_app, request
 
+from simulator.domain.money import parse_amount
 from simulator.domain.refusals import BadFault, BadJson, BadTime, MissingField
 from simulator.platform.clock import parse_timestamp, stamp
-from simulator.platform.money import parse_amount
 from simulator.protocol.admin_access import require_admin
 from simulator.protocol.console import audit_report
 from simulator.protocol.envelope import parse_json

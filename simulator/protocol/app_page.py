@@ -13,8 +13,8 @@ from typing import Any
 import segno
 from flask import Blueprint, Response, render_template, url_for
 
+from simulator.domain.models import Person, mask_name
 from simulator.platform.clock import stamp
-from simulator.platform.models import Person, mask_name
 from simulator.protocol.app_common import family
 from simulator.protocol.runtime import json_response, sim
 

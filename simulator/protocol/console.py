@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from simulator.audit.masking import masked
 from simulator.audit.report import DEFAULT_RESOLVE_WITHIN, STATUS_ZH, build_report, parse_since
+from simulator.domain.models import mask_certno, mask_name
 from simulator.domain.refusals import BadField, MissingField
-from simulator.platform.models import mask_certno, mask_name
 from simulator.protocol.admin_access import is_admin
 from simulator.protocol.app_page import fresh_code
 from simulator.protocol.runtime import json_response, sim

@@ -8,9 +8,9 @@ from typing import Any
 
 from flask import Blueprint, Response, g, request
 
+from simulator.domain.models import mask_certno
 from simulator.domain.refusals import FaultInjected, UnknownInfno
 from simulator.platform.faults import Fault
-from simulator.platform.models import mask_certno
 from simulator.protocol import handlers_people, handlers_recon, handlers_settle, inputs
 from simulator.protocol.envelope import parse_envelope, parse_json, response
 from simulator.protocol.journal_hook import mark_arrival, record_exchange

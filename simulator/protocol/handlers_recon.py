@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import Response
 
+from simulator.domain.recon import Period, Totals
 from simulator.domain.refusals import BadField, BadFile
-from simulator.platform.recon import Period, Totals
 from simulator.platform.service import Platform
 from simulator.protocol import inputs
 from simulator.protocol.envelope import Envelope

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.domain.payplan import parse_exp_content
 from simulator.domain.refusals import BadField, DuplicateFeeLine
-from simulator.platform.payplan import parse_exp_content
 from simulator.platform.service import Platform
 from simulator.platform.settle import DECLARED, SettleInput
 from simulator.protocol import inputs, wire

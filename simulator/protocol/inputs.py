@@ -8,10 +8,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from simulator.domain.models import FeeLine
+from simulator.domain.money import parse_amount, parse_decimal
 from simulator.domain.refusals import BadField, BadNumber, LineAmount, MissingField, MissingNode
-from simulator.platform.models import FeeLine
-from simulator.platform.money import parse_amount, parse_decimal
-from simulator.platform.split import line_amount
+from simulator.domain.split import line_amount
 
 # The longest value a field may carry: the store's column width (others: 50).
 MAX_LEN = {"psn_no": 32, "omsgid": 40, "setl_id": 40, "mdtrt_id": 40, "file_qury_no": 40, "filename": 200,

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, or_, select
 
-from simulator.platform.money import fmt, from_fen
+from simulator.domain.money import fmt, from_fen
 from simulator.store.tables import handles, persons, pool_members, pools
 
 SEARCH_LIMIT = 50

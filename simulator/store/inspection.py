@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from simulator.platform.money import fmt, from_fen
+from simulator.domain.money import fmt, from_fen
 from simulator.store.tables import (
     SETTLEMENT_AMOUNTS,
     bindings,

@@ -6,8 +6,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from simulator.platform.models import Binding, CatalogueItem, Institution, Person, Pool, Wallet
-from simulator.platform.money import from_fen
+from simulator.domain.models import Binding, CatalogueItem, Institution, Person, Pool, Wallet
+from simulator.domain.money import from_fen
 
 
 def _date(text: str | None) -> date | None:

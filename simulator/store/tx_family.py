@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, or_, select, update
 
-from simulator.platform.models import Binding
+from simulator.domain.models import Binding
 from simulator.store import rows
 from simulator.store.store import Tx
 from simulator.store.tables import bindings, ledger, persons, policies, pool_members, pools, settlements

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
 
-from simulator.platform.models import Binding, CatalogueItem, Institution, Person, Pool, Wallet
+from simulator.domain.models import Binding, CatalogueItem, Institution, Person, Pool, Wallet
 from simulator.store import rows
 from simulator.store.compiled import FastQueries, id_params, ids_in
 from simulator.store.tables import (

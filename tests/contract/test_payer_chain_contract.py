@@ -21,10 +21,10 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from pos_plugin.domain import payer_chain as plugin
-from simulator.platform import chain as sim_chain
-from simulator.platform import models as sim
-from simulator.platform.plan import plan_settlement
-from simulator.platform.policy import Policy
+from simulator.domain import chain as sim_chain
+from simulator.domain import models as sim
+from simulator.domain.plan import plan_settlement
+from simulator.domain.policy import Policy
 
 TODAY = date(2026, 6, 15)
 ZERO = Decimal("0.00")

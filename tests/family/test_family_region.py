@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from simulator.domain.policy import parse_policy
 from simulator.domain.refusals import RequestRejected
-from simulator.platform.policy import parse_policy
 from simulator.platform.region import RegionBook
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from simulator.domain.policy import NEAR_RELATIVES, Policy, parse_policy
 from simulator.domain.refusals import RequestRejected
-from simulator.platform.policy import NEAR_RELATIVES, Policy, parse_policy
 from simulator.platform.region import RegionBook, read_profiles
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"

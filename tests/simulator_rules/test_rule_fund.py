@@ -1,4 +1,4 @@
-"""The pooled fund (docs/domain.md §2.3) of `simulator/platform/fund.py` and `Policy.fund_rule`."""
+"""The pooled fund (docs/domain.md §2.3) of `simulator/domain/fund.py` and `Policy.fund_rule`."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rule_oracle import F, decimals, money, r2
 
-from simulator.platform.fund import pooled_fund
-from simulator.platform.models import person_class
-from simulator.platform.policy import FundRule, Policy
+from simulator.domain.fund import pooled_fund
+from simulator.domain.models import person_class
+from simulator.domain.policy import FundRule, Policy
 
 ratios = decimals(4, 10_000)
 INSUTYPES, CLASSES, MED_TYPES, LEVELS = ("310", "390"), ("employed", "retired", "resident"), ("11", "14", "41"), \

@@ -1,4 +1,4 @@
-"""Money on the wire (`simulator/platform/money.py`): plain decimal strings (or ints / Decimals, never
+"""Money on the wire (`simulator/domain/money.py`): plain decimal strings (or ints / Decimals, never
 floats), at most N places, not negative, below 10^10; integer fen in the store; `round2` half up."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rule_oracle import F, r2
 
+from simulator.domain.money import fmt, from_fen, parse_amount, parse_decimal, round2, to_fen
 from simulator.domain.refusals import RequestRejected
-from simulator.platform.money import fmt, from_fen, parse_amount, parse_decimal, round2, to_fen
 
 fen = st.integers(min_value=0, max_value=10**12 - 1)  # below 10^10 yuan
 

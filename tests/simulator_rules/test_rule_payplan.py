@@ -1,4 +1,4 @@
-"""`exp_content.payplan` (docs/protocol.md §4) of `simulator/platform/payplan.py`: settle only on an
+"""`exp_content.payplan` (docs/protocol.md §4) of `simulator/domain/payplan.py`: settle only on an
 exact match of the non-zero legs; `rank`/`psn_no`/`pool_id` are compared only when the POS gave them."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rule_oracle import money
 
+from simulator.domain.chain import Leg
+from simulator.domain.payplan import PlannedLeg, check_payplan, parse_exp_content
 from simulator.domain.refusals import PlatformError, RequestRejected, RuleRefused
-from simulator.platform.chain import Leg
-from simulator.platform.payplan import PlannedLeg, check_payplan, parse_exp_content
 
 SOURCES = ("own", "funder", "pool", "wallet")
 

@@ -1,4 +1,4 @@
-"""The per-line split (docs/domain.md §2.2) of `simulator/platform/split.py` against the written formulas."""
+"""The per-line split (docs/domain.md §2.2) of `simulator/domain/split.py` against the written formulas."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rule_oracle import NONE, F, decimals, money, r2
 
-from simulator.platform.models import CatalogueItem, FeeLine
-from simulator.platform.split import line_amount, split_line, sum_splits
+from simulator.domain.models import CatalogueItem, FeeLine
+from simulator.domain.split import line_amount, split_line, sum_splits
 
 quantities = decimals(4, 500_000, min_units=1)  # cnt: up to 4 places on the wire
 prices = decimals(6, 50_000_000)  # pric: up to 6 places on the wire

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from simulator.platform.chain import Leg
-from simulator.platform.models import Institution, Person
-from simulator.platform.money import ZERO, from_fen
-from simulator.platform.plan import SettlementPlan
-from simulator.platform.split import LineSplit
+from simulator.domain.chain import Leg
+from simulator.domain.models import Institution, Person
+from simulator.domain.money import ZERO, from_fen
+from simulator.domain.plan import SettlementPlan
+from simulator.domain.split import LineSplit
 
 # wire name -> settlements column prefix
 AMOUNT_COLUMNS = {

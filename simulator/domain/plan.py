@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from simulator.domain.chain import Leg, PayerContext, eligible_amount, payer_chain
+from simulator.domain.fund import FundResult, pooled_fund
+from simulator.domain.models import CatalogueItem, FeeLine, person_class
+from simulator.domain.money import ZERO
 from simulator.domain.refusals import NotInsured
-from simulator.platform.chain import Leg, PayerContext, eligible_amount, payer_chain
-from simulator.platform.fund import FundResult, pooled_fund
-from simulator.platform.models import CatalogueItem, FeeLine, person_class
-from simulator.platform.money import ZERO
-from simulator.platform.split import LineSplit, SplitTotals, split_line, sum_splits
+from simulator.domain.split import LineSplit, SplitTotals, split_line, sum_splits
 
 STATUS_NAMES = {"2": "暂停参保", "4": "终止参保"}
 

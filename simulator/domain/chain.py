@@ -6,9 +6,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from simulator.platform.models import Binding, Institution, Person, Pool, Wallet, mask_name
-from simulator.platform.money import ZERO
-from simulator.platform.policy import Policy, in_scope
+from simulator.domain.models import Binding, Institution, Person, Pool, Wallet, mask_name
+from simulator.domain.money import ZERO
+from simulator.domain.policy import Policy, in_scope
 
 SOURCES = ("own", "funder", "pool", "wallet")
 _STATE_REASONS = {"pending": "共济关系待审核，尚未生效", "ended": "共济关系已终止",

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from simulator.platform.models import CatalogueItem, FeeLine
-from simulator.platform.money import ZERO, round2
+from simulator.domain.models import CatalogueItem, FeeLine
+from simulator.domain.money import ZERO, round2
 
 LV_A, LV_B, LV_C = "01", "02", "03"
 ONE = Decimal("1")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from simulator.platform.money import ZERO, round2
-from simulator.platform.policy import FundRule
+from simulator.domain.money import ZERO, round2
+from simulator.domain.policy import FundRule
 
 
 @dataclass(frozen=True)

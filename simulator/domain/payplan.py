@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from simulator.domain.chain import SOURCES, Leg
+from simulator.domain.money import ZERO, fmt, parse_amount
 from simulator.domain.refusals import BadExpContent, BadPayplan, PayplanMismatch
-from simulator.platform.chain import SOURCES, Leg
-from simulator.platform.money import ZERO, fmt, parse_amount
 
 SOURCE_NAMES = {"own": "本人账户", "funder": "共济人账户", "pool": "家庭共济账户", "wallet": "医保钱包"}
 
