@@ -125,3 +125,50 @@ def test_imaging_libraries_only_in_qr_and_the_lab_scanner():
 
 def test_flask_only_in_the_agent():
     assert {path.rsplit("/", 1)[0] for path in users_of({"flask", "werkzeug"})} == {"pos_plugin/agent"}
+
+
+# --- the simulator's layers: domain (pure) <- store; domain <- platform (use cases) <- protocol (HTTP) -----
+
+def simulator_imports(package: str):
+    """(path relative to ROOT, absolute module) for every import under simulator/<package>."""
+    for path, module in imported_modules(f"simulator/{package}"):
+        relative = path.relative_to(ROOT).as_posix()
+        if module.startswith("."):  # resolve a relative import against the file's package
+            level = len(module) - len(module.lstrip("."))
+            base = list(path.relative_to(ROOT).parent.parts)[: len(path.relative_to(ROOT).parent.parts) - level + 1]
+            module = ".".join([*base, module.lstrip(".")] if module.lstrip(".") else base)
+        yield relative, module
+
+
+def test_the_simulator_scanner_sees_imports():
+    # Guards the simulator checks below against passing vacuously.
+    assert ("simulator/domain/money.py", "decimal") in set(simulator_imports("domain"))
+    assert any(m.startswith("sqlalchemy") for _, m in simulator_imports("store"))
+    assert any(m.startswith("simulator.store") for _, m in simulator_imports("platform"))
+    assert any(m.startswith("flask") for _, m in simulator_imports("protocol"))
+
+
+def test_simulator_domain_imports_only_the_standard_library():
+    offenders = [(path, module) for path, module in simulator_imports("domain")
+                 if not module.startswith("simulator.domain") and module != "__future__"
+                 and module.split(".")[0] not in sys.stdlib_module_names]
+    assert offenders == []
+
+
+def test_simulator_platform_imports_neither_flask_nor_sqlalchemy():
+    offenders = [(path, module) for path, module in simulator_imports("platform")
+                 if module.split(".")[0] in {"flask", "werkzeug", "sqlalchemy"}]
+    assert offenders == []
+
+
+def test_simulator_store_never_imports_platform_or_protocol():
+    offenders = [(path, module) for path, module in simulator_imports("store")
+                 if module.startswith(("simulator.platform", "simulator.protocol"))]
+    assert offenders == []
+
+
+def test_store_table_modules_do_not_import_each_other_back():
+    # tables.py registers tables_family / tables_traffic; they share simulator/store/metadata.py instead.
+    offenders = [(path, module) for path, module in simulator_imports("store")
+                 if path.startswith("simulator/store/tables_") and module == "simulator.store.tables"]
+    assert offenders == []

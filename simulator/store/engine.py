@@ -11,7 +11,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text
 
-from simulator.store.tables import SCHEMA_VERSION, metadata, schema_version
+from simulator.store.metadata import metadata
+from simulator.store.tables import SCHEMA_VERSION, schema_version
 
 _IMMEDIATE = "simulator_immediate"
 

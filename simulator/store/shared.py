@@ -9,7 +9,7 @@ from sqlalchemy import BigInteger, Column, Engine, Integer, String, Table, inser
 from sqlalchemy.exc import IntegrityError
 
 from simulator.store.engine import write_connection
-from simulator.store.tables import metadata
+from simulator.store.metadata import metadata
 
 shared_state = Table(
     "shared_state", metadata,

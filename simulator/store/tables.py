@@ -12,7 +12,6 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     Table,
     Text,
@@ -20,13 +19,10 @@ from sqlalchemy import (
     text,
 )
 
+from simulator.store.metadata import _id
+from simulator.store.metadata import metadata as metadata  # re-exported: table modules elsewhere name it here
+
 SCHEMA_VERSION = 1
-
-metadata = MetaData()
-
-
-def _id() -> Column[int]:
-    return Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
 
 
 schema_version = Table("schema_version", metadata, Column("version", Integer, primary_key=True))

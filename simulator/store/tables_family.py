@@ -6,14 +6,9 @@ tables, so an admin reset empties these too). Money is integer fen; times 'YYYY-
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, String, Table, Text, UniqueConstraint
 
-from simulator.store.tables import metadata
-
-
-def _id() -> Column[int]:
-    return Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
-
+from simulator.store.metadata import _id, metadata
 
 # One row per lifecycle step of a binding: requested, approved, rejected, rank_changed, ended, auto_ended.
 binding_log = Table(
@@ -71,5 +66,3 @@ guardianships = Table(
     Column("created_at", String(19), nullable=False),
     UniqueConstraint("guardian_id", "minor_id", name="uq_guardianship"),
 )
-
-FAMILY_TABLES = (binding_log, pool_log, wallet_transfers, guardianships)

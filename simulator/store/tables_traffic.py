@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Text
 
-from simulator.store.tables import _id, metadata
+from simulator.store.metadata import _id, metadata
 
 traffic = Table(
     "traffic", metadata,
