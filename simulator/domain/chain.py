@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from simulator.domain.models import Binding, Institution, Person, Pool, Wallet, mask_name
+from simulator.domain.models import Binding, Institution, Person, Pool, Wallet
 from simulator.domain.money import ZERO
 from simulator.domain.policy import Policy, in_scope
 
@@ -51,10 +51,6 @@ class Leg:
     pool_id: str | None = None
     wallet_row: int | None = None
     wallet_id: str | None = None
-
-    @property
-    def masked_name(self) -> str:
-        return mask_name(self.name)
 
 
 def own_refusal(patient: Person) -> str | None:

@@ -99,4 +99,4 @@ def check_payplan(planned: tuple[PlannedLeg, ...], legs: tuple[Leg, ...]) -> Non
             continue
         expected = "无" if theirs is None else describe(theirs.source, theirs.rank, theirs.psn_no, theirs.amount)
         actual = "无" if mine is None else describe(mine.source, mine.rank, mine.psn_no, mine.amount)
-        raise PayplanMismatch(value=index + 1, expected=expected, actual=actual)
+        raise PayplanMismatch(segment=index + 1, expected=expected, actual=actual)

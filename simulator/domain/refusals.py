@@ -139,7 +139,7 @@ class BadFile(RequestRejected):
     code, template = "ERR_BAD_FILE", "{detail}"
 
 class BadInfTime(RequestRejected):
-    code, template = "ERR_BAD_INF_TIME", "交易时间 inf_time {value!r} 格式错误（yyyy-MM-dd HH:mm:ss）"
+    code, template = "ERR_BAD_INF_TIME", "交易时间 inf_time {inf_time!r} 格式错误（yyyy-MM-dd HH:mm:ss）"
 
 class BadJson(RequestRejected):
     code, template = "ERR_BAD_JSON", "{detail}"
@@ -181,7 +181,7 @@ class LineAmount(RequestRejected):
     code, template = "ERR_LINE_AMOUNT", "{here} 明细金额 {amt} 不等于 数量×单价 {cnt}"
 
 class MedfeeMismatch(RequestRejected):
-    code, template = "ERR_MEDFEE_MISMATCH", "医疗费总额 medfee_sumamt {medfee_sumamt} 与费用明细合计 {medfee_sumamt2} 不符"
+    code, template = "ERR_MEDFEE_MISMATCH", "医疗费总额 medfee_sumamt {medfee_sumamt} 与费用明细合计 {lines_total} 不符"
 
 class MissingField(RequestRejected):
     code, template = "ERR_MISSING_FIELD", "{detail}"
@@ -257,7 +257,7 @@ class BindingNotPending(RuleRefused):
     code, template = "ERR_BINDING_NOT_PENDING", "共济关系 {binding_id} 不在待审核状态（{state}）"
 
 class DatesRequired(RuleRefused):
-    code, template = "ERR_DATES_REQUIRED", "{name} 的共济关系须填写起止日期（start 与 end）"
+    code, template = "ERR_DATES_REQUIRED", "{policy} 的共济关系须填写起止日期（start 与 end）"
 
 class EndBeforeStart(RuleRefused):
     code, template = "ERR_END_BEFORE_START", "终止日期 {end} 早于开始日期 {start}"
@@ -269,7 +269,7 @@ class ExclusiveFamily(RuleRefused):
     code, template = "ERR_EXCLUSIVE_FAMILY", "{psn_no} 已加入其他家庭共济组（每人只能加入一个）"
 
 class FaceCheckRequired(RuleRefused):
-    code, template = "ERR_FACE_CHECK_REQUIRED", "{role}须完成人脸识别（{name}：{age}需人脸核验）"
+    code, template = "ERR_FACE_CHECK_REQUIRED", "{role}须完成人脸识别（{policy}：{age}需人脸核验）"
 
 class FamilyTooLarge(RuleRefused):
     code, template = "ERR_FAMILY_TOO_LARGE", "{detail}"
@@ -293,13 +293,13 @@ class InsuplcMismatch(RuleRefused):
     code, template = "ERR_INSUPLC_MISMATCH", "参保地 insuplc_admdvs {insuplc_admdvs} 与人员参保地 {insuplc} 不一致"
 
 class InsutypeMismatch(RuleRefused):
-    code, template = "ERR_INSUTYPE_MISMATCH", "险种 {insutype} 与参保人险种 {insutype2} 不符"
+    code, template = "ERR_INSUTYPE_MISMATCH", "险种 {insutype} 与参保人险种 {insured} 不符"
 
 class ModelDrawdown(RuleRefused):
-    code, template = "ERR_MODEL_DRAWDOWN", "{name} 采用共济绑定模式（按顺位使用共济人个人账户），不设家庭共济账户"
+    code, template = "ERR_MODEL_DRAWDOWN", "{policy} 采用共济绑定模式（按顺位使用共济人个人账户），不设家庭共济账户"
 
 class ModelFamilyPool(RuleRefused):
-    code, template = "ERR_MODEL_FAMILY_POOL", "{name} 采用家庭共济账户模式：请由家庭创建人创建共济账户并邀请成员"
+    code, template = "ERR_MODEL_FAMILY_POOL", "{policy} 采用家庭共济账户模式：请由家庭创建人创建共济账户并邀请成员"
 
 class NotAMember(RuleRefused):
     code, template = "ERR_NOT_A_MEMBER", "{psn_no} 不是本家庭共济账户成员"
@@ -338,11 +338,11 @@ class OriginalMismatch(RuleRefused):
     code, template = "ERR_ORIGINAL_MISMATCH", "原报文 {omsgid} 的人员编号与 psn_no {psn_no} 不符，不能冲正"
 
 class OutOfScope(RuleRefused):
-    code, template = "ERR_OUT_OF_SCOPE", "双方参保地（{insuplc}、{insuplc2}）不在{scope_names}内，{name} 政策不允许"
+    code, template = "ERR_OUT_OF_SCOPE", "双方参保地（{insuplc}、{other_insuplc}）不在{scope}内，{policy} 政策不允许"
 
 class PayplanMismatch(RuleRefused):
     code = "ERR_PAYPLAN_MISMATCH"
-    template = "支付计划与平台计算不一致：第 {value} 段 预期 {expected}，平台计算 {actual}（余额或共济关系可能已变化，请重新预结算）"
+    template = "支付计划与平台计算不一致：第 {segment} 段 预期 {expected}，平台计算 {actual}（余额或共济关系可能已变化，请重新预结算）"
 
 class PoolDissolved(RuleRefused):
     code, template = "ERR_POOL_DISSOLVED", "家庭共济账户 {pool_id} 已解散"
@@ -378,7 +378,7 @@ class TokenInvalid(RuleRefused):
     code, template = "ERR_TOKEN_INVALID", "电子凭证令牌 ecToken 无效，请重新扫码"
 
 class TooManyFunders(RuleRefused):
-    code, template = "ERR_TOO_MANY_FUNDERS", "被共济人最多绑定 {max_funders} 名共济人（{name}）"
+    code, template = "ERR_TOO_MANY_FUNDERS", "被共济人最多绑定 {max_funders} 名共济人（{policy}）"
 
 class TransferNotPending(RuleRefused):
     code, template = "ERR_TRANSFER_NOT_PENDING", "{detail}"
@@ -408,7 +408,7 @@ class WalletPending(RuleRefused):
     code, template = "ERR_WALLET_PENDING", "您有一笔转账尚待对方确认收款，确认或退回前不能再次转账"
 
 class WalletRegionDisabled(RuleRefused):
-    code, template = "ERR_WALLET_REGION_DISABLED", "参保地 {insuplc}（{name}）未开通医保钱包"
+    code, template = "ERR_WALLET_REGION_DISABLED", "参保地 {insuplc}（{policy}）未开通医保钱包"
 
 class WalletUnknown(RuleRefused):
     code, template = "ERR_WALLET_UNKNOWN", "{detail}"
@@ -444,7 +444,7 @@ class NotReversible(Conflict):
     code, template = "ERR_NOT_REVERSIBLE", "{detail}"
 
 class VisitCancelled(Conflict):
-    code, template = "ERR_VISIT_CANCELLED", "{detail}"
+    code, template = "ERR_VISIT_CANCELLED", "该就诊已撤销挂号{then}"
 
 class VisitHasSettlement(Conflict):
     code, template = "ERR_VISIT_HAS_SETTLEMENT", "该就诊存在未撤销的结算，请先撤销结算（2208）"

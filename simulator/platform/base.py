@@ -6,6 +6,7 @@ import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from simulator.domain.models import Institution, Person
 from simulator.domain.policy import Policy
@@ -16,6 +17,9 @@ from simulator.domain.refusals import (
     MsgidReused,
     MsgidReversed,
     PersonUnknown,
+    VisitCancelled,
+    VisitMismatch,
+    VisitUnknown,
 )
 from simulator.platform.clock import Clock, stamp
 from simulator.platform.faults import FaultPlan
@@ -136,3 +140,16 @@ class PlatformBase:
         in its read transaction (same refusals, same order as `claim`); this re-checks under the lock."""
         with self.store.write() as tx:
             self.claim(tx, meta, psn_no)
+
+    @staticmethod
+    def open_visit(tx: Tx, meta: RequestMeta, mdtrt_id: str, patient: Person, lock: bool, then: str = "") -> Any:
+        """The outpatient visit `mdtrt_id` of this institution and this patient, still registered: the one
+        check of 2202-2205 and 2206/2207 (`then` ends the cancelled-visit message, e.g. "，不能结算")."""
+        visit = tx.visit(mdtrt_id, lock=lock)
+        if visit is None or visit.fixmedins_code != meta.fixmedins_code or visit.kind != "outpatient":
+            raise VisitUnknown(mdtrt_id=mdtrt_id)
+        if visit.person_id != patient.id:
+            raise VisitMismatch()
+        if visit.status != "registered":
+            raise VisitCancelled(then=then)
+        return visit

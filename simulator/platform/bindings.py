@@ -65,7 +65,7 @@ class BindingRequest:
 
 def check_dates(rules: Policy, start: date | None, end: date | None, today: date) -> None:
     if rules.dates == "required" and (start is None or end is None):
-        raise DatesRequired(name=rules.name)
+        raise DatesRequired(policy=rules.name)
     if start is not None and end is not None and end < start:
         raise EndBeforeStart(end=end.isoformat(), start=start.isoformat())
     if end is not None and end < today:
@@ -112,7 +112,7 @@ class BindingOps(FamilyBase):
             check_not_self(funder, beneficiary, "不能为本人共济（共济人与被共济人是同一人）")
             rules = self.rules_of(tx, beneficiary)
             if rules.model != "drawdown":
-                raise ModelFamilyPool(name=rules.name)
+                raise ModelFamilyPool(policy=rules.name)
             check_relation(req.relation, rules.relations, rules.name)
             check_employee_funder(funder)
             check_insured(beneficiary)
@@ -124,7 +124,7 @@ class BindingOps(FamilyBase):
             if any(b.funder_id == funder.id for b in live):
                 raise BindingExists()
             if len(live) >= rules.max_funders:
-                raise TooManyFunders(max_funders=rules.max_funders, name=rules.name)
+                raise TooManyFunders(max_funders=rules.max_funders, policy=rules.name)
             rank = pick_rank(req.rank, live, rules.max_funders)
             check_family_size(fam, rules, funder, beneficiary)
             state = "pending" if rules.review_required else "active"

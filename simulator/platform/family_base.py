@@ -87,7 +87,8 @@ def check_insured(person: Person, role: str = "被共济人") -> None:
 
 def check_scope(rules: Policy, first: Person, second: Person) -> None:
     if not in_scope(rules.scope, first.insuplc, second.insuplc):
-        raise OutOfScope(insuplc=first.insuplc, insuplc2=second.insuplc, scope_names=SCOPE_NAMES[rules.scope], name=rules.name)
+        raise OutOfScope(insuplc=first.insuplc, other_insuplc=second.insuplc,
+                         scope=SCOPE_NAMES[rules.scope], policy=rules.name)
 
 
 def check_face(rules: Policy, today: date, parties: list[tuple[Person, bool, str]]) -> None:
@@ -95,4 +96,4 @@ def check_face(rules: Policy, today: date, parties: list[tuple[Person, bool, str
     for person, verified, role in parties:
         if age_on(person.birthday, today) >= rules.face_check_age and not verified:
             age = "所有参与人" if rules.face_check_age == 0 else f"{rules.face_check_age} 周岁及以上的"
-            raise FaceCheckRequired(role=role, name=rules.name, age=age)
+            raise FaceCheckRequired(role=role, policy=rules.name, age=age)

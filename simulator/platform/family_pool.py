@@ -141,7 +141,7 @@ class PoolOps(FamilyBase):
     def _pool_rules(self, tx: Tx, creator: Person) -> Policy:
         rules = self.rules_of(tx, creator)
         if rules.model != "family_pool":
-            raise ModelDrawdown(name=rules.name)
+            raise ModelDrawdown(policy=rules.name)
         return rules
 
     def _pool(self, tx: Tx, pool_id: str) -> Pool:

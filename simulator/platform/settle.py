@@ -23,9 +23,6 @@ from simulator.domain.refusals import (
     InsutypeMismatch,
     MedfeeMismatch,
     NoFeeLines,
-    VisitCancelled,
-    VisitMismatch,
-    VisitUnknown,
 )
 from simulator.domain.views import AMOUNT_COLUMNS, SettlementView, balance_after, plan_amounts
 from simulator.platform.base import RequestMeta
@@ -82,7 +79,7 @@ class SettleOps(IdentityOps):
         patient = self.patient(tx, inp.psn_no)
         self.check_insuplc(meta, patient)
         if inp.insutype and inp.insutype != patient.insutype:
-            raise InsutypeMismatch(insutype=inp.insutype, insutype2=patient.insutype)
+            raise InsutypeMismatch(insutype=inp.insutype, insured=patient.insutype)
         self.check_certificate(tx, patient, inp.cert_type, inp.cert_no, inp.card_sn)
         return payer_context(tx, patient, institution, self.policy_of(tx, patient, institution), lock)
 
@@ -91,7 +88,7 @@ class SettleOps(IdentityOps):
         plan = plan_settlement(ctx, lines, catalogue, inp.med_type, inp.use_account, inp.exp.use_wallet,
                                self.today())
         if plan.medfee_sumamt != inp.medfee_sumamt:
-            raise MedfeeMismatch(medfee_sumamt=inp.medfee_sumamt, medfee_sumamt2=plan.medfee_sumamt)
+            raise MedfeeMismatch(medfee_sumamt=inp.medfee_sumamt, lines_total=plan.medfee_sumamt)
         return plan
 
     # pharmacy --------------------------------------------------------------------------------
@@ -156,13 +153,7 @@ class SettleOps(IdentityOps):
         return rows, plan
 
     def _batch(self, tx: Tx, meta: RequestMeta, ctx: PayerContext, inp: SettleInput, lock: bool) -> list[Any]:
-        visit = tx.visit(inp.mdtrt_id, lock=lock)
-        if visit is None or visit.fixmedins_code != meta.fixmedins_code or visit.kind != "outpatient":
-            raise VisitUnknown(mdtrt_id=inp.mdtrt_id)
-        if visit.person_id != ctx.patient.id:
-            raise VisitMismatch()
-        if visit.status != "registered":
-            raise VisitCancelled(detail="该就诊已撤销挂号，不能结算")
+        self.open_visit(tx, meta, inp.mdtrt_id, ctx.patient, lock, then="，不能结算")
         every = tx.lines_of(inp.mdtrt_id)
         in_batch = [r for r in every if inp.chrg_bchno in ("", "0000") or r.chrg_bchno == inp.chrg_bchno]
         rows = [r for r in in_batch if r.setl_id is None]

@@ -14,10 +14,7 @@ from simulator.domain.refusals import (
     DuplicateFeeLine,
     InsutypeMismatch,
     NotInsured,
-    VisitCancelled,
     VisitHasSettlement,
-    VisitMismatch,
-    VisitUnknown,
 )
 from simulator.domain.split import LineSplit, split_line
 from simulator.platform.base import RequestMeta
@@ -31,14 +28,7 @@ class VisitOps(RevokeOps):
     def _visit(self, tx: Tx, meta: RequestMeta, mdtrt_id: str, psn_no: str) -> tuple[Any, Person]:
         patient = self.patient(tx, psn_no)
         self.check_insuplc(meta, patient)
-        visit = tx.visit(mdtrt_id, lock=True)
-        if visit is None or visit.fixmedins_code != meta.fixmedins_code or visit.kind != "outpatient":
-            raise VisitUnknown(mdtrt_id=mdtrt_id)
-        if visit.person_id != patient.id:
-            raise VisitMismatch()
-        if visit.status != "registered":
-            raise VisitCancelled(detail="该就诊已撤销挂号")
-        return visit, patient
+        return self.open_visit(tx, meta, mdtrt_id, patient, lock=True), patient
 
     def register(self, meta: RequestMeta, psn_no: str, insutype: str, begntime: str, cert_type: str,
                  cert_no: str, card_sn: str, ipt_otp_no: str) -> str:
@@ -53,7 +43,7 @@ class VisitOps(RevokeOps):
                 name = STATUS_NAMES.get(patient.status, patient.status)
                 raise NotInsured(detail=f"参保人参保状态异常（{name}），不能办理医保就诊登记")
             if insutype and insutype != patient.insutype:
-                raise InsutypeMismatch(insutype=insutype, insutype2=patient.insutype)
+                raise InsutypeMismatch(insutype=insutype, insured=patient.insutype)
             self.check_certificate(tx, patient, cert_type, cert_no, card_sn)
             mdtrt_id = self.ids.mdtrt_id(institution.admdvs, serial)
             tx.insert_visit(mdtrt_id=mdtrt_id, person_id=patient.id, fixmedins_code=meta.fixmedins_code,

@@ -166,7 +166,7 @@ class WalletOps(BounceOps):
     def _check_region(self, tx: Tx, person: Person) -> None:
         rules = self.rules_of(tx, person)
         if not rules.wallet_enabled:
-            raise WalletRegionDisabled(insuplc=person.insuplc, name=rules.name)
+            raise WalletRegionDisabled(insuplc=person.insuplc, policy=rules.name)
 
     @staticmethod
     def _active_wallet(tx: Tx, person: Person, role: str, found: Wallet | None = None) -> Wallet:

@@ -76,7 +76,7 @@ def parse_envelope(body: Any) -> Envelope:
     if tail is None or not _is_stamp(tail.group(1), "%Y%m%d%H%M%S"):
         raise BadMsgid(msgid=msgid)
     if not _is_stamp(fields["inf_time"], "%Y-%m-%d %H:%M:%S"):
-        raise BadInfTime(value=body.get('inf_time'))
+        raise BadInfTime(inf_time=body.get("inf_time"))
     payload = body.get("input")
     if not isinstance(payload, dict):
         raise MissingField(detail="报文缺少输入节点 input（须为 JSON 对象）")

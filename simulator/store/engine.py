@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, insert, select
 
 from simulator.store.metadata import metadata
 from simulator.store.tables import SCHEMA_VERSION, schema_version
@@ -148,8 +148,3 @@ def create_schema(engine: Engine) -> None:
         elif max(found) > SCHEMA_VERSION:
             raise RuntimeError(f"database schema version {max(found)} is newer than this simulator "
                                f"({SCHEMA_VERSION})")
-
-
-def ping(engine: Engine) -> None:
-    with engine.connect() as conn:
-        conn.execute(text("SELECT 1"))

@@ -81,10 +81,6 @@ class PeopleQueries(FastQueries):
             bindings.c.beneficiary_id == bindparam("b")).order_by(bindings.c.rank), b=beneficiary_id).all()
         return [rows.binding(row) for row in found]
 
-    def bindings_where(self, column: str, person_id: int) -> list[Binding]:
-        stmt = select(bindings).where(bindings.c[column] == person_id).order_by(bindings.c.rank)
-        return [rows.binding(row) for row in self.conn.execute(stmt)]
-
     def insert_bindings(self, values: Sequence[dict[str, Any]]) -> None:
         if values:
             self.conn.execute(insert(bindings), list(values))

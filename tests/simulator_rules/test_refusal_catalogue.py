@@ -82,3 +82,25 @@ def test_the_docs_list_every_code_with_its_status_and_nothing_else():
     assert sorted(set(in_catalogue) - set(in_docs)) == [], "catalogued but not documented"
     assert sorted(set(in_docs) - set(in_catalogue)) == [], "documented but not catalogued"
     assert in_docs == in_catalogue
+
+
+def raise_sites() -> list[tuple[str, int, str, set[str]]]:
+    """(file, line, class name, keyword names) of every call of a catalogue class in the simulator."""
+    names = {cls.__name__ for cls in catalogue().values()}
+    found = []
+    for path in sorted((ROOT / "simulator").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names:
+                found.append((str(path.relative_to(ROOT)), node.lineno, node.func.id,
+                              {k.arg for k in node.keywords if k.arg}))
+    return found
+
+
+def test_every_raise_site_fills_exactly_its_template():
+    # A renamed parameter would otherwise surface as a KeyError (HTTP 500) on a rarely taken path.
+    by_name = {cls.__name__: cls for cls in catalogue().values()}
+    sites = raise_sites()
+    assert len(sites) > 150  # the scanner sees the raise sites
+    wrong = [(path, line, name, sorted(given)) for path, line, name, given in sites
+             if given != {f for _, f, _, _ in string.Formatter().parse(by_name[name].template) if f}]
+    assert wrong == []
