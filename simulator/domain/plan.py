@@ -48,7 +48,7 @@ def require_insured(ctx: PayerContext) -> None:
     status = ctx.patient.status
     if status != "1":
         name = STATUS_NAMES.get(status, f"状态 {status}")
-        raise NotInsured(detail=f"参保人参保状态异常（{name}），不能进行医保结算")
+        raise NotInsured(status=name, what="进行医保结算")
 
 
 def plan_settlement(ctx: PayerContext, lines: Sequence[FeeLine], catalogue: Mapping[str, CatalogueItem],

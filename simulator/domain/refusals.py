@@ -115,7 +115,7 @@ def catalogue() -> dict[str, type[PlatformError]]:
 # RequestRejected
 
 class BadAmount(RequestRejected):
-    code, template = "ERR_BAD_AMOUNT", "{detail}"
+    code, template = "ERR_BAD_AMOUNT", "{what}金额必须大于 0"
 
 class BadCertType(RequestRejected):
     code, template = "ERR_BAD_CERT_TYPE", "就诊凭证类型 mdtrt_cert_type {cert_type!r} 无效（01/02/03）"
@@ -208,7 +208,7 @@ class BindingUnknown(NotFound):
     code, template = "ERR_BINDING_UNKNOWN", "共济关系 {binding_id} 不存在"
 
 class FileUnknown(NotFound):
-    code, template = "ERR_FILE_UNKNOWN", "{detail}"
+    code, template = "ERR_FILE_UNKNOWN", "文件查询号 {file_qury_no} 不存在{hint}"
 
 class InstitutionUnknown(NotFound):
     code, template = "ERR_INSTITUTION_UNKNOWN", "{detail}"
@@ -221,13 +221,13 @@ class PersonUnknown(NotFound):
     code, template = "ERR_PERSON_UNKNOWN", "{detail}"
 
 class PoolUnknown(NotFound):
-    code, template = "ERR_POOL_UNKNOWN", "{detail}"
+    code, template = "ERR_POOL_UNKNOWN", "家庭共济账户 {pool_id} 不存在"
 
 class SettlementUnknown(NotFound):
     code, template = "ERR_SETTLEMENT_UNKNOWN", "结算ID setl_id {setl_id} 不存在"
 
 class SignNoUnknown(NotFound):
-    code, template = "ERR_SIGN_NO_UNKNOWN", "{detail}"
+    code, template = "ERR_SIGN_NO_UNKNOWN", "签到编号 {sign_no} {problem}"
 
 class TransferUnknown(NotFound):
     code, template = "ERR_TRANSFER_UNKNOWN", "转账 {transfer_id} 不存在"
@@ -272,7 +272,7 @@ class FaceCheckRequired(RuleRefused):
     code, template = "ERR_FACE_CHECK_REQUIRED", "{role}须完成人脸识别（{policy}：{age}需人脸核验）"
 
 class FamilyTooLarge(RuleRefused):
-    code, template = "ERR_FAMILY_TOO_LARGE", "{detail}"
+    code, template = "ERR_FAMILY_TOO_LARGE", "家庭共济成员（含{founder}）最多 {max_size} 人{after}"
 
 class FunderNotEmployee(RuleRefused):
     code, template = "ERR_FUNDER_NOT_EMPLOYEE", "{role}须为职工医保参保人（有个人账户）"
@@ -320,7 +320,7 @@ class NotGuardian(RuleRefused):
     code, template = "ERR_NOT_GUARDIAN", "{minor_psn_no} 不在 {guardian_psn_no} 的亲情账户中"
 
 class NotInsured(RuleRefused):
-    code, template = "ERR_NOT_INSURED", "{detail}"
+    code, template = "ERR_NOT_INSURED", "参保人参保状态异常（{status}），不能{what}"
 
 class NotReceiver(RuleRefused):
     code, template = "ERR_NOT_RECEIVER", "只有收款人本人可以确认收款"
@@ -329,7 +329,7 @@ class NotSignedIn(RuleRefused):
     code, template = "ERR_NOT_SIGNED_IN", "未签到：请先调用 9001 签到并在报文中携带 sign_no"
 
 class NoAccount(RuleRefused):
-    code, template = "ERR_NO_ACCOUNT", "{detail}"
+    code, template = "ERR_NO_ACCOUNT", "{who}为居民医保参保人，没有个人账户"
 
 class NoFeeLines(RuleRefused):
     code, template = "ERR_NO_FEE_LINES", "没有待结算的费用明细，请先上传（2204）"
@@ -348,7 +348,7 @@ class PoolDissolved(RuleRefused):
     code, template = "ERR_POOL_DISSOLVED", "家庭共济账户 {pool_id} 已解散"
 
 class RankOutOfRange(RuleRefused):
-    code, template = "ERR_RANK_OUT_OF_RANGE", "{detail}"
+    code, template = "ERR_RANK_OUT_OF_RANGE", "共济顺位 {rank} 超出范围（1–{max_funders}）"
 
 class RankTaken(RuleRefused):
     code, template = "ERR_RANK_TAKEN", "共济顺位 {wanted} 已被占用"
@@ -363,7 +363,7 @@ class SelfTransfer(RuleRefused):
     code, template = "ERR_SELF_TRANSFER", "{detail}"
 
 class SettlementMismatch(RuleRefused):
-    code, template = "ERR_SETTLEMENT_MISMATCH", "{detail}"
+    code, template = "ERR_SETTLEMENT_MISMATCH", "结算ID 与{field} 不符"
 
 class SignedOut(RuleRefused):
     code, template = "ERR_SIGNED_OUT", "该签到已签退，请重新签到（9001）"
@@ -381,7 +381,7 @@ class TooManyFunders(RuleRefused):
     code, template = "ERR_TOO_MANY_FUNDERS", "被共济人最多绑定 {max_funders} 名共济人（{policy}）"
 
 class TransferNotPending(RuleRefused):
-    code, template = "ERR_TRANSFER_NOT_PENDING", "{detail}"
+    code, template = "ERR_TRANSFER_NOT_PENDING", "转账 {transfer_id} 已{state}，不能确认收款"
 
 class VerificationRequired(RuleRefused):
     code, template = "ERR_VERIFICATION_REQUIRED", "{detail}"
@@ -411,7 +411,7 @@ class WalletRegionDisabled(RuleRefused):
     code, template = "ERR_WALLET_REGION_DISABLED", "参保地 {insuplc}（{policy}）未开通医保钱包"
 
 class WalletUnknown(RuleRefused):
-    code, template = "ERR_WALLET_UNKNOWN", "{detail}"
+    code, template = "ERR_WALLET_UNKNOWN", "{who} 未开通医保钱包"
 
 class WrongRevoke(RuleRefused):
     code, template = "ERR_WRONG_REVOKE", "该结算为{kind}结算，请使用对应的撤销交易"

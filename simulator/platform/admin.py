@@ -64,7 +64,7 @@ class AdminOps(PlatformBase):
     def top_up(self, target: str, ref: str, amount: Decimal) -> dict[str, str]:
         """Add money to an account (psn_no), a pool (pool_id) or a wallet (owner's psn_no)."""
         if amount <= ZERO:
-            raise BadAmount(detail="充值金额必须大于 0")
+            raise BadAmount(what="充值")
         with self.store.write() as tx:
             row_id = self._top_up_target(tx, target, ref)
             tx.move(target, row_id, to_fen(amount))
@@ -76,16 +76,16 @@ class AdminOps(PlatformBase):
         if target == "pool":
             pool = tx.pool_by_id(ref)
             if pool is None:
-                raise PoolUnknown(detail=f"家庭共济账户 {ref} 不存在")
+                raise PoolUnknown(pool_id=ref)
             return int(pool.id)
         person = self.patient(tx, ref)
         if target == "account":
             if person.balance is None:
-                raise NoAccount(detail=f"{ref} 为居民医保参保人，没有个人账户")
+                raise NoAccount(who=f"{ref} ")
             return person.id
         if target == "wallet":
             wallet = tx.wallet_of(person.id)
             if wallet is None:
-                raise WalletUnknown(detail=f"{ref} 未开通医保钱包")
+                raise WalletUnknown(who=ref)
             return int(wallet.id)
         raise BadTarget(target=target)

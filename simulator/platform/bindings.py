@@ -78,7 +78,7 @@ def pick_rank(wanted: int | None, live: list[Binding], max_funders: int) -> int:
     if wanted is None:
         return min(r for r in range(1, max_funders + 1) if r not in taken)
     if not 1 <= wanted <= max_funders:
-        raise RankOutOfRange(detail=f"共济顺位 {wanted} 超出范围（1–{max_funders}）")
+        raise RankOutOfRange(rank=wanted, max_funders=max_funders)
     if wanted in taken:
         raise RankTaken(wanted=wanted)
     return wanted
@@ -98,7 +98,7 @@ def family_of(fam: FamilyQueries, person_id: int) -> set[int]:
 def check_family_size(fam: FamilyQueries, rules: Policy, funder: Person, beneficiary: Person) -> None:
     size = len(family_of(fam, funder.id) | family_of(fam, beneficiary.id))
     if size > rules.max_family_size:
-        raise FamilyTooLarge(detail=f"家庭共济成员（含共济人）最多 {rules.max_family_size} 人，本次绑定后将达 {size} 人")
+        raise FamilyTooLarge(founder="共济人", max_size=rules.max_family_size, after=f"，本次绑定后将达 {size} 人")
 
 
 class BindingOps(FamilyBase):
@@ -172,7 +172,7 @@ class BindingOps(FamilyBase):
                 raise NotBeneficiary()
             rules = self.rules_of(tx, beneficiary)
             if not 1 <= rank <= rules.max_funders:
-                raise RankOutOfRange(detail=f"共济顺位 {rank} 超出范围（1–{rules.max_funders}）")
+                raise RankOutOfRange(rank=rank, max_funders=rules.max_funders)
             occupant = next((o for o in fam.live_bindings_of(b.beneficiary_id) if o.rank == rank and o.id != b.id),
                             None)
             now = self.now_stamp()

@@ -83,7 +83,7 @@ class PoolOps(FamilyBase):
             self._check_free(fam, member, rules)
             size = len(fam.pool_member_ids(pool.id)) + 2
             if size > rules.max_family_size:
-                raise FamilyTooLarge(detail=f"家庭共济成员（含创建人）最多 {rules.max_family_size} 人")
+                raise FamilyTooLarge(founder="创建人", max_size=rules.max_family_size, after="")
             fam.add_pool_member(pool.id, member.id)
             fam.log_pool(pool.id, self.now_stamp(), "member_added", member.psn_no, req.relation)
             return self._pool_view(tx, req.pool_id)
@@ -102,7 +102,7 @@ class PoolOps(FamilyBase):
     def allot(self, pool_id: str, amount: Decimal, by: str) -> dict[str, Any]:
         """划拨: the creator's personal account -> the pool, in one transaction."""
         if amount <= ZERO:
-            raise BadAmount(detail="划拨金额必须大于 0")
+            raise BadAmount(what="划拨")
         with self.store.write() as tx:
             pool, creator = self._owned(tx, pool_id, by)
             creator = self.people_locked(tx, creator)[creator.id]
@@ -147,7 +147,7 @@ class PoolOps(FamilyBase):
     def _pool(self, tx: Tx, pool_id: str) -> Pool:
         found = tx.pool_by_id(pool_id)
         if found is None:
-            raise PoolUnknown(detail=f"家庭共济账户 {pool_id} 不存在")
+            raise PoolUnknown(pool_id=pool_id)
         return found
 
     def _owned(self, tx: Tx, pool_id: str, by: str, sweep: bool = False) -> tuple[Pool, Person]:

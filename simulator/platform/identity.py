@@ -113,7 +113,7 @@ class IdentityOps(PlatformBase):
             self.claim(tx, meta)
             found = tx.signin(sign_no)
             if found is None or found.fixmedins_code != meta.fixmedins_code:
-                raise SignNoUnknown(detail=f"签到编号 {sign_no} 不存在")
+                raise SignNoUnknown(sign_no=sign_no, problem="不存在")
             tx.set_signed_out(sign_no, True)
         with self._lock:
             self._signins.pop(sign_no, None)
@@ -130,13 +130,13 @@ class IdentityOps(PlatformBase):
             with self.store.read() as tx:
                 row = tx.signin(sign_no)
             if row is None:
-                raise SignNoUnknown(detail=f"签到编号 {sign_no} 无效，请重新签到（9001）")
+                raise SignNoUnknown(sign_no=sign_no, problem="无效，请重新签到（9001）")
             cached = (str(row.fixmedins_code), str(row.day), bool(row.signed_out))
             with self._lock:
                 self._signins[sign_no] = cached
         inst, day, signed_out = cached
         if inst != fixmedins_code:
-            raise SignNoUnknown(detail=f"签到编号 {sign_no} 不属于机构 {fixmedins_code}，请重新签到")
+            raise SignNoUnknown(sign_no=sign_no, problem=f"不属于机构 {fixmedins_code}，请重新签到")
         if signed_out:
             raise SignedOut()
         if day != self.today().isoformat():

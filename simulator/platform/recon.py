@@ -61,7 +61,7 @@ class ReconOps(PlatformBase):
         with self.store.read() as tx:
             found = tx.file(file_qury_no)
         if found is None or found.fixmedins_code != meta.fixmedins_code:
-            raise FileUnknown(detail=f"文件查询号 {file_qury_no} 不存在，请先上传（9101）")
+            raise FileUnknown(file_qury_no=file_qury_no, hint="，请先上传（9101）")
         theirs = parse_detail_file(bytes(found.content))
         if not declared_matches(theirs, declared):
             raise FileTotalsMismatch()
@@ -79,5 +79,5 @@ class ReconOps(PlatformBase):
             self.claim(tx, meta)
             found = tx.file(file_qury_no)
         if found is None or found.fixmedins_code != meta.fixmedins_code:
-            raise FileUnknown(detail=f"文件查询号 {file_qury_no} 不存在")
+            raise FileUnknown(file_qury_no=file_qury_no, hint="")
         return str(found.filename), bytes(found.content)

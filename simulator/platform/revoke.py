@@ -37,9 +37,9 @@ class RevokeOps(SettleOps):
         if row is None or row.fixmedins_code != meta.fixmedins_code:
             raise SettlementUnknown(setl_id=setl_id)
         if psn_no and row.psn_no != psn_no:
-            raise SettlementMismatch(detail="结算ID 与人员编号 psn_no 不符")
+            raise SettlementMismatch(field="人员编号 psn_no")
         if mdtrt_id and row.mdtrt_id != mdtrt_id:
-            raise SettlementMismatch(detail="结算ID 与就诊ID mdtrt_id 不符")
+            raise SettlementMismatch(field="就诊ID mdtrt_id")
         return row
 
     def _lock_legs(self, tx: Tx, patient_id: int, legs: tuple[Leg, ...]) -> dict[int, Person]:

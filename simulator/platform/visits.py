@@ -41,7 +41,7 @@ class VisitOps(RevokeOps):
             self.check_insuplc(meta, patient)
             if patient.status != "1":
                 name = STATUS_NAMES.get(patient.status, patient.status)
-                raise NotInsured(detail=f"参保人参保状态异常（{name}），不能办理医保就诊登记")
+                raise NotInsured(status=name, what="办理医保就诊登记")
             if insutype and insutype != patient.insutype:
                 raise InsutypeMismatch(insutype=insutype, insured=patient.insutype)
             self.check_certificate(tx, patient, cert_type, cert_no, card_sn)

@@ -137,11 +137,11 @@ class WalletOps(BounceOps):
             if self.person(tx, by, "操作人").id != receiver.id:
                 raise NotReceiver()
             if row.status != "pending":
-                raise TransferNotPending(detail=f"转账 {transfer_id} 已{_STATUS[str(row.status)]}，不能确认收款")
+                raise TransferNotPending(transfer_id=transfer_id, state=_STATUS[str(row.status)])
             self.people_locked(tx, receiver)
             tx.wallets_by_rows([int(row.target_wallet_row)], lock=True)
             if not fam.close_transfer(transfer_id, "accepted", self.now_stamp()):
-                raise TransferNotPending(detail=f"转账 {transfer_id} 已处理，不能确认收款")
+                raise TransferNotPending(transfer_id=transfer_id, state="处理")
             tx.move("wallet", int(row.target_wallet_row), int(row.amount_fen))
             return self._transfer_view(tx, transfer_id)
 
@@ -172,7 +172,7 @@ class WalletOps(BounceOps):
     def _active_wallet(tx: Tx, person: Person, role: str, found: Wallet | None = None) -> Wallet:
         found = found or tx.wallet_of(person.id)
         if found is None:
-            raise WalletUnknown(detail=f"{role} {person.psn_no} 未开通医保钱包")
+            raise WalletUnknown(who=f"{role} {person.psn_no}")
         if found.status != "active":
             raise WalletInactive(role=role, psn_no=person.psn_no, status=found.status)
         return found
@@ -188,7 +188,7 @@ class WalletOps(BounceOps):
         """Take `amount` out of the sender's (locked) account or wallet; returns that balance's row id."""
         if source == "account":
             if sender.balance is None or sender.insutype != "310":
-                raise NoAccount(detail="转出人为居民医保参保人，没有个人账户")
+                raise NoAccount(who="转出人")
             available, row_id = sender.balance, sender.id
         elif source == "wallet":
             wallet = self._active_wallet(tx, sender, "转出人", own)
