@@ -13,9 +13,9 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from simulator.domain.money import ZERO, fmt, from_fen, parse_amount
+from simulator.domain.records import SettlementRecord
 from simulator.domain.refusals import BadFile
 
 RESULT_NAMES = {"0": "一致", "1": "医药机构多", "2": "中心多", "3": "数据不一致"}
@@ -71,7 +71,7 @@ def _in(moment: str | None, period: Period) -> bool:
     return moment is not None and period.begin.isoformat() <= moment[:10] <= period.end.isoformat()
 
 
-def records_of(rows: list[Any], period: Period) -> list[Record]:
+def records_of(rows: list[SettlementRecord], period: Period) -> list[Record]:
     out: list[Record] = []
     for row in rows:
         if row.status == "reversed" or row.clr_type != period.clr_type or row.clr_optins != period.setl_optins:
@@ -82,7 +82,7 @@ def records_of(rows: list[Any], period: Period) -> list[Record]:
         if _in(row.setl_time, period) and (row.status == "settled" or period.refd_setl_flag == "1"):
             out.append(Record(row.setl_id, row.mdtrt_id, row.psn_no, medfee, fund, acct, "0"))
         if period.refd_setl_flag == "1" and row.status == "revoked" and _in(row.revoked_at, period):
-            out.append(Record(row.revoke_setl_id, row.mdtrt_id, row.psn_no, -medfee, -fund, -acct, "1"))
+            out.append(Record(row.revoke_setl_id or "", row.mdtrt_id, row.psn_no, -medfee, -fund, -acct, "1"))
     return out
 
 

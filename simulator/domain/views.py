@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from simulator.domain.chain import Leg
 from simulator.domain.models import Institution, Person
 from simulator.domain.money import ZERO, from_fen
 from simulator.domain.plan import SettlementPlan
+from simulator.domain.records import LedgerEntry, SettlementRecord
 from simulator.domain.split import LineSplit
 
 # wire name -> settlements column prefix
@@ -59,11 +59,11 @@ def balance_after(patient: Person, plan: SettlementPlan) -> Decimal:
     return ZERO if patient.balance is None else patient.balance - plan.own_pay()
 
 
-def row_amounts(row: Any, sign: int = 1) -> dict[str, Decimal]:
+def row_amounts(row: SettlementRecord, sign: int = 1) -> dict[str, Decimal]:
     return {wire: from_fen(sign * int(getattr(row, f"{col}_fen"))) for wire, col in AMOUNT_COLUMNS.items()}
 
 
-def ledger_legs(entries: list[Any], sign: int = 1) -> tuple[Leg, ...]:
+def ledger_legs(entries: list[LedgerEntry], sign: int = 1) -> tuple[Leg, ...]:
     """The payment legs (not the fund) of a settlement's `settle` ledger entries, in chain order."""
     return tuple(
         Leg(source=e.source, rank=e.rank, psn_no=e.psn_no or "", name=e.name,

@@ -1,4 +1,4 @@
-"""Database rows -> the platform's frozen values."""
+"""Database rows (SQLAlchemy rows or the fast path's named tuples) -> the domain's frozen values."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from simulator.domain.models import Binding, CatalogueItem, Institution, Person, Pool, Wallet
 from simulator.domain.money import from_fen
+from simulator.domain.records import LedgerEntry, MessageRecord, SettlementRecord, VisitRecord
 
 
 def _date(text: str | None) -> date | None:
@@ -51,3 +52,19 @@ def catalogue_item(row: Any) -> CatalogueItem:
         code=row.code, name=row.name, lv=row.lv, selfpay_prop=Decimal(row.selfpay_prop),
         price_cap=None if row.price_cap is None else Decimal(row.price_cap),
     )
+
+
+def visit(row: Any) -> VisitRecord:
+    return VisitRecord(**row._asdict())
+
+
+def settlement(row: Any) -> SettlementRecord:
+    return SettlementRecord(**row._asdict())
+
+
+def ledger_entry(row: Any) -> LedgerEntry:
+    return LedgerEntry(**row._asdict())
+
+
+def message(row: Any) -> MessageRecord:
+    return MessageRecord(**row._asdict())

@@ -7,7 +7,9 @@ from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 
+from simulator.domain.records import LedgerEntry, MessageRecord, SettlementRecord, VisitRecord
 from simulator.domain.refusals import BalanceChanged
+from simulator.store import rows
 from simulator.store.compiled import FastQueries, id_params, ids_in
 from simulator.store.tables import (
     fee_lines,
@@ -45,8 +47,9 @@ class MoneyQueries(FastQueries):
         return result.rowcount
 
     # messages (msgid uniqueness) -----------------------------------------------------------
-    def message(self, msgid: str, lock: bool = False) -> Any:
-        return self._by_key("message", messages, "msgid", msgid, lock).first()
+    def message(self, msgid: str, lock: bool = False) -> MessageRecord | None:
+        found = self._by_key("message", messages, "msgid", msgid, lock).first()
+        return None if found is None else rows.message(found)
 
     def insert_message(self, **values: Any) -> None:
         self.insert_rows(messages, [values])
@@ -69,8 +72,9 @@ class MoneyQueries(FastQueries):
             self.conn.execute(insert(funds_in), list(values))
 
     # visits and fee lines ------------------------------------------------------------------
-    def visit(self, mdtrt_id: str, lock: bool = False) -> Any:
-        return self._by_key("visit", visits, "mdtrt_id", mdtrt_id, lock).first()
+    def visit(self, mdtrt_id: str, lock: bool = False) -> VisitRecord | None:
+        found = self._by_key("visit", visits, "mdtrt_id", mdtrt_id, lock).first()
+        return None if found is None else rows.visit(found)
 
     def insert_visit(self, **values: Any) -> None:
         self.insert_rows(visits, [values])
@@ -101,16 +105,18 @@ class MoneyQueries(FastQueries):
                  .values(setl_id=None, revoked_setl_id=bindparam("s")), s=setl_id)
 
     # settlements and ledger ----------------------------------------------------------------
-    def settlement(self, setl_id: str, lock: bool = False) -> Any:
-        return self._by_key("settlement", settlements, "setl_id", setl_id, lock).first()
+    def settlement(self, setl_id: str, lock: bool = False) -> SettlementRecord | None:
+        found = self._by_key("settlement", settlements, "setl_id", setl_id, lock).first()
+        return None if found is None else rows.settlement(found)
 
-    def settlement_by_msgid(self, msgid: str, lock: bool = False) -> Any:
-        return self._by_key("settlement_by_msgid", settlements, "msgid", msgid, lock).first()
+    def settlement_by_msgid(self, msgid: str, lock: bool = False) -> SettlementRecord | None:
+        found = self._by_key("settlement_by_msgid", settlements, "msgid", msgid, lock).first()
+        return None if found is None else rows.settlement(found)
 
-    def settlements_of_visit(self, mdtrt_id: str) -> list[Any]:
-        return list(self._by_key("settlements_of_visit", settlements, "mdtrt_id", mdtrt_id).all())
+    def settlements_of_visit(self, mdtrt_id: str) -> list[SettlementRecord]:
+        return [rows.settlement(r) for r in self._by_key("settlements_of_visit", settlements, "mdtrt_id", mdtrt_id).all()]
 
-    def settlements_in_period(self, fixmedins_code: str, begin: str, end: str) -> list[Any]:
+    def settlements_in_period(self, fixmedins_code: str, begin: str, end: str) -> list[SettlementRecord]:
         """Settlements of an institution settled, or revoked, between two stamps (both indexed)."""
         by_time = select(settlements).where(settlements.c.fixmedins_code == fixmedins_code,
                                             settlements.c.setl_time >= begin, settlements.c.setl_time <= end)
@@ -118,7 +124,7 @@ class MoneyQueries(FastQueries):
                                               settlements.c.revoked_at >= begin, settlements.c.revoked_at <= end)
         found = {row.id: row for row in self.conn.execute(by_time)}
         found |= {row.id: row for row in self.conn.execute(by_revoke)}
-        return [found[key] for key in sorted(found)]
+        return [rows.settlement(found[key]) for key in sorted(found)]
 
     def insert_settlement(self, **values: Any) -> None:
         self.insert_rows(settlements, [values])
@@ -129,9 +135,9 @@ class MoneyQueries(FastQueries):
     def insert_ledger(self, entries: Sequence[dict[str, Any]]) -> None:
         self.insert_rows(ledger, entries)
 
-    def ledger_of(self, setl_id: str) -> list[Any]:
-        return list(self.run("ledger_of", lambda: select(ledger).where(
-            ledger.c.setl_id == bindparam("s")).order_by(ledger.c.id), s=setl_id).all())
+    def ledger_of(self, setl_id: str) -> list[LedgerEntry]:
+        return [rows.ledger_entry(r) for r in self.run("ledger_of", lambda: select(ledger).where(
+            ledger.c.setl_id == bindparam("s")).order_by(ledger.c.id), s=setl_id).all()]
 
     # files (9101 / 3202 / 9102) -----------------------------------------------------------
     def insert_file(self, **values: Any) -> None:
