@@ -13,7 +13,7 @@ from simulator.platform.clock import Clock
 from simulator.platform.faults import FaultPlan
 from simulator.platform.ids import IdGenerator
 from simulator.platform.service import Platform
-from simulator.protocol import errors
+from simulator.protocol import edges, errors
 from simulator.protocol.admin import admin
 from simulator.protocol.app_api import install as install_family
 from simulator.protocol.auth import TifGate
@@ -30,8 +30,9 @@ def create_app(config: SimConfig | dict[str, Any] | None = None) -> Flask:
     app = Flask("simulator")
     app.config["SIMULATOR"] = cfg
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.extensions["simulator"] = Simulator(platform, TifGate(cfg.auth == "tif", cfg.tif_credentials))
+    app.extensions["simulator"] = Simulator(platform, TifGate(cfg.auth == "tif", cfg.tif_credentials, store))
     errors.install(app)
+    edges.install(app, cfg.max_body_bytes)
     for blueprint in (fsi, decode, admin):
         app.register_blueprint(blueprint)
     install_family(app)  # family app API, app page, OpenAPI, wallet bounces

@@ -13,7 +13,7 @@ from types import FrameType
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from simulator.app import create_app
-from simulator.config import SimConfig
+from simulator.config import MAX_BODY_BYTES, SimConfig
 from simulator.protocol.admin_access import check_bind
 
 
@@ -21,6 +21,7 @@ class KeepAliveHandler(WSGIRequestHandler):
     """HTTP/1.1 so clients can reuse connections (the dev server defaults to 1.0)."""
 
     protocol_version = "HTTP/1.1"
+    timeout = 30  # seconds a kept-alive connection may sit idle before its thread lets it go
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass  # per-request logging costs throughput; errors are still logged
@@ -36,8 +37,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--load", nargs="+", action="extend", default=[], help="scenario/world files to load")
     serve.add_argument("--seed", type=int, default=0)
     serve.add_argument("--auth", choices=("none", "tif"), default="none")
-    serve.add_argument("--tif", action="append", default=[], metavar="PAASID=TOKEN",
-                       help="x-tif credentials (repeatable) for --auth tif")
+    serve.add_argument("--tif", action="append", default=[], metavar="PAASID=TOKEN[:CODE1,CODE2]",
+                       help="x-tif credentials (repeatable) for --auth tif; the codes are the institutions "
+                            "the paasid may act for (none given: any)")
+    serve.add_argument("--max-body-bytes", type=int,
+                       default=int(os.environ.get("YIBAO_SIM_MAX_BODY_BYTES") or MAX_BODY_BYTES),
+                       help="larger request bodies are refused with HTTP 413 (default 4 MiB)")
     serve.add_argument("--admin-token", default=os.environ.get("YIBAO_SIM_ADMIN_TOKEN", ""),
                        help="token every /admin request must carry (required beyond loopback)")
     return parser
@@ -48,14 +53,15 @@ def _credentials(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         paasid, sep, token = pair.partition("=")
         if not sep or not paasid or not token:
-            raise SystemExit(f"--tif expects PAASID=TOKEN, got {pair!r}")
+            raise SystemExit(f"--tif expects PAASID=TOKEN[:CODE1,CODE2], got {pair!r}")
         out[paasid] = token
     return out
 
 
 def serve(args: argparse.Namespace) -> None:
     config = SimConfig(db_url=args.db, seed=args.seed, auth=args.auth, tif_credentials=_credentials(args.tif),
-                       load=tuple(args.load), admin_token=args.admin_token).with_default_db()
+                       load=tuple(args.load), admin_token=args.admin_token,
+                       max_body_bytes=args.max_body_bytes).with_default_db()
     check_bind(args.host, args.admin_token)
     if not args.db:
         print(f"simulator: database {config.db_url}", file=sys.stderr, flush=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+MAX_BODY_BYTES = 4 * 1024 * 1024
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
@@ -22,13 +23,15 @@ class SimConfig:
     load: tuple[str, ...] = ()
     fixtures: Path = FIXTURES
     admin_token: str = ""  # when set, every /admin request must carry it (docs/simulator-api.md "Access")
+    max_body_bytes: int = MAX_BODY_BYTES  # larger request bodies are refused unread (HTTP 413)
 
     @classmethod
     def of(cls, config: SimConfig | dict[str, Any] | None) -> SimConfig:
         if isinstance(config, SimConfig):
             return config
         raw = dict(config or {})
-        unknown = set(raw) - {"db_url", "seed", "auth", "tif_credentials", "load", "fixtures", "admin_token"}
+        unknown = set(raw) - {"db_url", "seed", "auth", "tif_credentials", "load", "fixtures", "admin_token",
+                                "max_body_bytes"}
         if unknown:
             raise ValueError(f"unknown simulator config keys: {sorted(unknown)}")
         if raw.get("auth", "none") not in ("none", "tif"):
@@ -36,7 +39,8 @@ class SimConfig:
         return cls(db_url=str(raw.get("db_url") or ""), seed=int(raw.get("seed", 0)), auth=raw.get("auth", "none"),
                    tif_credentials=dict(raw.get("tif_credentials") or {}),
                    load=tuple(str(p) for p in raw.get("load") or ()),
-                   fixtures=Path(raw.get("fixtures") or FIXTURES), admin_token=str(raw.get("admin_token") or ""))
+                   fixtures=Path(raw.get("fixtures") or FIXTURES), admin_token=str(raw.get("admin_token") or ""),
+                   max_body_bytes=int(raw.get("max_body_bytes") or MAX_BODY_BYTES))
 
     def with_default_db(self) -> SimConfig:
         """A SQLite file in a fresh temp dir when no database was given."""

@@ -189,8 +189,8 @@ class ReconOps(PlatformBase):
         if (own.medfee, own.fund, own.cash, own.count) != (declared.medfee, declared.fund, declared.cash,
                                                            declared.count):
             raise RequestRejected("ERR_FILE_TOTALS_MISMATCH", "对账明细文件合计与申报的总额或笔数不一致")
+        number, filename = self.ids.file_qury_no(), f"{file_qury_no}_result.zip"  # before the transaction opens
         rows = compare(theirs, self._records(meta, period))
-        number, filename = self.ids.file_qury_no(), f"{file_qury_no}_result.zip"
         with self.store.write() as tx:
             tx.insert_file(file_qury_no=number, fixmedins_code=meta.fixmedins_code, filename=filename,
                            content=result_file(rows), created_at=self.now_stamp())
@@ -200,8 +200,8 @@ class ReconOps(PlatformBase):
     def download_file(self, meta: RequestMeta, file_qury_no: str) -> tuple[str, bytes]:
         """9102: (filename, content) of an uploaded or result file of this institution."""
         with self.store.write() as tx:
-            self.claim(tx, meta)
             found = tx.file(file_qury_no)
-        if found is None or found.fixmedins_code != meta.fixmedins_code:
-            raise NotFound("ERR_FILE_UNKNOWN", f"文件查询号 {file_qury_no} 不存在")
+            if found is None or found.fixmedins_code != meta.fixmedins_code:  # refused: the msgid stays unused
+                raise NotFound("ERR_FILE_UNKNOWN", f"文件查询号 {file_qury_no} 不存在")
+            self.claim(tx, meta)
         return str(found.filename), bytes(found.content)

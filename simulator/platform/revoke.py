@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.platform.base import RequestMeta
+from simulator.platform.base import RequestMeta, msgid_institution
 from simulator.platform.chain import Leg
 from simulator.platform.errors import Conflict, NotFound, RequestRejected, RuleRefused
 from simulator.platform.models import Person
@@ -93,7 +93,7 @@ class RevokeOps(SettleOps):
         """Undo the original if it committed, else mark its msgid dead. Returns what happened."""
         if oinfno not in SETTLING + REVOKING:
             raise RuleRefused("ERR_NOT_REVERSIBLE", f"交易 {oinfno} 不支持冲正（仅 2102/2103/2207/2208）")
-        if not omsgid.startswith(meta.fixmedins_code):
+        if msgid_institution(omsgid) != meta.fixmedins_code:  # exact: "H61" must not reverse "H6101..."
             raise RuleRefused("ERR_ORIGINAL_UNKNOWN", f"原报文 omsgid {omsgid} 不属于本机构 {meta.fixmedins_code}，不能冲正")
         with self.store.write() as tx:
             self.claim(tx, meta, psn_no)

@@ -11,12 +11,14 @@ from typing import Any
 
 from simulator.platform.base import RequestMeta
 from simulator.platform.errors import RequestRejected
-from simulator.protocol.inputs import checked_text
+from simulator.protocol.inputs import MAX_DEPTH, check_tree, checked_text
 
 REQUIRED = ("infno", "msgid", "mdtrtarea_admvs", "recer_sys_code", "infver", "opter_type", "opter",
             "opter_name", "inf_time", "fixmedins_code", "fixmedins_name")
 _LONG = {"fixmedins_name": 200, "opter_name": 200}  # other envelope fields: at most 50 characters
-_MSGID_TAIL = re.compile(r"^(\d{14})(\d{4})$")
+_MSGID_TAIL = re.compile(r"(\d{14})(\d{4})\Z", re.ASCII)
+ENVELOPE_TEXTS = REQUIRED + ("insuplc_admdvs", "sign_no", "dev_no", "dev_safe_info")
+ECHO_MAX_LEN = 1024
 
 
 @dataclass(frozen=True)
@@ -30,8 +32,8 @@ class Envelope:
     insuplc_admdvs: str
     opter: str
     sign_no: str
-    cainfo: Any
-    signtype: Any
+    cainfo: str | None
+    signtype: str | None
     input: dict[str, Any]
 
     def meta(self) -> RequestMeta:
@@ -39,11 +41,16 @@ class Envelope:
 
 
 def parse_json(raw: bytes) -> Any:
-    """JSON with every non-integer number as Decimal (never float)."""
+    """JSON with every non-integer number as Decimal (never float), at most MAX_DEPTH levels deep and
+    with no lone surrogate (`"\ud800"`) in any key or string."""
     try:
-        return json.loads(raw.decode("utf-8"), parse_float=Decimal)
+        found = json.loads(raw.decode("utf-8"), parse_float=Decimal)
+    except RecursionError:
+        raise RequestRejected("ERR_BAD_JSON", f"请求体 JSON 嵌套过深（最多 {MAX_DEPTH} 层）") from None
     except (UnicodeDecodeError, ValueError):
         raise RequestRejected("ERR_BAD_JSON", "请求体不是合法的 UTF-8 JSON") from None
+    check_tree(found)
+    return found
 
 
 def _text(body: dict[str, Any], key: str) -> str:
@@ -82,8 +89,20 @@ def parse_envelope(body: Any) -> Envelope:
     insuplc = _text(body, "insuplc_admdvs")
     if not insuplc and _names_psn_no(payload):
         raise RequestRejected("ERR_MISSING_FIELD", "输入含人员编号 psn_no 时，参保地 insuplc_admdvs 必填")
+    for key in ENVELOPE_TEXTS:  # every field, echoed or not, is checked before the handler runs
+        _text(body, key)
     return Envelope(infno, msgid, code, _text(body, "mdtrtarea_admvs"), insuplc, _text(body, "opter"),
-                    _text(body, "sign_no"), body.get("cainfo"), body.get("signtype"), payload)
+                    _text(body, "sign_no"), _echoed(body, "cainfo"), _echoed(body, "signtype"), payload)
+
+
+def _echoed(body: dict[str, Any], key: str) -> str | None:
+    """`cainfo` / `signtype`: echoed in the reply, so checked like every text (null stays null)."""
+    value = body.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise RequestRejected("ERR_BAD_ENVELOPE", f"报文字段 {key} 必须是字符串")
+    return checked_text(value, f"报文字段 {key}", ECHO_MAX_LEN)
 
 
 def _is_stamp(text: str, pattern: str) -> bool:

@@ -9,8 +9,16 @@ from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from simulator.platform.errors import Conflict
+from simulator.store import deferred, tables_gate  # noqa: F401 - registers the gateway tables
 from simulator.store.compiled import Statements
-from simulator.store.engine import create_schema, is_sqlite, make_engine, read_connection, write_connection
+from simulator.store.engine import (
+    create_schema,
+    is_sqlite,
+    make_engine,
+    open_write,
+    read_connection,
+    write_connection,
+)
 from simulator.store.tables import DATA_TABLES, id_counters
 from simulator.store.tx_money import MoneyQueries
 from simulator.store.tx_people import PeopleQueries
@@ -38,20 +46,46 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Tx]:
-        """A write transaction; rows are locked in the order the caller reads them (ascending ids)."""
+        """A write transaction; rows are locked in the order the caller reads them (ascending ids).
+
+        Inside a `DeferredCommit` (store/deferred.py) the request's first write transaction stays open
+        until the caller commits it, and later ones are savepoints in it."""
+        pending = deferred.current()
         try:
-            with write_connection(self.engine) as conn:
-                yield Tx(conn, locking=not self.sqlite, statements=self.statements)
+            if pending is None:
+                with write_connection(self.engine) as conn:
+                    yield Tx(conn, locking=not self.sqlite, statements=self.statements)
+            elif pending.conn is not None:
+                with pending.conn.begin_nested():
+                    yield Tx(pending.conn, locking=not self.sqlite, statements=self.statements)
+            else:
+                pending.adopt(*open_write(self.engine))
+                assert pending.conn is not None
+                try:
+                    yield Tx(pending.conn, locking=not self.sqlite, statements=self.statements)
+                except BaseException:
+                    pending.rollback()
+                    raise
         except (IntegrityError, self.engine.dialect.loaded_dbapi.IntegrityError) as exc:
+            if pending is not None:
+                pending.rollback()
             raise Conflict("ERR_DUPLICATE", "重复的报文ID或单据（并发提交），交易未执行") from exc
 
     @contextmanager
     def read(self) -> Iterator[Tx]:
+        """A read transaction, or the request's open write transaction (it sees its own writes)."""
+        pending = deferred.current()
+        if pending is not None and pending.conn is not None:
+            yield Tx(pending.conn, locking=False, statements=self.statements)
+            return
         with read_connection(self.engine) as conn:
             yield Tx(conn, locking=False, statements=self.statements)
 
     def reserve_ids(self, kind: str, count: int, base: int) -> int:
         """Reserve `count` serials of `kind`; returns the first. Own short transaction."""
+        pending = deferred.current()
+        if self.sqlite and pending is not None and pending.conn is not None:
+            raise RuntimeError("ids must be reserved before the request's write transaction opens")
         for _attempt in range(5):
             try:
                 with write_connection(self.engine) as conn:
