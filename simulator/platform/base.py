@@ -16,7 +16,6 @@ from simulator.platform.models import Institution, Person
 from simulator.platform.policy import Policy, parse_policy
 from simulator.store.store import Store, Tx
 
-
 _MSGID_TAIL_LEN = 18  # yyyyMMddHHmmss + 4-digit sequence
 
 
