@@ -16,6 +16,7 @@ from simulator.platform.service import Platform
 from simulator.protocol import edges, errors
 from simulator.protocol.admin import admin
 from simulator.protocol.app_api import install as install_family
+from simulator.protocol.app_auth import load_world
 from simulator.protocol.auth import TifGate
 from simulator.protocol.fsi import decode, fsi
 from simulator.protocol.runtime import Simulator
@@ -37,6 +38,6 @@ def create_app(config: SimConfig | dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     install_family(app)  # family app API, app page, OpenAPI, wallet bounces
     for path in cfg.load:
-        platform.load_world(json.loads(Path(path).read_text(encoding="utf-8")))
+        load_world(platform, json.loads(Path(path).read_text(encoding="utf-8")))
     return app
 

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from simulator.platform.errors import Conflict
-from simulator.store import deferred, tables_gate  # noqa: F401 - registers the gateway tables
+from simulator.store import deferred, tables_app, tables_gate  # noqa: F401 - registers their tables
 from simulator.store.compiled import Statements
 from simulator.store.engine import (
     create_schema,
@@ -19,10 +19,11 @@ from simulator.store.engine import (
     read_connection,
     write_connection,
 )
-from simulator.store.tables import DATA_TABLES, id_counters
+from simulator.store.tables import id_counters, metadata
 from simulator.store.tx_money import MoneyQueries
 from simulator.store.tx_people import PeopleQueries
 
+_KEPT_ON_RESET = ("schema_version", "tif_nonces")
 _TRUNCATE_FROM = 5000  # rows; above this a PostgreSQL table is truncated rather than deleted from
 
 
@@ -104,18 +105,19 @@ class Store:
         raise RuntimeError(f"could not reserve ids of kind {kind}")
 
     def reset(self) -> None:
-        """Empty every data table (the schema and its version stay)."""
+        """Empty every data table (the schema and its version stay; so do the spent x-tif nonces)."""
+        tables = [t for t in reversed(metadata.sorted_tables) if t.name not in _KEPT_ON_RESET]
         with write_connection(self.engine) as conn:
             if self.sqlite:
-                for table in DATA_TABLES:
+                for table in tables:
                     conn.execute(delete(table))
             else:
                 # TRUNCATE rewrites files (slow for many small tables); DELETE is quick for small ones.
-                big = [t.name for t in DATA_TABLES
+                big = [t.name for t in tables
                        if conn.execute(select(text("1")).select_from(t).offset(_TRUNCATE_FROM).limit(1)).first()]
                 if big:
                     conn.execute(text(f"TRUNCATE {', '.join(big)}"))
-                for table in DATA_TABLES:
+                for table in tables:
                     if table.name not in big:
                         conn.execute(delete(table))
 

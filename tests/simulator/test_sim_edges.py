@@ -90,7 +90,7 @@ def test_a_lone_surrogate_anywhere_in_a_body_is_refused(sim: Sim) -> None:
     shop["buy"]["drugdetail"][0]["medins_list_name"] = "药\ud83d"
     _msgid, raw = envelope_bytes(shop["pc"], "2102", shop["buy"])
     assert "medins_list_name" in refused_envelope(post_raw(sim, SERVICE, raw))["err_msg"]
-    resp = post_raw(sim, "/app/wallets", b'{"psn_no": "\\udfff"}')
+    resp = post_raw(sim, "/admin/echo", b'{"psn_no": "\\udfff"}')
     assert resp.status_code == 400 and resp.json["code"] == "ERR_BAD_FIELD"
     assert sim.snapshot() == before
 
