@@ -15,6 +15,7 @@ import segno
 from flask import Blueprint, Response, render_template, url_for
 
 from simulator.platform.clock import stamp
+from simulator.platform.errors import NotFound, RuleRefused
 from simulator.platform.models import Person, mask_name
 from simulator.protocol.app_auth import own
 from simulator.protocol.app_common import family
@@ -50,6 +51,16 @@ def _page(holder: Person, refresh_url: str, guardian: Person | None, minors: lis
     return Response(html, content_type="text/html; charset=utf-8", headers={"Cache-Control": "no-store"})
 
 
+def _ward(psn_no: str, minor: str) -> tuple[Person, Person]:
+    """The logged-in guardian and a minor in their own 亲情账户; anyone else's child does not exist."""
+    try:
+        return family().guarded(own(psn_no), minor)
+    except RuleRefused as exc:
+        if exc.code == "ERR_NOT_GUARDIAN":
+            raise NotFound("ERR_PERSON_UNKNOWN", f"未成年人 {minor} 不存在") from None
+        raise
+
+
 @app_page.get("/persons/<psn_no>")
 def person_page(psn_no: str) -> Response:
     """The person's own code, and links to the minors in their 亲情账户."""
@@ -63,7 +74,7 @@ def person_page(psn_no: str) -> Response:
 @app_page.get("/persons/<psn_no>/minors/<minor>")
 def minor_page(psn_no: str, minor: str) -> Response:
     """The guardian view: the minor's own code, shown from the guardian's app."""
-    guardian, child = family().guarded(own(psn_no), minor)
+    guardian, child = _ward(psn_no, minor)
     return _page(child, url_for("app_page.minor_code", psn_no=psn_no, minor=minor), guardian, None)
 
 
@@ -74,5 +85,5 @@ def person_code(psn_no: str) -> Response:
 
 @app_page.post("/persons/<psn_no>/minors/<minor>/evoucher")
 def minor_code(psn_no: str, minor: str) -> Response:
-    _guardian, child = family().guarded(own(psn_no), minor)
+    _guardian, child = _ward(psn_no, minor)
     return json_response(fresh_code(child))
