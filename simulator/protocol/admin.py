@@ -19,6 +19,7 @@ from simulator.protocol.envelope import parse_json
 from simulator.protocol.runtime import json_response, sim
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
+MAX_ADVANCE = 100 * 366 * 86400
 
 
 @admin.before_request
@@ -104,9 +105,12 @@ def set_clock() -> Response:
 @admin.post("/clock/advance")
 def advance_clock() -> Response:
     seconds = _body().get("seconds")
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, Decimal)):
-        raise RequestRejected("ERR_BAD_TIME", "seconds 必须是数字")
-    sim().platform.clock.advance(float(seconds))
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, Decimal)) or not abs(seconds) <= MAX_ADVANCE:
+        raise RequestRejected("ERR_BAD_TIME", f"seconds 必须是绝对值不超过 {MAX_ADVANCE} 的数字（约 100 年）")
+    try:
+        sim().platform.clock.advance(float(seconds))
+    except OverflowError:
+        raise RequestRejected("ERR_BAD_TIME", "时钟超出可表示的范围") from None
     return clock()
 
 
@@ -167,7 +171,7 @@ def evoucher_png(psn_no: str) -> Response:
 @admin.route("/echo", methods=["GET", "POST"])
 def echo() -> Response:
     """A trivial JSON echo: the benchmark's baseline for this server."""
-    return json_response(parse_json(request.get_data()) if request.get_data() else {})
+    return json_response(_body())
 
 
 @admin.get("/health")

@@ -44,13 +44,18 @@ def parse_json(raw: bytes) -> Any:
     """JSON with every non-integer number as Decimal (never float), at most MAX_DEPTH levels deep and
     with no lone surrogate (`"\ud800"`) in any key or string."""
     try:
-        found = json.loads(raw.decode("utf-8"), parse_float=Decimal)
+        found = json.loads(raw.decode("utf-8"), parse_float=Decimal, parse_constant=_no_constant)
     except RecursionError:
         raise RequestRejected("ERR_BAD_JSON", f"请求体 JSON 嵌套过深（最多 {MAX_DEPTH} 层）") from None
     except (UnicodeDecodeError, ValueError):
         raise RequestRejected("ERR_BAD_JSON", "请求体不是合法的 UTF-8 JSON") from None
     check_tree(found)
     return found
+
+
+def _no_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON (Python's reader takes them, as floats): refused."""
+    raise RequestRejected("ERR_BAD_JSON", f"请求体含有非法的 JSON 数值 {name}")
 
 
 def _text(body: dict[str, Any], key: str) -> str:

@@ -140,3 +140,18 @@ def test_a_refused_9102_does_not_use_up_its_msgid(sim: Sim) -> None:
     again = sim.t.client.post(SERVICE, json=pc.envelope("9102", {"fsDownloadIn": {"file_qury_no": number}},
                                                            msgid=pc.last_msgid))
     assert again.status_code == 200 and again.data == b"hello"
+
+
+def test_what_the_openapi_fuzz_found_is_refused_cleanly(sim: Sim) -> None:
+    """schemathesis found these on the way: an absurd clock advance (OverflowError, 500), NaN read as a
+    float, an echo of a non-object."""
+    before = sim.snapshot()
+    for path, raw in (("/admin/clock/advance", b'{"seconds": 1e300}'), ("/admin/clock/advance", b'{"seconds": NaN}'),
+                      ("/admin/echo", b"false"), ("/admin/topup", b'{"amount": Infinity, "psn_no": "x"}')):
+        resp = post_raw(sim, path, raw)
+        assert resp.status_code == 400 and resp.json["code"] in ("ERR_BAD_TIME", "ERR_BAD_JSON"), (path, resp.data)
+    assert sim.snapshot() == before
+    shop = pharmacy_shop(sim, "1", "10.00")
+    _msgid, raw = envelope_bytes(shop["pc"], "2102", shop["buy"])
+    raw = raw.replace(b'"medfee_sumamt": "10.00"', b'"medfee_sumamt": NaN')
+    assert refused_envelope(post_raw(sim, SERVICE, raw))["err_code"] == "ERR_BAD_JSON"
