@@ -21,7 +21,7 @@ class KeepAliveHandler(WSGIRequestHandler):
     """HTTP/1.1 so clients can reuse connections (the dev server defaults to 1.0)."""
 
     protocol_version = "HTTP/1.1"
-    timeout = 30  # seconds a kept-alive connection may sit idle before its thread lets it go
+    timeout = 60  # seconds a kept-alive connection may sit idle before its thread lets it go
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass  # per-request logging costs throughput; errors are still logged
