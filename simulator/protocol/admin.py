@@ -105,7 +105,7 @@ def set_clock() -> Response:
 @admin.post("/clock/advance")
 def advance_clock() -> Response:
     seconds = _body().get("seconds")
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, Decimal)) or not abs(seconds) <= MAX_ADVANCE:
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, Decimal)) or not abs(Decimal(seconds)) <= MAX_ADVANCE:
         raise RequestRejected("ERR_BAD_TIME", f"seconds 必须是绝对值不超过 {MAX_ADVANCE} 的数字（约 100 年）")
     try:
         sim().platform.clock.advance(float(seconds))
