@@ -108,6 +108,14 @@ def test_app_page_screenshot_decodes_to_an_accepted_code(served: str) -> None:
             assert "亲情账户" in page.inner_text("#guardian-view")
             minor = _screenshot_code(page)
             assert _decode_service(base, minor)["userName"] == "张小明"
+
+            page.go_back()
+            page.click("#logout")  # the session ends: the page can no longer fetch a code
+            page.wait_for_url(f"{base}/app/login")
+            assert requests.post(f"{base}/app/persons/{h['mum']}/evoucher", timeout=30,
+                                 headers={"Authorization": f"Bearer {token}"}).status_code == 200  # other session
+            resp = page.request.post(f"{base}/app/persons/{h['mum']}/evoucher")
+            assert resp.status == 401 and resp.json()["code"] == "ERR_LOGIN_REQUIRED"
         finally:
             browser.close()
 
