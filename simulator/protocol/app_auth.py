@@ -96,7 +96,8 @@ def verified(kind: str, psn_no: str, secret: Any) -> bool:
 # login ------------------------------------------------------------------------------------------------
 def _password_ok(subject: str, password: str, default: str | None = None) -> bool:
     found = secret_matches(_engine(), "password", subject, password)
-    return found is True or (found is None and default is not None and secrets.compare_digest(password, default))
+    return found is True or (found is None and default is not None
+                             and secrets.compare_digest(password.encode(), default.encode()))
 
 
 @app_auth.post("/login")

@@ -41,7 +41,8 @@ def test_nothing_in_app_without_logging_in(api: Api, people: dict[str, str]) -> 
 def test_login_needs_the_right_password(api: Api, people: dict[str, str]) -> None:
     certno = api.get(f"/admin/persons/{people['me']}")["certno"]
     for body in ({"certno": certno, "password": "000000"}, {"certno": "61010319800101999X", "password": "x"},
-                 {"psn_no": people["me"], "password": certno[-5:]}, {"agency": "440106", "password": "agency"}):
+                 {"psn_no": people["me"], "password": certno[-5:]}, {"agency": "440106", "password": "agency"},
+                 {"agency": "440106", "password": "密码"}):  # non-ASCII once broke the comparison (found by fuzz)
         resp = raw(api, "POST", "/app/login", body)
         assert resp.status_code == 401 and resp.json()["code"] == "ERR_LOGIN_FAILED", body
     assert raw(api, "POST", "/app/login", {"certno": certno, "password": certno[-6:]}).status_code == 200
