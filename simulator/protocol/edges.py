@@ -2,8 +2,8 @@
 
 * Bodies larger than `SimConfig.max_body_bytes` (default 4 MiB) are refused before they are read
   (HTTP 413, `ERR_BODY_TOO_LARGE`).
-* Path parameters (`/app/persons/<psn_no>`, `/app/bindings/<int:binding_id>` ...) are checked before
-  any handler runs: texts at most 64 characters without control characters or lone surrogates,
+* Path and query parameters (`/app/persons/<psn_no>`, `/app/bindings/<int:binding_id>`,
+  `?fixmedins_code=` ...) are checked before any handler runs: texts at most 64 characters without control characters or lone surrogates,
   integers within 64 bits (a larger id cannot exist: 404 as for any unknown id).
 * Unmatched routes (404), wrong methods (405) and other HTTP errors answer in the documented shapes:
   `{"code", "message"}`, or the error envelope (infcode -1) on the envelope endpoint.
@@ -47,10 +47,17 @@ def _check_path_values(_endpoint: str | None, values: dict[str, Any] | None) -> 
             checked_text(value, f"路径参数 {name}", PATH_TEXT_MAX)
 
 
+def _check_query() -> None:
+    """Query parameters (`/admin/settlements?fixmedins_code=...`) obey the path parameters' rules."""
+    for name, value in request.args.items(multi=True):
+        checked_text(value, f"查询参数 {name[:PATH_TEXT_MAX]}", PATH_TEXT_MAX)
+
+
 def install(app: Flask, max_body_bytes: int) -> None:
-    """Set the body limit and check path parameters on every route."""
+    """Set the body limit and check path and query parameters on every route."""
     app.config["MAX_CONTENT_LENGTH"] = max_body_bytes
     app.url_value_preprocessor(_check_path_values)
+    app.before_request(_check_query)
 
 
 def allowed_methods(exc: HTTPException) -> dict[str, str]:

@@ -122,7 +122,8 @@ def test_the_body_size_is_limited(make_app: Callable[..., Flask]) -> None:
 
 @pytest.mark.parametrize("path", ["/app/bindings/" + "9" * 40, "/app/bindings/99999999999999999999",
                                   "/app/persons/61%00103/funders", "/app/persons/%ED%A0%80/wallet",
-                                  "/app/persons/" + "6" * 80 + "/minors"])
+                                  "/app/persons/" + "6" * 80 + "/minors", "/admin/settlements?fixmedins_code=%00",
+                                  "/admin/ledger?psn_no=" + "1" * 65])
 def test_path_parameters_are_checked(sim: Sim, path: str) -> None:
     sim.load(world())
     resp = sim.t.client.get(path)
