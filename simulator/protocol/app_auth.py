@@ -24,6 +24,7 @@ from flask import Blueprint, Flask, Response, g, render_template, request
 from simulator.platform.errors import AuthRejected, NotFound
 from simulator.platform.service import Platform
 from simulator.protocol import inputs
+from simulator.protocol.app_common import body
 from simulator.protocol.runtime import json_response, sim
 from simulator.store.tables_app import (
     close_session,
@@ -102,8 +103,6 @@ def _password_ok(subject: str, password: str, default: str | None = None) -> boo
 
 @app_auth.post("/login")
 def login() -> Response:
-    from simulator.protocol.app_common import body
-
     b = body()
     password = inputs.text(b, "password", "请求体")
     agency = inputs.text(b, "agency", "请求体", required=False)
