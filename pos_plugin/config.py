@@ -1,47 +1,37 @@
-"""Settings in one place: the region policy the counter plans with, and the collaborators built from it."""
+"""Settings in one place: the region policies the counter plans with, and the collaborators built from it."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pos_plugin.checkout.sale import Counter
+from pos_plugin.checkout.till import Till
+from pos_plugin.domain.region import RegionPolicies, RegionPolicy
 from pos_plugin.errors import InputError
 from pos_plugin.journal import Journal, Recovery
 from pos_plugin.journal.sales import SaleBook
 from pos_plugin.platform import Institution, Operator, PlatformClient, TifCredentials
+from pos_plugin.profiles import load_profile
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-POLICIES = FIXTURES / "policies"
-
-
-@dataclass(frozen=True)
-class RegionPolicy:
-    """What the plugin needs to know of a region's policy to plan the payer chain (docs/domain.md §2.4)."""
-
-    name: str
-    account_pays_ownpay: bool = True
-    wallet_enabled: bool = True
-
-    @classmethod
-    def from_mapping(cls, raw: dict[str, Any]) -> RegionPolicy:
-        return cls(str(raw.get("name", "inline")), bool(raw.get("account_pays_ownpay", True)),
-                   bool(raw.get("wallet_enabled", True)))
+# The profiles the plugin ships (docs/domain.md §3): a patient insured in their province is planned with theirs.
+SHIPPED_PROFILES = ("gansu", "guangdong", "national-default", "shaanxi")
+PolicyRef = str | dict[str, Any]
 
 
-def region_policy(ref: str | dict[str, Any] | None) -> RegionPolicy:
-    """A policy by profile name (fixtures/policies/<name>.json), an inline policy object, or the default."""
+def region_policy(ref: PolicyRef | None) -> RegionPolicy:
+    """A policy by profile name, an inline policy object, or the default (national-default)."""
     if ref is None:
         ref = "national-default"
-    if isinstance(ref, dict):
-        return RegionPolicy.from_mapping(ref)
-    path = POLICIES / f"{ref}.json"
-    if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in POLICIES.glob("*.json")))
-        raise InputError(f"未知的地区政策 {ref!r}（可选: {known}）")
-    return RegionPolicy.from_mapping(json.loads(path.read_text(encoding="utf-8")))
+    return RegionPolicy.from_mapping(ref if isinstance(ref, dict) else load_profile(ref))
+
+
+def region_policies(ref: PolicyRef | None, others: tuple[PolicyRef, ...] = ()) -> RegionPolicies:
+    """The terminal's policy (`ref`, its own region's and the default) plus `others` and the shipped
+    profiles, so a patient from another province is planned with their insured region's (异地就医)."""
+    known = tuple(region_policy(other) for other in others)
+    return RegionPolicies(region_policy(ref), known + tuple(region_policy(name) for name in SHIPPED_PROFILES))
 
 
 @dataclass(frozen=True)
@@ -52,12 +42,13 @@ class TerminalSettings:
     fixmedins_code: str
     fixmedins_name: str = ""
     admdvs: str = ""
-    policy: str | dict[str, Any] | None = None
+    policy: PolicyRef | None = None
     state_dir: Path = Path("var")
     terminal: str = "T1"
     operator: str = "0001"
     operator_name: str = "收银员"
     tif: str = ""  # "PAASID=TOKEN" when the platform's gateway wants x-tif signatures
+    other_policies: tuple[PolicyRef, ...] = ()  # profiles beyond the shipped ones (a scenario's `policies`)
 
 
 @dataclass
@@ -70,6 +61,7 @@ class Terminal:
     recovery: Recovery
     counter: Counter
     sales: SaleBook
+    till: Till
 
     def close(self) -> None:
         self.client.close()
@@ -88,7 +80,7 @@ def tif_credentials(text: str) -> TifCredentials | None:
 
 
 def open_terminal(settings: TerminalSettings) -> Terminal:
-    """Platform client, journal, recovery, counter and sale book for one terminal."""
+    """Platform client, journal, recovery, counter, sale book and the till over them, for one terminal."""
     if not settings.platform_url:
         raise InputError("未配置医保平台地址（--platform 或环境变量 YIBAO_PLATFORM）")
     missing = [label for label, value in (
@@ -105,6 +97,7 @@ def open_terminal(settings: TerminalSettings) -> Terminal:
                                  state_path=state / "terminal-state.sqlite", recorder=journal,
                                  tif=tif_credentials(settings.tif))
     recovery = Recovery(client, journal)
-    counter = Counter(client, account_pays_ownpay=region_policy(settings.policy).account_pays_ownpay,
-                      recovery=recovery)
-    return Terminal(settings, client, journal, recovery, counter, SaleBook(state / "journal.sqlite"))
+    counter = Counter(client, policies=region_policies(settings.policy, settings.other_policies), recovery=recovery)
+    sales = SaleBook(state / "journal.sqlite")
+    return Terminal(settings, client, journal, recovery, counter, sales, Till(counter, sales, settings.fixmedins_name,
+                                                                             recovery))

@@ -61,6 +61,9 @@ def reconcile(client: PlatformClient, journal: Journal, begin: date, end: date |
     for clr_type, optins in sorted({(clr, optins) for _, clr, optins in groups}):
         records = recon_records(journal, begin, end, clr_type=clr_type, setl_optins=optins,
                                 refd_setl_flag=refd_setl_flag)
+        if not records:  # every sale of the group was revoked: no file to upload; 3201 checked the zero count
+            details.append(DetailCheck(clr_type, optins, DetailOutcome.nothing_to_check(), ()))
+            continue
         outcome = client.reconcile_detail(clr_type=clr_type, setl_optins=optins, begndate=begin, enddate=end,
                                           records=records, refd_setl_flag=refd_setl_flag)
         rows = () if outcome.balanced else tuple(r for r in client.detail_results(outcome) if not r.matches)
@@ -82,7 +85,8 @@ def render_report(report: DayEndReport) -> str:
                    + (f"  平台: {check.statement.stmt_rslt_dscr}" if check.statement.stmt_rslt_dscr else ""))
     for detail in report.details:
         out.append(f"  [3202] 清算类别 {detail.clr_type} 经办机构 {detail.setl_optins}: "
-                   f"{'平' if detail.outcome.balanced else '不平'}")
+                   f"{'平' if detail.outcome.balanced else '不平'}"
+                   + ("" if detail.outcome.uploaded else "（全部已撤销，无明细可上传，以 3201 为准）"))
         for row in detail.differences:
             r = row.record
             out.append(f"    {RESULT_NAMES.get(row.result, row.result_name or row.result)}: 结算号 {r.setl_id} "

@@ -104,8 +104,8 @@ def _fit(text: str, width: int) -> str:
     return text
 
 
-def receipt_for_sale(sale: Sale, institution: str, *, title: str = "医保结算凭条") -> Receipt:
-    """The receipt of a settled sale (or of a cash-only sale with nothing insurable)."""
+def receipt_for_sale(sale: Sale, institution: str, *, title: str = "医保结算凭条", sale_id: str = "") -> Receipt:
+    """The receipt of a settled sale (or of a cash-only sale with nothing insurable, under its local id)."""
     quote = sale.quote
     figures = SettlementFigures(
         medfee_sumamt=sale.figure("medfee_sumamt"), fund_pay_sumamt=sale.figure("fund_pay_sumamt"),
@@ -116,7 +116,7 @@ def receipt_for_sale(sale: Sale, institution: str, *, title: str = "医保结算
     setl_time = str(sale.settlement.setlinfo.get("setl_time", "")) if sale.settlement else ""
     return Receipt(
         institution=institution,
-        time=setl_time, patient_name=quote.patient.name, certno=quote.patient.certno, setl_id=sale.setl_id,
+        time=setl_time, patient_name=quote.patient.name, certno=quote.patient.certno, setl_id=sale.setl_id or sale_id,
         lines=quote.order.lines, figures=figures, legs=sale.legs, outside_settlement=sale.outside_settlement,
         title=title,
     )

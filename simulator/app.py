@@ -10,14 +10,17 @@ from flask import Flask
 
 from simulator.config import SimConfig
 from simulator.platform.clock import Clock
+from simulator.platform.errors import PlatformError, RequestRejected
 from simulator.platform.faults import FaultPlan
 from simulator.platform.ids import IdGenerator
 from simulator.platform.service import Platform
+from simulator.platform.shared import SharedSync
 from simulator.protocol import edges, errors
 from simulator.protocol.admin import admin
 from simulator.protocol.app_api import install as install_family
 from simulator.protocol.app_auth import load_world
 from simulator.protocol.auth import TifGate
+from simulator.protocol.console import console
 from simulator.protocol.fsi import decode, fsi
 from simulator.protocol.runtime import Simulator
 from simulator.store.store import Store
@@ -28,16 +31,39 @@ def create_app(config: SimConfig | dict[str, Any] | None = None) -> Flask:
     cfg = SimConfig.of(config).with_default_db()
     store = Store(cfg.db_url)
     platform = Platform(store, Clock(), IdGenerator(cfg.seed, store.reserve_ids), FaultPlan(), cfg.fixtures)
+    if cfg.shared:
+        platform.shared = SharedSync(store, platform.clock, platform.ids)
     app = Flask("simulator")
     app.config["SIMULATOR"] = cfg
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["simulator"] = Simulator(platform, TifGate(cfg.auth == "tif", cfg.tif_credentials, store))
     errors.install(app)
     edges.install(app, cfg.max_body_bytes)
-    for blueprint in (fsi, decode, admin):
+    for blueprint in (fsi, decode, admin, console):
         app.register_blueprint(blueprint)
     install_family(app)  # family app API, app page, OpenAPI, wallet bounces
-    for path in cfg.load:
-        load_world(platform, json.loads(Path(path).read_text(encoding="utf-8")))
+    if cfg.shared:
+        app.before_request(platform.sync_shared)
+    try:
+        for path in cfg.load:
+            load_world_file(platform, path)
+    except PlatformError:
+        store.dispose()
+        raise
     return app
+
+
+def load_world_file(platform: Platform, path: str) -> None:
+    """Load one world or scenario file (`--load`); a missing, unreadable or refused file is one
+    PlatformError naming the file (the CLI prints it as one line), and nothing of it is loaded."""
+    try:
+        body = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RequestRejected("ERR_WORLD_FILE", f"世界文件不存在：{path}") from None
+    except (OSError, ValueError) as exc:
+        raise RequestRejected("ERR_WORLD_FILE", f"世界文件 {path} 无法读取（需为 UTF-8 JSON）：{exc}") from None
+    try:
+        load_world(platform, body)  # with the people's app credentials
+    except PlatformError as exc:
+        raise RequestRejected(exc.code, f"{path}：{exc.message}") from None
 

@@ -5,26 +5,16 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import signal
 import sys
-import threading
-from types import FrameType
-
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from simulator.app import create_app
+from simulator.audit import cli as audit_cli
 from simulator.config import MAX_BODY_BYTES, SimConfig
+from simulator.platform.errors import PlatformError
 from simulator.protocol.admin_access import check_bind
+from simulator.server import ServerLimits, gunicorn_available, serve_gunicorn, serve_werkzeug
 
-
-class KeepAliveHandler(WSGIRequestHandler):
-    """HTTP/1.1 so clients can reuse connections (the dev server defaults to 1.0)."""
-
-    protocol_version = "HTTP/1.1"
-    timeout = 60  # seconds a kept-alive connection may sit idle before its thread lets it go
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass  # per-request logging costs throughput; errors are still logged
+EXIT_ERROR = 2  # as `pos-plugin`: bad input, nothing started
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,12 +30,44 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--tif", action="append", default=[], metavar="PAASID=TOKEN[:CODE1,CODE2]",
                        help="x-tif credentials (repeatable) for --auth tif; the codes are the institutions "
                             "the paasid may act for (none given: any)")
-    serve.add_argument("--max-body-bytes", type=int,
-                       default=int(os.environ.get("YIBAO_SIM_MAX_BODY_BYTES") or MAX_BODY_BYTES),
-                       help="larger request bodies are refused with HTTP 413 (default 4 MiB)")
     serve.add_argument("--admin-token", default=os.environ.get("YIBAO_SIM_ADMIN_TOKEN", ""),
                        help="token every /admin request must carry (required beyond loopback)")
+    serve.add_argument("--workers", type=int, default=1,
+                       help="worker processes (gunicorn); more than 1 is meant for PostgreSQL (see README)")
+    serve.add_argument("--shared", action="store_true",
+                       help="other simulator processes serve the same database (implied by --workers > 1)")
+    serve.add_argument("--threads", type=int, default=4, help="threads per worker (gunicorn)")
+    serve.add_argument("--server", choices=("auto", "gunicorn", "werkzeug"), default="auto",
+                       help="auto: gunicorn where it runs, else Werkzeug (one process)")
+    serve.add_argument("--max-body-mb", type=int,
+                       default=int(os.environ.get("YIBAO_SIM_MAX_BODY_MB") or MAX_BODY_BYTES // (1024 * 1024)),
+                       help="largest request body in MiB (HTTP 413 beyond; default 4)")
+    serve.add_argument("--keepalive", type=int, default=5, help="seconds an idle connection stays open")
+    seed = sub.add_parser("seed", help="bulk-write insured persons (accounts, bindings, wallets) for scale tests")
+    seed.add_argument("--db", required=True, help="sqlite:///file.db, a file path, or postgresql://...")
+    seed.add_argument("--persons", type=int, required=True)
+    seed.add_argument("--batch", type=int, default=20_000)
+    seed.add_argument("--insuplc", default="610103", help="insured area (6 digits) of the seeded persons")
+    seed.add_argument("--seed", type=int, default=0, help="the id seed the simulator is served with")
+    seed.add_argument("--quiet", action="store_true", help="no progress bar")
+    audit_cli.add_parsers(sub)
     return parser
+
+
+def run_seed(args: argparse.Namespace) -> None:
+    from simulator.seed import SeedPlan, progress_bar, seed
+    from simulator.store.store import Store
+
+    if args.persons < 1 or args.batch < 1 or len(args.insuplc) != 6 or not args.insuplc.isdigit():
+        raise SystemExit("seed: --persons and --batch must be positive and --insuplc 6 digits")
+    store = Store(args.db)
+    try:
+        done = seed(store, SeedPlan(args.persons, args.insuplc, args.batch, args.seed),
+                    None if args.quiet else progress_bar)
+    finally:
+        store.dispose()
+    print(f"seeded {done.persons} persons, {done.bindings} bindings, {done.wallets} wallets "
+          f"in {done.seconds:.1f} s", flush=True)
 
 
 def _credentials(pairs: list[str]) -> dict[str, str]:
@@ -58,33 +80,49 @@ def _credentials(pairs: list[str]) -> dict[str, str]:
     return out
 
 
+def _server_kind(args: argparse.Namespace) -> str:
+    """gunicorn where it runs (several workers), else Werkzeug (one process); bad combinations refused."""
+    if args.workers < 1 or args.threads < 1:
+        raise SystemExit("--workers and --threads must be at least 1")
+    kind = str(args.server) if args.server != "auto" else ("gunicorn" if gunicorn_available() else "werkzeug")
+    if kind == "gunicorn" and not gunicorn_available():
+        raise SystemExit("--server gunicorn: gunicorn is not installed or cannot run on this system")
+    if kind == "werkzeug" and args.workers > 1:
+        raise SystemExit("--workers > 1 needs gunicorn (not available here); run one process per port instead")
+    return kind
+
+
 def serve(args: argparse.Namespace) -> None:
     config = SimConfig(db_url=args.db, seed=args.seed, auth=args.auth, tif_credentials=_credentials(args.tif),
                        load=tuple(args.load), admin_token=args.admin_token,
-                       max_body_bytes=args.max_body_bytes).with_default_db()
+                       shared=args.shared or args.workers > 1,
+                       max_body_bytes=args.max_body_mb * 1024 * 1024).with_default_db()
     check_bind(args.host, args.admin_token)
+    kind = _server_kind(args)
+    app = create_app(config)
     if not args.db:
         print(f"simulator: database {config.db_url}", file=sys.stderr, flush=True)
-    app = create_app(config)
-    server = make_server(args.host, args.port, app, threaded=True, request_handler=KeepAliveHandler)
-    setattr(server, "daemon_threads", True)  # noqa: B010 - exit without waiting for keep-alive threads
-
-    def stop(_signum: int, _frame: FrameType | None) -> None:
-        threading.Thread(target=server.shutdown, daemon=True).start()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    print(f"http://{args.host}:{server.server_port}", flush=True)
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()
-        app.extensions["simulator"].platform.store.dispose()
+    limits = ServerLimits(max_body=config.max_body_bytes, keepalive=args.keepalive)  # the app enforces it
+    store = app.extensions["simulator"].platform.store
+    if kind == "gunicorn":
+        serve_gunicorn(app, args.host, args.port, args.workers, args.threads, limits, store.dispose)
+    else:
+        serve_werkzeug(app, args.host, args.port, store.dispose)
 
 
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     args = _parser().parse_args(argv)
-    if args.command == "serve":
-        serve(args)
+    try:
+        if args.command == "serve":
+            serve(args)
+        elif args.command == "seed":
+            run_seed(args)
+        elif args.command == "audit":
+            sys.exit(audit_cli.run_audit(args))
+        elif args.command == "audit-diff":
+            sys.exit(audit_cli.run_diff(args))
+    except PlatformError as exc:  # a bad --load file, an unknown policy: one line, no traceback
+        print(f"{exc.code}: {exc.message}", file=sys.stderr)
+        raise SystemExit(EXIT_ERROR) from None

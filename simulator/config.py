@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-MAX_BODY_BYTES = 4 * 1024 * 1024
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+from simulator.platform.profiles import installed_fixtures
+
+MAX_BODY_BYTES = 4 * 1024 * 1024  # request bodies beyond this are refused unread (HTTP 413)
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,8 @@ class SimConfig:
     auth: str = "none"
     tif_credentials: dict[str, str] = field(default_factory=dict)
     load: tuple[str, ...] = ()
-    fixtures: Path = FIXTURES
+    fixtures: Path = field(default_factory=installed_fixtures)  # holds policies/; the installed copy by default
+    shared: bool = False  # several processes serve this database: share clock and cache changes (README)
     admin_token: str = ""  # when set, every /admin request must carry it (docs/simulator-api.md "Access")
     max_body_bytes: int = MAX_BODY_BYTES  # larger request bodies are refused unread (HTTP 413)
 
@@ -30,7 +32,7 @@ class SimConfig:
         if isinstance(config, SimConfig):
             return config
         raw = dict(config or {})
-        unknown = set(raw) - {"db_url", "seed", "auth", "tif_credentials", "load", "fixtures", "admin_token",
+        unknown = set(raw) - {"db_url", "seed", "auth", "tif_credentials", "load", "fixtures", "admin_token", "shared",
                                 "max_body_bytes"}
         if unknown:
             raise ValueError(f"unknown simulator config keys: {sorted(unknown)}")
@@ -39,7 +41,8 @@ class SimConfig:
         return cls(db_url=str(raw.get("db_url") or ""), seed=int(raw.get("seed", 0)), auth=raw.get("auth", "none"),
                    tif_credentials=dict(raw.get("tif_credentials") or {}),
                    load=tuple(str(p) for p in raw.get("load") or ()),
-                   fixtures=Path(raw.get("fixtures") or FIXTURES), admin_token=str(raw.get("admin_token") or ""),
+                   fixtures=Path(raw.get("fixtures") or installed_fixtures()), admin_token=str(raw.get("admin_token") or ""),
+                   shared=bool(raw.get("shared", False)),
                    max_body_bytes=int(raw.get("max_body_bytes") or MAX_BODY_BYTES))
 
     def with_default_db(self) -> SimConfig:

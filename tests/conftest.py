@@ -10,8 +10,8 @@ import pg
 import pytest
 from hypothesis import settings
 
-from pos_plugin.embedded import running_simulator
-from pos_plugin.platform.sim_admin import SimulatorAdmin
+from pos_plugin.lab.embedded import running_simulator
+from pos_plugin.lab.sim_admin import SimulatorAdmin
 
 # Property tests check invariants, not speed: no per-example deadline on a busy 2-core CI machine.
 settings.register_profile("yibao", deadline=None)

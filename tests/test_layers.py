@@ -45,3 +45,83 @@ def test_plugin_never_imports_the_simulator():
 def test_simulator_never_imports_the_plugin():
     offenders = [(str(p.relative_to(ROOT)), m) for p, m in imported_modules("simulator") if m.split(".")[0] == "pos_plugin"]
     assert offenders == []
+
+
+# --- the plugin's layers: production code, the lab, and one adapter per outside library -------------
+
+LAB = "pos_plugin/lab"
+# The one place production code names the lab: the CLI's registry of lab commands, loaded by dotted name
+# on first use (pos_plugin/cli/__init__.py, LAB_COMMANDS).
+LAB_REGISTRY = "pos_plugin/cli/__init__.py"
+
+
+def plugin_imports():
+    """(path relative to ROOT, absolute module) for every import in pos_plugin, relative imports resolved
+    and importlib.import_module("x.y") / find_spec("x.y") calls with a literal name included."""
+    for path in sorted((ROOT / "pos_plugin").rglob("*.py")):
+        relative = path.relative_to(ROOT)
+        package = list(relative.parent.parts)  # the package a relative import starts from
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    yield relative.as_posix(), alias.name
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package[: len(package) - node.level + 1]
+                    module = ".".join([*base, node.module] if node.module else base)
+                else:
+                    module = node.module or ""
+                yield relative.as_posix(), module
+                yield from ((relative.as_posix(), f"{module}.{alias.name}") for alias in node.names)
+            elif (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
+                  and getattr(node.func, "attr", getattr(node.func, "id", None)) in ("import_module", "find_spec")):
+                yield relative.as_posix(), str(node.args[0].value)
+
+
+def users_of(top_level: set[str]) -> set[str]:
+    """The plugin's files that import any of these top-level packages."""
+    return {path for path, module in plugin_imports() if module.split(".")[0] in top_level}
+
+
+def test_the_plugin_scanner_sees_every_kind_of_import():
+    # Guards the plugin checks below against passing vacuously: plain, from-, and importlib imports.
+    found = set(plugin_imports())
+    assert ("pos_plugin/platform/transport.py", "requests") in found
+    assert ("pos_plugin/lab/cli.py", "pos_plugin.lab.demo") in found  # `from pos_plugin.lab import demo`
+    assert ("pos_plugin/qr/zbar.py", "pyzbar.pyzbar") in found or ("pos_plugin/qr/zbar.py", "pyzbar") in found
+    assert any(path == "pos_plugin/agent/app.py" and module.startswith("flask") for path, module in found)
+
+
+def test_no_production_module_imports_the_lab():
+    offenders = {(path, module) for path, module in plugin_imports()
+                 if not path.startswith(LAB + "/") and (module == "pos_plugin.lab" or module.startswith("pos_plugin.lab."))}
+    assert offenders == set()
+
+
+def test_only_the_cli_registry_names_the_lab():
+    # A dotted name in a string is how a lazy import would sneak in: only the CLI's registry may hold one.
+    naming = set()
+    for path in sorted((ROOT / "pos_plugin").rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        if relative.startswith(LAB + "/"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and "pos_plugin.lab" in node.value:
+                naming.add(relative)
+    assert naming == {LAB_REGISTRY}
+
+
+def test_requests_only_in_the_transport_and_the_lab_admin_client():
+    assert users_of({"requests"}) == {"pos_plugin/platform/transport.py", "pos_plugin/lab/sim_admin.py"}
+
+
+def test_imaging_libraries_only_in_qr_and_the_lab_scanner():
+    # pyzbar and zxing-cpp decode: pos_plugin/qr only. Pillow: qr's decode path and the lab's test-image
+    # generators (pos_plugin/lab/scanner); tests/unit/test_qr_adapters.py pins the exact files.
+    assert {path.rsplit("/", 1)[0] for path in users_of({"pyzbar", "zxingcpp"})} == {"pos_plugin/qr"}
+    assert {path.rsplit("/", 1)[0] for path in users_of({"PIL"})} == {"pos_plugin/qr", "pos_plugin/lab/scanner"}
+
+
+def test_flask_only_in_the_agent():
+    assert {path.rsplit("/", 1)[0] for path in users_of({"flask", "werkzeug"})} == {"pos_plugin/agent"}

@@ -18,6 +18,7 @@ from pos_plugin.checkout.identify import Patient, funds_from_person
 from pos_plugin.domain.cart import CartLine, CartSplit, split_cart
 from pos_plugin.domain.money import ZERO
 from pos_plugin.domain.payer_chain import Burden, Choices, Leg, PayerPlan, Source, plan_payer_chain
+from pos_plugin.domain.region import RegionPolicies, RegionPolicy
 from pos_plugin.errors import BusinessError, InputError, PlanMismatch, PosError, UnknownOutcome
 from pos_plugin.platform import PlatformClient
 from pos_plugin.platform.models import PayLeg, Settlement
@@ -108,12 +109,13 @@ class Guard(Protocol):
 
 
 class Counter:
-    """The checkout use cases for one institution, given its platform client and region policy."""
+    """The checkout use cases for one institution, given its platform client and the region policies: each
+    patient is planned with the policy of their insured region (docs/domain.md §1, 异地就医)."""
 
-    def __init__(self, platform: PlatformClient, *, account_pays_ownpay: bool, recovery: Guard | None = None,
+    def __init__(self, platform: PlatformClient, *, policies: RegionPolicies, recovery: Guard | None = None,
                  clock: Callable[[], datetime] = datetime.now) -> None:
         self.platform = platform
-        self.account_pays_ownpay = account_pays_ownpay
+        self.policies = policies
         self.recovery = recovery
         self.clock = clock
 
@@ -160,8 +162,13 @@ class Counter:
 
     def _plan(self, patient: Patient, pre: Settlement, order: Order) -> PayerPlan:
         burden = Burden(pre.amount("psn_part_amt"), pre.amount("fulamt_ownpay_amt"), pre.amount("overlmt_selfpay"))
-        return plan_payer_chain(patient.funds, burden, account_pays_ownpay=self.account_pays_ownpay,
+        policy = self.policy_of(patient)
+        return plan_payer_chain(patient.funds, burden, account_pays_ownpay=policy.account_pays_ownpay,
                                 choices=order.choices)
+
+    def policy_of(self, patient: Patient) -> RegionPolicy:
+        """The policy of the patient's insured region (1101 `insuplc_admdvs`); the terminal's own by default."""
+        return self.policies.for_insuplc(patient.insuplc)
 
     def _planned(self, quote: Quote) -> Quote:
         """The platform's pre-settlement legs must be the plugin's own plan, to the fen."""
@@ -288,13 +295,18 @@ class Counter:
         return self._guarded(psn_no, lambda: revoke(setl_id=setl_id, mdtrt_id=mdtrt_id, psn_no=psn_no,
                                                     insuplc=insuplc))
 
-    def refund(self, sale: Sale, returned_codes: Sequence[str], confirm: Confirm) -> tuple[Settlement, Sale]:
-        """Partial refund = revoke the whole sale, then settle the lines kept against today's balances."""
+    @staticmethod
+    def kept_lines(sale: Sale, returned_codes: Sequence[str]) -> tuple[CartLine, ...]:
+        """The lines a partial refund keeps; every returned code must be a line of the sale."""
         codes = set(returned_codes)
         unknown = codes - {line.code for line in sale.quote.order.lines}
         if unknown or not codes:
             raise InputError(f"退货商品不在原交易中: {', '.join(sorted(unknown)) or '(空)'}")
-        kept = tuple(line for line in sale.quote.order.lines if line.code not in codes)
+        return tuple(line for line in sale.quote.order.lines if line.code not in codes)
+
+    def refund(self, sale: Sale, returned_codes: Sequence[str], confirm: Confirm) -> tuple[Settlement, Sale]:
+        """Partial refund = revoke the whole sale, then settle the lines kept against today's balances."""
+        kept = self.kept_lines(sale, returned_codes)
         revoked = self.revoke(sale)
         kept_order = replace(sale.quote.order, lines=kept)
         try:

@@ -15,10 +15,11 @@ from pos_plugin.domain.payer_chain import (
     eligible_amount,
     plan_payer_chain,
 )
+from pos_plugin.domain.region import RegionPolicies, RegionPolicy
 
 __all__ = [
     "Burden", "CartLine", "CartSplit", "Choices", "DomainError", "FamilyPool", "Funder", "InvalidAmount",
-    "InvalidCartLine", "InvariantViolation", "Leg", "LineSplit", "PatientFunds", "PayerPlan", "SplitTotals",
-    "cart_line_from_mapping", "eligible_amount", "format_amount", "parse_amount", "parse_decimal",
-    "plan_payer_chain", "round2", "split_cart", "split_line", "split_totals",
+    "InvalidCartLine", "InvariantViolation", "Leg", "LineSplit", "PatientFunds", "PayerPlan", "RegionPolicies",
+    "RegionPolicy", "SplitTotals", "cart_line_from_mapping", "eligible_amount", "format_amount", "parse_amount",
+    "parse_decimal", "plan_payer_chain", "round2", "split_cart", "split_line", "split_totals",
 ]

@@ -9,6 +9,7 @@
     recon_records(journal, day, day, clr_type="41", setl_optins="610103")  # what 3201/3202 declare
 """
 
+from pos_plugin.journal.port import RecoveryPlatform
 from pos_plugin.journal.recovery import Recovery, Resolution, recover
 from pos_plugin.journal.store import (
     CONFIRMED,
@@ -39,6 +40,7 @@ __all__ = [
     "Entry",
     "Journal",
     "Recovery",
+    "RecoveryPlatform",
     "Resolution",
     "recon_groups",
     "recon_records",

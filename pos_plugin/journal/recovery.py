@@ -8,8 +8,16 @@ after sending — its journal row is `pending` or `unknown`):
   (`NotSettled`) — one answer whatever the platform had done. (A lost settle reply carries no setl_id,
   so 5203 cannot look it up.)
 * Revoke (2103/2208): the settlement id is known, so it is first CONFIRMED through 5203: if the
-  platform shows the settlement revoked, the revoke is done (balances exactly as after). Otherwise it
-  is reversed with 2601 like a settlement (the revoke did not happen; the sale stands; revoke again).
+  platform shows the settlement revoked BY THIS REQUEST (5203's ⊕ `revoke_msgid`), the revoke is done
+  (balances exactly as after) and booked with the revocation's own setl_id and time (5203's ⊕
+  `revoke_setl_id`, `revoke_time`); the sale book follows in the same transaction. Revoked by another
+  request (or the journal already holds an answered revoke of it), this revoke did nothing: it is
+  reversed (its msgid killed) and the cashier told the settlement was already revoked. Otherwise it is
+  reversed with 2601 like a settlement (the revoke did not happen; the sale stands; revoke again).
+* A status query proves nothing while a money request that may still land is unanswered: once a 2601
+  was sent for a row (`reversal_sent`) only an answered 2601 resolves it (repeated until answered, the
+  platform makes a repeat harmless), and 5203 is not believed while a 2601 of the same person is
+  unanswered. A revoke confirmed from 5203 is confirmed only as the request 5203 names (revoke_msgid).
 * 2601 is idempotent on the platform, and a `reversed` row is never reversed again here.
 * It is done at once when the loss happens (`Recovery.guard`); if the platform cannot be reached
   then, the row stays unresolved, the cashier is told so, and `recover()` (run at the next start by
@@ -33,12 +41,13 @@ from pos_plugin.errors import (
     RecoveryPending,
     UnknownOutcome,
 )
+from pos_plugin.journal.port import RecoveryPlatform
 from pos_plugin.journal.store import AMOUNTS, DONE, FAILED, REVERSED, REVOKES, UNRESOLVED, Entry, Journal
 from pos_plugin.platform.models import Settlement
-from pos_plugin.platform.settlement import SettlementApi
 
 REVERSED_OUTCOME, CONFIRMED_OUTCOME, UNRESOLVED_OUTCOME = "reversed", "confirmed", "unresolved"
 ANSWERED_OUTCOME, FAILED_OUTCOME = "answered", "failed"
+REVOKED_BEFORE = "revoked_before"  # confirm(): the settlement was revoked, but not by this request
 # err_msg words by which the platform says a 2601 was already applied (harmless repeat).
 ALREADY_REVERSED = ("已冲正", "already reversed")
 
@@ -58,7 +67,7 @@ class Resolution:
 class Recovery:
     """Runs money requests under the journal and resolves the ones whose outcome is unknown."""
 
-    def __init__(self, client: SettlementApi, journal: Journal) -> None:
+    def __init__(self, client: RecoveryPlatform, journal: Journal) -> None:
         if client.recorder is not journal:
             raise JournalError("平台客户端未使用此交易日志记录资金交易，无法保证可恢复")
         self.client = client
@@ -104,22 +113,36 @@ class Recovery:
         entry = self.journal.get(msgid)
         if entry.state not in UNRESOLVED or entry.infno not in REVOKES or not entry.orig_setl_id:
             return self._report(entry)
+        if entry.reversal_sent or any(other.psn_no == entry.psn_no and other.reversal_sent
+                                      for other in self.journal.unresolved()):
+            return self._resolution(entry, UNRESOLVED_OUTCOME, "冲正尚未得到答复，平台状态暂不能作准")
+        earlier = self.journal.revoke_in_effect(entry.orig_setl_id)
+        if earlier is not None and earlier.msgid != entry.msgid:
+            return self._resolution(entry, REVOKED_BEFORE, _revoked_before(entry, earlier.msgid))
         found = self.client.query_settlement(psn_no=entry.psn_no, setl_id=entry.orig_setl_id,
                                              mdtrt_id=entry.mdtrt_id or "", insuplc=entry.insuplc)
         if not _is_revoked(found):
             return self._resolution(entry, UNRESOLVED_OUTCOME, "平台显示原结算仍有效，撤销未生效")
+        revoked_by = str(found.setlinfo.get("revoke_msgid") or "")
+        if revoked_by and revoked_by != entry.msgid:
+            return self._resolution(entry, REVOKED_BEFORE, _revoked_before(entry, revoked_by))
         figures = revoke_figures(found, entry.msgid)
         self.journal.mark_confirmed(msgid, {"setlinfo": figures.setlinfo})
         return self._resolution(entry, CONFIRMED_OUTCOME, f"平台确认撤销已完成（原结算号 {entry.orig_setl_id}）", figures)
 
     def _resolve_unresolved(self, entry: Entry) -> Resolution:
-        if entry.infno in REVOKES and entry.orig_setl_id:
+        if entry.infno in REVOKES and entry.orig_setl_id and not entry.reversal_sent:
             try:
                 confirmed = self.confirm(entry.msgid)
             except PlatformError:
                 confirmed = None  # 5203 unavailable: reversing is equally safe
             if confirmed is not None and confirmed.outcome == CONFIRMED_OUTCOME:
                 return confirmed
+            if confirmed is not None and confirmed.outcome == REVOKED_BEFORE:
+                reversed_ = self._reverse(entry)
+                if reversed_.outcome == REVERSED_OUTCOME:
+                    return replace(reversed_, message=confirmed.message)
+                return reversed_
         return self._reverse(entry)
 
     def clear_backlog(self, psn_no: str) -> None:
@@ -130,6 +153,7 @@ class Recovery:
             raise RecoveryPending(msgids=[r.msgid for r in stuck])
 
     def _reverse(self, entry: Entry) -> Resolution:
+        self.journal.note_reversal_sent(entry.msgid)
         try:
             self.client.reverse(psn_no=entry.psn_no, omsgid=entry.msgid, oinfno=entry.infno, insuplc=entry.insuplc)
         except BusinessError as exc:
@@ -165,14 +189,24 @@ def _reversed_message(entry: Entry) -> str:
     return f"结算结果未知，已向平台冲正（流水号 {entry.msgid}）：本笔未扣款，请重新结算"
 
 
+def _revoked_before(entry: Entry, revoked_by: str) -> str:
+    return (f"结算 {entry.orig_setl_id} 已由另一笔撤销（流水号 {revoked_by}）撤销，本次撤销（流水号 {entry.msgid}）"
+            "未生效，未发生资金变动")
+
+
 def revoke_figures(original: Settlement, msgid: str) -> Settlement:
     """What a lost revoke reply would have said, from 5203 of the revoked settlement: its amounts and
-    legs negated (the revoke's own setl_id and time are not in 5203; the journal dates it when confirmed)."""
+    legs negated, with the revocation's own setl_id and time (5203's ⊕ revoke_setl_id / revoke_time;
+    a platform without them leaves them out and the journal dates the revoke when confirmed)."""
     info = original.setlinfo
     keep = ("mdtrt_id", "psn_no", "psn_name", "insutype", "clr_type", "clr_optins", "med_type", "setl_status")
     setlinfo: dict[str, Any] = {key: info.get(key) for key in keep}
     setlinfo.update({name: -original.amount(name) for name in AMOUNTS})
     setlinfo["init_setl_id"] = original.setl_id
+    if info.get("revoke_setl_id"):
+        setlinfo["setl_id"] = info["revoke_setl_id"]
+    if info.get("revoke_time"):
+        setlinfo["setl_time"] = info["revoke_time"]
     legs = [replace(leg, amount=-leg.amount) for leg in original.payleg]
     return Settlement(setlinfo=setlinfo, payleg=legs, msgid=msgid)
 
@@ -182,6 +216,6 @@ def _is_revoked(found: Settlement) -> bool:
     return str(found.setlinfo.get("setl_status") or "settled") == "revoked"
 
 
-def recover(client: SettlementApi, journal: Journal) -> list[Resolution]:
+def recover(client: RecoveryPlatform, journal: Journal) -> list[Resolution]:
     """Resolve what an earlier run left unresolved; `pos-plugin recover` calls this at start."""
     return Recovery(client, journal).recover()

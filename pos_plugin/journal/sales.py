@@ -1,5 +1,7 @@
 """The sale book: what the counter sold under each settlement id (cart lines, legs, receipt), so a sale can
-be revoked, refunded or its receipt reprinted later. Lives in the journal's SQLite file."""
+be revoked, refunded or its receipt reprinted later. Lives in the journal's SQLite file.
+
+A sale with no platform settlement (nothing insurable) is booked under a local id starting `LOCAL-`."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from pos_plugin.domain.cart import CartLine, cart_line_from_mapping
 from pos_plugin.errors import InputError
 from pos_plugin.platform.state import StateDb
 
-_SCHEMA = """
+SALES_SCHEMA = """
 CREATE TABLE IF NOT EXISTS sales (
     setl_id TEXT PRIMARY KEY,
     flow TEXT NOT NULL,
@@ -30,6 +32,9 @@ CREATE TABLE IF NOT EXISTS sales (
 """
 
 
+LOCAL_PREFIX = "LOCAL-"
+
+
 @dataclass(frozen=True)
 class SaleRecord:
     setl_id: str
@@ -44,10 +49,15 @@ class SaleRecord:
     receipt: str
     state: str
 
+    @property
+    def on_platform(self) -> bool:
+        """False for a cash-only sale booked under a local id: nothing of it is on the platform."""
+        return not self.setl_id.startswith(LOCAL_PREFIX)
+
 
 class SaleBook:
     def __init__(self, path: str | Path) -> None:
-        self.db = StateDb(path, schema=_SCHEMA)
+        self.db = StateDb(path, schema=SALES_SCHEMA)
 
     def record(self, record: SaleRecord) -> None:
         with self.db.immediate() as conn:

@@ -10,6 +10,11 @@ States of a row (one row per msgid):
     pending|unknown ──5203 found it──▶ confirmed  it committed; counted like done
 
 `pending` and `unknown` rows are the ones recovery must resolve; nothing else is ever re-sent.
+Requests and replies are stored with names and ID/card numbers masked (pos_plugin.pii): the journal
+keeps the ids and amounts recovery and reconciliation need, no more; `purge` drops closed rows.
+The sale book (`sales`, pos_plugin.journal.sales) lives in the same file: an answered revoke marks its
+sale revoked in the same transaction, and an answered settlement with no sale-book row is what
+`Till.recover` books after a crash.
 The journal implements `pos_plugin.platform.MoneyRecorder`, so the client writes it itself.
 """
 
@@ -17,13 +22,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pos_plugin.errors import JournalError, PosError
+from pos_plugin.journal.sales import SALES_SCHEMA
+from pos_plugin.pii import mask_record, mask_text
 from pos_plugin.platform.state import StateDb
 from pos_plugin.platform.wire import to_wire
 
@@ -51,11 +58,13 @@ CREATE TABLE IF NOT EXISTS journal (
     setl_id TEXT, mdtrt_id TEXT, insutype TEXT, clr_type TEXT, clr_optins TEXT, setl_time TEXT,
     {", ".join(f"{name} TEXT" for name in AMOUNTS)},
     reply TEXT,                         -- output JSON of a successful reply
-    error TEXT                          -- the last error seen (code: message)
+    error TEXT,                         -- the last error seen (code: message)
+    reversal_sent INTEGER NOT NULL DEFAULT 0  -- a 2601 was sent for it: only an answered 2601 resolves it
 );
 CREATE INDEX IF NOT EXISTS journal_state ON journal (state);
 CREATE INDEX IF NOT EXISTS journal_setl_time ON journal (setl_time);
-"""
+""" + SALES_SCHEMA
+CLOSED = (DONE, FAILED, REVERSED, CONFIRMED)
 
 
 @dataclass(frozen=True)
@@ -80,10 +89,8 @@ class Entry:
     setl_time: str | None
     amounts: dict[str, Decimal]
     error: str | None
-
-    @property
-    def is_revoke(self) -> bool:
-        return self.infno in REVOKES
+    reversal_sent: bool = False
+    reply: dict[str, Any] = field(default_factory=dict)  # the answered output (names and ID numbers masked)
 
 
 class Journal:
@@ -92,6 +99,7 @@ class Journal:
     def __init__(self, path: str | Path, *, terminal: str = "default",
                  clock: Callable[[], datetime] = datetime.now) -> None:
         self.db = StateDb(path, schema=_SCHEMA)
+        _add_column(self.db, "reversal_sent INTEGER NOT NULL DEFAULT 0")  # a journal written before it existed
         self.terminal = terminal
         self.clock = clock
 
@@ -105,7 +113,7 @@ class Journal:
                 "INSERT INTO journal (msgid, infno, terminal, psn_no, insuplc, request, state, created_at, "
                 "updated_at, orig_setl_id, mdtrt_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (msgid, infno, self.terminal, psn_no, str(envelope.get("insuplc_admdvs") or ""),
-                 json.dumps(to_wire(envelope), ensure_ascii=False), PENDING, now, now,
+                 json.dumps(mask_record(to_wire(envelope)), ensure_ascii=False), PENDING, now, now,
                  data.get("setl_id") if infno in REVOKES else None, data.get("mdtrt_id")),
             )
 
@@ -128,7 +136,38 @@ class Journal:
     def note_error(self, msgid: str, error: str) -> None:
         """Remember why a recovery attempt failed (the row stays unresolved)."""
         with self._write() as conn:
-            conn.execute("UPDATE journal SET error = ?, updated_at = ? WHERE msgid = ?", (error, self._now(), msgid))
+            conn.execute("UPDATE journal SET error = ?, updated_at = ? WHERE msgid = ?",
+                         (mask_text(error), self._now(), msgid))
+
+    def note_reversal_sent(self, msgid: str) -> None:
+        """Written before a 2601 leaves: from then on only an answered 2601 resolves the row (a status
+        query proves nothing while the 2601 may still land)."""
+        with self._write() as conn:
+            conn.execute("UPDATE journal SET reversal_sent = 1, updated_at = ? WHERE msgid = ?", (self._now(), msgid))
+
+    def purge(self, older_than: datetime) -> int:
+        """Drop closed rows (done, failed, reversed, confirmed) last changed before `older_than`; unresolved
+        rows are never dropped. Returns how many rows went."""
+        marks = ", ".join("?" for _ in CLOSED)
+        with self._write() as conn:
+            return int(conn.execute(f"DELETE FROM journal WHERE state IN ({marks}) AND updated_at < ?",
+                                    (*CLOSED, older_than.isoformat(timespec="seconds"))).rowcount)
+
+    def unbooked_settlements(self) -> list[Entry]:
+        """Answered settlements of this terminal still in effect (no answered revoke) that the sale book
+        lacks: a crash after the reply and before the sale was booked."""
+        rows = self.db.read(
+            "SELECT * FROM journal j WHERE j.terminal = ? AND j.infno IN (?, ?) AND j.state IN (?, ?) "
+            "AND j.setl_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sales s WHERE s.setl_id = j.setl_id) "
+            "AND NOT EXISTS (SELECT 1 FROM journal r WHERE r.orig_setl_id = j.setl_id AND r.infno IN (?, ?) "
+            "AND r.state IN (?, ?)) ORDER BY j.msgid", (self.terminal, *SETTLES, DONE, CONFIRMED, *REVOKES, DONE, CONFIRMED))
+        return [_entry(row) for row in rows]
+
+    def revoke_in_effect(self, setl_id: str) -> Entry | None:
+        """The answered (done or confirmed) revoke of a settlement, if the journal holds one."""
+        rows = self.db.read("SELECT * FROM journal WHERE orig_setl_id = ? AND infno IN (?, ?) AND state IN (?, ?)",
+                            (setl_id, *REVOKES, DONE, CONFIRMED))
+        return _entry(rows[0]) if rows else None
 
     # --- reading -------------------------------------------------------------------------------
     def get(self, msgid: str) -> Entry:
@@ -162,12 +201,15 @@ class Journal:
                 f"UPDATE journal SET state = ?, updated_at = ?, reply = ?, setl_id = ?, "
                 f"mdtrt_id = COALESCE(?, mdtrt_id), insutype = ?, clr_type = ?, clr_optins = ?, setl_time = ?, "
                 f"{', '.join(f'{name} = ?' for name in AMOUNTS)} WHERE msgid = ? AND state IN ({marks})",
-                (state, self._now(), json.dumps(to_wire(output), ensure_ascii=False), _text(info.get("setl_id")),
+                (state, self._now(), json.dumps(mask_record(to_wire(output)), ensure_ascii=False), _text(info.get("setl_id")),
                  _text(info.get("mdtrt_id")), _text(info.get("insutype")), _text(info.get("clr_type")),
                  _text(info.get("clr_optins")), _text(info.get("setl_time")), *values, msgid, *expect),
             ).rowcount
             if updated != 1:
                 raise JournalError(f"交易日志状态冲突：流水号 {msgid} 不能记为 {state}")
+            conn.execute(  # the sale book follows an answered revoke in the same transaction
+                "UPDATE sales SET state = 'revoked' WHERE setl_id = (SELECT orig_setl_id FROM journal "
+                f"WHERE msgid = ? AND infno IN ({', '.join('?' for _ in REVOKES)}))", (msgid, *REVOKES))
 
     def _set_state(self, msgid: str, state: str, error: str | None, *, expect: tuple[str, ...]) -> None:
         marks = ", ".join("?" for _ in expect)
@@ -175,7 +217,7 @@ class Journal:
             updated = conn.execute(
                 f"UPDATE journal SET state = ?, error = COALESCE(?, error), updated_at = ? "
                 f"WHERE msgid = ? AND state IN ({marks})",
-                (state, error, self._now(), msgid, *expect),
+                (state, None if error is None else mask_text(error), self._now(), msgid, *expect),
             ).rowcount
             if updated != 1:
                 raise JournalError(f"交易日志状态冲突：流水号 {msgid} 不能记为 {state}")
@@ -201,4 +243,15 @@ def _entry(row: Any) -> Entry:
         mdtrt_id=row["mdtrt_id"], insutype=row["insutype"], clr_type=row["clr_type"], clr_optins=row["clr_optins"],
         setl_time=row["setl_time"], error=row["error"],
         amounts={name: Decimal(row[name]) for name in AMOUNTS if row[name] is not None},
+        reversal_sent=bool(row["reversal_sent"]), reply=json.loads(row["reply"]) if row["reply"] else {},
     )
+
+
+def _add_column(db: StateDb, column: str) -> None:
+    """Add a column to `journal` if a file written by an older version lacks it."""
+    name = column.split()[0]
+    if any(row["name"] == name for row in db.read("PRAGMA table_info(journal)")):
+        return
+    with db.immediate() as conn:  # checked again under the write lock: another process may have added it
+        if not any(row["name"] == name for row in conn.execute("PRAGMA table_info(journal)")):
+            conn.execute(f"ALTER TABLE journal ADD COLUMN {column}")

@@ -13,7 +13,6 @@ record (negative amounts, the revocation's setl_id).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -100,10 +99,6 @@ def _inherit(entry: Entry, settlements: dict[str, Entry]) -> Entry:
         clr_type=entry.clr_type or origin.clr_type,
         clr_optins=entry.clr_optins or origin.clr_optins,
     )
-
-
-def sum_amounts(entries: Iterable[Entry], name: str) -> Decimal:
-    return sum((e.amounts.get(name, ZERO) for e in entries), ZERO)
 
 
 def recon_groups(journal: Journal, begin: date, end: date) -> list[tuple[str, str, str]]:

@@ -169,6 +169,17 @@ class PlatformCore:
         return fresh
 
 
+    def sign_out(self) -> SignIn | None:
+        """Day end: sign the operator's sign_no of today out (9002) and forget it; None if not signed in."""
+        day = self.clock().date().isoformat()
+        cached = self.sign_ins.get(self.operator.opter, day)
+        if cached is None:
+            return None
+        self.call("9002", {"signOut": {"sign_no": cached.sign_no, "opter_no": self.operator.opter}})
+        self.sign_ins.forget(self.operator.opter, cached.sign_no)
+        return cached
+
+
 def _require_settlement(reply: Reply) -> None:
     """A money reply without a settlement id cannot be booked: treat it as ambiguous, not as done."""
     info = reply.output.get("setlinfo")

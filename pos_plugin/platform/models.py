@@ -14,6 +14,12 @@ from typing import Any
 from pos_plugin.errors import BadReply
 from pos_plugin.platform import wire
 
+# The setlinfo figures a settlement reports (docs/protocol.md §3), in the order the plugin shows them:
+# `pos-plugin checkout --json`, the agent's answers and the scenario files' `expect.setlinfo`.
+SETLINFO_FIELDS = ("medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt",
+                   "act_pay_dedc", "hifp_pay", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "acct_mulaid_pay",
+                   "wallet_pay", "psn_cash_pay")
+
 
 @dataclass(frozen=True)
 class PayLeg:
@@ -248,3 +254,13 @@ class DetailOutcome:
     @property
     def balanced(self) -> bool:
         return self.stmt_rslt == "0"
+
+    @property
+    def uploaded(self) -> bool:
+        return bool(self.fileinfo.file_qury_no)
+
+    @classmethod
+    def nothing_to_check(cls) -> DetailOutcome:
+        """No record in the group (every sale revoked): nothing is uploaded (the platform refuses an empty
+        file); the group's 3201 already compared the zero count and sums with the platform's."""
+        return cls("0", {}, FileInfo("", ""))

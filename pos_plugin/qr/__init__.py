@@ -1,6 +1,7 @@
 """Scanning: decode every code in an image (pyzbar, optionally zxing-cpp first) and classify it.
 
-The only package that imports pyzbar, zxing-cpp and Pillow. The classifier (`classify`) is pure and
+The only production package that imports pyzbar, zxing-cpp and Pillow (the lab's test-image generators,
+pos_plugin/lab/scanner, also use Pillow). The classifier (`classify`) is pure and
 also serves scanner-wedge text typed by a handheld scanner.
 """
 
@@ -8,6 +9,7 @@ from pos_plugin.qr.classify import Classification, CodeKind, classify, normalize
 from pos_plugin.qr.decoder import ScanResult, decode_image, scan_image
 from pos_plugin.qr.errors import DecoderMissing, ImageNotFound, ImageTooLarge, ImageUnreadable
 from pos_plugin.qr.image import QUICK_STEPS, STEPS, Limits
+from pos_plugin.qr.zxing import available as fast_decoding_available
 
 __all__ = [
     "QUICK_STEPS",
@@ -22,6 +24,7 @@ __all__ = [
     "ScanResult",
     "classify",
     "decode_image",
+    "fast_decoding_available",
     "normalize",
     "scan_image",
 ]

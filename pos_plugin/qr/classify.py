@@ -16,9 +16,9 @@ Rules, applied in this order to the normalized text (see `normalize`):
              ID number (it passes province, birth date and checksum: random digits do so ~1 in 20,000).
 ``product``  an EAN-13, UPC-A (12 digits) or EAN-8 barcode whose check digit is verified.
 ``ss_card``  a social security card number (社会保障卡卡号, the `card_sn` of mdtrt_cert_type 03). The
-             national card's number is 9 characters; this project's rule: one or two capital letters
-             followed by digits, 9 characters in all (``A12345678``, ``AB1234567``). Lowercase input
-             is upper-cased.
+             national card's number is 9 characters; the rule both programs follow (docs/protocol.md):
+             exactly one capital letter then 8 digits (``A12345678``), the form the simulator issues.
+             Lowercase input is upper-cased.
 ``other``    anything else: URLs, near misses (an ID number with a bad check character, a 13-digit
              number with a bad EAN check digit, 28 digits with an invalid area code) and free text.
 
@@ -56,7 +56,7 @@ _NOT_INSURANCE = "，不是医保电子凭证，请出示医保电子凭证"
 
 _DIGITS = re.compile(r"^[0-9]+$")
 _ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
-_SS_CARD = re.compile(r"^(?=.{9}$)[A-Z]{1,2}[0-9]+$")
+_SS_CARD = re.compile(r"^[A-Z][0-9]{8}$")
 _URL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://|www\.)", re.ASCII)
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

@@ -1,4 +1,5 @@
-"""Decode every code in an image: an optional zxing-cpp first pass, then the zbar retry pipeline.
+"""Decode every code in an image: zxing-cpp over the frame and a few variants of it when installed
+(the `fast` extra), then zbar; without zxing-cpp the whole zbar retry pipeline.
 
     scan_image(source) -> ScanResult(codes, step)     which step found them, for tests and measurement
     decode_image(source) -> list[str]                 just the texts
@@ -14,9 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pos_plugin.qr import image, zbar, zxing
-from pos_plugin.qr.image import DEFAULT_LIMITS, STEPS, ImageSource, Limits
+from pos_plugin.qr.image import DEFAULT_LIMITS, FAST_STEPS, STEPS, ImageSource, Limits
 
-FAST_STEP = "zxing"
+FAST_STEP = "zxing"  # the first pass; a retry on a variant is reported as "zxing-<variant>"
+CANDIDATE_STEP = "candidate"  # zbar on the region of a symbol zxing-cpp found but could not decode
 
 
 @dataclass(frozen=True)
@@ -34,18 +36,31 @@ def scan_image(
 ) -> ScanResult:
     """Decode every code in `source`, stopping at the first pass that finds any.
 
-    `fast`: give zxing-cpp a first pass (None = when it is installed; False = zbar only). `steps`: the
-    zbar pipeline, in order (tests drop one step to show what it rescues). zbar is required either way.
+    `fast`: use zxing-cpp when it is installed (False = zbar only). With it: zxing-cpp on the
+    frame (every symbology), then on each of image.FAST_STEPS (QR only), then zbar on the region of each
+    symbol zxing-cpp found but could not decode (a thumb over a finder pattern). A frame with no code
+    never reaches zbar, which bounds its cost. Without it: the zbar pipeline
+    `steps`, in order (tests drop one step to show what it rescues). zbar is required either way.
     """
     unknown = [step for step in steps if step not in STEPS]
     if unknown:
         raise ValueError(f"unknown decode steps {unknown}; known: {list(STEPS)}")
     zbar.load_pyzbar()  # a missing zbar is reported the same way whatever the image
     gray = image.load_gray(source, limits)
-    if (zxing.available() if fast is None else fast):
-        codes = zxing.decode(image.to_frame(gray))
+    if fast is not False and zxing.available():  # fast=True without zxing-cpp: the zbar pipeline
+        codes, candidates = zxing.decode_with_candidates(image.to_frame(gray))
         if codes:
             return ScanResult(tuple(codes), FAST_STEP)
+        for step in FAST_STEPS:
+            variant = image.fast_variant(step, gray)
+            codes = zxing.decode(image.to_frame(variant), zxing.QR_ONLY) if variant is not None else []
+            if codes:
+                return ScanResult(tuple(codes), f"{FAST_STEP}-{step}")
+        for box in candidates:  # a symbol zxing-cpp saw but could not read: zbar on that region only
+            codes = zbar.decode(image.to_frame(image.around(gray, box)))
+            if codes:
+                return ScanResult(tuple(codes), CANDIDATE_STEP)
+        return ScanResult((), None)
     for step in steps:
         for frame in image.variants(step, gray):
             codes = zbar.decode(frame)

@@ -13,6 +13,15 @@ contrast, threshold, invert and rotate work at half size, see `variants`):
     upscale    small images enlarged up to 4x, for codes with 1-2 pixel modules
     invert     dark-mode phone screens (light modules on a dark background)
     rotate     45 and +-22.5 degrees, for 1-D barcodes too tilted for any scan line to cross them
+
+With zxing-cpp (the `fast` extra) the decoder first runs zxing-cpp over the frame as loaded and then
+over FAST_STEPS, each a variant of the whole frame (zxing-cpp is fast enough to afford full size):
+
+    contrast   contrast stretch, for washed-out codes and glare
+    threshold  adaptive threshold, for uneven lighting
+    sharpen    unsharp mask, for a code slightly out of focus or moved during the exposure
+    enlarge    2x (bicubic), for codes with modules of 1-2 pixels
+    half       half size, for large photos and codes too big or too noisy at full size
 """
 
 from __future__ import annotations
@@ -35,6 +44,8 @@ Gray = Image.Image  # mode "L"; other modules treat it as opaque
 
 STEPS: tuple[str, ...] = ("half", "denoise", "raw", "contrast", "threshold", "upscale", "invert", "rotate")
 QUICK_STEPS: tuple[str, ...] = ("half", "denoise", "raw")  # for a live camera loop: no slow retries
+FAST_STEPS: tuple[str, ...] = ("contrast", "threshold", "sharpen", "enlarge", "half")  # zxing-cpp's retries
+ENLARGE_UP_TO = 1000  # "enlarge" applies when the longer side is at most this (not to a 720p frame: too slow)
 
 
 @dataclass(frozen=True)
@@ -146,6 +157,30 @@ def variants(step: str, gray: Gray) -> Iterator[GrayFrame]:
     base = gray.reduce(2) if step in HALF_SIZE_RETRIES and _is_large(gray) else gray
     for image in _STEP_FUNCTIONS[step](base):
         yield to_frame(image)
+
+
+def fast_variant(step: str, gray: Gray) -> Gray | None:
+    """The frame zxing-cpp retries `step` on (None when the step does not apply to this image)."""
+    if step == "sharpen":
+        return gray.filter(ImageFilter.UnsharpMask(radius=2, percent=250, threshold=0))
+    if step == "enlarge":
+        if max(gray.size) > ENLARGE_UP_TO:
+            return None
+        return gray.resize((gray.width * 2, gray.height * 2), Image.Resampling.BICUBIC)
+    if step == "half":
+        return gray.reduce(2) if _is_large(gray) else None
+    return next(_STEP_FUNCTIONS[step](gray), None)
+
+
+def around(gray: Gray, box: tuple[int, int, int, int]) -> Gray:
+    """The region of `box` with a margin of half its size on each side (the quiet zone and then some)."""
+    left, top, right, bottom = box
+    mx, my = (right - left) // 2 + 8, (bottom - top) // 2 + 8
+    return gray.crop((max(0, left - mx), max(0, top - my), min(gray.width, right + mx), min(gray.height, bottom + my)))
+
+
+def is_large(gray: Gray) -> bool:
+    return _is_large(gray)
 
 
 def _is_large(gray: Gray) -> bool:

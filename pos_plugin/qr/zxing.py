@@ -14,6 +14,7 @@ from typing import Any
 from pos_plugin.qr.frame import GrayFrame
 
 FORMATS = "QRCode,EAN13,EAN8,UPCA,UPCE,Code128"  # the same symbologies as zbar.SYMBOLOGIES
+QR_ONLY = "QRCode"  # the retries look for e-vouchers only: a QR-only search costs a quarter of all six
 
 
 def available() -> bool:
@@ -28,15 +29,41 @@ def _module() -> ModuleType | None:
         return None
 
 
-def decode(frame: GrayFrame) -> list[str]:
+def decode(frame: GrayFrame, formats: str = FORMATS) -> list[str]:
     """Every code zxing-cpp finds, top to bottom then left to right, each text once; [] if not installed."""
     zxingcpp = _module()
     if zxingcpp is None:
         return []
     view = memoryview(frame.pixels).cast("B", (frame.height, frame.width))
-    found = list(zxingcpp.read_barcodes(view, formats=zxingcpp.barcode_formats_from_str(FORMATS)))
+    found = list(zxingcpp.read_barcodes(view, formats=zxingcpp.barcode_formats_from_str(formats)))
     found.sort(key=_top_left)
     return list(dict.fromkeys(result.text for result in found if result.text))
+
+
+Box = tuple[int, int, int, int]  # left, top, right, bottom
+
+
+def decode_with_candidates(frame: GrayFrame, formats: str = FORMATS) -> tuple[list[str], list[Box]]:
+    """Like `decode`, plus the boxes of symbols zxing-cpp found but could not decode (a covered finder
+    pattern, a checksum error): where another decoder may still succeed. No boxes on old zxing-cpp."""
+    zxingcpp = _module()
+    if zxingcpp is None:
+        return [], []
+    view = memoryview(frame.pixels).cast("B", (frame.height, frame.width))
+    wanted = zxingcpp.barcode_formats_from_str(formats)
+    try:
+        found = list(zxingcpp.read_barcodes(view, formats=wanted, return_errors=True))
+    except TypeError:  # zxing-cpp before 2.2 has no return_errors
+        found = list(zxingcpp.read_barcodes(view, formats=wanted))
+    good = sorted((r for r in found if r.text and getattr(r, "valid", True)), key=_top_left)
+    boxes = [_box(r.position) for r in found if not (r.text and getattr(r, "valid", True))]
+    return list(dict.fromkeys(r.text for r in good)), boxes
+
+
+def _box(position: Any) -> Box:
+    corners = (position.top_left, position.top_right, position.bottom_left, position.bottom_right)
+    xs, ys = [int(c.x) for c in corners], [int(c.y) for c in corners]
+    return min(xs), min(ys), max(xs), max(ys)
 
 
 def _top_left(result: Any) -> tuple[int, int]:

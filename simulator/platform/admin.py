@@ -20,6 +20,7 @@ class AdminOps(PlatformBase):
         self.ids.reset()
         self.faults.clear()
         self.forget_caches()
+        self.publish()
 
     def handles(self) -> dict[str, Any]:
         with self.store.read() as tx:

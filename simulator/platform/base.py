@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,8 +12,11 @@ from simulator.platform.errors import Conflict, NotFound, RequestRejected, RuleR
 from simulator.platform.faults import FaultPlan
 from simulator.platform.ids import IdGenerator
 from simulator.platform.models import Institution, Person
-from simulator.platform.policy import Policy, parse_policy
+from simulator.platform.policy import Policy
+from simulator.platform.region import RegionBook
+from simulator.platform.shared import SharedSync
 from simulator.store.store import Store, Tx
+from simulator.store.tx_family import FamilyQueries
 
 _MSGID_TAIL_LEN = 18  # yyyyMMddHHmmss + 4-digit sequence
 
@@ -48,9 +50,20 @@ class PlatformBase:
         self.faults = faults
         self.fixtures = fixtures
         self._lock = threading.Lock()
-        self._policies: dict[str, Policy] = {}
+        self.regions = RegionBook(fixtures)
         self._signins: dict[str, tuple[str, str, bool]] = {}
         self._institutions: dict[str, Institution] = {}
+        self.shared: SharedSync | None = None  # set when several processes serve one database
+
+    def sync_shared(self) -> None:
+        """Start of a request in shared mode: the shared clock, and fresh caches if anything changed."""
+        if self.shared is not None:
+            self.shared.sync(self)
+
+    def publish(self) -> None:
+        """After a reset, world load, sign-out or clock change: tell the other processes (shared mode)."""
+        if self.shared is not None:
+            self.shared.publish()
 
     def now(self) -> datetime:
         return self.clock.now().replace(microsecond=0)
@@ -63,7 +76,6 @@ class PlatformBase:
 
     def forget_caches(self) -> None:
         with self._lock:
-            self._policies.clear()
             self._signins.clear()
             self._institutions.clear()
 
@@ -81,22 +93,13 @@ class PlatformBase:
             self._institutions[code] = found
         return found
 
-    def policy(self, tx: Tx, name: str) -> Policy:
-        with self._lock:
-            cached = self._policies.get(name)
-        if cached is not None:
-            return cached
-        body = tx.policy_body(name)
-        if body is None:
-            raise NotFound("ERR_POLICY_UNKNOWN", f"政策 {name} 未加载")
-        policy = parse_policy(json.loads(body))
-        with self._lock:
-            self._policies[name] = policy
-        return policy
-
-    def drop_policy(self, name: str) -> None:
-        with self._lock:
-            self._policies.pop(name, None)
+    def policy_of(self, tx: Tx, person: Person, institution: Institution | None = None) -> Policy:
+        """The policy of the region where `person` is insured (docs/domain.md §1, 异地就医): it decides the
+        fund rule, `account_pays_ownpay`, the family model and scope and the wallet wherever they are
+        treated; the place of treatment contributes its catalogue and its own `wallet_enabled` flag.
+        Profiles are read per request (a handful of rows): a world load elsewhere is seen at once."""
+        loaded = FamilyQueries(tx).loaded_policies()
+        return self.regions.policy_for(person.insuplc, loaded, institution.policy if institution else None)
 
     def patient(self, tx: Tx, psn_no: str) -> Person:
         if not psn_no:
@@ -118,10 +121,22 @@ class PlatformBase:
         The record is part of the request's transaction: a rejected request (infcode -1) rolls back and
         leaves no record, so its msgid is not consumed and may be sent again (nothing happened under it);
         2601 of it marks it dead. A msgid that was answered with success is never accepted again."""
-        found = tx.message(meta.msgid, lock=True)
+        self.check_unused(tx, meta, lock=True)
+        tx.insert_message(msgid=meta.msgid, infno=meta.infno, fixmedins_code=meta.fixmedins_code,
+                          psn_no=psn_no, status="ok", setl_id=setl_id, at=self.now_stamp())
+
+    def check_unused(self, tx: Tx, meta: RequestMeta, lock: bool = False) -> None:
+        """Refuse a msgid that was already answered with success or marked dead (2601)."""
+        found = tx.message(meta.msgid, lock=lock)
         if found is not None and found.status == "dead":
             raise Conflict("ERR_MSGID_REVERSED", f"报文 {meta.msgid} 已被冲正（2601），迟到的原交易不予处理")
         if found is not None:
             raise Conflict("ERR_MSGID_REUSED", f"报文ID {meta.msgid} 已使用，不能重复提交（未重复扣款）")
-        tx.insert_message(msgid=meta.msgid, infno=meta.infno, fixmedins_code=meta.fixmedins_code,
-                          psn_no=psn_no, status="ok", setl_id=setl_id, at=self.now_stamp())
+
+    def claim_read_only(self, meta: RequestMeta, psn_no: str | None = None) -> None:
+        """Record the msgid of a call that changed nothing (1101, 2101, 2206), after its answer was
+        computed in a read transaction: the write lock is held for one insert, not for the whole call,
+        so queries never queue behind settlements on SQLite. The caller already ran `check_unused`
+        in its read transaction (same refusals, same order as `claim`); this re-checks under the lock."""
+        with self.store.write() as tx:
+            self.claim(tx, meta, psn_no)

@@ -25,7 +25,7 @@ from simulator.platform.family_base import (
     check_scope,
 )
 from simulator.platform.models import Binding, Person
-from simulator.platform.region import AidRules
+from simulator.platform.policy import Policy
 from simulator.store.store import Tx
 from simulator.store.tx_family import FamilyQueries
 
@@ -47,7 +47,7 @@ class BindingRequest:
     requested_by: str = ""
 
 
-def check_dates(rules: AidRules, start: date | None, end: date | None, today: date) -> None:
+def check_dates(rules: Policy, start: date | None, end: date | None, today: date) -> None:
     if rules.dates == "required" and (start is None or end is None):
         raise RuleRefused("ERR_DATES_REQUIRED", f"{rules.name} 的共济关系须填写起止日期（start 与 end）")
     if start is not None and end is not None and end < start:
@@ -79,7 +79,7 @@ def family_of(fam: FamilyQueries, person_id: int) -> set[int]:
     return seen
 
 
-def check_family_size(fam: FamilyQueries, rules: AidRules, funder: Person, beneficiary: Person) -> None:
+def check_family_size(fam: FamilyQueries, rules: Policy, funder: Person, beneficiary: Person) -> None:
     size = len(family_of(fam, funder.id) | family_of(fam, beneficiary.id))
     if size > rules.max_family_size:
         raise RuleRefused("ERR_FAMILY_TOO_LARGE",

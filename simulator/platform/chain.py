@@ -25,7 +25,8 @@ class FunderLink:
 
 @dataclass(frozen=True)
 class PayerContext:
-    """Everything the chain looks at, read (and on a settlement: locked) in one transaction."""
+    """Everything the chain looks at, read (and on a settlement: locked) in one transaction. `policy` is the
+    patient's insured region's (docs/domain.md §1); `institution` is the place of treatment."""
 
     patient: Person
     institution: Institution
@@ -91,7 +92,7 @@ def binding_refusal(link: FunderLink, ctx: PayerContext, today: date) -> str | N
     """Why a binding would not pay here today (None: it is active and usable)."""
     binding, funder, policy = link.binding, link.funder, ctx.policy
     if policy.model != "drawdown":
-        return "本地区采用家庭共济账户模式，不支持直接使用共济人个人账户"
+        return f"参保地政策（{policy.name}）采用家庭共济账户模式，不支持直接使用共济人个人账户"
     reason = binding_state_refusal(binding, funder, ctx.patient.id, today)
     if reason is not None:
         return reason
@@ -105,7 +106,7 @@ def pool_refusal(ctx: PayerContext) -> str | None:
     if ctx.pool is None or ctx.pool_creator is None:
         return "未加入家庭共济账户"
     if ctx.policy.model != "family_pool":
-        return "本地区未采用家庭共济账户模式"
+        return f"参保地政策（{ctx.policy.name}）未采用家庭共济账户模式"
     creator = ctx.pool_creator
     if not in_scope(ctx.policy.scope, creator.insuplc, ctx.patient.insuplc, ctx.institution.admdvs):
         return _scope_reason(ctx.policy)
@@ -119,7 +120,7 @@ def wallet_refusal(ctx: PayerContext) -> str | None:
     if ctx.wallet.status != "active":
         return f"医保钱包状态异常（{ctx.wallet.status}）"
     if not ctx.policy.wallet_enabled:
-        return "本地区未开通医保钱包支付"
+        return f"参保地政策（{ctx.policy.name}）未开通医保钱包支付"
     if not ctx.institution.wallet_enabled:
         return "本机构未开通医保钱包支付"
     return None

@@ -35,6 +35,15 @@ class Clock:
             if self._frozen_at is not None:
                 self._frozen_at += delta
 
+    def state(self) -> tuple[timedelta, datetime | None]:
+        """(offset from real time, frozen-at or None): what another process needs to show the same time."""
+        with self._lock:
+            return self._offset, self._frozen_at
+
+    def load(self, offset: timedelta, frozen_at: datetime | None) -> None:
+        with self._lock:
+            self._offset, self._frozen_at = offset, frozen_at
+
     @property
     def frozen(self) -> bool:
         with self._lock:

@@ -8,17 +8,12 @@ called inside the operation's write transaction, so a refusal rolls everything b
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 from simulator.platform.base import PlatformBase
-from simulator.platform.clock import Clock
 from simulator.platform.errors import NotFound, RequestRejected, RuleRefused
-from simulator.platform.faults import FaultPlan
-from simulator.platform.ids import IdGenerator
 from simulator.platform.models import Person, age_on
-from simulator.platform.policy import in_scope
-from simulator.platform.region import NEAR_RELATIVES, AidRules, RegionBook
-from simulator.store.store import Store, Tx
+from simulator.platform.policy import NEAR_RELATIVES, Policy, in_scope
+from simulator.store.store import Tx
 from simulator.store.tx_family import FamilyQueries
 
 RELATION_NAMES = {"spouse": "配偶", "parent": "父母", "child": "子女", "sibling": "兄弟姐妹",
@@ -27,19 +22,15 @@ SCOPE_NAMES = {"pooling_region": "同一统筹区", "province": "同一省份", 
 
 
 class FamilyBase(PlatformBase):
-    """Collaborators shared with the platform (same store, clock and ids) plus the region book."""
-
-    def __init__(self, store: Store, clock: Clock, ids: IdGenerator, faults: FaultPlan, fixtures: Path) -> None:
-        super().__init__(store, clock, ids, faults, fixtures)
-        self.regions = RegionBook(fixtures)
+    """Collaborators shared with the platform (same store, clock, ids and region book)."""
 
     @staticmethod
     def fam(tx: Tx) -> FamilyQueries:
         return FamilyQueries(tx)
 
-    def rules_of(self, tx: Tx, person: Person) -> AidRules:
-        """The family rules of the region where `person` is insured."""
-        return self.regions.rules_for(person.insuplc, self.fam(tx).loaded_policies())
+    def rules_of(self, tx: Tx, person: Person) -> Policy:
+        """The family rules of the region where `person` is insured (never the shop's: §1, §3)."""
+        return self.policy_of(tx, person)
 
     def person(self, tx: Tx, psn_no: str, role: str) -> Person:
         """A named party; `role` (Chinese) says which one in the message."""
@@ -85,14 +76,14 @@ def check_insured(person: Person, role: str = "被共济人") -> None:
         raise RuleRefused("ERR_BENEFICIARY_NOT_INSURED", f"{role}参保状态异常（非正常参保）")
 
 
-def check_scope(rules: AidRules, first: Person, second: Person) -> None:
+def check_scope(rules: Policy, first: Person, second: Person) -> None:
     if not in_scope(rules.scope, first.insuplc, second.insuplc):
         raise RuleRefused("ERR_OUT_OF_SCOPE",
                           f"双方参保地（{first.insuplc}、{second.insuplc}）不在{SCOPE_NAMES[rules.scope]}内，"
                           f"{rules.name} 政策不允许")
 
 
-def check_face(rules: AidRules, today: date, parties: list[tuple[Person, bool, str]]) -> None:
+def check_face(rules: Policy, today: date, parties: list[tuple[Person, bool, str]]) -> None:
     """Every party at or over the region's face-check age must have passed face verification."""
     for person, verified, role in parties:
         if age_on(person.birthday, today) >= rules.face_check_age and not verified:

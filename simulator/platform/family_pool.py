@@ -25,7 +25,7 @@ from simulator.platform.family_base import (
 )
 from simulator.platform.models import Person, Pool
 from simulator.platform.money import ZERO, fmt, to_fen
-from simulator.platform.region import AidRules
+from simulator.platform.policy import Policy
 from simulator.store.store import Tx
 from simulator.store.tx_family import FamilyQueries
 
@@ -128,7 +128,7 @@ class PoolOps(FamilyBase):
             return self._pool_view(tx, pool_id)
 
     # helpers -----------------------------------------------------------------------------------
-    def _pool_rules(self, tx: Tx, creator: Person) -> AidRules:
+    def _pool_rules(self, tx: Tx, creator: Person) -> Policy:
         rules = self.rules_of(tx, creator)
         if rules.model != "family_pool":
             raise RuleRefused("ERR_MODEL_DRAWDOWN",
@@ -152,7 +152,7 @@ class PoolOps(FamilyBase):
             raise RuleRefused("ERR_NOT_CREATOR", "只有家庭共济账户创建人可以办理此业务")
         return pool, creator
 
-    def _check_free(self, fam: FamilyQueries, person: Person, rules: AidRules) -> None:
+    def _check_free(self, fam: FamilyQueries, person: Person, rules: Policy) -> None:
         """One family group per person: not a member elsewhere, not the creator of an open pool."""
         member_of = fam.pool_row_of_member(person.id)
         open_created = [row for row in fam.pools_created_by(person.id) if not fam.pool_dissolved(row)]

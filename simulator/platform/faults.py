@@ -7,7 +7,9 @@ from dataclasses import asdict, dataclass
 
 from simulator.platform.errors import RequestRejected
 
-KINDS = ("error", "http500", "delay", "drop_after_commit")
+KINDS = ("error", "http500", "delay", "drop", "drop_after_commit")
+# drop: the connection is closed before the platform runs (a lost request: nothing happened);
+# drop_after_commit: the transaction commits, then the connection is closed (a lost reply).
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,7 @@ class IdentityOps(PlatformBase):
             tx.set_signed_out(sign_no, True)
         with self._lock:
             self._signins.pop(sign_no, None)
+        self.publish()
         return sign_no, self.now_stamp()
 
     def check_sign_no(self, sign_no: str, fixmedins_code: str) -> None:
@@ -165,16 +166,18 @@ class IdentityOps(PlatformBase):
     # 1101 ------------------------------------------------------------------------------------
     def person_info(self, meta: RequestMeta, cert_type: str, cert_no: str, card_sn: str, certno: str,
                     psn_name: str) -> PersonInfo:
-        with self.store.write() as tx:
+        with self.store.read() as tx:
             institution = self.institution(tx, meta.fixmedins_code)
             person = self.resolve_person(tx, cert_type or "02", cert_no, card_sn, certno)
             if psn_name and psn_name != person.name:
                 raise RuleRefused("ERR_IDENTITY_MISMATCH", "姓名与证件信息不符")
-            self.claim(tx, meta, person.psn_no)
-            return self._info(tx, person, institution)
+            self.check_unused(tx, meta)
+            info = self._info(tx, person, institution)
+        self.claim_read_only(meta, person.psn_no)
+        return info
 
     def _info(self, tx: Tx, person: Person, institution: Institution) -> PersonInfo:
-        ctx = payer_context(tx, person, institution, self.policy(tx, institution.policy), lock=False)
+        ctx = payer_context(tx, person, institution, self.policy_of(tx, person, institution), lock=False)
         today = self.today()
         aid: list[AidRow] = []
         for link in ctx.funders:

@@ -33,6 +33,7 @@ class IdGenerator:
         self._lock = threading.Lock()
         self._rng_lock = threading.Lock()
         self._blocks: dict[str, tuple[int, int]] = {}
+        self._salt = ""
         self._rng = random.Random(seed)
         self._ref_serial = random.Random(f"{seed}:ref").randrange(10**8, 10**9)
 
@@ -40,8 +41,22 @@ class IdGenerator:
         with self._lock:
             self._blocks.clear()
         with self._rng_lock:
-            self._rng = random.Random(self._seed)
+            self._rng = random.Random(f"{self._seed}:{self._salt}" if self._salt else self._seed)
             self._ref_serial = random.Random(f"{self._seed}:ref").randrange(10**8, 10**9)
+
+    def forget_blocks(self) -> None:
+        """Drop reserved serial blocks (another process reset the counters); fresh ones come from the store."""
+        with self._lock:
+            self._blocks.clear()
+
+    def fork(self, salt: str) -> None:
+        """A forked worker: no blocks shared with its parent, and its own random source (e-voucher codes
+        and tokens must not repeat another worker's). Runs on a fresh database replay per process only."""
+        with self._lock:
+            self._blocks.clear()
+        with self._rng_lock:
+            self._salt = salt
+            self._rng = random.Random(f"{self._seed}:{salt}")
 
     def _base(self, kind: str) -> int:
         return random.Random(f"{self._seed}:{kind}").randrange(10**5, 10**6) * 1000
@@ -67,6 +82,11 @@ class IdGenerator:
     def psn_no(self, insuplc: str, serial: int) -> str:
         """20 digits: insured area + serial."""
         return f"{insuplc}{serial:014d}"
+
+    def card_sn(self, serial: int) -> str:
+        """Social-security card number (docs/protocol.md): exactly 9 characters, one capital letter then
+        8 digits; the letter carries the serial's hundred-millions so numbers stay unique."""
+        return f"{chr(ord('A') + (serial // 10**8) % 26)}{serial % 10**8:08d}"
 
     def mdtrt_id(self, admdvs: str, serial: int) -> str:
         """Serials are reserved before a money transaction opens; formatting needs no store."""

@@ -1,4 +1,11 @@
-"""Regional policy (fixtures/policies/*.json): mutual-aid model and scope, wallet, pooled-fund rules."""
+"""A region's policy profile (fixtures/policies/*.json): one record, one parser, one set of defaults.
+
+The same record serves the settlement (fund rules, `account_pays_ownpay`, the family model and
+`scope`, `wallet_enabled`) and the family accounts (relations, funders, review, face check, dates):
+a profile read twice with two sets of defaults could answer the same question two ways.
+Defaults are docs/domain.md §3's national-default column: near relatives, 2 funders, scope
+`province`, no review, face check from 16, families of at most 7, wallet on.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,11 @@ from simulator.platform.errors import RequestRejected
 
 SCOPES = ("pooling_region", "province", "national")
 MODELS = ("drawdown", "family_pool")
+DATES = ("optional", "required")
+NEAR_RELATIVES = ("spouse", "parent", "child", "sibling", "grandparent", "grandchild")
+# docs/domain.md §3 "dates" row: Shaanxi bindings carry a start and an end. The shared profile files have
+# no key for it yet, so a profile without `mutual_aid.dates` falls back to this table (by name).
+_DATES_BY_PROFILE = {"shaanxi": "required"}
 
 
 @dataclass(frozen=True)
@@ -35,13 +47,19 @@ class FundRule:
 
 @dataclass(frozen=True)
 class Policy:
-    """A region's rules as the platform applies them."""
+    """A region's rules as the platform applies them (settlement and family accounts alike)."""
 
     name: str
-    model: str
-    scope: str
+    province: str | None  # the 2-digit province the profile governs; None: no province (national default)
+    model: str  # drawdown | family_pool
+    scope: str  # pooling_region | province | national
     relations: tuple[str, ...]
     max_funders: int
+    exclusive: bool
+    review_required: bool
+    face_check_age: int
+    max_family_size: int
+    dates: str  # optional | required
     account_pays_ownpay: bool
     wallet_enabled: bool
     fund: tuple[FundRule, ...]
@@ -52,6 +70,11 @@ class Policy:
                 return rule
         return None
 
+    @property
+    def creator_only_ends(self) -> bool:
+        """Gansu's family pool: only the creator may remove a member (§3 "who may end it")."""
+        return self.model == "family_pool"
+
 
 def _dec(raw: Any, what: str) -> Decimal:
     try:
@@ -61,15 +84,23 @@ def _dec(raw: Any, what: str) -> Decimal:
 
 
 def parse_policy(body: dict[str, Any]) -> Policy:
-    """A policy JSON object -> Policy (refuses unknown models/scopes and malformed numbers)."""
+    """A policy JSON object -> Policy (refuses unknown models/scopes/dates and malformed numbers)."""
     try:
         aid = body["mutual_aid"]
+        name = str(body["name"])
+        province = body.get("province")
         policy = Policy(
-            name=str(body["name"]),
+            name=name,
+            province=None if province in (None, "") else str(province),
             model=str(aid["model"]),
-            scope=str(aid["scope"]),
-            relations=tuple(str(r) for r in aid.get("relations", ())),
+            scope=str(aid.get("scope", "province")),
+            relations=tuple(str(r) for r in aid.get("relations", NEAR_RELATIVES)),
             max_funders=int(aid.get("max_funders", 2)),
+            exclusive=bool(aid.get("exclusive", False)),
+            review_required=bool(aid.get("review_required", False)),
+            face_check_age=int(aid.get("face_check_age", 16)),
+            max_family_size=int(aid.get("max_family_size", 7)),
+            dates=str(aid.get("dates") or _DATES_BY_PROFILE.get(name, "optional")),
             account_pays_ownpay=bool(body.get("account_pays_ownpay", True)),
             wallet_enabled=bool(body.get("wallet_enabled", True)),
             fund=tuple(_fund_rule(rule) for rule in body.get("fund", ())),
@@ -78,6 +109,8 @@ def parse_policy(body: dict[str, Any]) -> Policy:
         raise RequestRejected("ERR_BAD_POLICY", f"政策文件格式错误：缺少或错误的字段 {exc}") from None
     if policy.model not in MODELS or policy.scope not in SCOPES:
         raise RequestRejected("ERR_BAD_POLICY", f"政策 {policy.name} 的共济模式或范围无效")
+    if policy.dates not in DATES:
+        raise RequestRejected("ERR_BAD_POLICY", f"政策 {name} 的 dates 取值无效（optional/required）")
     return policy
 
 

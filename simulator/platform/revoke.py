@@ -159,4 +159,6 @@ class RevokeOps(SettleOps):
                 patient=patient, institution=self.institution(tx, row.fixmedins_code), mdtrt_id=row.mdtrt_id,
                 setl_id=row.setl_id, setl_time=row.setl_time, med_type=row.med_type, clr_type=row.clr_type,
                 insutype=row.insutype, amounts=row_amounts(row), balc=from_fen(int(row.balc_fen)),
-                legs=ledger_legs(tx.ledger_of(setl_id)), msgid=row.msgid, status=row.status)
+                legs=ledger_legs(tx.ledger_of(setl_id)), msgid=row.msgid, status=row.status,
+                revocation=(str(row.revoke_setl_id), str(row.revoked_at), str(row.revoke_msgid))
+                if row.status == "revoked" and row.revoke_setl_id else None)

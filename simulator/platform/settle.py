@@ -75,7 +75,7 @@ class SettleOps(IdentityOps):
         if inp.insutype and inp.insutype != patient.insutype:
             raise RuleRefused("ERR_INSUTYPE_MISMATCH", f"险种 {inp.insutype} 与参保人险种 {patient.insutype} 不符")
         self.check_certificate(tx, patient, inp.cert_type, inp.cert_no, inp.card_sn)
-        return payer_context(tx, patient, institution, self.policy(tx, institution.policy), lock)
+        return payer_context(tx, patient, institution, self.policy_of(tx, patient, institution), lock)
 
     def _plan(self, tx: Tx, ctx: PayerContext, lines: Sequence[FeeLine], inp: SettleInput) -> SettlementPlan:
         catalogue = tx.catalogue_items(line.code for line in lines)
@@ -89,15 +89,20 @@ class SettleOps(IdentityOps):
     # pharmacy --------------------------------------------------------------------------------
     def pharmacy(self, meta: RequestMeta, inp: SettleInput, commit: bool) -> SettlementView:
         """2101 (commit=False: computes, changes nothing) or 2102 (settles)."""
-        serials = (self.ids.serial("setl"), self.ids.serial("mdtrt")) if commit else (0, 0)
+        if not commit:
+            with self.store.read() as tx:
+                ctx = self._context(tx, meta, inp, lock=False)
+                self.check_unused(tx, meta)
+                view = self._view(ctx, self._plan(tx, ctx, inp.lines, inp), "", None, inp.med_type, "41")
+            self.claim_read_only(meta, inp.psn_no)
+            return view
+        serials = (self.ids.serial("setl"), self.ids.serial("mdtrt"))
         with self.store.write() as tx:
             ctx = self._context(tx, meta, inp, lock=commit)
             admdvs = ctx.institution.admdvs
             setl_id, mdtrt_id = self.ids.setl_id(admdvs, serials[0]), self.ids.mdtrt_id(admdvs, serials[1])
-            self.claim(tx, meta, inp.psn_no, setl_id if commit else None)
+            self.claim(tx, meta, inp.psn_no, setl_id)
             plan = self._plan(tx, ctx, inp.lines, inp)
-            if not commit:
-                return self._view(ctx, plan, "", None, inp.med_type, "41")
             if inp.exp.payplan is not None:
                 check_payplan(inp.exp.payplan, plan.legs)
             tx.insert_visit(mdtrt_id=mdtrt_id, person_id=ctx.patient.id, fixmedins_code=meta.fixmedins_code,
@@ -113,22 +118,34 @@ class SettleOps(IdentityOps):
     # outpatient ------------------------------------------------------------------------------
     def outpatient(self, meta: RequestMeta, inp: SettleInput, commit: bool) -> SettlementView:
         """2206 (commit=False) or 2207 over the visit's unsettled lines of the batch."""
-        serial = self.ids.serial("setl") if commit else 0
+        if not commit:
+            with self.store.read() as tx:
+                ctx = self._context(tx, meta, inp, lock=False)
+                self.check_unused(tx, meta)
+                plan = self._batch_plan(tx, meta, ctx, inp, lock=False)[1]
+                view = self._view(ctx, plan, inp.mdtrt_id, None, inp.med_type, "11")
+            self.claim_read_only(meta, inp.psn_no)
+            return view
+        serial = self.ids.serial("setl")
         with self.store.write() as tx:
             ctx = self._context(tx, meta, inp, lock=commit)
             setl_id = self.ids.setl_id(ctx.institution.admdvs, serial)
-            self.claim(tx, meta, inp.psn_no, setl_id if commit else None)
-            rows = self._batch(tx, meta, ctx, inp, lock=commit)
-            lines = [FeeLine(r.feedetl_sn, r.code, r.name, Decimal(r.cnt), Decimal(r.pric), from_fen(r.amt_fen),
-                             r.chrg_bchno) for r in rows]
-            plan = self._plan(tx, ctx, lines, inp)
-            self._check_declared(plan, inp.declared)
-            if not commit:
-                return self._view(ctx, plan, inp.mdtrt_id, None, inp.med_type, "11")
+            self.claim(tx, meta, inp.psn_no, setl_id)
+            rows, plan = self._batch_plan(tx, meta, ctx, inp, lock=True)
             if inp.exp.payplan is not None:
                 check_payplan(inp.exp.payplan, plan.legs)
             tx.set_lines_settlement([r.id for r in rows], setl_id)
             return self._commit(tx, meta, ctx, plan, setl_id, inp.mdtrt_id, inp.med_type, "11")
+
+    def _batch_plan(self, tx: Tx, meta: RequestMeta, ctx: PayerContext, inp: SettleInput,
+                    lock: bool) -> tuple[list[Any], SettlementPlan]:
+        """The visit's unsettled lines of the batch and their plan (declared amounts checked)."""
+        rows = self._batch(tx, meta, ctx, inp, lock=lock)
+        lines = [FeeLine(r.feedetl_sn, r.code, r.name, Decimal(r.cnt), Decimal(r.pric), from_fen(r.amt_fen),
+                         r.chrg_bchno) for r in rows]
+        plan = self._plan(tx, ctx, lines, inp)
+        self._check_declared(plan, inp.declared)
+        return rows, plan
 
     def _batch(self, tx: Tx, meta: RequestMeta, ctx: PayerContext, inp: SettleInput, lock: bool) -> list[Any]:
         visit = tx.visit(inp.mdtrt_id, lock=lock)

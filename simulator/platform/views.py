@@ -39,6 +39,7 @@ class SettlementView:
     msgid: str | None = None
     status: str = "settled"
     init_setl_id: str | None = None
+    revocation: tuple[str, str, str] | None = None  # 5203 of a revoked settlement: (setl_id, time, msgid)
     splits: tuple[LineSplit, ...] = field(default=())
 
 

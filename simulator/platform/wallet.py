@@ -20,7 +20,7 @@ from simulator.platform.errors import NotFound, RequestRejected, RuleRefused
 from simulator.platform.family_base import check_insured, check_not_self, check_relation
 from simulator.platform.models import Person, Wallet
 from simulator.platform.money import ZERO, fmt, to_fen
-from simulator.platform.region import NEAR_RELATIVES
+from simulator.platform.policy import NEAR_RELATIVES
 from simulator.platform.wallet_bounce import BounceOps
 from simulator.store.store import Tx
 

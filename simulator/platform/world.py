@@ -10,9 +10,10 @@ from typing import Any
 
 from simulator.platform.base import PlatformBase
 from simulator.platform.clock import parse_timestamp
-from simulator.platform.errors import RequestRejected
+from simulator.platform.errors import PlatformError, RequestRejected
 from simulator.platform.money import parse_amount, to_fen
 from simulator.platform.policy import parse_policy
+from simulator.platform.profiles import load_profile
 
 CLASS_LV = {"A": "01", "B": "02", "C": "03"}
 BINDING_STATES = ("active", "pending", "ended")
@@ -20,6 +21,13 @@ BINDING_STATES = ("active", "pending", "ended")
 
 def _bad(message: str) -> RequestRejected:
     return RequestRejected("ERR_BAD_WORLD", f"世界文件错误：{message}")
+
+
+def _listed(obj: dict[str, Any], key: str) -> list[Any]:
+    value = obj.get(key) or []
+    if not isinstance(value, list):
+        raise _bad(f"{key} 必须是数组（政策名或政策对象）")
+    return value
 
 
 def _req(obj: dict[str, Any], key: str, where: str) -> Any:
@@ -68,7 +76,7 @@ class WorldOps(PlatformBase):
         serials = self.ids.serials("psn", len(handles))
         cards = self.ids.serials("card", len(handles))
         psn_nos = {h: self.ids.psn_no(p["insuplc"], s) for h, p, s in zip(handles, plan.people, serials, strict=True)}
-        card_sn = {h: f"A{c:08d}" for h, c in zip(handles, cards, strict=True)}
+        card_sn = {h: self.ids.card_sn(c) for h, c in zip(handles, cards, strict=True)}
         pool_ids = {p["id"]: f"GJ{self.ids.serial('pool'):014d}" for p in plan.pools}
         wallet_ids = {w["owner"]: f"QB{self.ids.serial('wallet'):014d}" for w in plan.wallets}
         with self.store.write() as tx:
@@ -76,6 +84,7 @@ class WorldOps(PlatformBase):
         self.forget_caches()
         if plan.today is not None:
             self.clock.set(parse_timestamp(plan.today), frozen=self.clock.frozen)
+        self.publish()
         return {"handles": psn_nos, "pools": pool_ids, "wallets": {h: wallet_ids[h] for h in wallet_ids},
                 "institutions": [i["code"] for i in plan.institutions], "card_sn": card_sn}
 
@@ -95,11 +104,14 @@ class WorldOps(PlatformBase):
             plan.today = str(body["today"])
         if fmt == "yibao-scenario/1":
             name = self._add_policy(plan, _req(body, "policy", "场景"))
-            plan.institutions.append(self._institution(_req(body, "institution", "场景"), name))
+            for ref in _listed(body, "policies"):
+                self._add_policy(plan, ref)
+            inst = _req(body, "institution", "场景")
+            plan.institutions.append(self._institution(inst, self._scenario_shop_policy(plan, inst, name)))
             lines = (body.get("checkout") or {}).get("lines") or []
             plan.catalogue = [self._catalogue(line) for line in lines if line.get("insurable", True) is not False]
         else:
-            names = [self._add_policy(plan, p) for p in body.get("policies") or []]
+            names = [self._add_policy(plan, p) for p in _listed(body, "policies")]
             default = names[0] if names else None
             for inst in body.get("institutions") or []:
                 plan.institutions.append(self._institution(inst, self._inst_policy(plan, inst, default)))
@@ -111,13 +123,24 @@ class WorldOps(PlatformBase):
         if isinstance(ref, dict):
             policy_obj = ref
         else:
-            path = self.fixtures / "policies" / f"{ref}.json"
-            if not isinstance(ref, str) or "/" in ref or not path.is_file():
-                raise _bad(f"未知政策 {ref!r}（fixtures/policies 中没有）")
-            policy_obj = json.loads(path.read_text(encoding="utf-8"))
+            try:
+                policy_obj = load_profile(ref, self.fixtures)
+            except PlatformError as exc:
+                raise _bad(exc.message) from None
         policy = parse_policy(policy_obj)
         plan.policies[policy.name] = policy_obj
         return policy.name
+
+    def _scenario_shop_policy(self, plan: WorldPlan, inst: Any, patient_policy: str) -> str:
+        """A scenario's `policy` is the patient's region's (docs/scenarios.md); the institution's own is the
+        one it names, else the file's profile of its province (`admdvs`), else the patient's."""
+        if isinstance(inst, dict) and inst.get("policy"):
+            return self._inst_policy(plan, inst, None)
+        admdvs = str(inst.get("admdvs") or "") if isinstance(inst, dict) else ""
+        for name, body in plan.policies.items():
+            if admdvs and str(body.get("province")) == admdvs[:2]:
+                return name
+        return patient_policy
 
     def _inst_policy(self, plan: WorldPlan, inst: dict[str, Any], default: str | None) -> str:
         ref = inst.get("policy") or default

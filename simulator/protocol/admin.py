@@ -15,7 +15,9 @@ from simulator.platform.errors import RequestRejected
 from simulator.platform.money import parse_amount
 from simulator.protocol.admin_access import require_admin
 from simulator.protocol.app_auth import load_world
+from simulator.protocol.console import audit_report
 from simulator.protocol.envelope import parse_json
+from simulator.protocol.journal_hook import record_fault_event
 from simulator.protocol.runtime import json_response, sim
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
@@ -99,6 +101,7 @@ def set_clock() -> Response:
         raise RequestRejected("ERR_BAD_TIME", f"时间格式错误：{body.get('now')!r}（YYYY-MM-DDTHH:MM:SS）") from None
     platform = sim().platform
     platform.clock.set(now, frozen=bool(body.get("frozen", platform.clock.frozen)))
+    platform.publish()
     return clock()
 
 
@@ -111,6 +114,7 @@ def advance_clock() -> Response:
         sim().platform.clock.advance(float(seconds))
     except OverflowError:
         raise RequestRejected("ERR_BAD_TIME", "时钟超出可表示的范围") from None
+    sim().platform.publish()
     return clock()
 
 
@@ -121,8 +125,9 @@ def arm_fault() -> Response:
         count, delay = int(body.get("count", 1)), int(body.get("delay_ms", 0))
     except (TypeError, ValueError):
         raise RequestRejected("ERR_BAD_FAULT", "count 与 delay_ms 必须是整数") from None
-    sim().platform.faults.arm(str(body.get("infno", "")), str(body.get("kind", "")), count,
-                              str(body.get("message") or ""), delay)
+    fault = sim().platform.faults.arm(str(body.get("infno", "")), str(body.get("kind", "")), count,
+                                      str(body.get("message") or ""), delay)
+    record_fault_event("arm", {"infno": fault.infno, "kind": fault.kind, "count": count, "delay_ms": delay})
     return _ok()
 
 
@@ -134,6 +139,7 @@ def list_faults() -> Response:
 @admin.delete("/faults")
 def clear_faults() -> Response:
     sim().platform.faults.clear()
+    record_fault_event("clear", {})
     return _ok()
 
 
@@ -178,3 +184,9 @@ def echo() -> Response:
 def health() -> Response:
     platform = sim().platform
     return _ok({"ok": True, "db": platform.store.engine.dialect.name, "now": platform.now().isoformat()})
+
+
+@admin.get("/audit")
+def audit() -> Response:
+    """The conformance report (same as `yibao-sim audit --json` and `/console/audit`)."""
+    return _ok(audit_report(request.args.get("institution", "")))

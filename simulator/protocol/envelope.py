@@ -79,14 +79,15 @@ def parse_envelope(body: Any) -> Envelope:
     """Validate the envelope shape; every refusal names the field."""
     if not isinstance(body, dict):
         raise RequestRejected("ERR_BAD_ENVELOPE", "请求报文必须是 JSON 对象")
-    missing = [key for key in REQUIRED if not _text(body, key)]
+    fields = {key: _text(body, key) for key in REQUIRED}
+    missing = [key for key in REQUIRED if not fields[key]]
     if missing:
         raise RequestRejected("ERR_MISSING_FIELD", f"报文缺少必填字段：{', '.join(missing)}")
-    infno, msgid, code = _text(body, "infno"), _text(body, "msgid"), _text(body, "fixmedins_code")
+    infno, msgid, code = fields["infno"], fields["msgid"], fields["fixmedins_code"]
     tail = _MSGID_TAIL.match(msgid[len(code):]) if msgid.startswith(code) else None
     if tail is None or not _is_stamp(tail.group(1), "%Y%m%d%H%M%S"):
         raise RequestRejected("ERR_BAD_MSGID", f"报文ID msgid {msgid!r} 格式错误（应为 定点机构编号+yyyyMMddHHmmss+4位顺序号）")
-    if not _is_stamp(_text(body, "inf_time"), "%Y-%m-%d %H:%M:%S"):
+    if not _is_stamp(fields["inf_time"], "%Y-%m-%d %H:%M:%S"):
         raise RequestRejected("ERR_BAD_INF_TIME", f"交易时间 inf_time {body.get('inf_time')!r} 格式错误（yyyy-MM-dd HH:mm:ss）")
     payload = body.get("input")
     if not isinstance(payload, dict):
@@ -95,8 +96,9 @@ def parse_envelope(body: Any) -> Envelope:
     if not insuplc and _names_psn_no(payload):
         raise RequestRejected("ERR_MISSING_FIELD", "输入含人员编号 psn_no 时，参保地 insuplc_admdvs 必填")
     for key in ENVELOPE_TEXTS:  # every field, echoed or not, is checked before the handler runs
-        _text(body, key)
-    return Envelope(infno, msgid, code, _text(body, "mdtrtarea_admvs"), insuplc, _text(body, "opter"),
+        if key not in fields:
+            _text(body, key)
+    return Envelope(infno, msgid, code, fields["mdtrtarea_admvs"], insuplc, fields["opter"],
                     _text(body, "sign_no"), _echoed(body, "cainfo"), _echoed(body, "signtype"), payload)
 
 

@@ -13,6 +13,7 @@ from simulator.platform.faults import Fault
 from simulator.platform.models import mask_certno
 from simulator.protocol import handlers_people, handlers_recon, handlers_settle, inputs
 from simulator.protocol.envelope import parse_envelope, parse_json, response
+from simulator.protocol.journal_hook import mark_arrival, record_exchange
 from simulator.protocol.runtime import ConnectionDropped, json_response, sim
 from simulator.store.deferred import DeferredCommit
 
@@ -21,6 +22,8 @@ decode = Blueprint("decode", __name__)
 
 HANDLERS = handlers_people.HANDLERS | handlers_settle.HANDLERS | handlers_recon.HANDLERS
 NO_SIGN_IN = ("9001",)
+fsi.before_request(mark_arrival)  # the request journal: every exchange, refused or not, in arrival order
+fsi.after_request(record_exchange)
 
 
 @fsi.post("/fsi/api/rsfComIfsService/callService")
@@ -37,6 +40,7 @@ def call_service() -> Response:
         raise RequestRejected("ERR_UNKNOWN_INFNO", f"不支持的交易编号 infno {env.infno}")
     fault = runtime.platform.faults.take(env.infno)
     if fault is not None:
+        g.fault = fault.kind
         early = _before(fault)
         if early is not None:
             return early
@@ -53,7 +57,7 @@ def call_service() -> Response:
                                   strict=True)
         pending.commit()
     if fault is not None and fault.kind == "drop_after_commit":
-        _drop_connection()
+        _drop_connection("drop_after_commit: committed, connection closed")
     return reply
 
 
@@ -66,19 +70,21 @@ def _before(fault: Fault) -> Response | None:
                         content_type="text/plain; charset=utf-8")
     if fault.kind == "delay":
         time.sleep(fault.delay_ms / 1000)
+    if fault.kind == "drop":
+        _drop_connection("drop: connection closed before the platform ran")
     return None
 
 
-def _drop_connection() -> None:
-    """The transaction has committed; close the connection so the client never sees a reply."""
+def _drop_connection(why: str) -> None:
+    """Close the connection so the client never sees a reply (whatever the platform did or did not do)."""
     sock: Any = request.environ.get("werkzeug.socket") or request.environ.get("gunicorn.socket")
     if sock is None:
-        raise ConnectionDropped("drop_after_commit: committed, reply withheld")
+        raise ConnectionDropped(f"{why} (no socket: reply withheld)")
     try:
         sock.shutdown(socket.SHUT_RDWR)
     except OSError:
         pass
-    raise ConnectionDropped("drop_after_commit: committed, connection closed")
+    raise ConnectionDropped(why)
 
 
 @decode.post("/localcfc/api/hsecfc/localQrCodeQuery")

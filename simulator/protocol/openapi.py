@@ -130,6 +130,8 @@ ADMIN_PATHS: dict[str, dict[str, dict[str, Any]]] = {
     "/admin/echo": {"get": _admin("Echo (benchmark baseline)", ANY_OBJ),
                     "post": _admin("Echo the JSON body", ANY_OBJ, ANY_OBJ)},
     "/admin/health": {"get": _admin("Liveness and database kind", "Health")},
+    "/admin/audit": {"get": _admin("Conformance report of an institution's recorded traffic (docs/audit.md)",
+                                   "AuditReport", query=("institution", "since", "resolve_within"))},
 }
 
 _PARAM = re.compile(r"{(\w+)}")

@@ -105,13 +105,20 @@ _ADMIN: dict[str, Schema] = {
     "Clock": obj({"now": STAMP, "frozen": BOOL}),
     "Faults": obj({"faults": array(ANY_OBJ)}),
     "FaultRequest": obj({"infno": STR, "kind": {"type": "string", "enum": [
-        "error", "http500", "delay", "drop_after_commit"]}}, {"count": INT, "message": STR, "delay_ms": INT}),
+        "error", "http500", "delay", "drop", "drop_after_commit"]}}, {"count": INT, "message": STR, "delay_ms": INT}),
     "Conservation": obj({"ok": BOOL, "loaded": MONEY, "topups": MONEY, "held": MONEY, "in_transit": MONEY,
                          "fund_paid": MONEY, "difference": MONEY}),
     "TopUp": obj({"target": STR, "ref": STR, "amount": MONEY}),
     "EvoucherIssued": obj({"code": {"type": "string", "pattern": r"^\d{28}$"}, "expires_at": STAMP,
                            "png_base64": STR}),
     "Health": obj({"ok": BOOL, "db": STR, "now": STAMP}),
+    "AuditReport": obj({"format": {"type": "string", "enum": ["yibao-audit/1"]}, "institution": STR, "passed": BOOL,
+                        "requests": INT, "counts": obj({"pass": INT, "fail": INT, "not_exercised": INT}),
+                        "faults": array(ANY_OBJ), "rules": array(obj({
+                            "id": STR, "zh": STR, "en": STR, "checked": INT,
+                            "status": {"type": "string", "enum": ["pass", "fail", "not_exercised"]},
+                            "breaches": array(obj({"msgids": array(STR), "note": STR})),
+                            "evidence": array(obj({"msgids": array(STR), "note": STR}))}))}),
 }
 
 _LOGIN: dict[str, Schema] = {

@@ -58,6 +58,8 @@ def setlinfo(view: SettlementView, today: date, cert_type: str = "") -> dict[str
                  "cash_payamt": fmt(a["psn_cash_pay"])}
     if view.status != "settled" or view.init_setl_id is not None:
         info["setl_status"] = view.status
+    if view.revocation is not None:  # ⊕ 5203: which revocation ended this settlement, and when
+        info |= dict(zip(("revoke_setl_id", "revoke_time", "revoke_msgid"), view.revocation, strict=True))
     return info
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from simulator.platform.errors import Conflict
 from simulator.store import deferred, tables_app, tables_gate  # noqa: F401 - registers their tables
+from simulator.store import shared as _shared  # noqa: F401  (puts the shared_state table on `metadata`)
 from simulator.store.compiled import Statements
 from simulator.store.engine import (
     create_schema,
@@ -20,10 +21,11 @@ from simulator.store.engine import (
     write_connection,
 )
 from simulator.store.tables import id_counters, metadata
+from simulator.store.traffic import TrafficLog
 from simulator.store.tx_money import MoneyQueries
 from simulator.store.tx_people import PeopleQueries
 
-_KEPT_ON_RESET = ("schema_version", "tif_nonces")
+_KEPT_ON_RESET = ("schema_version", "shared_state", "tif_nonces")
 _TRUNCATE_FROM = 5000  # rows; above this a PostgreSQL table is truncated rather than deleted from
 
 
@@ -44,6 +46,7 @@ class Store:
         self.sqlite = is_sqlite(self.engine)
         self.statements = Statements(self.engine.dialect)
         create_schema(self.engine)
+        self.traffic = TrafficLog(self.engine)  # the request journal (console, audit)
 
     @contextmanager
     def write(self) -> Iterator[Tx]:
@@ -105,9 +108,10 @@ class Store:
         raise RuntimeError(f"could not reserve ids of kind {kind}")
 
     def reset(self) -> None:
-        """Empty every data table (the schema and its version stay; so do the spent x-tif nonces)."""
+        """Empty every data table (the schema and its version stay; so do the shared state and the spent
+        x-tif nonces)."""
         tables = [t for t in reversed(metadata.sorted_tables) if t.name not in _KEPT_ON_RESET]
-        with write_connection(self.engine) as conn:
+        with self.traffic.emptying(), write_connection(self.engine) as conn:
             if self.sqlite:
                 for table in tables:
                     conn.execute(delete(table))
@@ -122,4 +126,5 @@ class Store:
                         conn.execute(delete(table))
 
     def dispose(self) -> None:
+        self.traffic.close()
         self.engine.dispose()

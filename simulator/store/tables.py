@@ -265,6 +265,7 @@ files = Table(
     Column("created_at", String(19), nullable=False),
 )
 
-from simulator.store import tables_family  # noqa: E402,F401  (registers the family tables on `metadata`)
+# registers the family tables and the request journal on `metadata`
+from simulator.store import tables_family, tables_traffic  # noqa: E402,F401
 
 DATA_TABLES = [t for t in metadata.sorted_tables if t.name != "schema_version"]

@@ -11,7 +11,7 @@ from e2e_world import scenario
 
 from pos_plugin.checkout.identify import Credential, Expected, credential_from_text, identify
 from pos_plugin.checkout.sale import Order, SaleCancelled
-from pos_plugin.cli_counter import confirmation_text
+from pos_plugin.cli.counter import confirmation_text
 from pos_plugin.domain.cart import cart_line_from_mapping
 from pos_plugin.domain.payer_chain import Choices
 from pos_plugin.errors import (
@@ -146,8 +146,9 @@ def test_balance_moved_between_presettle_and_settle_is_replanned_and_reconfirmed
 @pytest.mark.parametrize("flow", ["outpatient", "pharmacy"])
 def test_platform_legs_that_differ_from_the_plan_stop_the_sale(admin, make_terminal, flow):
     scen, loaded = load(admin, "guangdong-pooling-region-scope")
-    # Configured with the wrong region policy, the till plans own-pay items onto the account.
-    terminal = make_terminal(scen, policy={"name": "wrong", "account_pays_ownpay": True})
+    # Configured with a wrong policy for Guangdong (its own province: it wins over the shipped profile), the
+    # till plans own-pay items onto the account.
+    terminal = make_terminal(scen, policy={"name": "wrong", "province": "44", "account_pays_ownpay": True})
     before = admin.balances()
     patient = identify(terminal.client, Credential("id_card", scen["people"][0]["certno"]))
     if flow == "outpatient":

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from e2e_world import scenario
 
 from pos_plugin.cli import main
-from pos_plugin.embedded import running_simulator
-from pos_plugin.platform.sim_admin import SimulatorAdmin
+from pos_plugin.lab.embedded import running_simulator
+from pos_plugin.lab.sim_admin import SimulatorAdmin
 
 
 @pytest.fixture

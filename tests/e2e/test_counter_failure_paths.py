@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 from e2e_world import scenario
 
-from pos_plugin import cli_counter
 from pos_plugin.checkout.identify import Credential, identify
 from pos_plugin.checkout.sale import Counter, Order
+from pos_plugin.cli import counter as cli_counter
 from pos_plugin.cli import main
 from pos_plugin.config import Terminal
 from pos_plugin.domain.cart import cart_line_from_mapping
@@ -62,7 +62,7 @@ class Spy(LegsAltered):
 
 
 def counter_over(terminal: Terminal, client: Any) -> Counter:
-    return Counter(client, account_pays_ownpay=terminal.counter.account_pays_ownpay, recovery=terminal.recovery)
+    return Counter(client, policies=terminal.counter.policies, recovery=terminal.recovery)
 
 
 def order_of(scen: dict[str, Any], flow: str) -> Order:
@@ -125,7 +125,7 @@ def test_cli_records_a_settlement_it_could_not_revoke_so_revoke_works(admin, sim
     def open_altered(settings):
         terminal = real_open(settings)
         altered = LegsAltered(terminal.client, on_settled=lambda: admin.arm_fault("2208", "error", message="撤销服务暂停"))
-        terminal.counter = counter_over(terminal, altered)
+        terminal.counter = terminal.till.counter = counter_over(terminal, altered)
         return terminal
 
     monkeypatch.setattr(cli_counter, "open_terminal", open_altered)

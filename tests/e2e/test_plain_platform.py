@@ -14,6 +14,7 @@ from pos_plugin.checkout.identify import Credential, identify
 from pos_plugin.checkout.sale import Counter, Order
 from pos_plugin.domain.cart import cart_line_from_mapping
 from pos_plugin.domain.payer_chain import Choices
+from pos_plugin.domain.region import RegionPolicies, RegionPolicy
 from pos_plugin.errors import PlanMismatch
 from pos_plugin.platform.models import Settlement
 
@@ -36,7 +37,9 @@ class WithoutPaylegs:
 
 
 def checkout(terminal, scen, *, account_pays_ownpay):
-    counter = Counter(WithoutPaylegs(terminal.client), account_pays_ownpay=account_pays_ownpay,  # type: ignore[arg-type]
+    # one policy for every patient (no other profiles known), so the test decides what the till plans with
+    policies = RegionPolicies(RegionPolicy("test", account_pays_ownpay=account_pays_ownpay))
+    counter = Counter(WithoutPaylegs(terminal.client), policies=policies,  # type: ignore[arg-type]
                       recovery=terminal.recovery)
     patient = identify(terminal.client, Credential("id_card", scen["people"][0]["certno"]))
     lines = tuple(cart_line_from_mapping(line) for line in scen["checkout"]["lines"])

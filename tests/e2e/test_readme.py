@@ -19,5 +19,6 @@ def test_readme_python_example_settles_a_sale(admin, sim_url, tmp_path, monkeypa
     exec(compile(code.replace("http://127.0.0.1:8080", sim_url), "README.md", "exec"), namespace)
     namespace["terminal"].close()
     setl_id, legs, cash = printed[0]
+    assert "56.80" in printed[1][0]  # the receipt
     assert setl_id and [(source, str(amount)) for source, amount in legs] == [("own", "56.80")]
     assert str(cash) == "0.00"

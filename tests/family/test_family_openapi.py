@@ -136,6 +136,7 @@ def test_real_responses_match_the_documented_schemas(api: Api, doc: dict[str, An
         ("/admin/settlements", "get", api.get("/admin/settlements")),
         ("/admin/handles", "get", api.get("/admin/handles")),
         ("/admin/health", "get", api.get("/admin/health")),
+        ("/admin/audit", "get", api.get(f"/admin/audit?institution={PHARMACY['shaanxi']}")),
         ("/admin/evouchers", "post", api.post("/admin/evouchers", {"psn_no": h["ben"]})),
         ("/admin/persons/{psn_no}/status", "post", api.post(f"/admin/persons/{h['gran']}/status", {"status": "1"})),
     ]

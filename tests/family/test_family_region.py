@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from simulator.platform.errors import RequestRejected
-from simulator.platform.region import RegionBook, parse_rules
+from simulator.platform.policy import parse_policy
+from simulator.platform.region import RegionBook
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -27,7 +28,7 @@ def profile(name: str) -> dict[str, Any]:
 ])
 def test_profiles_from_fixtures(insuplc: str, name: str, model: str, scope: str, review: bool, face_age: int,
                                 wallet: bool, dates: str) -> None:
-    rules = RegionBook(FIXTURES).rules_for(insuplc, [])
+    rules = RegionBook(FIXTURES).policy_for(insuplc, [])
     assert (rules.name, rules.model, rules.scope, rules.review_required, rules.face_check_age,
             rules.wallet_enabled, rules.dates) == (name, model, scope, review, face_age, wallet, dates)
     assert rules.creator_only_ends is (model == "family_pool")
@@ -36,18 +37,18 @@ def test_profiles_from_fixtures(insuplc: str, name: str, model: str, scope: str,
 def test_a_loaded_policy_wins_over_the_fixture() -> None:
     custom = profile("shaanxi") | {"name": "shaanxi-pilot", "wallet_enabled": False}
     custom["mutual_aid"] = custom["mutual_aid"] | {"max_funders": 3, "dates": "optional"}
-    rules = RegionBook(FIXTURES).rules_for("610103", [custom])
+    rules = RegionBook(FIXTURES).policy_for("610103", [custom])
     assert (rules.name, rules.max_funders, rules.wallet_enabled, rules.dates) == ("shaanxi-pilot", 3, False, "optional")
 
 
 def test_no_profile_at_all_is_refused(tmp_path: Path) -> None:
     with pytest.raises(RequestRejected) as caught:
-        RegionBook(tmp_path).rules_for("410105", [])
+        RegionBook(tmp_path).policy_for("410105", [])
     assert caught.value.code == "ERR_POLICY_UNKNOWN"
 
 
 @pytest.mark.parametrize("broken", [{"mutual_aid": None}, {"mutual_aid": {"model": "drawdown", "dates": "never"}}])
 def test_malformed_profiles_are_refused(broken: dict[str, Any]) -> None:
     with pytest.raises(RequestRejected) as caught:
-        parse_rules(profile("national-default") | broken)
+        parse_policy(profile("national-default") | broken)
     assert caught.value.code == "ERR_BAD_POLICY"

@@ -2,7 +2,8 @@
 
 Left out: `id_counters` (the id allocator reserves blocks in its own short transaction; an unused serial
 is not state) and `tif_nonces` (a nonce is spent by passing the gateway, even when the request is then
-refused: that is the replay guard working). Everything else — accounts, pools, wallets, ledger,
+refused: that is the replay guard working) and `traffic` (the request journal records every exchange,
+refusals included, by design). Everything else — accounts, pools, wallets, ledger,
 settlements, msgid records, sign-ins, files, bindings — must be unchanged after a refused request.
 """
 
@@ -14,7 +15,7 @@ from sqlalchemy import Engine, select
 
 from simulator.store.tables import metadata
 
-NOT_STATE = ("id_counters", "tif_nonces")
+NOT_STATE = ("id_counters", "tif_nonces", "traffic")
 
 
 def fingerprint(engine: Engine) -> str:

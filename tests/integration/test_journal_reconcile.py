@@ -15,9 +15,9 @@ import pytest
 
 from pos_plugin.errors import NotSettled
 from pos_plugin.journal import Journal, Recovery, recon_groups, recon_records
+from pos_plugin.lab.sim_admin import SimulatorAdmin
 from pos_plugin.platform import Institution, Operator, PlatformClient
 from pos_plugin.platform.models import ReconTotals
-from pos_plugin.platform.sim_admin import SimulatorAdmin
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = json.loads((ROOT / "fixtures" / "scenarios" / "own-account-covers-everything.json").read_text("utf-8"))

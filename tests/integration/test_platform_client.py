@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from pos_plugin.embedded import running_simulator
 from pos_plugin.errors import (
     BusinessError,
     CodeExpired,
@@ -22,8 +21,9 @@ from pos_plugin.errors import (
     GatewayRejected,
     NotAnInsuranceCode,
 )
+from pos_plugin.lab.embedded import running_simulator
+from pos_plugin.lab.sim_admin import SimulatorAdmin
 from pos_plugin.platform import Institution, Operator, PlatformClient, Settlement, TifCredentials
-from pos_plugin.platform.sim_admin import SimulatorAdmin
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "fixtures" / "scenarios"

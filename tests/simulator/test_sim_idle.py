@@ -9,7 +9,7 @@ from typing import Any
 
 from werkzeug.serving import make_server
 
-from simulator.cli import KeepAliveHandler
+from simulator.server import KeepAliveHandler
 
 
 class QuickIdle(KeepAliveHandler):

@@ -212,7 +212,7 @@ def test_gtin_check_digit():
 # ---- social security card --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("card_sn", ["A12345678", "AB1234567", "D00012345"])
+@pytest.mark.parametrize("card_sn", ["A12345678", "B15668200", "D00012345"])
 def test_nine_character_card_numbers_are_social_security_cards(card_sn):
     result = classify(card_sn + "\r\n")
     assert result.kind is CodeKind.SS_CARD and result.text == card_sn
@@ -220,10 +220,10 @@ def test_nine_character_card_numbers_are_social_security_cards(card_sn):
 
 
 def test_a_lowercase_card_number_is_upper_cased():
-    assert classify("ab1234567").text == "AB1234567"
+    assert classify("a12345678").text == "A12345678"
 
 
-@pytest.mark.parametrize("text", ["A1234567", "A123456789", "ABC123456", "123456789", "A1234567B", "ABCDEFGHI"])
+@pytest.mark.parametrize("text", ["A1234567", "A123456789", "AB1234567", "ABC123456", "123456789", "A1234567B", "ABCDEFGHI"])
 def test_card_number_near_misses_are_other(text):
     assert classify(text).kind is CodeKind.OTHER
 

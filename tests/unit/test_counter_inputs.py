@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from pos_plugin.cli_counter import read_cart, read_credential
+from pos_plugin.cli.counter import read_cart
+from pos_plugin.credentials import read_credential
 from pos_plugin.domain.errors import DomainError, InvalidAmount
 from pos_plugin.domain.money import parse_amount, parse_decimal
 from pos_plugin.errors import InputError, NotAnInsuranceCode, PosError
-from pos_plugin.qr import synth
+from pos_plugin.lab.scanner import synth
 
 
 def cart_file(tmp_path: Path, text: str, *, bom: bool = False) -> Path:

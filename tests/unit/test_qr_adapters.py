@@ -1,4 +1,5 @@
-"""One adapter per external imaging library, all inside pos_plugin/qr (checked on the source)."""
+"""One adapter per external imaging library (checked on the source): the decode path's inside pos_plugin/qr,
+the lab's test-image generators inside pos_plugin/lab/scanner."""
 
 import ast
 from pathlib import Path
@@ -6,10 +7,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 ADAPTERS = {
-    "PIL": {"pos_plugin/qr/image.py", "pos_plugin/qr/synth.py"},  # decode path / test-image generator
+    # the decode path / the lab's test-image generators
+    "PIL": {"pos_plugin/qr/image.py", "pos_plugin/lab/scanner/synth.py", "pos_plugin/lab/scanner/hard.py"},
     "pyzbar": {"pos_plugin/qr/zbar.py"},
     "zxingcpp": {"pos_plugin/qr/zxing.py"},
-    "segno": {"pos_plugin/qr/render.py"},
+    "segno": {"pos_plugin/lab/scanner/render.py"},
 }
 
 

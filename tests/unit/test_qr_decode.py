@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from pos_plugin.qr import QUICK_STEPS, STEPS, decode_image, scan_image, zxing
-from pos_plugin.qr import image as qr_image_module
-from pos_plugin.qr.synth import (
+from pos_plugin.lab.scanner.hard import hard_sample
+from pos_plugin.lab.scanner.synth import (
     camera_frame,
     ean13,
     ean13_image,
@@ -24,6 +23,9 @@ from pos_plugin.qr.synth import (
     unevenly_lit,
     with_noise,
 )
+from pos_plugin.qr import QUICK_STEPS, STEPS, ScanResult, decode_image, scan_image, zxing
+from pos_plugin.qr import image as qr_image_module
+from pos_plugin.qr import zbar as zbar_module
 
 CODE = ecode(0)
 PRODUCT = ean13("690123456789")
@@ -223,7 +225,36 @@ def test_with_zxing_installed_it_gets_the_first_pass():
 
 
 @pytest.mark.skipif(not zxing.available(), reason="zxing-cpp (the `fast` extra) is not installed")
-def test_when_zxing_finds_nothing_the_zbar_pipeline_still_runs():
+def test_when_zxing_misses_the_frame_it_retries_on_a_variant():
     assert zxing.decode(qr_image_module.to_frame(_washed_out())) == []
     found = scan_image(_washed_out(), fast=True)
-    assert found.codes == (CODE,) and found.step == "contrast"
+    assert found.codes == (CODE,) and found.step == "zxing-contrast"
+
+
+@pytest.mark.skipif(not zxing.available(), reason="zxing-cpp (the `fast` extra) is not installed")
+@pytest.mark.parametrize(("category", "seed", "step"), [("uneven", 1, "zxing-threshold"), ("tiny", 10, "zxing-sharpen"),
+                                                        ("covered", 4, "candidate")])
+def test_each_fast_retry_and_the_zbar_pass_read_a_hard_image(category, seed, step):
+    sample = hard_sample(category, seed)  # seeds from tests/data/scanner_hard_corpus.json
+    found = scan_image(sample.data)
+    assert found.codes == sample.expected and found.step == step
+
+
+@pytest.mark.skipif(not zxing.available(), reason="zxing-cpp (the `fast` extra) is not installed")
+def test_a_code_of_1_3_pixel_modules_is_read_enlarged():
+    text = ecode(5)
+    small = qr_image(text, scale=1, border=2)
+    small = small.resize((round(small.width * 1.3), round(small.height * 1.3)), Image.Resampling.BILINEAR)
+    assert scan_image(small) == ScanResult((text,), "zxing-enlarge")
+
+
+@pytest.mark.skipif(not zxing.available(), reason="zxing-cpp (the `fast` extra) is not installed")
+def test_fast_mode_never_runs_zbar_on_a_frame_without_a_code(monkeypatch):
+    calls = []
+    real = zbar_module.decode
+    monkeypatch.setattr(zbar_module, "decode", lambda frame: calls.append(frame.width) or real(frame))
+    assert scan_image(camera_frame([], seed=950)).codes == ()
+    assert calls == []  # no symbol seen, so no zbar pass at all; without zxing-cpp the whole pipeline runs
+    calls.clear()
+    monkeypatch.setattr(zxing, "available", lambda: False)
+    assert scan_image(camera_frame([], seed=950)).codes == () and len(calls) > 5

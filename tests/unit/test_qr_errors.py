@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from pos_plugin.errors import PosError, ScanError
+from pos_plugin.lab.scanner.synth import camera_frame, ecode, qr_image, to_png
 from pos_plugin.qr import (
     DecoderMissing,
     ImageNotFound,
@@ -21,7 +22,6 @@ from pos_plugin.qr import (
     decode_image,
     scan_image,
 )
-from pos_plugin.qr.synth import camera_frame, ecode, qr_image, to_png
 
 CODE = ecode(0)
 

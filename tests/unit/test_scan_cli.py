@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pos_plugin.cli_scan import scan
-from pos_plugin.qr.synth import camera_frame, ean13, ean13_image, ecode, inverted, qr_image, to_png
+from pos_plugin.cli.scan import scan
+from pos_plugin.lab.scanner.synth import camera_frame, ean13, ean13_image, ecode, inverted, qr_image, to_png
 
 VOUCHER = ecode(0)
 WECHAT = "134567890123456789"

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from pos_plugin.scenario_compare import ScenarioError, compare, load_scenario
+from pos_plugin.lab.scenario_compare import ScenarioError, compare, load_scenario
 
 EXPECT = {
     "setlinfo": {"acct_pay": "288.26", "psn_cash_pay": "0.00"},

@@ -1,0 +1,80 @@
+"""`make bench` (python -m bench): every figure of issue 11 next to its target, in one table.
+
+    BENCH=quick (default, < 2 minutes)   short runs, scale at 1k and 10k persons, a small scanner corpus
+    BENCH=full                           longer runs, scale at 1k / 100k / 1M, the whole corpus
+    BENCH_ONLY=sim,scale,plugin,scanner  run only these sections
+
+Writes var/bench/bench-<mode>.json (every figure and raw detail) and var/bench/bench-<mode>.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench import plugin, scale, scanner, servers, sim
+from bench.report import render_markdown, render_table
+from bench.stats import Row
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "var" / "bench"
+SECTIONS = ("sim", "scale", "plugin", "scanner")
+
+
+def configs(full: bool) -> dict[str, Any]:
+    workers = (1, max(2, os.cpu_count() or 2))
+    if full:
+        return {"sim": sim.SimConfig(seconds=5.0, people=1000, visits=1500, workers=workers),
+                "scale": scale.ScaleConfig(sizes=(1_000, 100_000, 1_000_000), samples=300),
+                "plugin": plugin.PluginConfig(sales=200), "scanner": scanner.ScannerConfig(per_category=25)}
+    return {"sim": sim.SimConfig(seconds=1.0, people=200, visits=150, workers=workers),
+            "scale": scale.ScaleConfig(sizes=(1_000, 10_000), samples=100),
+            "plugin": plugin.PluginConfig(sales=60), "scanner": scanner.ScannerConfig(per_category=6)}
+
+
+def main() -> int:
+    mode = os.environ.get("BENCH", "quick")
+    if mode not in ("quick", "full"):
+        print(f"BENCH must be quick or full, not {mode!r}", file=sys.stderr)
+        return 2
+    only = [s for s in os.environ.get("BENCH_ONLY", ",".join(SECTIONS)).split(",") if s]
+    unknown = set(only) - set(SECTIONS)
+    if unknown:
+        print(f"BENCH_ONLY: unknown sections {sorted(unknown)}; known: {', '.join(SECTIONS)}", file=sys.stderr)
+        return 2
+    cfg = configs(mode == "full")
+    started = time.perf_counter()
+    rows: list[Row] = []
+    raw: dict[str, Any] = {}
+    with servers.postgres() as pg:
+        runners: dict[str, Callable[[], tuple[list[Row], dict[str, Any]]]] = {
+            "sim": lambda: sim.run(cfg["sim"], pg), "scale": lambda: scale.run(cfg["scale"], pg),
+            "plugin": lambda: plugin.run(cfg["plugin"]), "scanner": lambda: scanner.run(cfg["scanner"]),
+        }
+        for name in SECTIONS:
+            if name in only:
+                began = time.perf_counter()
+                print(f"bench: {name} ...", file=sys.stderr, flush=True)
+                got, detail = runners[name]()
+                rows += got
+                raw[name] = detail
+                print(f"bench: {name} done in {time.perf_counter() - began:.1f} s", file=sys.stderr, flush=True)
+    seconds = time.perf_counter() - started
+    title = f"yibao-pos benchmark ({mode}, {seconds:.0f} s, {os.cpu_count()} cores)"
+    print(render_table(title, rows))
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / f"bench-{mode}.json").write_text(json.dumps(
+        {"mode": mode, "seconds": seconds, "rows": [r.as_dict() for r in rows], "raw": raw},
+        ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    (OUT / f"bench-{mode}.md").write_text(render_markdown(title, rows), encoding="utf-8")
+    print(f"written: {OUT / f'bench-{mode}.json'} and .md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+"""The local agent's Flask app: routes, the token check, idempotency keys, and the one place errors are
+rendered as {"code": "ERR_…", "message": "中文说明"} (docs/agent-api.md)."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, jsonify, request, send_from_directory
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import MethodNotAllowed as HttpMethodNotAllowed
+
+from pos_plugin.agent import wire
+from pos_plugin.agent.errors import IdempotencyConflict, MethodNotAllowed, NotFound, Unauthorized, status_of
+from pos_plugin.agent.idempotency import IdempotencyStore, fingerprint
+from pos_plugin.agent.openapi import document
+from pos_plugin.agent.service import AgentService
+from pos_plugin.config import Terminal
+from pos_plugin.domain.errors import DomainError
+from pos_plugin.errors import InputError, PosError
+
+STATIC = Path(__file__).resolve().parent / "static"
+MAX_UPLOAD = 10 * 1024 * 1024
+OPEN_PATHS = ("/", "/static/")  # the page itself carries no data and moves nothing; its calls carry the token
+_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+log = logging.getLogger(__name__)
+
+
+def create_app(terminal: Terminal, *, token: str = "") -> Flask:
+    """The agent for one terminal. With a `token`, every API request needs `Authorization: Bearer <token>`."""
+    app = Flask(__name__, static_folder=None)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    service = AgentService(terminal)
+    keys = IdempotencyStore(Path(terminal.settings.state_dir) / "journal.sqlite")
+    app.extensions["yibao_agent"] = service
+
+    @app.before_request
+    def check_token() -> None:
+        if not token or request.path == "/" or request.path.startswith("/static/"):
+            return
+        given = request.headers.get("Authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            raise Unauthorized()
+
+    def idempotent(handler: Callable[[], tuple[dict[str, Any], int]]) -> Response:
+        """Run a money-moving call once per Idempotency-Key; a retry gets the first answer back."""
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            return _answer(*_run(handler))
+        if not _KEY.match(key):
+            raise InputError("Idempotency-Key 必须是 1–255 个可见 ASCII 字符")
+        seen = fingerprint(request.method, request.path, request.get_data())
+        with service.lock:  # the same key sent twice at once: the second waits and replays
+            stored = keys.get(key)
+            if stored is not None:
+                if stored.request != seen:
+                    raise IdempotencyConflict()
+                response = _answer(stored.answer, stored.status)
+                response.headers["Idempotent-Replayed"] = "true"
+                return response
+            answer, status = _run(handler)
+            keys.put(key, seen, status, answer)
+            return _answer(answer, status)
+
+    @app.get("/")
+    def page() -> Response:
+        return send_from_directory(STATIC, "index.html")
+
+    @app.get("/static/<path:name>")
+    def static_file(name: str) -> Response:
+        return send_from_directory(STATIC, name)
+
+    @app.get("/openapi.json")
+    def openapi() -> Response:
+        return _answer(document(), 200)
+
+    @app.get("/health")
+    def health() -> Response:
+        return _answer(service.health(), 200)
+
+    @app.post("/scan")
+    def scan() -> Response:
+        return _answer(service.scan(_image()), 200)
+
+    @app.post("/identify")
+    def identify() -> Response:
+        if request.mimetype != "application/json" and (request.files or request.mimetype.startswith("image/")):
+            return _answer(service.identify_image(_image(), request.args.get("flow", "pharmacy")), 200)
+        return _answer(service.identify(_body()), 200)
+
+    @app.post("/sales")
+    def open_sale() -> Response:
+        return _answer(service.open_sale(_body()), 201)
+
+    @app.post("/sales/<quote_id>/confirm")
+    def confirm(quote_id: str) -> Response:
+        return idempotent(lambda: (service.confirm(quote_id), 201))
+
+    @app.post("/sales/<sale_id>/revoke")
+    def revoke(sale_id: str) -> Response:
+        return idempotent(lambda: (service.revoke(sale_id), 200))
+
+    @app.post("/sales/<sale_id>/refund")
+    def refund(sale_id: str) -> Response:
+        return idempotent(lambda: (service.refund(sale_id, _body()), 200))
+
+    @app.get("/sales/<sale_id>/receipt")
+    def receipt(sale_id: str) -> Response:
+        return _answer(service.receipt(sale_id), 200)
+
+    @app.post("/recover")
+    def recover() -> Response:
+        return idempotent(lambda: (service.recover(), 200))
+
+    @app.post("/reconcile")
+    def reconcile() -> Response:
+        return _answer(service.reconcile(_body()), 200)
+
+    @app.errorhandler(PosError)
+    @app.errorhandler(DomainError)
+    def plugin_error(error: PosError | DomainError) -> Response:
+        return _answer(*render(error))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        if isinstance(error, HttpMethodNotAllowed):
+            return _answer(*render(MethodNotAllowed()))
+        if isinstance(error, RequestEntityTooLarge):
+            return _answer(*render(InputError(f"上传的内容超过 {MAX_UPLOAD // 1024 // 1024} MB")))
+        if error.code == 404:
+            return _answer(*render(NotFound(f"没有这个接口: {request.method} {request.path}")))
+        return _answer(*render(InputError(f"请求无效: {error.description}")))
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        log.exception("agent: unexpected error")
+        return _answer(*render(PosError("ERR_INTERNAL", "收银插件内部错误，请查看日志")))
+
+    app.extensions["yibao_agent_keys"] = keys
+    return app
+
+
+def render(error: PosError | DomainError) -> tuple[dict[str, Any], int]:
+    """The one rendering of every error: stable English code, Chinese message (and a fresh quote when a
+    balance moved)."""
+    answer: dict[str, Any] = {"code": error.code, "message": error.message}
+    details = getattr(error, "details", {})
+    if isinstance(details.get("quote"), dict):
+        answer["quote"] = details["quote"]
+    return answer, status_of(error)
+
+
+def _run(handler: Callable[[], tuple[dict[str, Any], int]]) -> tuple[dict[str, Any], int]:
+    try:
+        return handler()
+    except (PosError, DomainError) as error:
+        return render(error)
+
+
+def _answer(answer: dict[str, Any], status: int) -> Response:
+    response = jsonify(answer)
+    response.status_code = status
+    return response
+
+
+def _body() -> dict[str, Any]:
+    return wire.read_body(request.get_data())
+
+
+def _image() -> bytes:
+    """An uploaded picture: multipart field `image`, or the raw body (Content-Type image/*)."""
+    upload = request.files.get("image")
+    data = upload.read() if upload is not None else (request.get_data() if not request.files else b"")
+    if not data:
+        raise InputError("请上传图片（multipart 字段 image，或以 image/* 作为请求体）")
+    return data

@@ -1,0 +1,119 @@
+"""The agent's OpenAPI 3 document (served at /openapi.json). tests/agent/test_agent_openapi.py walks the
+app's routes against it both ways and validates real answers against these schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+MONEY = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "元，两位小数，字符串"}
+STR = {"type": "string"}
+NSTR = {"type": ["string", "null"]}
+BOOL = {"type": "boolean"}
+INT = {"type": "integer"}
+
+
+def obj(props: dict[str, Any], required: list[str] | None = None, *, extra: bool = False) -> dict[str, Any]:
+    return {"type": "object", "properties": props, "required": list(props) if required is None else required,
+            "additionalProperties": extra}
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def arr(item: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": item}
+
+
+SCHEMAS: dict[str, Any] = {
+    "Error": obj({"code": {"type": "string", "pattern": "^ERR_[A-Z0-9_]+$"}, "message": STR, "quote": ref("Quote")},
+                 ["code", "message"]),
+    "Health": obj({"ok": BOOL, "institution": STR, "institution_name": STR, "terminal": STR, "open_quote": NSTR}),
+    "Scan": obj({"codes": arr(obj({"text": STR, "kind": STR, "message": STR})), "credential": NSTR}),
+    "Credential": obj({"code": STR, "certno": STR, "patient_name": STR, "patient_certno": STR, "flow": STR},
+                      ["code"]),
+    "Patient": obj({"patient_id": STR, "psn_no": STR, "name": STR, "insutype": STR, "insuplc": STR}),
+    "CartLine": obj({"code": STR, "name": STR, "class": {"enum": ["A", "B", "C"]}, "qty": STR, "price": STR,
+                     "insurable": BOOL, "selfpay_prop": STR, "price_cap": STR}, ["code", "price"]),
+    "SaleRequest": obj({"patient_id": STR, "code": STR, "certno": STR, "patient_name": STR, "patient_certno": STR,
+                        "flow": {"enum": ["pharmacy", "outpatient"]}, "med_type": STR, "use_account": BOOL,
+                        "use_wallet": BOOL, "lines": arr(ref("CartLine"))}, ["lines"]),
+    "Line": obj({"code": STR, "name": STR, "class": STR, "qty": STR, "price": STR, "amount": MONEY,
+                 "insurable": BOOL}),
+    "Leg": obj({"source": {"enum": ["own", "funder", "pool", "wallet"]}, "rank": {"type": ["integer", "null"]},
+                "label": STR, "amount": MONEY}),
+    "Quote": obj({"quote_id": STR, "patient": obj({"psn_no": STR, "name": STR, "insutype": STR}), "flow": STR,
+                  "insurable": arr(ref("Line")), "outside": arr(ref("Line")),
+                  "figures": {"type": "object", "additionalProperties": MONEY}, "legs": arr(ref("Leg")),
+                  "insurable_total": MONEY, "outside_settlement": MONEY, "cash_total": MONEY}),
+    "Sale": obj({"sale_id": STR, "setl_id": STR, "setlinfo": {"type": "object", "additionalProperties": MONEY},
+                 "legs": arr(ref("Leg")), "outside_settlement": MONEY, "cash_total": MONEY, "receipt": STR}),
+    "Revoked": obj({"sale_id": STR, "on_platform": BOOL, "legs_returned": arr(obj({"source": STR, "amount": MONEY})),
+                    "cash_back": MONEY}),
+    "RefundRequest": obj({"lines": arr(STR), "patient_id": STR, "code": STR, "certno": STR, "patient_name": STR,
+                          "patient_certno": STR}, ["lines"]),
+    "Refunded": obj({"old": obj({"sale_id": STR, "lines": arr(ref("Line")), "receipt": STR}),
+                     "revoked": ref("Revoked"), "new": {"oneOf": [ref("Sale"), {"type": "null"}]}}),
+    "Receipt": obj({"sale_id": STR, "receipt": STR}),
+    "Recovered": obj({"resolutions": arr(obj({"outcome": STR, "infno": STR, "msgid": STR, "message": STR})),
+                      "unresolved": INT, "booked": arr(obj({"sale_id": STR, "receipt": STR}))}),
+    "ReconcileRequest": obj({"date": STR, "end": STR, "with_refunds": BOOL}, []),
+    "Reconciled": obj({"begin": STR, "end": STR, "balanced": BOOL, "report": STR}),
+}
+
+ERRORS = {str(status): {"description": text, "content": {"application/json": {"schema": ref("Error")}}}
+          for status, text in ((400, "输入有误，未做任何更改"), (401, "缺少或错误的令牌"), (404, "没有这笔交易/接口"),
+                               (409, "报价失效、余额变动（附新报价）或有待冲正交易"),
+                               (422, "平台或身份核对拒绝，或 Idempotency-Key 被用于另一请求"),
+                               (502, "医保平台不可用"), (504, "交易结果未知，已记录待冲正"))}
+KEY = {"name": "Idempotency-Key", "in": "header", "required": False, "schema": STR,
+       "description": "重试时带同一个键：只执行一次，返回第一次的答复"}
+
+
+def _op(summary: str, answer: str, status: int = 200, *, body: str | None = None, params: tuple[str, ...] = (),
+        idempotent: bool = False, image: bool = False) -> dict[str, Any]:
+    op: dict[str, Any] = {"summary": summary, "responses": {
+        str(status): {"description": "OK", "content": {"application/json": {"schema": ref(answer)}}}, **ERRORS}}
+    parameters = [{"name": p, "in": "path", "required": True, "schema": STR} for p in params]
+    if idempotent:
+        parameters.append(KEY)
+    if parameters:
+        op["parameters"] = parameters
+    content: dict[str, Any] = {}
+    if body:
+        content["application/json"] = {"schema": ref(body)}
+    if image:
+        content["multipart/form-data"] = {"schema": obj({"image": {"type": "string", "format": "binary"}})}
+        content["image/*"] = {"schema": {"type": "string", "format": "binary"}}
+    if content:
+        op["requestBody"] = {"required": body != "ReconcileRequest", "content": content}
+    return op
+
+
+PATHS: dict[str, Any] = {
+    "/health": {"get": _op("终端状态", "Health")},
+    "/scan": {"post": _op("识别上传图片中的码并分类", "Scan", image=True)},
+    "/identify": {"post": _op("凭证 → 参保人（姓名脱敏）", "Patient", body="Credential", image=True)},
+    "/sales": {"post": _op("报价：分项表与支付分段（替换本终端未确认的报价）", "Quote", 201, body="SaleRequest")},
+    "/sales/{quote_id}/confirm": {"post": _op("收银员确认：按报价结算；余额变动则 409 附新报价", "Sale", 201,
+                                              params=("quote_id",), idempotent=True)},
+    "/sales/{sale_id}/revoke": {"post": _op("撤销整笔交易", "Revoked", params=("sale_id",), idempotent=True)},
+    "/sales/{sale_id}/refund": {"post": _op("部分退货：原结算与新结算", "Refunded", body="RefundRequest",
+                                            params=("sale_id",), idempotent=True)},
+    "/sales/{sale_id}/receipt": {"get": _op("补打小票（80 mm 文本）", "Receipt", params=("sale_id",))},
+    "/recover": {"post": _op("处理结果未知的交易（冲正）", "Recovered", idempotent=True)},
+    "/reconcile": {"post": _op("日终对账", "Reconciled", body="ReconcileRequest")},
+}
+
+
+def document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "yibao-pos local agent", "version": "1",
+                 "description": "本机收银代理：任何语言的收银程序经 HTTP 使用医保结算。见 docs/agent-api.md。"},
+        "servers": [{"url": "http://127.0.0.1:8765"}],
+        "components": {"schemas": SCHEMAS,
+                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "security": [{}, {"bearer": []}],
+        "paths": PATHS,
+    }

@@ -1,0 +1,179 @@
+"""The agent's use cases over one terminal: one sale at a time, the cashier's explicit confirmation.
+
+A new quote (`open_sale`) replaces the terminal's open quote (the cashier changed the cart or the
+patient): the old one is abandoned (an outpatient visit it opened is closed) and its id is stale from
+then on. Confirming settles exactly the quoted legs; if the platform refuses because a balance moved,
+nothing was settled and the fresh quote becomes the open one (`BalanceMoved` carries it). Every call runs
+under one lock, so two requests never interleave on the terminal's platform session.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pos_plugin import dayend
+from pos_plugin.agent import wire
+from pos_plugin.agent.errors import BalanceMoved, PatientUnknown, QuoteStale
+from pos_plugin.checkout.identify import BUSINESS_TYPE, Credential, Expected, Patient, identify
+from pos_plugin.checkout.sale import Quote, as_flow
+from pos_plugin.config import Terminal
+from pos_plugin.credentials import credential_among, credential_in_image
+from pos_plugin.errors import BusinessError, InputError, PosError, UnknownOutcome
+from pos_plugin.qr import classify, decode_image
+
+
+@dataclass
+class OpenQuote:
+    quote_id: str
+    quote: Quote
+
+
+class AgentService:
+    def __init__(self, terminal: Terminal) -> None:
+        self.terminal = terminal
+        self.lock = threading.RLock()
+        self.patients: dict[str, Patient] = {}
+        self.open: OpenQuote | None = None
+
+    # -- who ------------------------------------------------------------------------------------
+    def scan(self, image: bytes) -> dict[str, Any]:
+        """Every code in the picture, classified; `credential` is the one insurance code, if any."""
+        codes = decode_image(image)
+        found = [{"text": text, "kind": str(kind.kind), "message": kind.message}
+                 for text, kind in ((text, classify(text)) for text in codes)]
+        try:
+            credential: str | None = credential_among(codes).value
+        except PosError:
+            credential = None  # the codes say what they are; identify refuses them with the reason
+        return {"codes": found, "credential": credential}
+
+    def identify(self, body: dict[str, Any]) -> dict[str, Any]:
+        credential, expected = wire.credential_of(body)
+        flow = wire.text_field(body, "flow", "pharmacy") or "pharmacy"
+        return self._identify(credential, expected, flow)
+
+    def identify_image(self, image: bytes, flow: str) -> dict[str, Any]:
+        return self._identify(credential_in_image(image), Expected(), flow)
+
+    def _identify(self, credential: Credential, expected: Expected, flow: str) -> dict[str, Any]:
+        if flow not in BUSINESS_TYPE:
+            as_flow(flow)  # raises the checkout's own refusal
+        with self.lock:
+            patient = identify(self.terminal.client, credential, expected=expected, business_type=BUSINESS_TYPE[flow])
+            patient_id = "P-" + secrets.token_hex(8)
+            self.patients[patient_id] = patient
+            return wire.patient_json(patient_id, patient)
+
+    def patient_of(self, body: dict[str, Any], flow: str) -> Patient:
+        patient_id = wire.text_field(body, "patient_id")
+        if patient_id:
+            if patient_id not in self.patients:
+                raise PatientUnknown()
+            return self.patients[patient_id]
+        credential, expected = wire.credential_of(body)
+        with self.lock:
+            return identify(self.terminal.client, credential, expected=expected, business_type=BUSINESS_TYPE[flow])
+
+    # -- sell -----------------------------------------------------------------------------------
+    def open_sale(self, body: dict[str, Any]) -> dict[str, Any]:
+        order = wire.order_of(body)
+        patient = self.patient_of(body, order.flow)
+        with self.lock:
+            self._drop_open()
+            self.terminal.recovery.clear_backlog(patient.psn_no)
+            quote = self.terminal.counter.quote(patient, order)
+            self.open = OpenQuote("Q-" + secrets.token_hex(8), quote)
+            return wire.quote_json(self.open.quote_id, quote)
+
+    def confirm(self, quote_id: str) -> dict[str, Any]:
+        """Settle exactly the quoted legs and book the sale; a moved balance gives a fresh quote instead."""
+        with self.lock:
+            quote = self._current(quote_id).quote
+            self.open = None  # a quote is confirmed once, whatever happens next
+            try:
+                booked = self.terminal.till.settle(quote)
+            except BusinessError as refused:
+                fresh = self._requote(quote)
+                if fresh is None or fresh.plan == quote.plan:
+                    self.terminal.counter.abandon(fresh or quote)
+                    raise refused from None  # not a balance that moved: the platform's own words
+                self.open = OpenQuote("Q-" + secrets.token_hex(8), fresh)
+                raise BalanceMoved(quote=wire.quote_json(self.open.quote_id, fresh)) from None
+            except PosError as failed:
+                if "sale" not in failed.details and not isinstance(failed, UnknownOutcome):  # the journal resolves it
+                    self.terminal.counter.abandon(quote)
+                raise
+            return wire.sale_json(booked)
+
+    def _requote(self, quote: Quote) -> Quote | None:
+        try:
+            return self.terminal.counter.requote(quote)
+        except PosError:
+            return None
+
+    def _current(self, quote_id: str) -> OpenQuote:
+        if self.open is None or not secrets.compare_digest(self.open.quote_id, quote_id):
+            raise QuoteStale(f"报价 {quote_id} 已失效或不属于本终端，请重新报价")
+        return self.open
+
+    def _drop_open(self) -> None:
+        if self.open is not None:
+            self.terminal.counter.abandon(self.open.quote)
+            self.open = None
+
+    # -- give back, look up ---------------------------------------------------------------------
+    def revoke(self, sale_id: str) -> dict[str, Any]:
+        with self.lock:
+            return wire.revoked_json(self.terminal.till.revoke(sale_id))
+
+    def refund(self, sale_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """The request is the cashier's confirmation: the kept lines are settled again at today's balances."""
+        codes = wire.codes_of(body)
+        with self.lock:
+            record = self.terminal.till.settled(sale_id)
+            patient = self.patient_of(body, record.flow)
+            return wire.refunded_json(self.terminal.till.refund(sale_id, patient, codes, lambda quote: True))
+
+    def receipt(self, sale_id: str) -> dict[str, Any]:
+        with self.lock:
+            return {"sale_id": sale_id, "receipt": self.terminal.till.receipt(sale_id)}
+
+    def recover(self) -> dict[str, Any]:
+        with self.lock:
+            done = self.terminal.till.recover()
+        items = [{"outcome": r.outcome, "infno": r.infno, "msgid": r.msgid, "message": r.message}
+                 for r in done.resolutions]
+        booked = [{"sale_id": record.setl_id, "receipt": record.receipt} for record in done.booked]
+        return {"resolutions": items, "unresolved": sum(r.outcome == "unresolved" for r in done.resolutions),
+                "booked": booked}
+
+    def reconcile(self, body: dict[str, Any]) -> dict[str, Any]:
+        begin = _day(wire.text_field(body, "date")) or date.today()
+        end = _day(wire.text_field(body, "end")) or begin
+        refunds = body.get("with_refunds", False)
+        if not isinstance(refunds, bool):
+            raise InputError("字段 with_refunds 必须是 true/false")
+        with self.lock:
+            report = dayend.reconcile(self.terminal.client, self.terminal.journal, begin, end,
+                                      refd_setl_flag="1" if refunds else "0")
+        return {"begin": begin.isoformat(), "end": end.isoformat(), "balanced": report.balanced,
+                "report": dayend.render_report(report)}
+
+    def health(self) -> dict[str, Any]:
+        s = self.terminal.settings
+        return {"ok": True, "institution": s.fixmedins_code, "institution_name": s.fixmedins_name,
+                "terminal": s.terminal, "open_quote": self.open.quote_id if self.open else None}
+
+
+def _day(text: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(f"日期格式应为 YYYY-MM-DD: {text!r}") from exc
+

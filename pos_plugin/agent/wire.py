@@ -1,0 +1,142 @@
+"""The agent's JSON: request bodies read into the plugin's types, and its answers (money as strings,
+names masked). Pure functions: no Flask, no terminal."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from pos_plugin.checkout.identify import Credential, Expected, Patient, credential_from_text
+from pos_plugin.checkout.sale import Order, Quote, as_flow
+from pos_plugin.checkout.till import BookedSale, Refunded, Revoked
+from pos_plugin.domain.cart import CartLine, cart_line_from_mapping
+from pos_plugin.domain.money import format_amount
+from pos_plugin.domain.payer_chain import Choices, Leg
+from pos_plugin.errors import InputError
+from pos_plugin.platform.models import SETLINFO_FIELDS
+from pos_plugin.present import leg_label, mask_name
+
+QUOTE_FIGURES = ("medfee_sumamt", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "acct_mulaid_pay", "wallet_pay",
+                 "psn_cash_pay")
+
+
+def read_body(raw: bytes) -> dict[str, Any]:
+    """A JSON object; numbers are read as Decimal, never float. An empty body is an empty object."""
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw.decode("utf-8-sig"), parse_float=Decimal)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"请求体不是合法的 JSON: {exc}") from exc
+    if not isinstance(body, dict):
+        raise InputError("请求体必须是 JSON 对象")
+    return body
+
+
+def text_field(body: Mapping[str, Any], name: str, default: str = "") -> str:
+    value = body.get(name, default)
+    if not isinstance(value, str):
+        raise InputError(f"字段 {name} 必须是字符串")
+    return value.strip()
+
+
+def credential_of(body: Mapping[str, Any]) -> tuple[Credential, Expected]:
+    """`{"code": "...", "certno": "", "patient_name": "", "patient_certno": ""}` (a typed or scanned code)."""
+    code = text_field(body, "code")
+    if not code:
+        raise InputError("请提供凭证：code（医保电子凭证、身份证号或社保卡号）")
+    credential = credential_from_text(code, certno=text_field(body, "certno"))
+    return credential, Expected(text_field(body, "patient_name"), text_field(body, "patient_certno"))
+
+
+def order_of(body: Mapping[str, Any]) -> Order:
+    """`lines` (cart lines, money as strings), `flow`, `med_type`, `use_account`, `use_wallet`."""
+    lines = body.get("lines")
+    if not isinstance(lines, list) or not lines:
+        raise InputError("购物车没有商品行（lines）")
+    if not all(isinstance(line, dict) for line in lines):
+        raise InputError("每个商品行必须是对象（code、name、qty、price 等）")
+    flow = as_flow(text_field(body, "flow", "pharmacy") or "pharmacy")
+    med_type = text_field(body, "med_type") or ("41" if flow == "pharmacy" else "11")
+    choices = Choices(_flag(body, "use_account"), _flag(body, "use_wallet"))
+    return Order(tuple(cart_line_from_mapping(line) for line in lines), flow, med_type, choices)
+
+
+def codes_of(body: Mapping[str, Any]) -> tuple[str, ...]:
+    codes = body.get("lines")
+    if not isinstance(codes, list) or not codes or not all(isinstance(c, str) and c.strip() for c in codes):
+        raise InputError("请列出退货商品编码（lines: [\"D1002\", ...]）")
+    return tuple(c.strip() for c in codes)
+
+
+def _flag(body: Mapping[str, Any], name: str) -> bool:
+    value = body.get(name, True)
+    if not isinstance(value, bool):
+        raise InputError(f"字段 {name} 必须是 true/false")
+    return value
+
+
+# -- answers ------------------------------------------------------------------------------------
+def patient_json(patient_id: str, patient: Patient) -> dict[str, Any]:
+    return {"patient_id": patient_id, "psn_no": patient.psn_no, "name": mask_name(patient.name),
+            "insutype": patient.insutype, "insuplc": patient.insuplc}
+
+
+def line_json(line: CartLine) -> dict[str, Any]:
+    return {"code": line.code, "name": line.name, "class": line.cls, "qty": f"{line.qty:f}",
+            "price": f"{line.price:f}", "amount": format_amount(line.amt),
+            "insurable": line.insurable}
+
+
+def leg_json(leg: Leg) -> dict[str, Any]:
+    return {"source": leg.source, "rank": leg.rank, "label": leg_label(leg), "amount": format_amount(leg.amount)}
+
+
+def quote_json(quote_id: str, quote: Quote) -> dict[str, Any]:
+    """What the cashier confirms: the line-split table, the platform's figures, the planned legs, cash."""
+    split = quote.split
+    cash = quote.plan.psn_cash_pay + split.outside_settlement
+    return {
+        "quote_id": quote_id,
+        "patient": {"psn_no": quote.patient.psn_no, "name": mask_name(quote.patient.name),
+                    "insutype": quote.patient.insutype},
+        "flow": quote.order.flow,
+        "insurable": [line_json(line) for line in split.insurable],
+        "outside": [line_json(line) for line in split.outside],
+        "figures": {name: format_amount(quote.figure(name)) for name in QUOTE_FIGURES},
+        "legs": [leg_json(leg) for leg in quote.plan.legs],
+        "insurable_total": format_amount(split.insurable_total),
+        "outside_settlement": format_amount(split.outside_settlement),
+        "cash_total": format_amount(cash),
+    }
+
+
+def sale_json(booked: BookedSale) -> dict[str, Any]:
+    sale = booked.sale
+    return {
+        "sale_id": booked.sale_id,
+        "setl_id": sale.setl_id,
+        "setlinfo": {name: format_amount(sale.figure(name)) for name in SETLINFO_FIELDS},
+        "legs": [leg_json(leg) for leg in sale.legs],
+        "outside_settlement": format_amount(sale.outside_settlement),
+        "cash_total": format_amount(sale.cash_total),
+        "receipt": booked.receipt,
+    }
+
+
+def revoked_json(revoked: Revoked) -> dict[str, Any]:
+    done = revoked.settlement
+    legs = [] if done is None else [{"source": leg.source, "amount": format_amount(leg.amount.copy_abs())}
+                                    for leg in done.payleg if leg.amount != 0]
+    return {"sale_id": revoked.sale_id, "on_platform": done is not None, "legs_returned": legs,
+            "cash_back": format_amount(revoked.cash_back)}
+
+
+def refunded_json(refunded: Refunded) -> dict[str, Any]:
+    old = refunded.original
+    return {"old": {"sale_id": old.setl_id, "lines": [line_json(line) for line in old.lines],
+                    "receipt": old.receipt},
+            "revoked": revoked_json(refunded.revoked),
+            "new": sale_json(refunded.new) if refunded.new is not None else None}

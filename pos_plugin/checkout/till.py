@@ -1,0 +1,255 @@
+"""The till: the counter's use cases together with the sale book, so that a sale made through any front end
+(Python API, `pos-plugin` CLI, the local agent) can be revoked, refunded or reprinted by any other on the
+same terminal state.
+
+A sale with no insurable line makes no platform settlement (docs/domain.md §2.1): it is booked under a
+local sale id (`LOCAL-...`) and revoking or refunding it gives the cash back at the till, sending nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pos_plugin.checkout.identify import Patient
+from pos_plugin.checkout.sale import (
+    NO_PLAN,
+    Confirm,
+    Counter,
+    Order,
+    Quote,
+    ResettleFailed,
+    Sale,
+    as_flow,
+    leg_from_platform,
+)
+from pos_plugin.domain.cart import CartLine, cart_line_from_mapping, split_cart
+from pos_plugin.domain.payer_chain import Choices, Leg
+from pos_plugin.errors import IdentityMismatch, InputError, PosError
+from pos_plugin.journal.recovery import Recovery, Resolution
+from pos_plugin.journal.sales import LOCAL_PREFIX, SaleBook, SaleRecord
+from pos_plugin.journal.store import Entry, Journal
+from pos_plugin.platform.models import Settlement
+from pos_plugin.receipt import Receipt, SettlementFigures, receipt_for_sale, render_receipt
+
+STANDING_TITLE = "医保结算凭条（分项与确认不一致，待撤销）"
+RECOVERED_TITLE = "医保结算凭条（补记）"
+RECOVERED_NOTE = "本单结算时本机中断，按平台结算补记；非医保商品不在其中"
+
+
+@dataclass(frozen=True)
+class BookedSale:
+    """A sale as the sale book holds it: the id the cashier uses later, and the printed receipt."""
+
+    sale: Sale
+    sale_id: str
+    receipt: str
+
+    @property
+    def setl_id(self) -> str:
+        return self.sale.setl_id
+
+    @property
+    def legs(self) -> tuple[Leg, ...]:
+        return self.sale.legs
+
+    @property
+    def cash_total(self) -> Decimal:
+        return self.sale.cash_total
+
+
+@dataclass(frozen=True)
+class Revoked:
+    """A whole sale given back: `settlement` is the platform's revoke (None when nothing was sent)."""
+
+    sale_id: str
+    settlement: Settlement | None
+    cash_back: Decimal
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """What `Till.recover` did: the unknown outcomes resolved, and the charged sales it booked late."""
+
+    resolutions: list[Resolution]
+    booked: list[SaleRecord]
+
+    @property
+    def unresolved(self) -> bool:
+        return any(item.outcome == "unresolved" for item in self.resolutions)
+
+
+@dataclass(frozen=True)
+class Refunded:
+    """A partial refund: the original revoked, the kept lines booked again (None when nothing was kept)."""
+
+    original: SaleRecord
+    revoked: Revoked
+    new: BookedSale | None
+
+
+class Till:
+    """One terminal's checkout service: `Counter` for the platform, `SaleBook` for what was sold."""
+
+    def __init__(self, counter: Counter, sales: SaleBook, institution_name: str,
+                 recovery: Recovery | None = None) -> None:
+        self.counter = counter
+        self.sales = sales
+        self.institution_name = institution_name
+        self.recovery = recovery
+
+    @property
+    def journal(self) -> Journal | None:
+        return self.recovery.journal if self.recovery else None
+
+    # -- sell ---------------------------------------------------------------------------------
+    def checkout(self, patient: Patient, order: Order, confirm: Confirm) -> BookedSale:
+        """Quote, confirm, settle (see `Counter.checkout`) and book the sale with its receipt."""
+        try:
+            sale = self.counter.checkout(patient, order, confirm)
+        except PosError as failed:
+            self.book_standing(failed)
+            raise
+        return self.book(sale)
+
+    def settle(self, quote: Quote) -> BookedSale:
+        """Settle exactly a quote the cashier confirmed (no re-plan here: the caller shows a fresh quote)."""
+        try:
+            sale = self.counter.settle(quote) if quote.presettle is not None else Sale(quote, None)
+        except PosError as failed:
+            self.book_standing(failed)
+            raise
+        return self.book(sale)
+
+    def book(self, sale: Sale, *, title: str = "医保结算凭条") -> BookedSale:
+        """Record a sale in the sale book with its receipt; a sale without settlement gets a local id."""
+        sale_id = sale.setl_id or f"{LOCAL_PREFIX}{secrets.token_hex(8).upper()}"
+        receipt = render_receipt(receipt_for_sale(sale, self.institution_name, title=title, sale_id=sale_id))
+        order, patient = sale.quote.order, sale.quote.patient
+        self.sales.record(SaleRecord(sale_id, order.flow, order.med_type, patient.psn_no, patient.insuplc,
+                                     sale.settlement.mdtrt_id if sale.settlement else "",
+                                     order.choices.use_account, order.choices.use_wallet, order.lines, receipt,
+                                     "settled"))
+        return BookedSale(sale, sale_id, receipt)
+
+    def book_standing(self, failed: PosError) -> BookedSale | None:
+        """A failure that leaves a settlement in force (its automatic revoke failed) is still booked, with a
+        receipt of the legs the platform reported, so the sale can be revoked by its id."""
+        sale = failed.details.get("sale")
+        if isinstance(sale, Sale) and sale.settlement is not None:
+            return self.book(sale, title=STANDING_TITLE)
+        return None
+
+    # -- give back ----------------------------------------------------------------------------
+    def revoke(self, sale_id: str) -> Revoked:
+        """Every leg goes back (2103 / 2208); a sale with no settlement gives its cash back, nothing sent."""
+        record = self.settled(sale_id)
+        done = None
+        if record.on_platform and self.journal is not None:
+            earlier = self.journal.revoke_in_effect(sale_id)
+            if earlier is not None:  # the journal holds its answered revoke: never send a second one
+                self.sales.mark_revoked(sale_id)
+                raise InputError(f"结算 {sale_id} 已撤销（流水号 {earlier.msgid}），不能重复撤销")
+        if record.on_platform:
+            done = self.counter.revoke_settlement(as_flow(record.flow), setl_id=sale_id, mdtrt_id=record.mdtrt_id,
+                                                  psn_no=record.psn_no, insuplc=record.insuplc)
+        self.sales.mark_revoked(sale_id)
+        cash_back = split_cart(record.lines).outside_settlement
+        if done is not None:
+            cash_back += done.amount("psn_cash_pay").copy_abs()
+        return Revoked(sale_id, done, cash_back)
+
+    def refund(self, sale_id: str, patient: Patient, returned_codes: Sequence[str], confirm: Confirm) -> Refunded:
+        """Partial refund: revoke the sale, settle the kept lines against today's balances, book both."""
+        record = self.settled(sale_id)
+        if patient.psn_no != record.psn_no:
+            raise IdentityMismatch("出示的凭证不是原交易的参保人，不能退货")
+        old = sale_from_record(record, patient)
+        if not record.on_platform:
+            return self._refund_locally(record, old, returned_codes, confirm)
+        try:
+            revoked, new = self.counter.refund(old, returned_codes, confirm)
+        except ResettleFailed as failed:  # the original is revoked on the platform: the sale book must say so
+            self.sales.mark_revoked(sale_id)
+            self.book_standing(failed)
+            raise
+        self.sales.mark_revoked(sale_id)
+        cash_back = split_cart(record.lines).outside_settlement + revoked.amount("psn_cash_pay").copy_abs()
+        booked = self.book(new, title="医保结算凭条（退货后重结）") if new.quote.order.lines else None
+        return Refunded(record, Revoked(sale_id, revoked, cash_back), booked)
+
+    def _refund_locally(self, record: SaleRecord, old: Sale, returned_codes: Sequence[str],
+                        confirm: Confirm) -> Refunded:
+        kept = self.counter.kept_lines(old, returned_codes)
+        if kept and not confirm(Quote(old.quote.patient, Order(kept, old.quote.order.flow, old.quote.order.med_type,
+                                                                old.quote.order.choices), split_cart(kept), None,
+                                      NO_PLAN)):
+            raise InputError("收银员取消了退货，原交易保持不变")
+        self.sales.mark_revoked(record.setl_id)
+        revoked = Revoked(record.setl_id, None, split_cart(record.lines).outside_settlement)
+        new = None
+        if kept:
+            order = Order(kept, old.quote.order.flow, old.quote.order.med_type, old.quote.order.choices)
+            new = self.book(Sale(Quote(old.quote.patient, order, split_cart(kept), None, NO_PLAN), None),
+                            title="收银凭条（退货后）")
+        return Refunded(record, revoked, new)
+
+    # -- after a crash ----------------------------------------------------------------------------
+    def recover(self) -> Recovered:
+        """Resolve the journal's unknown outcomes, then book every charged settlement the sale book lacks
+        (a crash after the reply, before booking), each with a receipt to reprint."""
+        if self.recovery is None:
+            raise InputError("本终端未启用交易日志，无法恢复")
+        resolutions = self.recovery.recover()
+        return Recovered(resolutions, [self._book_from_journal(e) for e in self.recovery.journal.unbooked_settlements()])
+
+    def _book_from_journal(self, entry: Entry) -> SaleRecord:
+        data = entry.request.get("input", {})
+        head = data.get("druginfo") or data.get("data") or {}
+        lines = _lines_sent(data.get("drugdetail") or [])
+        settled = Settlement.from_output(entry.reply, entry.msgid)
+        figures = SettlementFigures(*(settled.amount(name) for name in (
+            "medfee_sumamt", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "acct_mulaid_pay", "wallet_pay",
+            "psn_cash_pay")))
+        info = settled.setlinfo
+        receipt = render_receipt(Receipt(
+            self.institution_name, str(info.get("setl_time") or ""), str(info.get("psn_name") or ""),
+            str(info.get("certno") or ""), settled.setl_id, lines, figures,
+            tuple(leg_from_platform(leg) for leg in settled.payleg), title=RECOVERED_TITLE, notes=(RECOVERED_NOTE,)))
+        record = SaleRecord(settled.setl_id, "pharmacy" if entry.infno == "2102" else "outpatient",
+                            str(info.get("med_type") or head.get("med_type") or ""), entry.psn_no, entry.insuplc,
+                            settled.mdtrt_id, str(head.get("acct_used_flag", "1")) == "1",
+                            figures.wallet_pay != 0, lines, receipt, "settled")
+        self.sales.record(record)
+        return record
+
+    # -- look up --------------------------------------------------------------------------------
+    def receipt(self, sale_id: str) -> str:
+        """The receipt as printed, marked when the sale was revoked since."""
+        record = self.sales.get(sale_id)
+        return record.receipt + ("（该结算已撤销）\n" if record.state == "revoked" else "")
+
+    def settled(self, sale_id: str) -> SaleRecord:
+        """The sale book's record of a sale still in force; a revoked one is refused."""
+        record = self.sales.get(sale_id)
+        if record.state != "settled":
+            raise InputError(f"结算 {sale_id} 已撤销")
+        return record
+
+
+def sale_from_record(record: SaleRecord, patient: Patient) -> Sale:
+    """A booked sale as the counter's `Sale` again (the ids it needs to revoke, the lines it sold)."""
+    order = Order(record.lines, as_flow(record.flow), record.med_type, Choices(record.use_account, record.use_wallet))
+    quote = Quote(patient, order, split_cart(record.lines), None, NO_PLAN)
+    if not record.on_platform:
+        return Sale(quote, None)
+    return Sale(quote, Settlement({"setl_id": record.setl_id, "mdtrt_id": record.mdtrt_id, "psn_no": record.psn_no}))
+
+
+def _lines_sent(rows: list[dict[str, object]]) -> tuple[CartLine, ...]:
+    """The insurable lines as a 2102 sent them (drugdetail), for a sale booked from the journal."""
+    return tuple(cart_line_from_mapping({"code": row.get("medins_list_codg") or row.get("med_list_codg"),
+                                         "name": row.get("medins_list_name") or row.get("med_list_codg"),
+                                         "qty": row.get("cnt"), "price": row.get("pric")}) for row in rows)

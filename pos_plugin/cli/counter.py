@@ -1,0 +1,247 @@
+"""The counter's commands: checkout, revoke, refund, recover, receipt, reconcile, signout, purge.
+
+Errors reach `pos_plugin.cli.Cli` unrendered; `terminal_options` is shared with `cli/agent.py`."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pos_plugin import dayend
+from pos_plugin.checkout.identify import BUSINESS_TYPE, Expected, identify
+from pos_plugin.checkout.sale import Order, Quote, SaleCancelled, as_flow
+from pos_plugin.checkout.till import BookedSale, Revoked
+from pos_plugin.config import Terminal, TerminalSettings, open_terminal
+from pos_plugin.credentials import read_credential
+from pos_plugin.domain.cart import cart_line_from_mapping
+from pos_plugin.domain.money import format_amount
+from pos_plugin.domain.payer_chain import Choices
+from pos_plugin.errors import InputError
+from pos_plugin.platform.models import SETLINFO_FIELDS
+from pos_plugin.present import mask_name, plan_lines
+
+
+def terminal_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The settings every counter command needs; each also reads a YIBAO_* environment variable."""
+    options = [
+        click.option("--platform", "platform_url", envvar="YIBAO_PLATFORM", metavar="URL", help="医保平台地址"),
+        click.option("--institution", envvar="YIBAO_INSTITUTION", metavar="CODE", help="定点机构编码"),
+        click.option("--institution-name", envvar="YIBAO_INSTITUTION_NAME", default="", help="定点机构名称"),
+        click.option("--admdvs", envvar="YIBAO_ADMDVS", default="", help="就医地医保区划 (6 位)"),
+        click.option("--policy", envvar="YIBAO_POLICY", default="national-default", help="本机构所在地区的政策名（异地参保人按其参保地政策结算）"),
+        click.option("--state-dir", envvar="YIBAO_STATE_DIR", default="var", type=click.Path(path_type=Path),
+                     help="本机交易日志与流水号所在目录"),
+        click.option("--terminal", "terminal_id", envvar="YIBAO_TERMINAL", default="T1", help="终端编号"),
+        click.option("--operator", envvar="YIBAO_OPERATOR", default="0001", help="收银员编号"),
+        click.option("--tif", envvar="YIBAO_TIF", default="", metavar="PAASID=TOKEN", help="网关 x-tif 签名凭据"),
+    ]
+
+    @functools.wraps(command)
+    def wrapper(platform_url: str | None, institution: str | None, institution_name: str, admdvs: str, policy: str,
+                state_dir: Path, terminal_id: str, operator: str, tif: str, **kwargs: Any) -> Any:
+        settings = TerminalSettings(platform_url or "", institution or "", institution_name, admdvs, policy,
+                                    state_dir, terminal_id, operator, tif=tif)
+        terminal = open_terminal(settings)
+        try:
+            return command(terminal, **kwargs)
+        finally:
+            terminal.close()
+
+    for option in options:
+        wrapper = option(wrapper)
+    return wrapper
+
+
+def credential_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for option in (
+        click.argument("image", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)),
+        click.option("--code", help="扫码枪输入或手工输入的码：医保电子凭证、身份证号或社保卡号"),
+        click.option("--certno", default="", help="社保卡持卡人身份证号（使用社保卡时）"),
+        click.option("--patient-name", default="", help="处方/挂号上的就诊人姓名，用于核对身份"),
+        click.option("--patient-certno", default="", help="处方/挂号上的就诊人证件号，用于核对身份"),
+    ):
+        command = option(command)
+    return command
+
+
+def read_cart(path: Path) -> tuple[Any, ...]:
+    """A cart file: a JSON list of lines, or {"lines": [...]} (the scenario line format). Numbers are read
+    as Decimal (never float), and a UTF-8 byte-order mark (Windows Notepad) is accepted."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8-sig"), parse_float=Decimal)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"无法读取购物车文件 {path}: {exc}") from exc
+    lines = raw.get("lines") if isinstance(raw, dict) else raw
+    if not isinstance(lines, list) or not lines:
+        raise InputError(f"购物车文件里没有商品行: {path}")
+    bad = [index + 1 for index, line in enumerate(lines) if not isinstance(line, dict)]
+    if bad:
+        raise InputError(f"购物车第 {', '.join(map(str, bad))} 个商品行不是对象（需要 code、price 等字段）: {path}")
+    return tuple(cart_line_from_mapping(line) for line in lines)
+
+
+def confirmation_text(quote: Quote) -> str:
+    """What the cashier confirms before money moves: the patient (masked) and every leg."""
+    head = [f"参保人 {mask_name(quote.patient.name)}（{quote.patient.insutype}）"]
+    if quote.presettle is not None:
+        head.append(f"医疗费 {format_amount(quote.figure('medfee_sumamt'))}  统筹基金 "
+                    f"{format_amount(quote.figure('fund_pay_sumamt'))}  个人负担 {format_amount(quote.figure('psn_part_amt'))}")
+        head += ["  " + line for line in plan_lines(quote.plan)]
+    if quote.split.outside:
+        head.append(f"非医保商品（现金） {format_amount(quote.split.outside_settlement)}")
+    return "\n".join(head)
+
+
+def sale_json(booked: BookedSale) -> dict[str, Any]:
+    sale = booked.sale
+    return {
+        "setl_id": sale.setl_id,
+        "sale_id": booked.sale_id,
+        "setlinfo": {name: format_amount(sale.figure(name)) for name in SETLINFO_FIELDS},
+        "legs": [{"source": leg.source, "rank": leg.rank, "psn_no": leg.psn_no, "pool_id": leg.pool_id,
+                  "amount": format_amount(leg.amount)} for leg in sale.legs],
+        "outside_settlement": format_amount(sale.outside_settlement),
+        "cash_total": format_amount(sale.cash_total),
+        "receipt": booked.receipt,
+    }
+
+
+def _confirm_with(yes: bool, as_json: bool) -> Callable[[Quote], bool]:
+    def confirm(quote: Quote) -> bool:
+        if not as_json:
+            click.echo(confirmation_text(quote))
+        return yes or click.confirm("确认结算?", default=False)
+    return confirm
+
+
+@click.command()
+@credential_options
+@click.option("--cart", "cart_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--flow", type=click.Choice(["pharmacy", "outpatient"]), default="pharmacy")
+@click.option("--med-type", default=None, help="医疗类别（药店默认 41，门诊默认 11）")
+@click.option("--no-account", is_flag=True, help="患者不使用个人账户（含家庭共济）")
+@click.option("--no-wallet", is_flag=True, help="患者不使用医保钱包")
+@click.option("--yes", is_flag=True, help="无人值守：不询问确认")
+@click.option("--json", "as_json", is_flag=True)
+@terminal_options
+def checkout(terminal: Terminal, image: Path | None, code: str | None, certno: str, patient_name: str,
+             patient_certno: str, cart_path: Path, flow: str, med_type: str | None, no_account: bool,
+             no_wallet: bool, yes: bool, as_json: bool) -> None:
+    """识别患者并结算一个购物车：统筹基金、本人账户、共济账户、钱包、现金。"""
+    credential = read_credential(image, code, certno)
+    lines = read_cart(cart_path)
+    patient = identify(terminal.client, credential, expected=Expected(patient_name, patient_certno),
+                       business_type=BUSINESS_TYPE[flow])
+    order = Order(lines, as_flow(flow), med_type or ("41" if flow == "pharmacy" else "11"),
+                  Choices(not no_account, not no_wallet))
+    try:
+        booked = terminal.till.checkout(patient, order, _confirm_with(yes, as_json))
+    except SaleCancelled as cancelled:
+        click.echo(cancelled.message)
+        return
+    click.echo(json.dumps(sale_json(booked), ensure_ascii=False) if as_json else booked.receipt)
+
+
+@click.command()
+@click.argument("setl_id")
+@terminal_options
+def revoke(terminal: Terminal, setl_id: str) -> None:
+    """撤销一笔结算：每一段原路退回（本人、共济、家庭共济、钱包）。"""
+    click.echo(_revoked_text(terminal.till.revoke(setl_id)))
+
+
+@click.command()
+@click.argument("setl_id")
+@credential_options
+@click.option("--line", "lines", multiple=True, required=True, help="退货商品编码（可重复）")
+@click.option("--yes", is_flag=True)
+@terminal_options
+def refund(terminal: Terminal, setl_id: str, image: Path | None, code: str | None, certno: str, patient_name: str,
+           patient_certno: str, lines: tuple[str, ...], yes: bool) -> None:
+    """部分退货：撤销原结算，按今天的余额重新结算留下的商品，显示新旧分项。"""
+    record = terminal.till.settled(setl_id)
+    patient = identify(terminal.client, read_credential(image, code, certno),
+                       expected=Expected(patient_name, patient_certno), business_type=BUSINESS_TYPE[record.flow])
+    refunded = terminal.till.refund(setl_id, patient, lines, _confirm_with(yes, False))
+    click.echo("原结算:\n" + record.receipt)
+    click.echo(_revoked_text(refunded.revoked))
+    if refunded.new is None:
+        click.echo("全部退货，没有新的结算。")
+        return
+    click.echo("新结算:\n" + refunded.new.receipt)
+
+
+@click.command()
+@terminal_options
+def recover(terminal: Terminal) -> None:
+    """启动时运行：处理结果未知的资金交易（冲正 2601），绝不重复扣款。"""
+    recovered = terminal.till.recover()
+    for item in recovered.resolutions:
+        click.echo(f"[{item.outcome}] {item.infno} {item.msgid}: {item.message}")
+    click.echo(f"{len(recovered.resolutions)} 笔待处理交易")
+    for record in recovered.booked:
+        click.echo(f"[booked] 结算 {record.setl_id} 已扣款但本机未入账（结算时中断）：已补记，请补打小票给顾客，"
+                   f"不要重新收费")
+        click.echo(record.receipt)
+    if recovered.booked:
+        click.echo(f"{len(recovered.booked)} 笔已扣款的结算已补记")
+    if recovered.unresolved:
+        raise SystemExit(1)
+
+
+@click.command()
+@click.option("--older-than", "days", required=True, type=click.IntRange(min=1), metavar="DAYS",
+              help="保留天数：早于此天数且已了结的日志记录被删除")
+@terminal_options
+def purge(terminal: Terminal, days: int) -> None:
+    """删除超过保留期且已了结的交易日志记录（结果未知的记录永不删除）。"""
+    dropped = terminal.journal.purge(datetime.now() - timedelta(days=days))
+    click.echo(f"已删除 {dropped} 条早于 {days} 天且已了结的交易日志记录")
+
+
+@click.command()
+@click.argument("setl_id")
+@terminal_options
+def receipt(terminal: Terminal, setl_id: str) -> None:
+    """补打小票。"""
+    click.echo(terminal.till.receipt(setl_id))
+
+
+def _revoked_text(revoked: Revoked) -> str:
+    done = revoked.settlement
+    if done is None:
+        return f"已撤销交易 {revoked.sale_id}：没有医保结算，退还现金 {format_amount(revoked.cash_back)}"
+    legs = "，".join(f"{leg.source} {format_amount(leg.amount)}" for leg in done.payleg) or "无账户支付"
+    return (f"已撤销结算 {revoked.sale_id}：医疗费 {format_amount(done.amount('medfee_sumamt'))}，"
+            f"退回 {legs}")
+
+
+@click.command()
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="对账日期（默认今天）")
+@click.option("--end", "end_day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="截止日期（默认同上）")
+@click.option("--with-refunds", is_flag=True, help="退费结算单独成笔对账（refd_setl_flag=1）")
+@terminal_options
+def reconcile(terminal: Terminal, day: datetime | None, end_day: datetime | None, with_refunds: bool) -> None:
+    """日终对账：3201 总账、3202 明细，逐笔列出差异。平账退出码 0，不平 1。"""
+    begin = (day or datetime.now()).date()
+    report = dayend.reconcile(terminal.client, terminal.journal, begin, end_day.date() if end_day else begin,
+                              refd_setl_flag="1" if with_refunds else "0")
+    click.echo(dayend.render_report(report), nl=False)
+    if not report.balanced:
+        raise SystemExit(1)
+
+
+@click.command()
+@terminal_options
+def signout(terminal: Terminal) -> None:
+    """日终签退（9002）：在对账之后运行；再次营业前会自动重新签到。"""
+    done = terminal.client.sign_out()
+    click.echo(f"已签退 签到编号 {done.sign_no}" if done else "今日尚未签到，无需签退")

@@ -1,0 +1,81 @@
+"""Records every envelope exchange in the request journal (`simulator.store.traffic`).
+
+Runs as the envelope blueprint's `after_request`, so refusals, crashes and dropped connections are
+recorded with the same code path as successes. Per request: no parsing beyond what the request
+already did (the parsed envelope on `g`), one queued row.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from flask import Response, g, request
+
+from simulator.protocol.runtime import sim
+
+_BINARY = "application/octet-stream"
+
+
+def _identity(raw: str) -> dict[str, str]:
+    """Envelope fields of a request the platform refused before parsing it (bad JSON, bad msgid ...)."""
+    try:
+        body: Any = json.loads(raw)
+    except ValueError:
+        return {}
+    if not isinstance(body, dict):
+        return {}
+    return {key: str(body.get(key) or "")[:64] for key in ("infno", "msgid", "fixmedins_code", "sign_no")}
+
+
+def _outcome(response: Response, text: str) -> tuple[str, str]:
+    if response.headers.get("X-Simulator-Dropped"):
+        return "dropped", ""
+    if response.status_code == 500 and not text.startswith("{"):
+        return "http500", ""
+    if '"infcode":0' in text[:40]:
+        return "ok", ""
+    try:
+        body = json.loads(text)
+    except ValueError:
+        return "error", ""
+    code = str(body.get("err_code") or "") if isinstance(body, dict) else ""
+    return ("error" if response.status_code >= 500 else "refused"), code
+
+
+def mark_arrival() -> None:
+    """`before_request`: when the request arrived (the journal's order)."""
+    g.arrival = time.time_ns()
+    g.arrived_at = sim().platform.clock.now().isoformat()
+
+
+def record_exchange(response: Response) -> Response:
+    """Queue one journal row for this envelope request and its reply (never fails the request)."""
+    platform = sim().platform
+    raw = request.get_data(as_text=True)
+    env = g.get("envelope")
+    if env is not None:
+        ident = {"infno": env.infno, "msgid": env.msgid, "fixmedins_code": env.fixmedins_code,
+                 "sign_no": env.sign_no}
+    else:
+        ident = _identity(raw)
+    if response.mimetype == _BINARY:
+        text = f"<{response.content_length or 0} bytes {_BINARY}>"
+        outcome, code = "ok", ""
+    else:
+        text = response.get_data(as_text=True)
+        outcome, code = _outcome(response, text)
+    platform.store.traffic.record(at=g.get("arrived_at") or platform.clock.now().isoformat(), arrival=g.get("arrival", 0), kind="request",
+                                  outcome=outcome,
+                                  err_code=code, fault=g.get("fault", ""), http_status=response.status_code,
+                                  request=raw, reply=text, **ident)
+    return response
+
+
+def record_fault_event(kind: str, detail: dict[str, Any]) -> None:
+    """A fault armed or the plan cleared (global: no institution)."""
+    platform = sim().platform
+    platform.store.traffic.record(at=platform.clock.now().isoformat(), kind=kind, infno=str(detail.get("infno", "")),
+                                  outcome="armed" if kind == "arm" else "cleared", fault=str(detail.get("kind", "")),
+                                  request=json.dumps(detail, ensure_ascii=False, default=str))

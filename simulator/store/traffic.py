@@ -1,0 +1,115 @@
+"""The request journal: every envelope the platform received and what it answered, plus fault events.
+
+It is what the console's journal shows and what the conformance audit (`simulator/audit/`) reads.
+Requests and replies are kept as sent (the audit needs the full text, e.g. to spot a full ID number);
+they are masked only when displayed (`simulator.audit.masking`).
+
+Cost per request: one dict appended to an in-memory list under a lock. A daemon thread writes the
+list in one short transaction every `FLUSH_SECONDS` (or when it reaches `FLUSH_ROWS`); every read
+flushes first, so a reader in the same process always sees every request already answered.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, insert, select
+
+from simulator.store.engine import read_connection, write_connection
+from simulator.store.tables_traffic import traffic
+
+FLUSH_SECONDS = 0.2
+FLUSH_ROWS = 200
+
+COLUMNS = tuple(c.name for c in traffic.columns if c.name != "id")
+
+
+class TrafficLog:
+    """Buffered writer and reader of the `traffic` table for one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._lock = threading.Lock()
+        self._flush_lock = threading.Lock()
+        self._pending: list[dict[str, Any]] = []
+        self._wake = threading.Event()
+        self._stopped = False
+        self._thread: threading.Thread | None = None
+
+    def record(self, **row: Any) -> None:
+        """Queue one row (see the table's columns); missing text columns default to ""."""
+        full = {name: row.get(name, "") for name in COLUMNS}
+        full["http_status"] = int(row.get("http_status") or 0)
+        full["arrival"] = int(row.get("arrival") or time.time_ns())
+        with self._lock:
+            self._pending.append(full)
+            size = len(self._pending)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="traffic-flush", daemon=True)
+                self._thread.start()
+        if size >= FLUSH_ROWS:
+            self._wake.set()
+
+    def _run(self) -> None:
+        while not self._stopped:
+            self._wake.wait(FLUSH_SECONDS)
+            self._wake.clear()
+            try:
+                self.flush()
+            except Exception:  # noqa: BLE001 - a failed flush keeps the rows for the next attempt
+                continue
+
+    def flush(self) -> None:
+        """Write every queued row (one transaction)."""
+        with self._flush_lock:
+            with self._lock:
+                rows, self._pending = self._pending, []
+            if not rows:
+                return
+            try:
+                with write_connection(self.engine) as conn:
+                    conn.execute(insert(traffic), rows)
+            except Exception:
+                with self._lock:
+                    self._pending[:0] = rows
+                raise
+
+    @contextmanager
+    def emptying(self) -> Iterator[None]:
+        """While the store empties its tables: queued rows are dropped and no flush can slip in between."""
+        with self._flush_lock:
+            with self._lock:
+                self._pending.clear()
+            yield
+
+    def rows(self, fixmedins_code: str | None = None, *, since: str = "", limit: int | None = None,
+             kinds: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        """Rows in arrival order (the last `limit`); with an institution, its requests plus the fault events."""
+        self.flush()
+        stmt = select(traffic).order_by(traffic.c.arrival, traffic.c.id)
+        if fixmedins_code is not None:
+            stmt = stmt.where((traffic.c.fixmedins_code == fixmedins_code) | (traffic.c.kind != "request"))
+        if since:
+            stmt = stmt.where(traffic.c.at >= since)
+        if kinds:
+            stmt = stmt.where(traffic.c.kind.in_(kinds))
+        if limit is not None:
+            stmt = stmt.order_by(None).order_by(traffic.c.arrival.desc(), traffic.c.id.desc()).limit(limit)
+        with read_connection(self.engine) as conn:
+            found = [dict(r._mapping) for r in conn.execute(stmt)]
+        return found[::-1] if limit is not None else found
+
+    def institutions(self) -> list[str]:
+        self.flush()
+        with read_connection(self.engine) as conn:
+            stmt = select(traffic.c.fixmedins_code).where(traffic.c.fixmedins_code != "").distinct()
+            return sorted(str(c) for c in conn.execute(stmt).scalars())
+
+    def close(self) -> None:
+        self._stopped = True
+        self._wake.set()
+        self.flush()

@@ -1,0 +1,92 @@
+"""/openapi.json against the app: every route is documented and every documented operation is a route
+(both ways), and real answers — successes and refusals — validate against the document's schemas."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from agent_world import scenario
+from jsonschema import Draft202012Validator
+
+from pos_plugin.agent.openapi import document
+
+PAGE_ROUTES = {("GET", "/"), ("GET", "/static/{name}"), ("GET", "/openapi.json")}  # the page and the document
+
+
+def app_routes(app) -> set[tuple[str, str]]:
+    found = set()
+    for rule in app.url_map.iter_rules():
+        path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
+        found |= {(method, path) for method in rule.methods - {"HEAD", "OPTIONS"}}
+    return found
+
+
+def test_routes_and_document_agree_both_ways(admin, start_agent):
+    agent = start_agent(scenario("own-account-covers-everything"))
+    served = agent.call("GET", "/openapi.json").json()
+    assert served == document() and served["openapi"].startswith("3.")
+    documented = {(method.upper(), path) for path, ops in served["paths"].items() for method in ops}
+    app = start_agent.apps[-1]
+    assert app_routes(app) - PAGE_ROUTES == documented
+    for schema in served["components"]["schemas"].values():
+        Draft202012Validator.check_schema(schema)
+
+
+class Checker:
+    """Validates an answer against the documented response schema for its operation and status."""
+
+    def __init__(self, doc):
+        self.doc = doc
+        self.seen: set[tuple[str, str, int]] = set()
+
+    def __call__(self, method: str, template: str, answer) -> dict:
+        op = self.doc["paths"][template][method.lower()]
+        status = str(answer.status_code)
+        assert status in op["responses"], f"{method} {template} answered undocumented {status}: {answer.text}"
+        schema = op["responses"][status]["content"]["application/json"]["schema"]
+        Draft202012Validator({**schema, "components": self.doc["components"]}).validate(answer.json())
+        self.seen.add((method, template, answer.status_code))
+        return answer.json()
+
+
+def test_real_answers_validate_against_the_document(admin, start_agent):
+    scen = scenario("own-account-covers-everything")
+    loaded = admin.load_world(scen)
+    agent = start_agent(scen)
+    check = Checker(document())
+    code, png = admin.evoucher(loaded["handles"]["zhao"])
+    goods = {"code": "G001", "name": "维生素软糖", "insurable": False, "qty": "1", "price": "59.00"}
+
+    check("GET", "/health", agent.call("GET", "/health"))
+    check("POST", "/scan", agent.call("POST", "/scan", files={"image": ("f.png", png, "image/png")}))
+    check("POST", "/scan", agent.call("POST", "/scan"))
+    who = check("POST", "/identify", agent.call("POST", "/identify", {"code": code}))
+    check("POST", "/identify", agent.call("POST", "/identify", {"code": "6901234567892"}))
+    body = {"patient_id": who["patient_id"], "lines": scen["checkout"]["lines"] + [goods]}
+    quote = check("POST", "/sales", agent.call("POST", "/sales", body))
+    check("POST", "/sales", agent.call("POST", "/sales", {"patient_id": "nobody", "lines": [goods]}))
+    quote = check("POST", "/sales", agent.call("POST", "/sales", body))
+    sale = check("POST", "/sales/{quote_id}/confirm", agent.call("POST", f"/sales/{quote['quote_id']}/confirm"))
+    check("POST", "/sales/{quote_id}/confirm", agent.call("POST", f"/sales/{quote['quote_id']}/confirm"))
+    check("GET", "/sales/{sale_id}/receipt", agent.call("GET", f"/sales/{sale['sale_id']}/receipt"))
+    refund = {"code": admin.evoucher(loaded["handles"]["zhao"])[0], "lines": ["D4002"]}
+    new = check("POST", "/sales/{sale_id}/refund", agent.call("POST", f"/sales/{sale['sale_id']}/refund", refund))
+    check("POST", "/sales/{sale_id}/refund", agent.call("POST", f"/sales/{sale['sale_id']}/refund", refund))
+    check("POST", "/sales/{sale_id}/revoke", agent.call("POST", f"/sales/{new['new']['sale_id']}/revoke"))
+    check("POST", "/sales/{sale_id}/revoke", agent.call("POST", f"/sales/{new['new']['sale_id']}/revoke"))
+    check("POST", "/recover", agent.call("POST", "/recover"))
+    check("POST", "/reconcile", agent.call("POST", "/reconcile", {}))
+    check("POST", "/reconcile", agent.call("POST", "/reconcile", {"date": "yesterday"}))
+
+    documented = {(m.upper(), p) for p, ops in document()["paths"].items() for m in ops}
+    assert {(m, p) for m, p, _ in check.seen} == documented  # every operation answered for real
+    assert {s for _, _, s in check.seen} >= {200, 201, 400, 404, 409, 422}
+
+
+@pytest.mark.parametrize("token", ["", "t"])
+def test_the_page_is_served_as_package_data(admin, start_agent, token):
+    agent = start_agent(scenario("own-account-covers-everything"), token=token, state=f"s{token}")
+    for path, text in (("/", "医保收银台"), ("/static/till.js", "Idempotency-Key"), ("/static/till.css", "#error")):
+        answer = agent.http.get(agent.base + path, timeout=10)
+        assert answer.status_code == 200 and text in answer.text
