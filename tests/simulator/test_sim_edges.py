@@ -156,3 +156,15 @@ def test_what_the_openapi_fuzz_found_is_refused_cleanly(sim: Sim) -> None:
     _msgid, raw = envelope_bytes(shop["pc"], "2102", shop["buy"])
     raw = raw.replace(b'"medfee_sumamt": "10.00"', b'"medfee_sumamt": NaN')
     assert refused_envelope(post_raw(sim, SERVICE, raw))["err_code"] == "ERR_BAD_JSON"
+
+
+def test_the_request_journal_keeps_hostile_refusals(sim: Sim, app: Flask) -> None:
+    """A NUL or a lone surrogate in a refused envelope's msgid is journalled, not a batch that PostgreSQL
+    (or SQLite) rejects on every flush (found by `make fuzz` on PostgreSQL)."""
+    shop = pharmacy_shop(sim, "1", "10.00")
+    for msgid in ("P\x0061010300017", "\ud800x"):
+        _m, raw = envelope_bytes(shop["pc"], "1101", {"data": {}}, msgid=msgid)
+        refused_envelope(post_raw(sim, SERVICE, raw))
+    traffic = app.extensions["simulator"].platform.store.traffic
+    traffic.flush()  # raised DataError / UnicodeEncodeError before
+    assert any("\\u0000" in row["msgid"] for row in traffic.rows(None, limit=50))
