@@ -3,7 +3,7 @@ PY := .venv/bin/python
 # The suite spreads over the machine's cores by test file (module fixtures stay together).
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test lint bench bootstrap clean soak
+.PHONY: demo test lint bench fuzz bootstrap clean soak
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -21,6 +21,11 @@ lint: bootstrap
 
 bench: bootstrap
 	@BENCH=$${BENCH:-quick} $(PY) -m bench
+
+# Seeded fuzz of the simulator (tests/fuzz/run_fuzz.py): FUZZ_N protocol requests (default 2000), FUZZ_SEED,
+# FUZZ_DB (default: fresh SQLite files). Exits 1 on any HTTP 5xx, odd shape or state change from a refusal.
+fuzz: bootstrap
+	@$(PY) tests/fuzz/run_fuzz.py
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -67,18 +67,30 @@ def world() -> dict[str, Any]:
             "checkout": {"patient": "p0", "flow": "pharmacy", "lines": [dict(CATALOGUE[0], qty="1")]}}
 
 
+def _app_login(url: str, psn_no: str) -> tuple[requests.Session, str]:
+    """A session logged in to the family app as `psn_no` (the world names no credentials, so the default
+    password applies: the last 6 characters of the ID number; the face secret is the same). Returns the
+    session and the face secret."""
+    session = requests.Session()
+    secret = str(session.get(f"{url}/admin/persons/{psn_no}", timeout=10).json()["certno"])[-6:]
+    token = session.post(f"{url}/app/login", json={"psn_no": psn_no, "password": secret}, timeout=10).json()["token"]
+    session.headers["Authorization"] = f"Bearer {token}"
+    return session, secret
+
+
 def move_to_wallet(url: str, sender: str, receiver: str, amount: Decimal) -> str:
     """One wallet transfer through the simulator's family app (/app), accepted by the receiver. The only place
-    the soak touches /app: adapt it here when /app requires a login. Returns "ok" or the refusal code."""
-    session = requests.Session()
-    session.post(f"{url}/app/wallets", json={"psn_no": receiver}, timeout=10)  # opened once; a repeat is refused
-    sent = session.post(f"{url}/app/wallet-transfers", json={"from": sender, "to": receiver, "source": "account",
-                                                             "amount": f"{amount:.2f}", "relation": "spouse",
-                                                             "verification": "face"}, timeout=10)
+    the soak touches /app; each party logs in and acts for themselves. Returns "ok" or the refusal code."""
+    theirs, _ = _app_login(url, receiver)
+    theirs.post(f"{url}/app/wallets", json={"psn_no": receiver}, timeout=10)  # opened once; a repeat is refused
+    mine, face = _app_login(url, sender)
+    sent = mine.post(f"{url}/app/wallet-transfers", json={"from": sender, "to": receiver, "source": "account",
+                                                          "amount": f"{amount:.2f}", "relation": "spouse",
+                                                          "verification": "face", "face": face}, timeout=10)
     if sent.status_code != 200:
         return str(sent.json().get("code", sent.status_code))
-    taken = session.post(f"{url}/app/wallet-transfers/{sent.json()['transfer_id']}/accept", json={"by": receiver},
-                         timeout=10)
+    taken = theirs.post(f"{url}/app/wallet-transfers/{sent.json()['transfer_id']}/accept", json={"by": receiver},
+                        timeout=10)
     return "ok" if taken.status_code == 200 else str(taken.json().get("code", taken.status_code))
 
 

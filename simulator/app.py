@@ -15,9 +15,10 @@ from simulator.platform.faults import FaultPlan
 from simulator.platform.ids import IdGenerator
 from simulator.platform.service import Platform
 from simulator.platform.shared import SharedSync
-from simulator.protocol import errors
+from simulator.protocol import edges, errors
 from simulator.protocol.admin import admin
 from simulator.protocol.app_api import install as install_family
+from simulator.protocol.app_auth import load_world
 from simulator.protocol.auth import TifGate
 from simulator.protocol.console import console
 from simulator.protocol.fsi import decode, fsi
@@ -35,8 +36,9 @@ def create_app(config: SimConfig | dict[str, Any] | None = None) -> Flask:
     app = Flask("simulator")
     app.config["SIMULATOR"] = cfg
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.extensions["simulator"] = Simulator(platform, TifGate(cfg.auth == "tif", cfg.tif_credentials))
+    app.extensions["simulator"] = Simulator(platform, TifGate(cfg.auth == "tif", cfg.tif_credentials, store))
     errors.install(app)
+    edges.install(app, cfg.max_body_bytes)
     for blueprint in (fsi, decode, admin, console):
         app.register_blueprint(blueprint)
     install_family(app)  # family app API, app page, OpenAPI, wallet bounces
@@ -61,7 +63,7 @@ def load_world_file(platform: Platform, path: str) -> None:
     except (OSError, ValueError) as exc:
         raise WorldFile(detail=f"世界文件 {path} 无法读取（需为 UTF-8 JSON）：{exc}") from None
     try:
-        platform.load_world(body)
+        load_world(platform, body)  # with the people's app credentials
     except PlatformError as exc:
         raise exc.prefixed(path) from None
 

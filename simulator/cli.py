@@ -9,7 +9,7 @@ import sys
 
 from simulator.app import create_app
 from simulator.audit import cli as audit_cli
-from simulator.config import SimConfig
+from simulator.config import MAX_BODY_BYTES, SimConfig
 from simulator.domain.refusals import PlatformError
 from simulator.protocol.admin_access import check_bind
 from simulator.server import ServerLimits, gunicorn_available, serve_gunicorn, serve_werkzeug
@@ -27,8 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--load", nargs="+", action="extend", default=[], help="scenario/world files to load")
     serve.add_argument("--seed", type=int, default=0)
     serve.add_argument("--auth", choices=("none", "tif"), default="none")
-    serve.add_argument("--tif", action="append", default=[], metavar="PAASID=TOKEN",
-                       help="x-tif credentials (repeatable) for --auth tif")
+    serve.add_argument("--tif", action="append", default=[], metavar="PAASID=TOKEN[:CODE1,CODE2]",
+                       help="x-tif credentials (repeatable) for --auth tif; the codes are the institutions "
+                            "the paasid may act for (none given: any)")
     serve.add_argument("--admin-token", default=os.environ.get("YIBAO_SIM_ADMIN_TOKEN", ""),
                        help="token every /admin request must carry (required beyond loopback)")
     serve.add_argument("--workers", type=int, default=1,
@@ -38,7 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--threads", type=int, default=4, help="threads per worker (gunicorn)")
     serve.add_argument("--server", choices=("auto", "gunicorn", "werkzeug"), default="auto",
                        help="auto: gunicorn where it runs, else Werkzeug (one process)")
-    serve.add_argument("--max-body-mb", type=int, default=64, help="largest request body (HTTP 413 beyond)")
+    serve.add_argument("--max-body-mb", type=int,
+                       default=int(os.environ.get("YIBAO_SIM_MAX_BODY_MB") or MAX_BODY_BYTES // (1024 * 1024)),
+                       help="largest request body in MiB (HTTP 413 beyond; default 4)")
     serve.add_argument("--keepalive", type=int, default=5, help="seconds an idle connection stays open")
     seed = sub.add_parser("seed", help="bulk-write insured persons (accounts, bindings, wallets) for scale tests")
     seed.add_argument("--db", required=True, help="sqlite:///file.db, a file path, or postgresql://...")
@@ -72,7 +75,7 @@ def _credentials(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         paasid, sep, token = pair.partition("=")
         if not sep or not paasid or not token:
-            raise SystemExit(f"--tif expects PAASID=TOKEN, got {pair!r}")
+            raise SystemExit(f"--tif expects PAASID=TOKEN[:CODE1,CODE2], got {pair!r}")
         out[paasid] = token
     return out
 
@@ -92,15 +95,14 @@ def _server_kind(args: argparse.Namespace) -> str:
 def serve(args: argparse.Namespace) -> None:
     config = SimConfig(db_url=args.db, seed=args.seed, auth=args.auth, tif_credentials=_credentials(args.tif),
                        load=tuple(args.load), admin_token=args.admin_token,
-                       shared=args.shared or args.workers > 1).with_default_db()
+                       shared=args.shared or args.workers > 1,
+                       max_body_bytes=args.max_body_mb * 1024 * 1024).with_default_db()
     check_bind(args.host, args.admin_token)
     kind = _server_kind(args)
     app = create_app(config)
     if not args.db:
         print(f"simulator: database {config.db_url}", file=sys.stderr, flush=True)
-    limits = ServerLimits(max_body=args.max_body_mb * 1024 * 1024, keepalive=args.keepalive)
-    if app.config.get("MAX_CONTENT_LENGTH") is None:
-        app.config["MAX_CONTENT_LENGTH"] = limits.max_body
+    limits = ServerLimits(max_body=config.max_body_bytes, keepalive=args.keepalive)  # the app enforces it
     store = app.extensions["simulator"].platform.store
     if kind == "gunicorn":
         serve_gunicorn(app, args.host, args.port, args.workers, args.threads, limits, store.dispose)

@@ -27,7 +27,7 @@ class ServerLimits:
     keep-alive connection stays open; `timeout`: seconds a worker may spend on one request before the
     master replaces it; the request line and each header are capped at 8 KiB (gunicorn's defaults)."""
 
-    max_body: int = 64 * 1024 * 1024
+    max_body: int = 4 * 1024 * 1024
     keepalive: int = 5
     timeout: int = 60
     header_bytes: int = 8190
@@ -95,6 +95,7 @@ class KeepAliveHandler(WSGIRequestHandler):
     """HTTP/1.1 so clients can reuse connections (the dev server defaults to 1.0)."""
 
     protocol_version = "HTTP/1.1"
+    timeout = 60  # seconds a kept-alive connection may sit idle before its thread lets it go
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass  # per-request logging costs throughput; errors are still logged

@@ -19,6 +19,7 @@ The kinds (nothing changes on any refusal):
     ├── AuthRejected                      x-tif gateway / admin token check failed              401 (envelope 401)
     ├── DecodeRefused                     the e-voucher decode service refused a code           400
     ├── FaultInjected                     an armed fault of kind "error"                        400
+    ├── HttpRefused                       unmatched route, wrong method, body too large      404/405/413 (envelope too)
     └── Internal                          an unexpected crash, answered as a refusal            500 (envelope 500)
 
 A code whose text differs with the place it is raised at takes the whole text as `detail`.
@@ -94,6 +95,36 @@ class Internal(PlatformError):
     code, template = "ERR_INTERNAL", "平台内部错误：{kind}，交易未完成，请查询后冲正或重试"
     status = 500
     http_status = 500
+
+
+class HttpRefused(PlatformError):
+    """An HTTP-level refusal before any handler ran (unmatched route, wrong method, body too large): the
+    envelope endpoint answers these with the same status as the JSON APIs."""
+
+
+class BadRequest(HttpRefused):
+    code, template = "ERR_BAD_REQUEST", "请求格式错误"
+    status = http_status = 400
+
+
+class NoSuchRoute(HttpRefused):
+    code, template = "ERR_NO_SUCH_ROUTE", "接口不存在"
+    status = http_status = 404
+
+
+class MethodNotAllowed(HttpRefused):
+    code, template = "ERR_METHOD_NOT_ALLOWED", "接口不支持该 HTTP 方法"
+    status = http_status = 405
+
+
+class BodyTooLarge(HttpRefused):
+    code, template = "ERR_BODY_TOO_LARGE", "请求体过大{limit}"
+    status = http_status = 413
+
+
+class HttpError(HttpRefused):
+    code, template = "ERR_HTTP_ERROR", "HTTP 错误 {status}"
+    status = http_status = 400
 
 
 def catalogue() -> dict[str, type[PlatformError]]:
@@ -214,6 +245,9 @@ class InstitutionUnknown(NotFound):
     code, template = "ERR_INSTITUTION_UNKNOWN", "{detail}"
     decode_number = 5
 
+class RecordUnknown(NotFound):
+    code, template = "ERR_NOT_FOUND", "路径参数 {name} 所指的记录不存在"
+
 class OriginalUnknown(NotFound):
     code, template = "ERR_ORIGINAL_UNKNOWN", "{detail}"
 
@@ -267,6 +301,9 @@ class EndInPast(RuleRefused):
 
 class ExclusiveFamily(RuleRefused):
     code, template = "ERR_EXCLUSIVE_FAMILY", "{psn_no} 已加入其他家庭共济组（每人只能加入一个）"
+
+class FaceCheckFailed(RuleRefused):
+    code, template = "ERR_FACE_CHECK_FAILED", "人脸识别未通过（缺少或不匹配的人脸核验凭据 face），转账未执行"
 
 class FaceCheckRequired(RuleRefused):
     code, template = "ERR_FACE_CHECK_REQUIRED", "{role}须完成人脸识别（{policy}：{age}需人脸核验）"
@@ -343,6 +380,9 @@ class OutOfScope(RuleRefused):
 class PayplanMismatch(RuleRefused):
     code = "ERR_PAYPLAN_MISMATCH"
     template = "支付计划与平台计算不一致：第 {segment} 段 预期 {expected}，平台计算 {actual}（余额或共济关系可能已变化，请重新预结算）"
+
+class PinWrong(RuleRefused):
+    code, template = "ERR_PIN_WRONG", "支付密码错误，转账未执行"
 
 class PoolDissolved(RuleRefused):
     code, template = "ERR_POOL_DISSOLVED", "家庭共济账户 {pool_id} 已解散"
@@ -455,20 +495,32 @@ class VisitHasSettlement(Conflict):
 class AdminToken(AuthRejected):
     code, template = "ERR_ADMIN_TOKEN", "管理接口需要管理员令牌（Authorization: Bearer <token>）"
 
+class LoginFailed(AuthRejected):
+    code, template = "ERR_LOGIN_FAILED", "登录失败：账号或密码错误"
+
+class LoginRequired(AuthRejected):
+    code, template = "ERR_LOGIN_REQUIRED", "请先登录（POST /app/login，携带 Authorization: Bearer <token>）"
+
+class NotAPerson(AuthRejected):
+    code, template = "ERR_NOT_A_PERSON", "该操作须由参保人本人登录后办理"
+
+class TifInstitution(AuthRejected):
+    code, template = "ERR_TIF_INSTITUTION", "网关鉴权失败：paasid {paasid} 无权代表定点医药机构 {fixmedins_code}"
+
 class TifMissing(AuthRejected):
     code, template = "ERR_TIF_MISSING", "网关鉴权失败：缺少 x-tif-paasid/timestamp/nonce/signature 请求头"
 
 class TifNonce(AuthRejected):
-    code, template = "ERR_TIF_NONCE", "网关鉴权失败：nonce 已使用（疑似重放）"
+    code, template = "ERR_TIF_NONCE", "网关鉴权失败：nonce {problem}"
 
 class TifPaasid(AuthRejected):
-    code, template = "ERR_TIF_PAASID", "网关鉴权失败：未知的 paasid {paasid}"
+    code, template = "ERR_TIF_PAASID", "网关鉴权失败：未知的 paasid"
 
 class TifSignature(AuthRejected):
     code, template = "ERR_TIF_SIGNATURE", "网关鉴权失败：签名错误"
 
 class TifStale(AuthRejected):
-    code, template = "ERR_TIF_STALE", "网关鉴权失败：时间戳过期（与服务器时间相差超过 300 秒）"
+    code, template = "ERR_TIF_STALE", "网关鉴权失败：时间戳无效或过期（Unix 秒，与服务器时间相差不超过 300 秒）"
 
 
 # DecodeRefused

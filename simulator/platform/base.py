@@ -29,6 +29,16 @@ from simulator.platform.shared import SharedSync
 from simulator.store.store import Store, Tx
 from simulator.store.tx_family import FamilyQueries
 
+_MSGID_TAIL_LEN = 18  # yyyyMMddHHmmss + 4-digit sequence
+
+
+def msgid_institution(msgid: str) -> str:
+    """The institution code a msgid was made by: everything before its 18-digit tail ("" if none)."""
+    tail = msgid[-_MSGID_TAIL_LEN:]
+    if len(msgid) <= _MSGID_TAIL_LEN or not (tail.isascii() and tail.isdigit()):
+        return ""
+    return msgid[:-_MSGID_TAIL_LEN]
+
 
 @dataclass(frozen=True)
 class RequestMeta:

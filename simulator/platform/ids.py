@@ -27,7 +27,11 @@ class IdGenerator:
     def __init__(self, seed: int, reserve: Reserve) -> None:
         self._seed = seed
         self._reserve = reserve
+        # Two locks: `_lock` is held while a block is reserved from the store (which may wait for the
+        # database's writer); `_rng_lock` guards the random material and the refmsgid serial, which are
+        # drawn inside write transactions and must never wait behind a reservation (a deadlock on SQLite).
         self._lock = threading.Lock()
+        self._rng_lock = threading.Lock()
         self._blocks: dict[str, tuple[int, int]] = {}
         self._salt = ""
         self._rng = random.Random(seed)
@@ -36,6 +40,7 @@ class IdGenerator:
     def reset(self) -> None:
         with self._lock:
             self._blocks.clear()
+        with self._rng_lock:
             self._rng = random.Random(f"{self._seed}:{self._salt}" if self._salt else self._seed)
             self._ref_serial = random.Random(f"{self._seed}:ref").randrange(10**8, 10**9)
 
@@ -49,6 +54,7 @@ class IdGenerator:
         and tokens must not repeat another worker's). Runs on a fresh database replay per process only."""
         with self._lock:
             self._blocks.clear()
+        with self._rng_lock:
             self._salt = salt
             self._rng = random.Random(f"{self._seed}:{salt}")
 
@@ -97,15 +103,15 @@ class IdGenerator:
 
     def inf_refmsgid(self, area: str, now: datetime) -> str:
         """6-digit area + yyyyMMddHHmmss + 10-digit serial."""
-        with self._lock:
+        with self._rng_lock:
             self._ref_serial += 1
             serial = self._ref_serial % 10**10
         return f"{area[:6]:0<6}{now:%Y%m%d%H%M%S}{serial:010d}"
 
     def digits(self, count: int) -> str:
-        with self._lock:
+        with self._rng_lock:
             return "".join(self._rng.choice(string.digits) for _ in range(count))
 
     def token(self, count: int) -> str:
-        with self._lock:
+        with self._rng_lock:
             return "".join(self._rng.choice(_TOKEN_ALPHABET) for _ in range(count))

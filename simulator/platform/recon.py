@@ -65,8 +65,8 @@ class ReconOps(PlatformBase):
         theirs = parse_detail_file(bytes(found.content))
         if not declared_matches(theirs, declared):
             raise FileTotalsMismatch()
+        number, filename = self.ids.file_qury_no(), f"{file_qury_no}_result.zip"  # before the transaction opens
         rows = compare(theirs, self._records(meta, period))
-        number, filename = self.ids.file_qury_no(), f"{file_qury_no}_result.zip"
         with self.store.write() as tx:
             tx.insert_file(file_qury_no=number, fixmedins_code=meta.fixmedins_code, filename=filename,
                            content=result_file(rows), created_at=self.now_stamp())
@@ -76,8 +76,8 @@ class ReconOps(PlatformBase):
     def download_file(self, meta: RequestMeta, file_qury_no: str) -> tuple[str, bytes]:
         """9102: (filename, content) of an uploaded or result file of this institution."""
         with self.store.write() as tx:
-            self.claim(tx, meta)
             found = tx.file(file_qury_no)
-        if found is None or found.fixmedins_code != meta.fixmedins_code:
-            raise FileUnknown(file_qury_no=file_qury_no, hint="")
+            if found is None or found.fixmedins_code != meta.fixmedins_code:  # refused: the msgid stays unused
+                raise FileUnknown(file_qury_no=file_qury_no, hint="")
+            self.claim(tx, meta)
         return str(found.filename), bytes(found.content)

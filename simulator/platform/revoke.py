@@ -21,7 +21,7 @@ from simulator.domain.refusals import (
     WrongRevoke,
 )
 from simulator.domain.views import SettlementView, ledger_legs, row_amounts
-from simulator.platform.base import RequestMeta
+from simulator.platform.base import RequestMeta, msgid_institution
 from simulator.platform.settle import SettleOps, leg_target
 from simulator.store.store import Tx
 
@@ -102,7 +102,7 @@ class RevokeOps(SettleOps):
         """Undo the original if it committed, else mark its msgid dead. Returns what happened."""
         if oinfno not in SETTLING + REVOKING:
             raise NotReversible(detail=f"交易 {oinfno} 不支持冲正（仅 2102/2103/2207/2208）")
-        if not omsgid.startswith(meta.fixmedins_code):
+        if msgid_institution(omsgid) != meta.fixmedins_code:  # exact: "H61" must not reverse "H6101..."
             raise OriginalUnknown(detail=f"原报文 omsgid {omsgid} 不属于本机构 {meta.fixmedins_code}，不能冲正")
         with self.store.write() as tx:
             self.claim(tx, meta, psn_no)

@@ -14,12 +14,14 @@ from simulator.domain.money import parse_amount
 from simulator.domain.refusals import BadFault, BadJson, BadTime, MissingField
 from simulator.platform.clock import parse_timestamp, stamp
 from simulator.protocol.admin_access import require_admin
+from simulator.protocol.app_auth import load_world
 from simulator.protocol.console import audit_report
 from simulator.protocol.envelope import parse_json
 from simulator.protocol.journal_hook import record_fault_event
 from simulator.protocol.runtime import json_response, sim
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
+MAX_ADVANCE = 100 * 366 * 86400
 
 
 @admin.before_request
@@ -47,7 +49,7 @@ def reset() -> Response:
 
 @admin.post("/world")
 def world() -> Response:
-    return _ok(sim().platform.load_world(_body()))
+    return _ok(load_world(sim().platform, _body()))  # with the people's app credentials
 
 
 @admin.get("/handles")
@@ -106,9 +108,12 @@ def set_clock() -> Response:
 @admin.post("/clock/advance")
 def advance_clock() -> Response:
     seconds = _body().get("seconds")
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, Decimal)):
-        raise BadTime(detail="seconds 必须是数字")
-    sim().platform.clock.advance(float(seconds))
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, Decimal)) or not abs(Decimal(seconds)) <= MAX_ADVANCE:
+        raise BadTime(detail=f"seconds 必须是绝对值不超过 {MAX_ADVANCE} 的数字（约 100 年）")
+    try:
+        sim().platform.clock.advance(float(seconds))
+    except OverflowError:
+        raise BadTime(detail="时钟超出可表示的范围") from None
     sim().platform.publish()
     return clock()
 
@@ -172,7 +177,7 @@ def evoucher_png(psn_no: str) -> Response:
 @admin.route("/echo", methods=["GET", "POST"])
 def echo() -> Response:
     """A trivial JSON echo: the benchmark's baseline for this server."""
-    return json_response(parse_json(request.get_data()) if request.get_data() else {})
+    return json_response(_body())
 
 
 @admin.get("/health")

@@ -1,7 +1,8 @@
 """The patient's app page (HTML): the current e-voucher QR as a server-rendered PNG, refreshed by a
 small script before its 60 s expiry, and the guardian view (亲情账户) showing a minor's own code.
 
-Integration testers open it in a browser and point a scanner or camera at the screen.
+Integration testers log in (GET /app/login, or POST /app/login which sets the session cookie), open it
+in a browser and point a scanner or camera at the screen. Only the logged-in person sees their page.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import segno
 from flask import Blueprint, Response, render_template, url_for
 
 from simulator.domain.models import Person, mask_name
+from simulator.domain.refusals import NotGuardian, PersonUnknown
 from simulator.platform.clock import stamp
+from simulator.protocol.app_auth import own
 from simulator.protocol.app_common import family
 from simulator.protocol.runtime import json_response, sim
 
@@ -48,10 +51,18 @@ def _page(holder: Person, refresh_url: str, guardian: Person | None, minors: lis
     return Response(html, content_type="text/html; charset=utf-8", headers={"Cache-Control": "no-store"})
 
 
+def _ward(psn_no: str, minor: str) -> tuple[Person, Person]:
+    """The logged-in guardian and a minor in their own 亲情账户; anyone else's child does not exist."""
+    try:
+        return family().guarded(own(psn_no), minor)
+    except NotGuardian:
+        raise PersonUnknown(detail=f"未成年人 {minor} 不存在") from None
+
+
 @app_page.get("/persons/<psn_no>")
 def person_page(psn_no: str) -> Response:
     """The person's own code, and links to the minors in their 亲情账户."""
-    person = family().person_card(psn_no)
+    person = family().person_card(own(psn_no))
     minors = [{"name": mask_name(m["name"]), "age": m["age"],
                "url": url_for("app_page.minor_page", psn_no=psn_no, minor=m["psn_no"])}
               for m in family().minors_of(psn_no)["minors"]]
@@ -61,16 +72,16 @@ def person_page(psn_no: str) -> Response:
 @app_page.get("/persons/<psn_no>/minors/<minor>")
 def minor_page(psn_no: str, minor: str) -> Response:
     """The guardian view: the minor's own code, shown from the guardian's app."""
-    guardian, child = family().guarded(psn_no, minor)
+    guardian, child = _ward(psn_no, minor)
     return _page(child, url_for("app_page.minor_code", psn_no=psn_no, minor=minor), guardian, None)
 
 
 @app_page.post("/persons/<psn_no>/evoucher")
 def person_code(psn_no: str) -> Response:
-    return json_response(fresh_code(family().person_card(psn_no)))
+    return json_response(fresh_code(family().person_card(own(psn_no))))
 
 
 @app_page.post("/persons/<psn_no>/minors/<minor>/evoucher")
 def minor_code(psn_no: str, minor: str) -> Response:
-    _guardian, child = family().guarded(psn_no, minor)
+    _guardian, child = _ward(psn_no, minor)
     return json_response(fresh_code(child))

@@ -1,51 +1,87 @@
-"""The family app API (JSON under /app): wallets, wallet transfers and the guardian's 亲情账户."""
+"""The family app API (JSON under /app): wallets, wallet transfers and the guardian's 亲情账户.
+
+Every route acts for the logged-in person (app_auth): their own wallet, transfers they send or
+receive, the minors in their own 亲情账户; anyone else's answers as if it did not exist.
+"""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from flask import Blueprint, Response
 
+from simulator.domain.refusals import FaceCheckFailed, PinWrong, TransferUnknown
 from simulator.platform.wallet import SOURCES, TransferRequest
+from simulator.protocol.app_auth import as_me, face_secret, me, not_found_person, own, verified
 from simulator.protocol.app_common import amount, body, choice, family, text
 from simulator.protocol.runtime import json_response
 
+PIN = re.compile(r"[0-9]{6}\Z", re.ASCII)  # a malformed PIN is refused by the platform's own check
 app_wallet = Blueprint("app_wallet", __name__, url_prefix="/app")
+
+
+def _mine_or_ward(psn_no: str) -> str:
+    """The actor themselves, or a minor in the actor's 亲情账户."""
+    mine = me()
+    if psn_no != mine and all(m["psn_no"] != psn_no for m in family().minors_of(mine)["minors"]):
+        raise not_found_person(psn_no)
+    return psn_no
+
+
+def _transfer(transfer_id: str) -> dict[str, Any]:
+    view = family().transfer_detail(transfer_id)
+    if me() not in (view["sender"]["psn_no"], view["receiver"]["psn_no"]):
+        raise TransferUnknown(transfer_id=transfer_id)
+    return view
 
 
 @app_wallet.post("/wallets")
 def open_wallet() -> Response:
-    return json_response(family().open_wallet(text(body(), "psn_no")))
+    return json_response(family().open_wallet(as_me(body(), "psn_no")))
 
 
 @app_wallet.get("/persons/<psn_no>/wallet")
 def wallet_history(psn_no: str) -> Response:
-    return json_response(family().wallet_history(psn_no))
+    return json_response(family().wallet_history(_mine_or_ward(psn_no)))
 
 
 @app_wallet.post("/wallet-transfers")
 def send_transfer() -> Response:
     b = body()
-    req = TransferRequest(sender=text(b, "from"), receiver=text(b, "to"), source=choice(b, "source", SOURCES, "account"),
+    sender = as_me(b, "from")
+    req = TransferRequest(sender=sender, receiver=text(b, "to"), source=choice(b, "source", SOURCES, "account"),
                           amount=amount(b, "amount"), relation=text(b, "relation"),
                           verification=text(b, "verification", required=False), pin=text(b, "pin", required=False))
+    if req.verification == "pin" and PIN.match(req.pin) and not verified("pin", sender, req.pin):
+        raise PinWrong()
+    if req.verification == "face" and not verified("face", sender, face_secret(b, sender)):
+        raise FaceCheckFailed()
     return json_response(family().send_transfer(req))
 
 
 @app_wallet.get("/wallet-transfers/<transfer_id>")
 def transfer_detail(transfer_id: str) -> Response:
-    return json_response(family().transfer_detail(transfer_id))
+    return json_response(_transfer(transfer_id))
 
 
 @app_wallet.post("/wallet-transfers/<transfer_id>/accept")
 def accept_transfer(transfer_id: str) -> Response:
-    return json_response(family().accept_transfer(transfer_id, text(body(), "by")))
+    by = as_me(body(), "by")
+    _transfer(transfer_id)
+    return json_response(family().accept_transfer(transfer_id, by))
 
 
 @app_wallet.post("/guardians")
 def add_guardian() -> Response:
+    """The guardian adds a minor, who is present: the minor's face secret proves it."""
     b = body()
-    return json_response(family().add_guardian(text(b, "guardian"), text(b, "minor"), text(b, "relation")))
+    guardian, minor = as_me(b, "guardian"), text(b, "minor")
+    if not verified("face", minor, face_secret(b, minor)):
+        raise not_found_person(minor)
+    return json_response(family().add_guardian(guardian, minor, text(b, "relation")))
 
 
 @app_wallet.get("/persons/<psn_no>/minors")
 def minors_of(psn_no: str) -> Response:
-    return json_response(family().minors_of(psn_no))
+    return json_response(family().minors_of(own(psn_no)))

@@ -17,7 +17,7 @@ from simulator.audit.masking import masked
 from simulator.audit.report import DEFAULT_RESOLVE_WITHIN, STATUS_ZH, build_report, parse_since
 from simulator.domain.models import mask_certno, mask_name
 from simulator.domain.refusals import BadField, MissingField
-from simulator.protocol.admin_access import is_admin
+from simulator.protocol.admin_access import is_admin, require_admin
 from simulator.protocol.app_page import fresh_code
 from simulator.protocol.runtime import json_response, sim
 from simulator.store import console_queries, inspection
@@ -53,8 +53,15 @@ def overview() -> Response:
                           "institutions": sorted(set(known) | set(platform.store.traffic.institutions()))})
 
 
+def _people_data() -> None:
+    """Searching people by name, their records and their live e-vouchers are the admin's (the admin token
+    when one is set, as for /admin): otherwise psn_nos could be found by name and codes fetched."""
+    require_admin(request, current_app.config["SIMULATOR"].admin_token)
+
+
 @console.get("/api/persons")
 def persons() -> Response:
+    _people_data()
     platform = sim().platform
     with platform.store.read() as tx:
         found = console_queries.find_persons(tx.conn, request.args.get("q", "").strip())
@@ -64,6 +71,7 @@ def persons() -> Response:
 
 @console.get("/api/persons/<psn_no>")
 def person(psn_no: str) -> Response:
+    _people_data()
     platform = sim().platform
     view = platform.person_view(psn_no)
     view["name"], view["certno"] = mask_name(view["name"]), mask_certno(view["certno"])
@@ -77,6 +85,7 @@ def person(psn_no: str) -> Response:
 @console.post("/api/persons/<psn_no>/evoucher")
 def evoucher(psn_no: str) -> Response:
     """A fresh e-voucher QR (the same issue service the patient's app page uses)."""
+    _people_data()
     platform = sim().platform
     with platform.store.read() as tx:
         holder = platform.patient(tx, psn_no)

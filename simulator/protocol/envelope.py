@@ -9,14 +9,22 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from simulator.domain.refusals import BadEnvelope, BadInfTime, BadJson, BadMsgid, MissingField
+from simulator.domain.refusals import (
+    BadEnvelope,
+    BadInfTime,
+    BadJson,
+    BadMsgid,
+    MissingField,
+)
 from simulator.platform.base import RequestMeta
-from simulator.protocol.inputs import checked_text
+from simulator.protocol.inputs import MAX_DEPTH, check_tree, checked_text
 
 REQUIRED = ("infno", "msgid", "mdtrtarea_admvs", "recer_sys_code", "infver", "opter_type", "opter",
             "opter_name", "inf_time", "fixmedins_code", "fixmedins_name")
 _LONG = {"fixmedins_name": 200, "opter_name": 200}  # other envelope fields: at most 50 characters
-_MSGID_TAIL = re.compile(r"^(\d{14})(\d{4})$")
+_MSGID_TAIL = re.compile(r"(\d{14})(\d{4})\Z", re.ASCII)
+ENVELOPE_TEXTS = REQUIRED + ("insuplc_admdvs", "sign_no", "dev_no", "dev_safe_info")
+ECHO_MAX_LEN = 1024
 
 
 @dataclass(frozen=True)
@@ -30,8 +38,8 @@ class Envelope:
     insuplc_admdvs: str
     opter: str
     sign_no: str
-    cainfo: Any
-    signtype: Any
+    cainfo: str | None
+    signtype: str | None
     input: dict[str, Any]
 
     def meta(self) -> RequestMeta:
@@ -39,11 +47,21 @@ class Envelope:
 
 
 def parse_json(raw: bytes) -> Any:
-    """JSON with every non-integer number as Decimal (never float)."""
+    """JSON with every non-integer number as Decimal (never float), at most MAX_DEPTH levels deep and
+    with no lone surrogate (`"\ud800"`) in any key or string."""
     try:
-        return json.loads(raw.decode("utf-8"), parse_float=Decimal)
+        found = json.loads(raw.decode("utf-8"), parse_float=Decimal, parse_constant=_no_constant)
+    except RecursionError:
+        raise BadJson(detail=f"请求体 JSON 嵌套过深（最多 {MAX_DEPTH} 层）") from None
     except (UnicodeDecodeError, ValueError):
         raise BadJson(detail="请求体不是合法的 UTF-8 JSON") from None
+    check_tree(found)
+    return found
+
+
+def _no_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON (Python's reader takes them, as floats): refused."""
+    raise BadJson(detail=f"请求体含有非法的 JSON 数值 {name}")
 
 
 def _text(body: dict[str, Any], key: str) -> str:
@@ -83,8 +101,21 @@ def parse_envelope(body: Any) -> Envelope:
     insuplc = _text(body, "insuplc_admdvs")
     if not insuplc and _names_psn_no(payload):
         raise MissingField(detail="输入含人员编号 psn_no 时，参保地 insuplc_admdvs 必填")
+    for key in ENVELOPE_TEXTS:  # every field, echoed or not, is checked before the handler runs
+        if key not in fields:
+            _text(body, key)
     return Envelope(infno, msgid, code, fields["mdtrtarea_admvs"], insuplc, fields["opter"],
-                    _text(body, "sign_no"), body.get("cainfo"), body.get("signtype"), payload)
+                    _text(body, "sign_no"), _echoed(body, "cainfo"), _echoed(body, "signtype"), payload)
+
+
+def _echoed(body: dict[str, Any], key: str) -> str | None:
+    """`cainfo` / `signtype`: echoed in the reply, so checked like every text (null stays null)."""
+    value = body.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise BadEnvelope(detail=f"报文字段 {key} 必须是字符串")
+    return checked_text(value, f"报文字段 {key}", ECHO_MAX_LEN)
 
 
 def _is_stamp(text: str, pattern: str) -> bool:

@@ -9,6 +9,7 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from simulator.domain.refusals import Internal, PlatformError
+from simulator.protocol.edges import allowed_methods, http_refusal, with_headers
 from simulator.protocol.envelope import response
 from simulator.protocol.runtime import ConnectionDropped, json_response, sim
 
@@ -55,9 +56,14 @@ def _render(exc: PlatformError) -> Response:
     return _admin_error(exc)
 
 
-def _crash(exc: Exception) -> Response | HTTPException:
+def _http(exc: HTTPException) -> Response:
+    """Unmatched route, wrong method, body too large...: the same shapes as every other refusal."""
+    return with_headers(_render(http_refusal(exc)), allowed_methods(exc))
+
+
+def _crash(exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
-        return exc
+        return _http(exc)
     if request.blueprint == "fsi":
         return _envelope_crash(exc)
     log.exception("internal error")
@@ -70,4 +76,5 @@ def _crash(exc: Exception) -> Response | HTTPException:
 def install(app: Flask) -> None:
     """Attach the renderers; handlers only ever raise PlatformError."""
     app.register_error_handler(PlatformError, _render)
+    app.register_error_handler(HTTPException, _http)
     app.register_error_handler(Exception, _crash)

@@ -15,6 +15,7 @@ from simulator.protocol import handlers_people, handlers_recon, handlers_settle,
 from simulator.protocol.envelope import parse_envelope, parse_json, response
 from simulator.protocol.journal_hook import mark_arrival, record_exchange
 from simulator.protocol.runtime import ConnectionDropped, json_response, sim
+from simulator.store.deferred import DeferredCommit
 
 fsi = Blueprint("fsi", __name__)
 decode = Blueprint("decode", __name__)
@@ -27,10 +28,13 @@ fsi.after_request(record_exchange)
 
 @fsi.post("/fsi/api/rsfComIfsService/callService")
 def call_service() -> Response:
+    """Every field is checked before the handler runs; the reply is encoded before the request's
+    transaction commits (store/deferred.py), so a committed request is never answered with an error."""
     runtime = sim()
-    runtime.gate.check(request.headers)
+    caller = runtime.gate.check(request.headers)
     env = parse_envelope(parse_json(request.get_data()))
     g.envelope = env
+    caller.check_institution(env.fixmedins_code)
     handler = HANDLERS.get(env.infno)
     if handler is None:
         raise UnknownInfno(infno=env.infno)
@@ -43,14 +47,18 @@ def call_service() -> Response:
     platform = runtime.platform
     if env.infno not in NO_SIGN_IN:
         platform.check_sign_no(env.sign_no, env.fixmedins_code)
-    output = handler(platform, env)
-    if isinstance(output, Response):
-        return output
-    now = platform.clock.now()
-    body = response(now, platform.ids.inf_refmsgid(env.mdtrtarea_admvs, now), output, env)
+    with DeferredCommit() as pending:
+        output = handler(platform, env)
+        if isinstance(output, Response):
+            reply = output
+        else:
+            now = platform.clock.now()
+            reply = json_response(response(now, platform.ids.inf_refmsgid(env.mdtrtarea_admvs, now), output, env),
+                                  strict=True)
+        pending.commit()
     if fault is not None and fault.kind == "drop_after_commit":
         _drop_connection("drop_after_commit: committed, connection closed")
-    return json_response(body)
+    return reply
 
 
 def _before(fault: Fault) -> Response | None:
@@ -82,15 +90,18 @@ def _drop_connection(why: str) -> None:
 @decode.post("/localcfc/api/hsecfc/localQrCodeQuery")
 def qr_code_query() -> Response:
     runtime = sim()
-    runtime.gate.check(request.headers)
+    caller = runtime.gate.check(request.headers)
     body = parse_json(request.get_data())
     data = inputs.node(body if isinstance(body, dict) else {}, "data")
+    org_id = inputs.text(data, "orgId", "data", required=False)
+    if org_id:
+        caller.check_institution(org_id)
     fault = runtime.platform.faults.take("decode")
     if fault is not None:
         early = _before(fault)
         if early is not None:
             return early
-    decoded = runtime.platform.decode_evoucher(inputs.text(data, "orgId", "data", required=False),
+    decoded = runtime.platform.decode_evoucher(org_id,
                                                inputs.text(data, "businessType", "data", required=False),
                                                data.get("ecQrCode"))
     person = decoded.person

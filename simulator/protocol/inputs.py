@@ -10,12 +10,14 @@ from typing import Any
 
 from simulator.domain.models import FeeLine
 from simulator.domain.money import parse_amount, parse_decimal
-from simulator.domain.refusals import BadField, BadNumber, LineAmount, MissingField, MissingNode
+from simulator.domain.refusals import BadField, BadJson, BadNumber, LineAmount, MissingField, MissingNode
 from simulator.domain.split import line_amount
 
 # The longest value a field may carry: the store's column width (others: 50).
 MAX_LEN = {"psn_no": 32, "omsgid": 40, "setl_id": 40, "mdtrt_id": 40, "file_qury_no": 40, "filename": 200,
            "medins_list_name": 200}
+MAX_DEPTH = 32  # levels of JSON objects/arrays a request body may nest (the deepest real one has 4)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 LINE_FIELDS = ("feedetl_sn", "med_list_codg", "det_item_fee_sumamt", "cnt", "pric")
 
 
@@ -52,11 +54,37 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc, exactly (o
 
 
 def checked_text(value: str, field: str, max_len: int) -> str:
+    """No longer than `max_len`, no control characters (NUL breaks PostgreSQL), no lone surrogates
+    (they cannot be stored or sent as UTF-8)."""
     if len(value) > max_len:
         raise BadField(detail=f"{field} 过长（最多 {max_len} 个字符，实际 {len(value)}）")
     if _CONTROL.search(value):
         raise BadField(detail=f"{field} 含有控制字符")
+    if _SURROGATE.search(value):
+        raise BadField(detail=f"{field} 含有无效的 Unicode 代理字符")
     return value
+
+
+def check_tree(found: Any) -> None:
+    """A parsed JSON body: at most MAX_DEPTH levels of objects/arrays, no lone surrogate in any key or
+    string (refused before anything is looked up). Iterative, so no depth can exhaust the stack."""
+    stack: list[tuple[Any, int, str]] = [(found, 1, "")]
+    while stack:
+        node, depth, path = stack.pop()
+        if isinstance(node, str):
+            if _SURROGATE.search(node):
+                raise BadField(detail=f"请求体字段 {path or '(根)'} 含有无效的 Unicode 代理字符")
+            continue
+        if not isinstance(node, (dict, list)):
+            continue
+        if depth > MAX_DEPTH:
+            raise BadJson(detail=f"请求体 JSON 嵌套过深（最多 {MAX_DEPTH} 层）")
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in items:
+            here = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str) and _SURROGATE.search(key):
+                raise BadField(detail=f"请求体字段名 {path or '(根)'} 含有无效的 Unicode 代理字符")
+            stack.append((value, depth + 1, here[:200]))
 
 
 def stamp(obj: dict[str, Any], key: str, where: str, required: bool = True) -> str:

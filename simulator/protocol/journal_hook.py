@@ -12,17 +12,21 @@ import time
 from typing import Any
 
 from flask import Response, g, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
+from simulator.domain.refusals import PlatformError
+from simulator.protocol.envelope import parse_json
 from simulator.protocol.runtime import sim
 
 _BINARY = "application/octet-stream"
 
 
 def _identity(raw: str) -> dict[str, str]:
-    """Envelope fields of a request the platform refused before parsing it (bad JSON, bad msgid ...)."""
+    """Envelope fields of a request the platform refused before parsing it (bad JSON, bad msgid ...).
+    Read with the endpoint's own checks (depth, lone surrogates): what it refused to read has none."""
     try:
-        body: Any = json.loads(raw)
-    except ValueError:
+        body: Any = parse_json(raw.encode("utf-8"))
+    except PlatformError:
         return {}
     if not isinstance(body, dict):
         return {}
@@ -53,7 +57,10 @@ def mark_arrival() -> None:
 def record_exchange(response: Response) -> Response:
     """Queue one journal row for this envelope request and its reply (never fails the request)."""
     platform = sim().platform
-    raw = request.get_data(as_text=True)
+    try:
+        raw = request.get_data(as_text=True)
+    except RequestEntityTooLarge:  # refused unread (protocol/edges.py): journal its size only
+        raw = f"<{request.content_length or 0} bytes: over the body limit, not read>"
     env = g.get("envelope")
     if env is not None:
         ident = {"infno": env.infno, "msgid": env.msgid, "fixmedins_code": env.fixmedins_code,

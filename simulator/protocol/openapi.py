@@ -26,7 +26,12 @@ def op(summary: str, response: Schema | str, body: Schema | None = None, query: 
     out: dict[str, Any] = {"summary": summary, "tags": [tag], "responses": {
         "200": {"description": "OK", "content": {media: {"schema": schema}}},
         "400": {"description": "refused; nothing changed", "content": {JSON: {"schema": ref("Error")}}},
-        "404": {"description": "not found", "content": {JSON: {"schema": ref("Error")}}}}}
+        "401": {"description": "no valid login token (/app) or admin token (/admin)",
+                "content": {JSON: {"schema": ref("Error")}}},
+        "404": {"description": "not found, or not the caller's to see", "content": {JSON: {"schema": ref("Error")}}},
+        "413": {"description": "request body too large", "content": {JSON: {"schema": ref("Error")}}}}}
+    if tag == "app":
+        out["security"] = [{"bearerAuth": []}, {"cookieAuth": []}]
     if body is not None:
         out["requestBody"] = {"required": True, "content": {JSON: {"schema": body}}}
     if query:
@@ -41,7 +46,16 @@ def _by(**more: Schema) -> Schema:
 _HTML = {"type": "string", "description": "text/html page"}
 _PNG = {"type": "string", "format": "binary"}
 
+def _public(operation: dict[str, Any]) -> dict[str, Any]:
+    return operation | {"security": []}
+
+
 APP_PATHS: dict[str, dict[str, dict[str, Any]]] = {
+    "/app/login": {"post": _public(op("Log in as a person (certno or psn_no) or an area's agency; returns a bearer "
+                                      "token, also set as the HttpOnly cookie the app page uses",
+                                      "Login", ref("LoginRequest"))),
+                   "get": _public(op("Login page (HTML)", _HTML, media="text/html"))},
+    "/app/logout": {"post": op("End this session", "Ok")},
     "/app/bindings": {"post": op("Request a binding (active at once, or pending where the region reviews)",
                                  "Binding", ref("BindingRequest"))},
     "/app/bindings/{binding_id}": {"get": op("One binding with its history", "Binding")},
@@ -56,10 +70,11 @@ APP_PATHS: dict[str, dict[str, dict[str, Any]]] = {
     "/app/persons/{psn_no}/beneficiaries": {"get": op("Funder's view: bindings and spending (家庭共济消费查询)",
                                                       "BeneficiaryList")},
     "/app/pools": {"post": op("Create a family pool (Gansu)", "Pool",
-                              obj({"creator": STR}, {"face_verified": {"type": "boolean"}}))},
+                              obj({"creator": STR}, {"face_verified": {"type": "boolean"},
+                                                                     "face": ref("Face")}))},
     "/app/pools/{pool_id}": {"get": op("A family pool: members, balance, history, spending", "Pool")},
     "/app/pools/{pool_id}/members": {"post": op("Creator adds a member", "Pool", obj(
-        {"psn_no": STR, "relation": STR, "by": BY}, {"face_verified": {"type": "boolean"}}))},
+        {"psn_no": STR, "relation": STR, "by": BY}, {"face_verified": {"type": "boolean"}, "face": ref("Face")}))},
     "/app/pools/{pool_id}/members/{psn_no}/remove": {"post": op("Creator removes a member", "Pool", _by())},
     "/app/pools/{pool_id}/allot": {"post": op("划拨: creator's account -> pool", "Pool", _by(amount=MONEY))},
     "/app/pools/{pool_id}/dissolve": {"post": op("Dissolve; the balance returns to the creator", "Pool", _by())},
@@ -71,7 +86,7 @@ APP_PATHS: dict[str, dict[str, dict[str, Any]]] = {
     "/app/wallet-transfers/{transfer_id}/accept": {"post": op("Receiver accepts into their wallet", "Transfer",
                                                               _by())},
     "/app/guardians": {"post": op("Add a minor to a guardian's 亲情账户", "Minors",
-                                  obj({"guardian": STR, "minor": STR, "relation": STR}))},
+                                  obj({"guardian": STR, "minor": STR, "relation": STR, "face": ref("Face")}))},
     "/app/persons/{psn_no}/minors": {"get": op("The minors in a guardian's 亲情账户", "Minors")},
     "/app/persons/{psn_no}": {"get": op("App page: the person's e-voucher QR (HTML)", _HTML, media="text/html")},
     "/app/persons/{psn_no}/evoucher": {"post": op("A fresh e-voucher for the page", "AppEvoucher")},
@@ -137,11 +152,16 @@ def document() -> dict[str, Any]:
     return {"openapi": "3.0.3",
             "info": {"title": "yibao-pos simulator: family app API and admin API", "version": "1",
                      "description": "JSON in and out; money is a string with 2 decimals; a refusal is HTTP 400 "
-                                    "(404: not found) with {code: ERR_*, message: 中文} and changes nothing."},
+                                    "(404: not found or not yours; 401: not logged in) with {code: ERR_*, "
+                                    "message: 中文} and changes nothing. Every /app route but login acts "
+                                    "for the logged-in person only."},
             "tags": [{"name": "app", "description": "what the national and provincial apps do"},
                      {"name": "admin", "description": "testers' control of the simulator"}],
             "paths": _with_path_params(APP_PATHS | ADMIN_PATHS),
-            "components": {"schemas": SCHEMAS}}
+            "components": {"schemas": SCHEMAS, "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer",
+                               "description": "token from POST /app/login (the /admin token when one is set)"},
+                "cookieAuth": {"type": "apiKey", "in": "cookie", "name": "yibao_app_token"}}}}
 
 
 @openapi.get("/openapi.json")

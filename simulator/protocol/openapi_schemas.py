@@ -56,7 +56,7 @@ _FAMILY: dict[str, Schema] = {
     "BeneficiaryList": obj({"psn_no": PSN_NO, "bindings": array(ref("Binding")), "spending": array(ref("Spending"))}),
     "BindingRequest": obj({"funder": PSN_NO, "beneficiary": PSN_NO, "relation": RELATION}, {
         "rank": INT, "start": DATE, "end": DATE, "requested_by": STR,
-        "face_verified": {"oneOf": [BOOL, obj({}, {"funder": BOOL, "beneficiary": BOOL})]}}),
+        "face_verified": {"oneOf": [BOOL, obj({}, {"funder": BOOL, "beneficiary": BOOL})]}, "face": ref("Face")}),
     "PoolEvent": obj({"at": STAMP, "action": {"type": "string", "enum": [
         "created", "member_added", "member_removed", "allot", "dissolved"]},
         "psn_no": nullable(STR), "relation": nullable(STR), "amount": nullable(MONEY)}),
@@ -75,7 +75,7 @@ _FAMILY: dict[str, Schema] = {
     "TransferRequest": obj({"from": PSN_NO, "to": PSN_NO, "amount": MONEY, "relation": RELATION,
                             "verification": {"type": "string", "enum": ["face", "pin"]}},
                            {"source": {"type": "string", "enum": ["account", "wallet"], "default": "account"},
-                            "pin": {"type": "string", "pattern": r"^\d{6}$"}}),
+                            "pin": {"type": "string", "pattern": r"^\d{6}$"}, "face": ref("Face")}),
     "Minors": obj({"psn_no": PSN_NO, "name": STR, "minors": array(obj({
         "psn_no": PSN_NO, "name": STR, "insuplc": STR, "relation": STR, "age": INT, "added_at": STAMP}))}),
     "AppEvoucher": obj({"psn_no": PSN_NO, "name": STR, "expires_at": STAMP, "expires_in": INT,
@@ -121,4 +121,16 @@ _ADMIN: dict[str, Schema] = {
                             "evidence": array(obj({"msgids": array(STR), "note": STR}))}))}),
 }
 
-SCHEMAS: dict[str, Schema] = _FAMILY | _ADMIN
+_LOGIN: dict[str, Schema] = {
+    "LoginRequest": obj({"password": STR}, {
+        "certno": {"type": "string", "description": "a person logs in with their ID number (or psn_no)"},
+        "psn_no": PSN_NO, "agency": {"type": "string", "pattern": r"^\d{6}$",
+                                     "description": "an area's insurance agency (reviews bindings)"}}),
+    "Login": obj({"token": STR, "role": {"type": "string", "enum": ["person", "agency"]}, "expires_in": INT},
+                 {"psn_no": PSN_NO, "agency": STR}),
+    "Face": {"description": "face secrets standing for passed face verification: {psn_no: secret}, or one "
+                            "string for the logged-in person's own face",
+             "oneOf": [STR, {"type": "object", "additionalProperties": STR}]},
+}
+
+SCHEMAS: dict[str, Schema] = _FAMILY | _ADMIN | _LOGIN

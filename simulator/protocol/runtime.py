@@ -29,6 +29,18 @@ def sim() -> Simulator:
     return found
 
 
-def json_response(body: Any, status: int = 200) -> Response:
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str)
-    return Response(text, status=status, content_type="application/json; charset=utf-8")
+def encode_json(body: Any) -> bytes:
+    """The reply as UTF-8 bytes; raises (UnicodeEncodeError, TypeError...) when it cannot be sent."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
+
+
+def json_response(body: Any, status: int = 200, strict: bool = False) -> Response:
+    """A JSON reply, encoded now. `strict`: let an unencodable body raise (the envelope endpoint encodes
+    its reply before committing); otherwise anything that is not valid UTF-8 is sent as JSON escapes."""
+    try:
+        data = encode_json(body)
+    except UnicodeEncodeError:
+        if strict:
+            raise
+        data = json.dumps(body, ensure_ascii=True, separators=(",", ":"), default=str).encode("ascii")
+    return Response(data, status=status, content_type="application/json; charset=utf-8")

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, select
+from sqlalchemy import Connection, Engine, RootTransaction, create_engine, event, insert, select
 
 from simulator.store.metadata import metadata
 from simulator.store.tables import SCHEMA_VERSION, schema_version
@@ -127,6 +127,18 @@ def write_connection(engine: Engine) -> Iterator[Connection]:
         conn.execution_options(**{_IMMEDIATE: True})
         with conn.begin():
             yield conn
+
+
+def open_write(engine: Engine) -> tuple[Connection, RootTransaction]:
+    """A connection with a write transaction begun; the caller commits or rolls back and closes it."""
+    conn = engine.connect()
+    try:
+        if is_sqlite(engine):
+            conn.execution_options(**{_IMMEDIATE: True})
+        return conn, conn.begin()
+    except BaseException:
+        conn.close()
+        raise
 
 
 @contextmanager

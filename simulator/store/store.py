@@ -9,14 +9,23 @@ from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from simulator.domain.refusals import Duplicate
+from simulator.store import deferred, tables_app, tables_gate  # noqa: F401 - registers their tables
 from simulator.store import shared as _shared  # noqa: F401  (puts the shared_state table on `metadata`)
 from simulator.store.compiled import Statements
-from simulator.store.engine import create_schema, is_sqlite, make_engine, read_connection, write_connection
-from simulator.store.tables import DATA_TABLES, id_counters
+from simulator.store.engine import (
+    create_schema,
+    is_sqlite,
+    make_engine,
+    open_write,
+    read_connection,
+    write_connection,
+)
+from simulator.store.tables import id_counters, metadata
 from simulator.store.traffic import TrafficLog
 from simulator.store.tx_money import MoneyQueries
 from simulator.store.tx_people import PeopleQueries
 
+_KEPT_ON_RESET = ("schema_version", "shared_state", "tif_nonces")
 _TRUNCATE_FROM = 5000  # rows; above this a PostgreSQL table is truncated rather than deleted from
 
 
@@ -41,20 +50,46 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Tx]:
-        """A write transaction; rows are locked in the order the caller reads them (ascending ids)."""
+        """A write transaction; rows are locked in the order the caller reads them (ascending ids).
+
+        Inside a `DeferredCommit` (store/deferred.py) the request's first write transaction stays open
+        until the caller commits it, and later ones are savepoints in it."""
+        pending = deferred.current()
         try:
-            with write_connection(self.engine) as conn:
-                yield Tx(conn, locking=not self.sqlite, statements=self.statements)
+            if pending is None:
+                with write_connection(self.engine) as conn:
+                    yield Tx(conn, locking=not self.sqlite, statements=self.statements)
+            elif pending.conn is not None:
+                with pending.conn.begin_nested():
+                    yield Tx(pending.conn, locking=not self.sqlite, statements=self.statements)
+            else:
+                pending.adopt(*open_write(self.engine))
+                assert pending.conn is not None
+                try:
+                    yield Tx(pending.conn, locking=not self.sqlite, statements=self.statements)
+                except BaseException:
+                    pending.rollback()
+                    raise
         except (IntegrityError, self.engine.dialect.loaded_dbapi.IntegrityError) as exc:
+            if pending is not None:
+                pending.rollback()
             raise Duplicate() from exc
 
     @contextmanager
     def read(self) -> Iterator[Tx]:
+        """A read transaction, or the request's open write transaction (it sees its own writes)."""
+        pending = deferred.current()
+        if pending is not None and pending.conn is not None:
+            yield Tx(pending.conn, locking=False, statements=self.statements)
+            return
         with read_connection(self.engine) as conn:
             yield Tx(conn, locking=False, statements=self.statements)
 
     def reserve_ids(self, kind: str, count: int, base: int) -> int:
         """Reserve `count` serials of `kind`; returns the first. Own short transaction."""
+        pending = deferred.current()
+        if self.sqlite and pending is not None and pending.conn is not None:
+            raise RuntimeError("ids must be reserved before the request's write transaction opens")
         for _attempt in range(5):
             try:
                 with write_connection(self.engine) as conn:
@@ -73,18 +108,20 @@ class Store:
         raise RuntimeError(f"could not reserve ids of kind {kind}")
 
     def reset(self) -> None:
-        """Empty every data table (the schema and its version stay)."""
+        """Empty every data table (the schema and its version stay; so do the shared state and the spent
+        x-tif nonces)."""
+        tables = [t for t in reversed(metadata.sorted_tables) if t.name not in _KEPT_ON_RESET]
         with self.traffic.emptying(), write_connection(self.engine) as conn:
             if self.sqlite:
-                for table in DATA_TABLES:
+                for table in tables:
                     conn.execute(delete(table))
             else:
                 # TRUNCATE rewrites files (slow for many small tables); DELETE is quick for small ones.
-                big = [t.name for t in DATA_TABLES
+                big = [t.name for t in tables
                        if conn.execute(select(text("1")).select_from(t).offset(_TRUNCATE_FROM).limit(1)).first()]
                 if big:
                     conn.execute(text(f"TRUNCATE {', '.join(big)}"))
-                for table in DATA_TABLES:
+                for table in tables:
                     if table.name not in big:
                         conn.execute(delete(table))
 

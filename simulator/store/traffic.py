@@ -41,8 +41,10 @@ class TrafficLog:
         self._thread: threading.Thread | None = None
 
     def record(self, **row: Any) -> None:
-        """Queue one row (see the table's columns); missing text columns default to ""."""
-        full = {name: row.get(name, "") for name in COLUMNS}
+        """Queue one row (see the table's columns); missing text columns default to "". Texts are stored as
+        any database can hold them (a NUL or a lone surrogate from a hostile request would otherwise fail
+        the whole batch, on every retry)."""
+        full = {name: _storable(row.get(name, "")) for name in COLUMNS}
         full["http_status"] = int(row.get("http_status") or 0)
         full["arrival"] = int(row.get("arrival") or time.time_ns())
         with self._lock:
@@ -113,3 +115,10 @@ class TrafficLog:
         self._stopped = True
         self._wake.set()
         self.flush()
+
+
+def _storable(value: Any) -> Any:
+    """NUL as the text `\\u0000` (PostgreSQL text cannot hold it), lone surrogates backslash-escaped."""
+    if not isinstance(value, str):
+        return value
+    return value.replace("\x00", "\\u0000").encode("utf-8", "backslashreplace").decode("utf-8")

@@ -33,7 +33,8 @@ def person(pid: str, area: str, *, insutype: str = "310", psn_type: str = "1101"
     """A person insured at AREA[area] (or a literal 6-digit code)."""
     insuplc = AREA.get(area, area)
     body = {"id": pid, "name": name or f"测{pid}", "gender": "1", "birthday": birthday, "insutype": insutype,
-            "psn_type": psn_type, "insuplc": insuplc, "status": status}
+            "psn_type": psn_type, "insuplc": insuplc, "status": status,
+            "pin": "123456"}  # a world may name app credentials (password, pin, face); the rest are defaults
     if insutype == "310":
         body["account"] = account or "0.00"
     return body

@@ -1,5 +1,6 @@
-"""The app page in headless Debian Chromium (Playwright): a screenshot decodes with pyzbar to a code the
-decode service accepts — for the person's own page and for the guardian view of a minor.
+"""The app page in headless Debian Chromium (Playwright): the person logs in on the login page, then a
+screenshot decodes with pyzbar to a code the decode service accepts — for the person's own page and for
+the guardian view of a minor.
 
 The simulator runs as its own process (`python -m simulator serve --port 0`). Playwright drives the
 system's /usr/bin/chromium and never downloads a browser; if Chromium is missing this test FAILS.
@@ -74,16 +75,26 @@ def test_app_page_screenshot_decodes_to_an_accepted_code(served: str) -> None:
     from playwright.sync_api import sync_playwright
 
     base = served
-    loaded = requests.post(f"{base}/admin/world", json=world(person("mum", "shaanxi", name="李秀英"),
-                                                             child("kid", "shaanxi", name="张小明")), timeout=30)
-    h = loaded.json()["handles"]
-    requests.post(f"{base}/app/guardians", json={"guardian": h["mum"], "minor": h["kid"], "relation": "parent"},
-                  timeout=30).raise_for_status()
+    body = world(person("mum", "shaanxi", name="李秀英"), child("kid", "shaanxi", name="张小明"))
+    body["people"][0] |= {"password": "mum-pass", "face": "mum-face"}  # a world may name the credentials
+    mum_certno, kid_certno = body["people"][0]["certno"], body["people"][1]["certno"]
+    h = requests.post(f"{base}/admin/world", json=body, timeout=30).json()["handles"]
+    token = requests.post(f"{base}/app/login", json={"certno": mum_certno, "password": "mum-pass"},
+                          timeout=30).json()["token"]
+    requests.post(f"{base}/app/guardians", headers={"Authorization": f"Bearer {token}"}, timeout=30,
+                  json={"guardian": h["mum"], "minor": h["kid"], "relation": "parent",
+                        "face": {h["kid"]: kid_certno[-6:]}}).raise_for_status()  # the child's default face secret
     with sync_playwright() as playwright:
         browser = _chromium(playwright)
         try:
             page = browser.new_page(viewport={"width": 480, "height": 900})
-            page.goto(f"{base}/app/persons/{h['mum']}")
+            page.goto(f"{base}/app/persons/{h['mum']}")  # not logged in: refused, nothing shown
+            assert "ERR_LOGIN_REQUIRED" in page.content()
+            page.goto(f"{base}/app/login")
+            page.fill("#certno", mum_certno)
+            page.fill("#password", "mum-pass")
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{base}/app/persons/{h['mum']}")
             own = _screenshot_code(page)
             assert _decode_service(base, own)["userName"] == "李秀英"
 
@@ -97,6 +108,14 @@ def test_app_page_screenshot_decodes_to_an_accepted_code(served: str) -> None:
             assert "亲情账户" in page.inner_text("#guardian-view")
             minor = _screenshot_code(page)
             assert _decode_service(base, minor)["userName"] == "张小明"
+
+            page.go_back()
+            page.click("#logout")  # the session ends: the page can no longer fetch a code
+            page.wait_for_url(f"{base}/app/login")
+            assert requests.post(f"{base}/app/persons/{h['mum']}/evoucher", timeout=30,
+                                 headers={"Authorization": f"Bearer {token}"}).status_code == 200  # other session
+            resp = page.request.post(f"{base}/app/persons/{h['mum']}/evoucher")
+            assert resp.status == 401 and resp.json()["code"] == "ERR_LOGIN_REQUIRED"
         finally:
             browser.close()
 

@@ -185,7 +185,8 @@ def test_inactive_or_missing_wallets(api: Api) -> None:
 
 
 def test_malformed_bodies(api: Api, fam: dict[str, str]) -> None:
-    resp = api.call("POST", SEND, ["not", "an", "object"])
+    with api.acting(fam["gran"]):
+        resp = api.call("POST", SEND, ["not", "an", "object"])
     assert (resp.status_code, resp.json()["code"]) == (400, "ERR_BAD_JSON")
     api.refused(SEND, {k: v for k, v in send(fam["gran"], fam["kid"]).items() if k != "amount"}, "ERR_MISSING_FIELD")
     api.refused("/app/wallets", {}, "ERR_MISSING_FIELD")

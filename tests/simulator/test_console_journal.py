@@ -91,9 +91,12 @@ def test_console_reads_without_the_token_writes_need_it(guarded: Any) -> None:
     view = guarded.get("/console/api/overview").get_json()
     assert view["token_required"] is True and view["admin"] is False
     assert guarded.get("/console/api/overview", headers=bearer).get_json()["admin"] is True
-    for path in ("/console/api/persons", "/console/api/settlements", "/console/api/journal",
+    for path in ("/console/api/settlements", "/console/api/journal",
                  "/console/api/conservation", f"/console/audit?institution={PHARMACY}"):
         assert guarded.get(path).status_code == 200, path
+    # people by name are the admin's: no psn_no found by name without the token (issue 12)
+    assert guarded.get("/console/api/persons?q=周").status_code == 401
+    assert guarded.get("/console/api/persons?q=周", headers=bearer).status_code == 200
     armed = guarded.post("/admin/faults", json={"infno": "2102", "kind": "drop_after_commit"})
     assert armed.status_code == 401 and armed.get_json()["code"] == "ERR_ADMIN_TOKEN"
     assert guarded.get("/console/api/overview").get_json()["faults"] == []  # nothing armed

@@ -4,6 +4,7 @@ an open /admin beyond loopback."""
 from __future__ import annotations
 
 import pytest
+from sim_worlds import world
 
 from simulator.app import create_app
 from simulator.protocol.admin_access import check_bind
@@ -36,3 +37,17 @@ def test_serve_beyond_loopback_needs_a_token(host: str) -> None:
         check_bind(host, "")
     check_bind(host, "t")
     check_bind("127.0.0.1", "")
+
+
+def test_the_consoles_people_search_and_evouchers_need_the_admin_token(guarded) -> None:
+    """No name search and no live e-voucher of anyone without the admin token (issue 12: psn_nos must not
+    be enumerable by name)."""
+    client = guarded
+    good = {"Authorization": "Bearer s3cret"}
+    assert client.post("/admin/world", json=world(), headers=good).status_code == 200
+    psn_no = client.get("/admin/handles", headers=good).json["handles"]["pat"]
+    for method, path in (("get", "/console/api/persons?q=周"), ("get", f"/console/api/persons/{psn_no}"),
+                         ("post", f"/console/api/persons/{psn_no}/evoucher")):
+        resp = getattr(client, method)(path)
+        assert resp.status_code == 401 and resp.json["code"] == "ERR_ADMIN_TOKEN", path
+        assert getattr(client, method)(path, headers=good).status_code == 200, path
