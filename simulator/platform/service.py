@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from simulator.platform.admin import AdminOps
-from simulator.platform.recon import ReconOps
-from simulator.platform.visits import VisitOps
-from simulator.platform.world import WorldOps
+from simulator.platform.lab.admin import AdminOps
+from simulator.platform.lab.world import WorldOps
+from simulator.platform.reconciliation.recon import ReconOps
+from simulator.platform.settlement.visits import VisitOps
 
 
 class Platform(VisitOps, WorldOps, AdminOps, ReconOps):

@@ -16,9 +16,9 @@ from simulator.domain.refusals import (
     PersonUnknown,
     PoolUnknown,
 )
-from simulator.platform.bindings import BindingRequest
-from simulator.platform.family import FamilyOps
-from simulator.platform.family_pool import MemberRequest
+from simulator.platform.family.bindings import BindingRequest
+from simulator.platform.family.ops import FamilyOps
+from simulator.platform.family.pool import MemberRequest
 from simulator.protocol.app_auth import actor, as_me, face_secret, me, own, verified
 from simulator.protocol.app_common import amount, body, day, family, flag, integer, optional_integer, text
 from simulator.protocol.runtime import json_response

@@ -13,7 +13,7 @@ from typing import Any
 from flask import current_app, request
 
 from simulator.domain.refusals import BadDate, BadField, BadJson, MissingField
-from simulator.platform.family import FamilyOps
+from simulator.platform.family.ops import FamilyOps
 from simulator.protocol import inputs
 from simulator.protocol.envelope import parse_json
 

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, Response
 
 from simulator.domain.refusals import FaceCheckFailed, PinWrong, TransferUnknown
-from simulator.platform.wallet import SOURCES, TransferRequest
+from simulator.platform.family.wallet import SOURCES, TransferRequest
 from simulator.protocol.app_auth import as_me, face_secret, me, not_found_person, own, verified
 from simulator.protocol.app_common import amount, body, choice, family, text
 from simulator.protocol.runtime import json_response

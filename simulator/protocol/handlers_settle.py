@@ -7,7 +7,7 @@ from typing import Any
 from simulator.domain.payplan import parse_exp_content
 from simulator.domain.refusals import BadField, DuplicateFeeLine
 from simulator.platform.service import Platform
-from simulator.platform.settle import DECLARED, SettleInput
+from simulator.platform.settlement.settle import DECLARED, SettleInput
 from simulator.protocol import inputs, wire
 from simulator.protocol.envelope import Envelope
 

@@ -11,7 +11,7 @@ from simulator.domain.models import Person, age_on, mask_name
 from simulator.domain.money import ZERO, fmt
 from simulator.domain.split import LineSplit
 from simulator.domain.views import SettlementView
-from simulator.platform.identity import PersonInfo
+from simulator.platform.settlement.identity import PersonInfo
 
 FUND_NAMES = {"310100": "职工基本医疗保险统筹基金", "390100": "城乡居民基本医疗保险基金",
               "310200": "职工基本医疗保险个人账户基金"}

@@ -35,10 +35,10 @@ from simulator.domain.refusals import (
     WalletRegionDisabled,
     WalletUnknown,
 )
-from simulator.platform import family_views as views
 from simulator.platform.clock import stamp
-from simulator.platform.family_base import check_insured, check_not_self, check_relation
-from simulator.platform.wallet_bounce import BounceOps
+from simulator.platform.family import views
+from simulator.platform.family.base import check_insured, check_not_self, check_relation
+from simulator.platform.family.wallet_bounce import BounceOps
 from simulator.store.store import Tx
 
 MAX_AMOUNT = Decimal("2000.00")

@@ -18,7 +18,7 @@ from simulator.domain.refusals import (
 )
 from simulator.domain.split import LineSplit, split_line
 from simulator.platform.base import RequestMeta
-from simulator.platform.revoke import RevokeOps
+from simulator.platform.settlement.revoke import RevokeOps
 from simulator.store.store import Tx
 
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from simulator.domain.models import Person, age_on
 from simulator.domain.refusals import GuardianExists, NotAMinor, NotGuardian
-from simulator.platform import family_views as views
-from simulator.platform.family_base import FamilyBase, check_not_self, check_relation
+from simulator.platform.family import views
+from simulator.platform.family.base import FamilyBase, check_not_self, check_relation
 
 GUARDIAN_RELATIONS = ("parent", "grandparent")
 ADULT_AGE = 18

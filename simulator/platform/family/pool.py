@@ -27,8 +27,8 @@ from simulator.domain.refusals import (
     PoolDissolved,
     PoolUnknown,
 )
-from simulator.platform import family_views as views
-from simulator.platform.family_base import (
+from simulator.platform.family import views
+from simulator.platform.family.base import (
     FamilyBase,
     check_employee_funder,
     check_face,

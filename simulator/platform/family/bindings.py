@@ -32,8 +32,8 @@ from simulator.domain.refusals import (
     RankTaken,
     TooManyFunders,
 )
-from simulator.platform import family_views as views
-from simulator.platform.family_base import (
+from simulator.platform.family import views
+from simulator.platform.family.base import (
     FamilyBase,
     check_employee_funder,
     check_face,

@@ -22,7 +22,7 @@ from simulator.domain.refusals import (
 )
 from simulator.domain.views import SettlementView, ledger_legs, row_amounts
 from simulator.platform.base import RequestMeta, msgid_institution
-from simulator.platform.settle import SettleOps, leg_target
+from simulator.platform.settlement.settle import SettleOps, leg_target
 from simulator.store.store import Tx
 
 SETTLING, REVOKING = ("2102", "2207"), ("2103", "2208")

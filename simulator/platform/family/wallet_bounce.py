@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.platform.clock import Clock
-from simulator.platform.family_base import FamilyBase
+from simulator.platform.family.base import FamilyBase
 from simulator.platform.faults import FaultPlan
 from simulator.platform.ids import IdGenerator
 from simulator.store.store import Store, Tx

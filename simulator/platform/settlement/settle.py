@@ -27,7 +27,7 @@ from simulator.domain.refusals import (
 from simulator.domain.views import AMOUNT_COLUMNS, SettlementView, balance_after, plan_amounts
 from simulator.platform.base import RequestMeta
 from simulator.platform.context import payer_context
-from simulator.platform.identity import IdentityOps
+from simulator.platform.settlement.identity import IdentityOps
 from simulator.store.store import Tx
 
 DECLARED = ("fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt")

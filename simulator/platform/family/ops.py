@@ -9,10 +9,10 @@
 
 from __future__ import annotations
 
-from simulator.platform.bindings import BindingOps
-from simulator.platform.family_pool import PoolOps
-from simulator.platform.guardians import GuardianOps
-from simulator.platform.wallet import WalletOps
+from simulator.platform.family.bindings import BindingOps
+from simulator.platform.family.guardians import GuardianOps
+from simulator.platform.family.pool import PoolOps
+from simulator.platform.family.wallet import WalletOps
 
 
 class FamilyOps(BindingOps, PoolOps, GuardianOps, WalletOps):
