@@ -11,12 +11,16 @@ from typing import Any
 from simulator.domain.models import Institution, Person
 from simulator.domain.policy import Policy
 from simulator.domain.refusals import (
+    BadCertType,
+    IdentityMismatch,
     InstitutionUnknown,
     InsuplcMismatch,
     MissingField,
     MsgidReused,
     MsgidReversed,
     PersonUnknown,
+    TokenExpired,
+    TokenInvalid,
     VisitCancelled,
     VisitMismatch,
     VisitUnknown,
@@ -163,3 +167,42 @@ class PlatformBase:
         if visit.status != "registered":
             raise VisitCancelled(then=then)
         return visit
+
+    # certificates ----------------------------------------------------------------------------
+    def resolve_person(self, tx: Tx, cert_type: str, cert_no: str, card_sn: str, certno: str) -> Person:
+        """The person a certificate names (01 ecToken, 02 ID number, 03 social security card)."""
+        if cert_type == "01":
+            return self._token_person(tx, cert_no)
+        if cert_type == "02":
+            number = cert_no or certno
+            found = tx.person_by("certno", number) if number else None
+            if found is None:
+                raise PersonUnknown(detail=f"证件号码 {number} 未查询到参保信息")
+            return found
+        if cert_type == "03":
+            number = card_sn or cert_no
+            found = tx.person_by("card_sn", number) if number else None
+            if found is None:
+                raise PersonUnknown(detail=f"社保卡 {number} 未查询到参保信息")
+            return found
+        raise BadCertType(cert_type=cert_type)
+
+    def _token_person(self, tx: Tx, token: str) -> Person:
+        row = tx.token(token) if token else None
+        if row is None:
+            raise TokenInvalid()
+        if str(row.expires_at) < self.now_stamp():
+            raise TokenExpired()
+        found = tx.persons_by_ids([int(row.person_id)])
+        return found[int(row.person_id)]
+
+    def check_certificate(self, tx: Tx, patient: Person, cert_type: str, cert_no: str, card_sn: str = "") -> None:
+        """The certificate on a visit or settlement must name the patient (no impersonation)."""
+        if not cert_type and not cert_no:
+            return
+        if (cert_type == "02" and cert_no == patient.certno) or (
+                cert_type == "03" and (card_sn or cert_no) == patient.card_sn):
+            return  # the certificate names the patient: no lookup needed
+        named = self.resolve_person(tx, cert_type, cert_no, card_sn, "")
+        if named.id != patient.id:
+            raise IdentityMismatch(detail="就诊凭证与人员编号 psn_no 不是同一人（冒名就医）")

@@ -11,7 +11,6 @@ from simulator.domain.models import Institution, Person, Wallet
 from simulator.domain.money import ZERO
 from simulator.domain.refusals import (
     BadBusinessType,
-    BadCertType,
     CodeExpired,
     CodeUnknown,
     CodeUsed,
@@ -21,12 +20,9 @@ from simulator.domain.refusals import (
     InstitutionUnknown,
     NotAnInsuranceCode,
     NotSignedIn,
-    PersonUnknown,
     SignedOut,
     SigninExpired,
     SignNoUnknown,
-    TokenExpired,
-    TokenInvalid,
 )
 from simulator.platform.base import PlatformBase, RequestMeta
 from simulator.platform.clock import stamp
@@ -141,45 +137,6 @@ class IdentityOps(PlatformBase):
             raise SignedOut()
         if day != self.today().isoformat():
             raise SigninExpired(day=day)
-
-    # certificates ----------------------------------------------------------------------------
-    def resolve_person(self, tx: Tx, cert_type: str, cert_no: str, card_sn: str, certno: str) -> Person:
-        """The person a certificate names (01 ecToken, 02 ID number, 03 social security card)."""
-        if cert_type == "01":
-            return self._token_person(tx, cert_no)
-        if cert_type == "02":
-            number = cert_no or certno
-            found = tx.person_by("certno", number) if number else None
-            if found is None:
-                raise PersonUnknown(detail=f"证件号码 {number} 未查询到参保信息")
-            return found
-        if cert_type == "03":
-            number = card_sn or cert_no
-            found = tx.person_by("card_sn", number) if number else None
-            if found is None:
-                raise PersonUnknown(detail=f"社保卡 {number} 未查询到参保信息")
-            return found
-        raise BadCertType(cert_type=cert_type)
-
-    def _token_person(self, tx: Tx, token: str) -> Person:
-        row = tx.token(token) if token else None
-        if row is None:
-            raise TokenInvalid()
-        if str(row.expires_at) < self.now_stamp():
-            raise TokenExpired()
-        found = tx.persons_by_ids([int(row.person_id)])
-        return found[int(row.person_id)]
-
-    def check_certificate(self, tx: Tx, patient: Person, cert_type: str, cert_no: str, card_sn: str = "") -> None:
-        """The certificate on a visit or settlement must name the patient (no impersonation)."""
-        if not cert_type and not cert_no:
-            return
-        if (cert_type == "02" and cert_no == patient.certno) or (
-                cert_type == "03" and (card_sn or cert_no) == patient.card_sn):
-            return  # the certificate names the patient: no lookup needed
-        named = self.resolve_person(tx, cert_type, cert_no, card_sn, "")
-        if named.id != patient.id:
-            raise IdentityMismatch(detail="就诊凭证与人员编号 psn_no 不是同一人（冒名就医）")
 
     # 1101 ------------------------------------------------------------------------------------
     def person_info(self, meta: RequestMeta, cert_type: str, cert_no: str, card_sn: str, certno: str,

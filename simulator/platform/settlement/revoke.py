@@ -21,15 +21,15 @@ from simulator.domain.refusals import (
     WrongRevoke,
 )
 from simulator.domain.views import SettlementView, ledger_legs, row_amounts
-from simulator.platform.base import RequestMeta, msgid_institution
-from simulator.platform.settlement.settle import SettleOps, leg_target
+from simulator.platform.base import PlatformBase, RequestMeta, msgid_institution
+from simulator.platform.settlement.settle import leg_target
 from simulator.store.store import Tx
 
 SETTLING, REVOKING = ("2102", "2207"), ("2103", "2208")
 CLR_OF = {"2103": "41", "2208": "11", "2102": "41", "2207": "11"}
 
 
-class RevokeOps(SettleOps):
+class RevokeOps(PlatformBase):
     """Undo and look up settlements."""
 
     def _settlement(self, tx: Tx, meta: RequestMeta, setl_id: str, psn_no: str, mdtrt_id: str) -> Any:

@@ -25,9 +25,8 @@ from simulator.domain.refusals import (
     NoFeeLines,
 )
 from simulator.domain.views import AMOUNT_COLUMNS, SettlementView, balance_after, plan_amounts
-from simulator.platform.base import RequestMeta
+from simulator.platform.base import PlatformBase, RequestMeta
 from simulator.platform.context import payer_context
-from simulator.platform.settlement.identity import IdentityOps
 from simulator.store.store import Tx
 
 DECLARED = ("fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt")
@@ -71,7 +70,7 @@ def ledger_entry(setl_id: str, entry: str, leg: Leg, sign: int, msgid: str, at: 
             "amount_fen": sign * to_fen(leg.amount), "msgid": msgid, "at": at}
 
 
-class SettleOps(IdentityOps):
+class SettleOps(PlatformBase):
     """2101/2102/2206/2207."""
 
     def _context(self, tx: Tx, meta: RequestMeta, inp: SettleInput, lock: bool) -> PayerContext:

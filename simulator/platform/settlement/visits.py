@@ -17,12 +17,11 @@ from simulator.domain.refusals import (
     VisitHasSettlement,
 )
 from simulator.domain.split import LineSplit, split_line
-from simulator.platform.base import RequestMeta
-from simulator.platform.settlement.revoke import RevokeOps
+from simulator.platform.base import PlatformBase, RequestMeta
 from simulator.store.store import Tx
 
 
-class VisitOps(RevokeOps):
+class VisitOps(PlatformBase):
     """Outpatient visits and their fee lines."""
 
     def _visit(self, tx: Tx, meta: RequestMeta, mdtrt_id: str, psn_no: str) -> tuple[Any, Person]:
