@@ -26,6 +26,8 @@ FLUSH_SECONDS = 0.2
 FLUSH_ROWS = 200
 
 COLUMNS = tuple(c.name for c in traffic.columns if c.name != "id")
+_WIDTH: dict[str, int] = {c.name: int(length) for c in traffic.columns
+                          if (length := getattr(c.type, "length", None)) is not None}
 
 
 class TrafficLog:
@@ -44,7 +46,7 @@ class TrafficLog:
         """Queue one row (see the table's columns); missing text columns default to "". Texts are stored as
         any database can hold them (a NUL or a lone surrogate from a hostile request would otherwise fail
         the whole batch, on every retry)."""
-        full = {name: _storable(row.get(name, "")) for name in COLUMNS}
+        full = {name: _storable(row.get(name, ""), _WIDTH.get(name)) for name in COLUMNS}
         full["http_status"] = int(row.get("http_status") or 0)
         full["arrival"] = int(row.get("arrival") or time.time_ns())
         with self._lock:
@@ -117,8 +119,10 @@ class TrafficLog:
         self.flush()
 
 
-def _storable(value: Any) -> Any:
-    """NUL as the text `\\u0000` (PostgreSQL text cannot hold it), lone surrogates backslash-escaped."""
+def _storable(value: Any, width: int | None = None) -> Any:
+    """NUL as the text `\\u0000` (PostgreSQL text cannot hold it), lone surrogates backslash-escaped, and
+    no longer than the column (PostgreSQL refuses an over-long varchar)."""
     if not isinstance(value, str):
         return value
-    return value.replace("\x00", "\\u0000").encode("utf-8", "backslashreplace").decode("utf-8")
+    text = value.replace("\x00", "\\u0000").encode("utf-8", "backslashreplace").decode("utf-8")
+    return text[:width] if width else text

@@ -159,11 +159,11 @@ def test_what_the_openapi_fuzz_found_is_refused_cleanly(sim: Sim) -> None:
 
 
 def test_the_request_journal_keeps_hostile_refusals(sim: Sim, app: Flask) -> None:
-    """A NUL or a lone surrogate in a refused envelope's msgid is journalled, not a batch that PostgreSQL
-    (or SQLite) rejects on every flush (found by `make fuzz` on PostgreSQL)."""
+    """A NUL, a lone surrogate or an over-long value in a refused envelope is journalled, not a batch that
+    PostgreSQL (or SQLite) rejects on every flush (found by `make fuzz` on PostgreSQL)."""
     shop = pharmacy_shop(sim, "1", "10.00")
-    for msgid in ("P\x0061010300017", "\ud800x"):
-        _m, raw = envelope_bytes(shop["pc"], "1101", {"data": {}}, msgid=msgid)
+    for msgid, infno in (("P\x0061010300017", "1101"), ("\ud800x", "1101"), ("\x00" * 64, "9" * 40)):
+        _m, raw = envelope_bytes(shop["pc"], infno, {"data": {}}, msgid=msgid)
         refused_envelope(post_raw(sim, SERVICE, raw))
     traffic = app.extensions["simulator"].platform.store.traffic
     traffic.flush()  # raised DataError / UnicodeEncodeError before
