@@ -36,7 +36,7 @@ def create_app(config: SimConfig | dict[str, Any] | None = None) -> Flask:
     app = Flask("simulator")
     app.config["SIMULATOR"] = cfg
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.extensions["simulator"] = Simulator(platform, TifGate(cfg.auth == "tif", cfg.tif_credentials, store))
+    app.extensions["simulator"] = Simulator(platform, TifGate(cfg.auth == "tif", cfg.tif_credentials, platform.nonces))
     errors.install(app)
     edges.install(app, cfg.max_body_bytes)
     for blueprint in (fsi, decode, admin, console):

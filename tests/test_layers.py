@@ -7,17 +7,32 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def modules_in(tree: ast.AST):
+    """Every module a parsed file imports: plain and from-imports (`from a import b` also as `a.b`, which may
+    name a submodule), relative ones as written ("." * level + name), and importlib.import_module("x.y") /
+    find_spec("x.y") calls with a literal name."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name
+        elif isinstance(node, ast.ImportFrom):
+            prefix = "." * node.level
+            if node.module or node.level == 0:
+                yield prefix + (node.module or "")
+            for alias in node.names:
+                if alias.name != "*":
+                    yield prefix + ".".join(part for part in (node.module, alias.name) if part)
+        elif (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
+              and isinstance(node.args[0].value, str)
+              and getattr(node.func, "attr", getattr(node.func, "id", None)) in ("import_module", "find_spec")):
+            yield node.args[0].value
+
+
 def imported_modules(package: str):
     for path in sorted((ROOT / package).rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    yield path, alias.name
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                yield path, node.module
-            elif isinstance(node, ast.ImportFrom) and node.level > 0:
-                yield path, "." * node.level + (node.module or "")
+        for module in modules_in(tree):
+            yield path, module
 
 
 def test_the_scanner_sees_imports():
@@ -148,6 +163,14 @@ def test_the_simulator_scanner_sees_imports():
     assert any(m.startswith("flask") for _, m in simulator_imports("protocol"))
 
 
+def test_the_import_scanner_sees_every_kind_of_import():
+    # Guards the layer rules against a relative, from-a-package or importlib import slipping past them.
+    source = ("from simulator import store\nfrom ..store import tables\nfrom . import x\n"
+              "import importlib\nimportlib.import_module('simulator.store.deferred')\n")
+    found = set(modules_in(ast.parse(source)))
+    assert {"simulator.store", "..store", "..store.tables", ".x", "simulator.store.deferred"} <= found
+
+
 def test_simulator_domain_imports_only_the_standard_library():
     offenders = [(path, module) for path, module in simulator_imports("domain")
                  if not module.startswith("simulator.domain") and module != "__future__"
@@ -171,4 +194,12 @@ def test_store_table_modules_do_not_import_each_other_back():
     # tables.py registers tables_family / tables_traffic; they share simulator/store/metadata.py instead.
     offenders = [(path, module) for path, module in simulator_imports("store")
                  if path.startswith("simulator/store/tables_") and module == "simulator.store.tables"]
+    assert offenders == []
+
+
+def test_simulator_protocol_never_imports_the_store():
+    # The Flask layer parses, calls the platform and shapes replies: nonces, app sessions, console reads
+    # and the deferred commit are the platform's (simulator/platform/access.py, console.py).
+    offenders = [(path, module) for path, module in simulator_imports("protocol")
+                 if module == "simulator.store" or module.startswith("simulator.store.")]
     assert offenders == []

@@ -25,7 +25,9 @@ from simulator.domain.refusals import (
     VisitMismatch,
     VisitUnknown,
 )
+from simulator.platform.access import AppSessions, Nonces
 from simulator.platform.clock import Clock, stamp
+from simulator.platform.console import ConsoleQueries
 from simulator.platform.faults import FaultPlan
 from simulator.platform.ids import IdGenerator
 from simulator.platform.region import RegionBook
@@ -69,6 +71,9 @@ class PlatformBase:
         self._signins: dict[str, tuple[str, str, bool]] = {}
         self._institutions: dict[str, Institution] = {}
         self.shared: SharedSync | None = None  # set when several processes serve one database
+        self.nonces = Nonces(store)  # the x-tif gateway's replay check
+        self.app_sessions = AppSessions(store)  # the family app's credentials and sessions
+        self.console = ConsoleQueries(store)  # the tester's console reads
 
     def sync_shared(self) -> None:
         """Start of a request in shared mode: the shared clock, and fresh caches if anything changed."""
@@ -115,6 +120,11 @@ class PlatformBase:
         Profiles are read per request (a handful of rows): a world load elsewhere is seen at once."""
         loaded = FamilyQueries(tx).loaded_policies()
         return self.regions.policy_for(person.insuplc, loaded, institution.policy if institution else None)
+
+    def patient_now(self, psn_no: str) -> Person:
+        """`patient` in its own read transaction (for callers outside a platform operation)."""
+        with self.store.read() as tx:
+            return self.patient(tx, psn_no)
 
     def patient(self, tx: Tx, psn_no: str) -> Person:
         if not psn_no:

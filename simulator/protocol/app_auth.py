@@ -22,17 +22,11 @@ from typing import Any
 from flask import Blueprint, Flask, Response, g, render_template, request
 
 from simulator.domain.refusals import LoginFailed, LoginRequired, NotAPerson, NotFound, PersonUnknown
+from simulator.platform.access import AppSessions
 from simulator.platform.service import Platform
 from simulator.protocol import inputs
 from simulator.protocol.app_common import body
 from simulator.protocol.runtime import json_response, sim
-from simulator.store.tables_app import (
-    close_session,
-    find_session,
-    open_session,
-    save_credentials,
-    secret_matches,
-)
 
 app_auth = Blueprint("app_auth", __name__, url_prefix="/app", template_folder="templates")
 
@@ -70,12 +64,12 @@ def load_world(platform: Platform, body: Any) -> dict[str, Any]:
     agencies = body.get("agencies") or {}
     if isinstance(agencies, dict):
         rows |= {f"agency:{area}": {"password": str(pw)} for area, pw in agencies.items() if pw}
-    save_credentials(platform.store.engine, rows)
+    platform.app_sessions.save_credentials(rows)
     return loaded
 
 
-def _engine() -> Any:
-    return sim().platform.store.engine
+def _sessions() -> AppSessions:
+    return sim().platform.app_sessions
 
 
 def face_secret(obj: dict[str, Any], psn_no: str) -> Any:
@@ -91,12 +85,12 @@ def verified(kind: str, psn_no: str, secret: Any) -> bool:
     """Does `secret` prove `psn_no`'s face (or PIN)? Anything but the right string proves nothing."""
     if not isinstance(secret, str) or not secret or not psn_no:
         return False
-    return secret_matches(_engine(), kind, psn_no, secret) is True
+    return _sessions().secret_matches(kind, psn_no, secret) is True
 
 
 # login ------------------------------------------------------------------------------------------------
 def _password_ok(subject: str, password: str, default: str | None = None) -> bool:
-    found = secret_matches(_engine(), "password", subject, password)
+    found = _sessions().secret_matches("password", subject, password)
     return found is True or (found is None and default is not None
                              and secrets.compare_digest(password.encode(), default.encode()))
 
@@ -114,13 +108,12 @@ def login() -> Response:
     else:
         certno = inputs.text(b, "certno", "请求体", required=False)
         psn_no = inputs.text(b, "psn_no", "请求体", required=False)
-        with sim().platform.store.read() as tx:
-            person = tx.person_by("certno", certno) if certno else tx.person_by("psn_no", psn_no) if psn_no else None
+        person = _sessions().person(certno, psn_no)
         if person is None or not _password_ok(person.psn_no, password):
             raise LoginFailed()
         subject, role, out = person.psn_no, "person", {"psn_no": person.psn_no}
     token, now = secrets.token_urlsafe(32), int(time.time())
-    open_session(_engine(), token, subject, role, now + SESSION_SECONDS, now)
+    _sessions().open(token, subject, role, now + SESSION_SECONDS, now)
     reply = json_response(out | {"token": token, "role": role, "expires_in": SESSION_SECONDS})
     reply.set_cookie(COOKIE, token, max_age=SESSION_SECONDS, httponly=True, samesite="Strict", path="/app")
     return reply
@@ -128,7 +121,7 @@ def login() -> Response:
 
 @app_auth.post("/logout")
 def logout() -> Response:
-    close_session(_engine(), _presented())
+    _sessions().close(_presented())
     reply = json_response({"ok": True})
     reply.delete_cookie(COOKIE, path="/app")
     return reply
@@ -153,7 +146,7 @@ def require_login() -> None:
     if request.endpoint in PUBLIC or request.endpoint is None:
         return
     token = _presented()
-    session = find_session(_engine(), token, int(time.time())) if token and len(token) <= 128 else None
+    session = _sessions().find(token, int(time.time())) if token and len(token) <= 128 else None
     if session is None:
         raise LoginRequired()
     if session.role == "agency":

@@ -2,7 +2,7 @@
 
 A paasid is bound to the institution codes it may act for (`TOKEN:CODE1,CODE2`; a bare `TOKEN` may act
 for any institution, for quick local tests). Nonces are remembered in the database
-(store/tables_gate.py), so a replay is refused by every process sharing it.
+(`platform.nonces`, platform/access.py), so a replay is refused by every process sharing it.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from simulator.domain.refusals import TifInstitution, TifMissing, TifNonce, TifPaasid, TifSignature, TifStale
-from simulator.store.store import Store
-from simulator.store.tables_gate import NONCE_MAX_LEN, remember_nonce
+from simulator.platform.access import NONCE_MAX_LEN, Nonces
 
 MAX_SKEW = 300
 _STAMP = re.compile(r"[0-9]{1,12}\Z", re.ASCII)  # unix seconds; not "²", not 400 digits
@@ -73,12 +72,12 @@ ANYONE = Caller("", None)
 
 
 class TifGate:
-    """Off unless `enabled`; nonces are remembered in `store` for twice the allowed skew."""
+    """Off unless `enabled`; nonces are remembered in `nonces` (the platform's) for twice the allowed skew."""
 
-    def __init__(self, enabled: bool, credentials: Mapping[str, str], store: Store) -> None:
+    def __init__(self, enabled: bool, credentials: Mapping[str, str], nonces: Nonces) -> None:
         self.enabled = enabled
         self._credentials = {paasid: Credential.parse(value) for paasid, value in credentials.items()}
-        self._store = store
+        self._nonces = nonces
         self._lock = threading.Lock()
         self._count = 0
 
@@ -102,6 +101,6 @@ class TifGate:
         with self._lock:
             self._count += 1
             purge = self._count % _PURGE_EVERY == 0
-        if not remember_nonce(self._store.engine, nonce, paasid, now, now - 2 * MAX_SKEW if purge else None):
+        if not self._nonces.remember(nonce, paasid, now, now - 2 * MAX_SKEW if purge else None):
             raise TifNonce(problem="已使用（疑似重放）")
         return Caller(paasid, credential)

@@ -11,7 +11,6 @@ import json
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
-from sqlalchemy import select
 
 from simulator.audit.masking import masked
 from simulator.audit.report import DEFAULT_RESOLVE_WITHIN, STATUS_ZH, build_report, parse_since
@@ -20,8 +19,6 @@ from simulator.domain.refusals import BadField, MissingField
 from simulator.protocol.admin_access import is_admin, require_admin
 from simulator.protocol.app_page import fresh_code
 from simulator.protocol.runtime import json_response, sim
-from simulator.store import console_queries, inspection
-from simulator.store.tables import institutions
 
 console = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
 JOURNAL_LIMIT = 200
@@ -45,12 +42,10 @@ def page() -> Response:
 def overview() -> Response:
     platform = sim().platform
     token = current_app.config["SIMULATOR"].admin_token
-    with platform.store.read() as tx:
-        known = list(tx.conn.execute(select(institutions.c.code).order_by(institutions.c.code)).scalars())
     return json_response({"now": platform.now().isoformat(timespec="seconds"), "frozen": platform.clock.frozen,
                           "faults": platform.faults.listing(), "token_required": bool(token),
                           "admin": is_admin(request, token),
-                          "institutions": sorted(set(known) | set(platform.store.traffic.institutions()))})
+                          "institutions": platform.console.institution_codes()})
 
 
 def _people_data() -> None:
@@ -62,9 +57,7 @@ def _people_data() -> None:
 @console.get("/api/persons")
 def persons() -> Response:
     _people_data()
-    platform = sim().platform
-    with platform.store.read() as tx:
-        found = console_queries.find_persons(tx.conn, request.args.get("q", "").strip())
+    found = sim().platform.console.find_persons(request.args.get("q", "").strip())
     return json_response({"persons": [{**row, "name": mask_name(row["name"]), "certno": mask_certno(row["certno"])}
                                       for row in found]})
 
@@ -75,8 +68,7 @@ def person(psn_no: str) -> Response:
     platform = sim().platform
     view = platform.person_view(psn_no)
     view["name"], view["certno"] = mask_name(view["name"]), mask_certno(view["certno"])
-    with platform.store.read() as tx:
-        view["pool"] = console_queries.pool_of(tx.conn, psn_no)
+    view["pool"] = platform.console.pool_of(psn_no)
     view["bindings_in"] = platform.bindings("beneficiary", psn_no)
     view["bindings_out"] = platform.bindings("funder", psn_no)
     return json_response(view)
@@ -86,27 +78,20 @@ def person(psn_no: str) -> Response:
 def evoucher(psn_no: str) -> Response:
     """A fresh e-voucher QR (the same issue service the patient's app page uses)."""
     _people_data()
-    platform = sim().platform
-    with platform.store.read() as tx:
-        holder = platform.patient(tx, psn_no)
+    holder = sim().platform.patient_now(psn_no)
     return json_response(fresh_code(holder))
 
 
 @console.get("/api/settlements")
 def settlements() -> Response:
-    platform = sim().platform
-    code = request.args.get("institution") or None
-    with platform.store.read() as tx:
-        rows = inspection.settlement_list(tx.conn, code)[-SETTLEMENT_LIMIT:]
-        for row in rows:
-            row["legs"] = inspection.ledger_entries(tx.conn, row["setl_id"], None)
+    rows = sim().platform.console.settlements(request.args.get("institution") or None, SETTLEMENT_LIMIT)
     return json_response({"settlements": list(reversed(rows))})
 
 
 @console.get("/api/journal")
 def journal() -> Response:
     code = request.args.get("institution") or None
-    rows = sim().platform.store.traffic.rows(code, limit=JOURNAL_LIMIT)
+    rows = sim().platform.console.journal(code, limit=JOURNAL_LIMIT)
     out = []
     for row in reversed(rows):
         item = {k: row[k] for k in ("id", "at", "kind", "fixmedins_code", "infno", "msgid", "sign_no", "outcome",
@@ -138,7 +123,7 @@ def audit_report(code: str) -> dict[str, Any]:
     except ValueError:
         raise BadField(detail="since（YYYY-MM-DD[THH:MM:SS]）或 resolve_within（秒）格式错误") from None
     platform = sim().platform
-    return build_report(platform.store.traffic.rows(code), code, now=platform.now(), since=since,
+    return build_report(platform.console.journal(code), code, now=platform.now(), since=since,
                         resolve_within=within)
 
 
@@ -150,7 +135,7 @@ def audit_json() -> Response:
 @console.get("/audit")
 def audit_page() -> Response:
     code = request.args.get("institution", "")
-    choices = sim().platform.store.traffic.institutions()
+    choices = sim().platform.console.journal_institutions()
     if not code and len(choices) == 1:
         code = choices[0]
     report = audit_report(code) if code else None

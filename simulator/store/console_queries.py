@@ -8,9 +8,14 @@ from typing import Any
 from sqlalchemy import Connection, or_, select
 
 from simulator.domain.money import fmt, from_fen
-from simulator.store.tables import handles, persons, pool_members, pools
+from simulator.store.tables import handles, institutions, persons, pool_members, pools
 
 SEARCH_LIMIT = 50
+
+
+def institution_codes(conn: Connection) -> list[str]:
+    """Every institution code the world defines, sorted."""
+    return [str(code) for code in conn.execute(select(institutions.c.code).order_by(institutions.c.code)).scalars()]
 
 
 def find_persons(conn: Connection, text: str, limit: int = SEARCH_LIMIT) -> list[dict[str, Any]]:

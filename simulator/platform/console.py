@@ -1,0 +1,46 @@
+"""The read-only queries behind the tester's console (/console): institutions, people, settlements with
+their ledger legs, and the request journal. Unmasked rows: the protocol layer masks what it shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.store import console_queries, inspection
+from simulator.store.store import Store
+
+
+class ConsoleQueries:
+    """One store's console reads, each in its own read transaction."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def institution_codes(self) -> list[str]:
+        """Every institution the world knows or the journal has seen, sorted."""
+        with self._store.read() as tx:
+            known = console_queries.institution_codes(tx.conn)
+        return sorted(set(known) | set(self._store.traffic.institutions()))
+
+    def journal_institutions(self) -> list[str]:
+        """The institution codes the request journal has seen."""
+        return list(self._store.traffic.institutions())
+
+    def journal(self, code: str | None, limit: int | None = None) -> list[dict[str, Any]]:
+        """The request journal's rows (one institution's, or all), oldest first; the last `limit` if given."""
+        return self._store.traffic.rows(code, limit=limit)
+
+    def find_persons(self, text: str) -> list[dict[str, Any]]:
+        with self._store.read() as tx:
+            return console_queries.find_persons(tx.conn, text)
+
+    def pool_of(self, psn_no: str) -> dict[str, Any] | None:
+        with self._store.read() as tx:
+            return console_queries.pool_of(tx.conn, psn_no)
+
+    def settlements(self, code: str | None, limit: int) -> list[dict[str, Any]]:
+        """The last `limit` settlements (one institution's, or all), each with its ledger legs, oldest first."""
+        with self._store.read() as tx:
+            rows = inspection.settlement_list(tx.conn, code)[-limit:]
+            for row in rows:
+                row["legs"] = inspection.ledger_entries(tx.conn, row["setl_id"], None)
+        return rows
