@@ -121,6 +121,14 @@ class PlatformBase:
         loaded = FamilyQueries(tx).loaded_policies()
         return self.regions.policy_for(person.insuplc, loaded, institution.policy if institution else None)
 
+    def record_traffic(self, **row: Any) -> None:
+        """One row of the request journal (the console's and the audit's source; store/traffic.py)."""
+        self.store.traffic.record(**row)
+
+    def database_name(self) -> str:
+        """The database dialect serving this platform ("sqlite", "postgresql")."""
+        return str(self.store.engine.dialect.name)
+
     def patient_now(self, psn_no: str) -> Person:
         """`patient` in its own read transaction (for callers outside a platform operation)."""
         with self.store.read() as tx:

@@ -183,7 +183,7 @@ def echo() -> Response:
 @admin.get("/health")
 def health() -> Response:
     platform = sim().platform
-    return _ok({"ok": True, "db": platform.store.engine.dialect.name, "now": platform.now().isoformat()})
+    return _ok({"ok": True, "db": platform.database_name(), "now": platform.now().isoformat()})
 
 
 @admin.get("/audit")

@@ -1,4 +1,4 @@
-"""Records every envelope exchange in the request journal (`simulator.store.traffic`).
+"""Records every envelope exchange in the request journal (`platform.record_traffic`, kept by store/traffic.py).
 
 Runs as the envelope blueprint's `after_request`, so refusals, crashes and dropped connections are
 recorded with the same code path as successes. Per request: no parsing beyond what the request
@@ -73,16 +73,15 @@ def record_exchange(response: Response) -> Response:
     else:
         text = response.get_data(as_text=True)
         outcome, code = _outcome(response, text)
-    platform.store.traffic.record(at=g.get("arrived_at") or platform.clock.now().isoformat(), arrival=g.get("arrival", 0), kind="request",
-                                  outcome=outcome,
-                                  err_code=code, fault=g.get("fault", ""), http_status=response.status_code,
-                                  request=raw, reply=text, **ident)
+    platform.record_traffic(at=g.get("arrived_at") or platform.clock.now().isoformat(), arrival=g.get("arrival", 0),
+                            kind="request", outcome=outcome, err_code=code, fault=g.get("fault", ""),
+                            http_status=response.status_code, request=raw, reply=text, **ident)
     return response
 
 
 def record_fault_event(kind: str, detail: dict[str, Any]) -> None:
     """A fault armed or the plan cleared (global: no institution)."""
     platform = sim().platform
-    platform.store.traffic.record(at=platform.clock.now().isoformat(), kind=kind, infno=str(detail.get("infno", "")),
-                                  outcome="armed" if kind == "arm" else "cleared", fault=str(detail.get("kind", "")),
-                                  request=json.dumps(detail, ensure_ascii=False, default=str))
+    platform.record_traffic(at=platform.clock.now().isoformat(), kind=kind, infno=str(detail.get("infno", "")),
+                            outcome="armed" if kind == "arm" else "cleared", fault=str(detail.get("kind", "")),
+                            request=json.dumps(detail, ensure_ascii=False, default=str))
