@@ -159,3 +159,19 @@ def pharmacy_shop(sim: Sim, qty: str, price: str) -> dict[str, Any]:
     pc.insuplc = "610103"
     return {"pc": pc, "h": h, "pat": h["pat"],
             "buy": druginfo(h["pat"], PATIENT_CERT, [fee_line("1", item("A001", qty, price))], "310")}
+
+
+def table_scans(store: Any) -> tuple[int, list[tuple[str, str]]]:
+    """(how many compiled statements the store prepared, the SQLite plan steps among them that SCAN a
+    table). Inserts are left out; every other request statement must use an index."""
+    prepared = list(store.statements._cache.values())
+    scans: list[tuple[str, str]] = []
+    with store.engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        for statement in prepared:
+            if statement.sql.lstrip().upper().startswith("INSERT"):
+                continue
+            params = tuple(None for _ in statement.order or ())
+            plan = [row[3] for row in raw.execute("EXPLAIN QUERY PLAN " + statement.sql, params)]
+            scans += [(statement.sql.split("\n")[0][:80], step) for step in plan if step.startswith("SCAN")]
+    return len(prepared), scans

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from sim_client import fee_line
-from sim_flows import Sim, druginfo, open_visit, presettle_and_settle, setl_data, upload
+from sim_flows import Sim, druginfo, open_visit, presettle_and_settle, setl_data, table_scans, upload
 from sim_worlds import HOSPITAL, PHARMACY, item, world
 
 CERT = ("02", "610103197001011111")
@@ -35,15 +35,6 @@ def _exercise(sim: Sim) -> None:
 def test_request_statements_use_indexes(sim: Sim, app: Any) -> None:
     _exercise(sim)
     store = app.extensions["simulator"].platform.store
-    prepared = list(store.statements._cache.values())
-    assert len(prepared) > 25  # the flows above really went through the compiled statements
-    scans = []
-    with store.engine.connect() as conn:
-        raw = conn.connection.driver_connection
-        for statement in prepared:
-            if statement.sql.lstrip().upper().startswith("INSERT"):
-                continue
-            params = tuple(None for _ in statement.order or ())
-            plan = [row[3] for row in raw.execute("EXPLAIN QUERY PLAN " + statement.sql, params)]
-            scans += [(statement.sql.split("\n")[0][:80], step) for step in plan if step.startswith("SCAN")]
+    prepared, scans = table_scans(store)
+    assert prepared > 25  # the flows above really went through the compiled statements
     assert scans == []

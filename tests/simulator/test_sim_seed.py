@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from sim_client import fee_line
-from sim_flows import Sim, druginfo
+from sim_flows import Sim, druginfo, table_scans
 from sim_worlds import PHARMACY, item, world
 from sqlalchemy import func, select, text
 
@@ -81,17 +81,8 @@ def test_request_statements_use_indexes_over_seeded_people(seeded: dict[str, Any
         conn.execute(text("ANALYZE"))
         conn.commit()
     test_seeded_people_are_served_and_money_is_conserved(seeded, sim)
-    prepared = list(store.statements._cache.values())
-    scans = []
-    with store.engine.connect() as conn:
-        raw = conn.connection.driver_connection
-        for statement in prepared:
-            if statement.sql.lstrip().upper().startswith("INSERT"):
-                continue
-            plan = [row[3] for row in raw.execute("EXPLAIN QUERY PLAN " + statement.sql,
-                                                  tuple(None for _ in statement.order or ()))]
-            scans += [(statement.sql.split("\n")[0][:80], step) for step in plan if step.startswith("SCAN")]
-    assert len(prepared) > 10 and scans == []
+    prepared, scans = table_scans(store)
+    assert prepared > 10 and scans == []
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
