@@ -21,6 +21,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from pos_plugin.lab.embedded import stop_process
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -69,12 +71,7 @@ def simulator(db_url: str, workers: int = 1, extra: tuple[str, ...] = ()) -> Ite
             raise RuntimeError(f"simulator did not start: {log.read()[-2000:]}")
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, timeout=15)
         log.close()
 
 

@@ -32,12 +32,17 @@ def running_simulator(db_url: str | None = None, args: Sequence[str] = ()) -> It
         try:
             yield _first_line(process)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process, timeout=10)
+
+
+def stop_process(process: subprocess.Popen[str], timeout: float) -> None:
+    """SIGTERM, then SIGKILL if it has not exited within `timeout` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _first_line(process: subprocess.Popen[str]) -> str:
