@@ -25,9 +25,7 @@ from simulator.domain.refusals import (
     VisitMismatch,
     VisitUnknown,
 )
-from simulator.platform.access import AppSessions, Nonces
 from simulator.platform.clock import Clock, stamp
-from simulator.platform.console import ConsoleQueries
 from simulator.platform.faults import FaultPlan
 from simulator.platform.ids import IdGenerator
 from simulator.platform.ports import PendingCommit, StorePort, TxPort
@@ -56,8 +54,10 @@ class RequestMeta:
     insuplc_admdvs: str = ""
 
 
-class PlatformBase:
-    """Collaborators (injected by `create_app`) and shared lookups."""
+class Deps:
+    """The one set of collaborators every use-case area is built from (injected by `create_app`), and the
+    per-process caches they share: institutions and sign-ins change only on a world load, a sign-out or a
+    reset, and are dropped for every area at once."""
 
     def __init__(self, store: StorePort, clock: Clock, ids: IdGenerator, faults: FaultPlan, fixtures: Path) -> None:
         self.store = store
@@ -65,14 +65,35 @@ class PlatformBase:
         self.ids = ids
         self.faults = faults
         self.fixtures = fixtures
-        self._lock = threading.Lock()
         self.regions = RegionBook(fixtures)
-        self._signins: dict[str, tuple[str, str, bool]] = {}
-        self._institutions: dict[str, Institution] = {}
+        self.lock = threading.Lock()
+        self.signins: dict[str, tuple[str, str, bool]] = {}
+        self.institutions: dict[str, Institution] = {}
         self.shared: SharedSync | None = None  # set when several processes serve one database
-        self.nonces = Nonces(store)  # the x-tif gateway's replay check
-        self.app_sessions = AppSessions(store)  # the family app's credentials and sessions
-        self.console = ConsoleQueries(store)  # the tester's console reads
+
+
+class PlatformBase:
+    """What every area shares: the collaborators of one `Deps` and the lookups every area needs."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self.store = deps.store
+        self.clock = deps.clock
+        self.ids = deps.ids
+        self.faults = deps.faults
+        self.fixtures = deps.fixtures
+        self.regions = deps.regions
+        self._lock = deps.lock
+        self._signins = deps.signins
+        self._institutions = deps.institutions
+
+    @property
+    def shared(self) -> SharedSync | None:
+        return self.deps.shared
+
+    @shared.setter
+    def shared(self, sync: SharedSync | None) -> None:
+        self.deps.shared = sync
 
     def sync_shared(self) -> None:
         """Start of a request in shared mode: the shared clock, and fresh caches if anything changed."""

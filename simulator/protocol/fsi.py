@@ -45,7 +45,7 @@ def call_service() -> Response:
             return early
     platform = runtime.platform
     if env.infno not in NO_SIGN_IN:
-        platform.check_sign_no(env.sign_no, env.fixmedins_code)
+        platform.identity.check_sign_no(env.sign_no, env.fixmedins_code)
     with platform.deferred_commit() as pending:
         output = handler(platform, env)
         if isinstance(output, Response):
@@ -100,7 +100,7 @@ def qr_code_query() -> Response:
         early = _before(fault)
         if early is not None:
             return early
-    decoded = runtime.platform.decode_evoucher(org_id,
+    decoded = runtime.platform.identity.decode_evoucher(org_id,
                                                inputs.text(data, "businessType", "data", required=False),
                                                data.get("ecQrCode"))
     person = decoded.person

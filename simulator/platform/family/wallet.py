@@ -35,9 +35,10 @@ from simulator.domain.refusals import (
     WalletRegionDisabled,
     WalletUnknown,
 )
+from simulator.platform.base import Deps
 from simulator.platform.clock import stamp
 from simulator.platform.family import views
-from simulator.platform.family.base import check_insured, check_not_self, check_relation
+from simulator.platform.family.base import FamilyBase, check_insured, check_not_self, check_relation
 from simulator.platform.family.wallet_bounce import BounceOps
 from simulator.platform.ports import TxPort
 
@@ -83,8 +84,12 @@ def bounce_time(now: datetime) -> datetime:
     return datetime.combine(now.date() + timedelta(days=1), DAY_STARTS)
 
 
-class WalletOps(BounceOps):
+class WalletOps(FamilyBase):
     """Wallets and wallet transfers behind the app API."""
+
+    def __init__(self, deps: Deps, bounces: BounceOps) -> None:
+        super().__init__(deps)
+        self.bounces = bounces  # the clock-driven bounce of unaccepted transfers (wallet_bounce.py)
 
     def open_wallet(self, psn_no: str) -> dict[str, Any]:
         wallet_id = f"QB{self.ids.serial('wallet'):014d}"
@@ -124,12 +129,12 @@ class WalletOps(BounceOps):
                 relation=req.relation, verification=req.verification, status="pending",
                 day=now.date().isoformat(), created_at=stamp(now), due_at=stamp(due), closed_at=None)
             out = self._transfer_view(tx, transfer_id)
-        self.note_due(stamp(due))
+        self.bounces.note_due(stamp(due))
         return out
 
     def accept_transfer(self, transfer_id: str, by: str) -> dict[str, Any]:
         """The receiver takes a pending transfer into their wallet."""
-        self.process_due_bounces()
+        self.bounces.process_due_bounces()
         with self.store.write() as tx:
             fam = self.fam(tx)
             row = self._transfer(tx, transfer_id)
@@ -146,13 +151,13 @@ class WalletOps(BounceOps):
             return self._transfer_view(tx, transfer_id)
 
     def transfer_detail(self, transfer_id: str) -> dict[str, Any]:
-        self.process_due_bounces()
+        self.bounces.process_due_bounces()
         with self.store.read() as tx:
             return self._transfer_view(tx, transfer_id)
 
     def wallet_history(self, psn_no: str) -> dict[str, Any]:
         """The person's wallet and every transfer they sent or received, oldest first."""
-        self.process_due_bounces()
+        self.bounces.process_due_bounces()
         with self.store.read() as tx:
             person = self.person(tx, psn_no, "参保人")
             rows = self.fam(tx).transfers_of(person.id)
