@@ -159,7 +159,9 @@ def test_the_simulator_scanner_sees_imports():
     # Guards the simulator checks below against passing vacuously.
     assert ("simulator/domain/money.py", "decimal") in set(simulator_imports("domain"))
     assert any(m.startswith("sqlalchemy") for _, m in simulator_imports("store"))
-    assert any(m.startswith("simulator.store") for _, m in simulator_imports("platform"))
+    assert ("simulator/platform/base.py", "simulator.platform.ports") in set(simulator_imports("platform"))
+    # the composition root wires the concrete store into the platform
+    assert "simulator.store.store" in set(modules_in(ast.parse((ROOT / "simulator/app.py").read_text(encoding="utf-8"))))
     assert any(m.startswith("flask") for _, m in simulator_imports("protocol"))
 
 
@@ -203,3 +205,26 @@ def test_simulator_protocol_never_imports_the_store():
     offenders = [(path, module) for path, module in simulator_imports("protocol")
                  if module == "simulator.store" or module.startswith("simulator.store.")]
     assert offenders == []
+
+
+def platform_store_imports():
+    """The imports of simulator.store under simulator/platform (which talks to the store through
+    simulator/platform/ports.py; the composition root simulator/app.py wires the concrete Store)."""
+    return [(path, module) for path, module in simulator_imports("platform")
+            if module == "simulator.store" or module.startswith("simulator.store.")]
+
+
+def test_simulator_platform_never_imports_the_store():
+    assert platform_store_imports() == []
+
+
+def test_the_platform_store_rule_catches_a_planted_import(tmp_path, monkeypatch):
+    # Guards the rule above: a platform module importing the store (relatively, too) is an offender.
+    planted = tmp_path / "simulator" / "platform" / "settlement"
+    planted.mkdir(parents=True)
+    (planted / "leak.py").write_text("from ...store.store import Tx\nfrom simulator.store import inspection\n")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert set(platform_store_imports()) == {("simulator/platform/settlement/leak.py", "simulator.store.store.Tx"),
+                                             ("simulator/platform/settlement/leak.py", "simulator.store.store"),
+                                             ("simulator/platform/settlement/leak.py", "simulator.store.inspection"),
+                                             ("simulator/platform/settlement/leak.py", "simulator.store")}

@@ -6,6 +6,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+NONCE_MAX_LEN = 64  # the longest x-tif nonce the gateway accepts (and the store's column keeps)
+
+
+@dataclass(frozen=True)
+class AppSession:
+    """A family-app bearer-token session: who, in which role, until when (unix seconds)."""
+
+    subject: str
+    role: str
+    expires_at: int
+
 
 @dataclass(frozen=True)
 class Person:

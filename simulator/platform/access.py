@@ -1,60 +1,44 @@
-"""Who may act, kept by the platform: the x-tif nonces seen, the family app's credentials and sessions,
-and the request-wide deferred commit of the envelope endpoint.
+"""Who may act, kept by the platform: the x-tif nonces seen, the family app's credentials and sessions
+(the request-wide deferred commit of the envelope endpoint is `PlatformBase.deferred_commit`).
 
 The protocol layer (Flask) calls these instead of the store, so it only parses, calls the platform and
 shapes replies; the tables behind them are store/tables_gate.py, store/tables_app.py and
-store/deferred.py.
+store/deferred.py, reached through `StorePort` (platform/ports.py).
 """
 
 from __future__ import annotations
 
-from simulator.domain.models import Person
-from simulator.store.deferred import DeferredCommit
-from simulator.store.store import Store
-from simulator.store.tables_app import (
-    Session,
-    close_session,
-    find_session,
-    open_session,
-    save_credentials,
-    secret_matches,
-)
-from simulator.store.tables_gate import NONCE_MAX_LEN, remember_nonce
+from simulator.domain.models import NONCE_MAX_LEN, AppSession, Person
+from simulator.platform.ports import PendingCommit, StorePort
 
-__all__ = ["NONCE_MAX_LEN", "AppSessions", "DeferredCommit", "Nonces", "Session", "deferred_commit"]
-
-
-def deferred_commit() -> DeferredCommit:
-    """`with deferred_commit() as pending: ...; pending.commit()`: one request's write transaction stays
-    open until its reply is encoded; leaving without `commit()` rolls it back (store/deferred.py)."""
-    return DeferredCommit()
+__all__ = ["NONCE_MAX_LEN", "AppSessions", "Nonces", "PendingCommit"]
 
 
 class Nonces:
     """The x-tif nonces already seen, shared by every process on the database (a replay is refused by all)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: StorePort) -> None:
         self._store = store
 
     def remember(self, nonce: str, paasid: str, now: int, forget_before: int | None = None) -> bool:
         """Record `nonce` (its own short transaction); False when any process saw it before.
         `forget_before`: also drop nonces seen before this unix time."""
-        return remember_nonce(self._store.engine, nonce, paasid, now, forget_before)
+        return self._store.remember_nonce(nonce, paasid, now, forget_before)
 
 
 class AppSessions:
     """The family app's credentials (stored as digests) and bearer-token sessions."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: StorePort) -> None:
         self._store = store
 
     def save_credentials(self, rows: dict[str, dict[str, str]]) -> None:
         """`rows`: subject -> {"password": ..., "pin": ..., "face": ...} (plain; stored as digests)."""
-        save_credentials(self._store.engine, rows)
+        self._store.save_credentials(rows)
 
     def secret_matches(self, kind: str, subject: str, secret: str) -> bool | None:
         """True/False when the subject has such a secret on file; None when it has none."""
-        return secret_matches(self._store.engine, kind, subject, secret)
+        return self._store.secret_matches(kind, subject, secret)
 
     def person(self, certno: str, psn_no: str) -> Person | None:
         """The person logging in, by ID number (preferred) or psn_no; None when neither names anyone."""
@@ -65,11 +49,11 @@ class AppSessions:
 
     def open(self, token: str, subject: str, role: str, expires_at: int, now: int) -> None:
         """A new session (expired ones are dropped on the way)."""
-        open_session(self._store.engine, token, subject, role, expires_at, now)
+        self._store.open_session(token, subject, role, expires_at, now)
 
-    def find(self, token: str, now: int) -> Session | None:
+    def find(self, token: str, now: int) -> AppSession | None:
         """The live session of `token`, if any."""
-        return find_session(self._store.engine, token, now)
+        return self._store.find_session(token, now)
 
     def close(self, token: str) -> None:
-        close_session(self._store.engine, token)
+        self._store.close_session(token)

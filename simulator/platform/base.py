@@ -25,15 +25,12 @@ from simulator.domain.refusals import (
     VisitMismatch,
     VisitUnknown,
 )
-from simulator.platform.access import AppSessions, Nonces
 from simulator.platform.clock import Clock, stamp
-from simulator.platform.console import ConsoleQueries
 from simulator.platform.faults import FaultPlan
 from simulator.platform.ids import IdGenerator
+from simulator.platform.ports import PendingCommit, StorePort, TxPort
 from simulator.platform.region import RegionBook
 from simulator.platform.shared import SharedSync
-from simulator.store.store import Store, Tx
-from simulator.store.tx_family import FamilyQueries
 
 _MSGID_TAIL_LEN = 18  # yyyyMMddHHmmss + 4-digit sequence
 
@@ -57,23 +54,46 @@ class RequestMeta:
     insuplc_admdvs: str = ""
 
 
-class PlatformBase:
-    """Collaborators (injected by `create_app`) and shared lookups."""
+class Deps:
+    """The one set of collaborators every use-case area is built from (injected by `create_app`), and the
+    per-process caches they share: institutions and sign-ins change only on a world load, a sign-out or a
+    reset, and are dropped for every area at once."""
 
-    def __init__(self, store: Store, clock: Clock, ids: IdGenerator, faults: FaultPlan, fixtures: Path) -> None:
+    def __init__(self, store: StorePort, clock: Clock, ids: IdGenerator, faults: FaultPlan, fixtures: Path) -> None:
         self.store = store
         self.clock = clock
         self.ids = ids
         self.faults = faults
         self.fixtures = fixtures
-        self._lock = threading.Lock()
         self.regions = RegionBook(fixtures)
-        self._signins: dict[str, tuple[str, str, bool]] = {}
-        self._institutions: dict[str, Institution] = {}
+        self.lock = threading.Lock()
+        self.signins: dict[str, tuple[str, str, bool]] = {}
+        self.institutions: dict[str, Institution] = {}
         self.shared: SharedSync | None = None  # set when several processes serve one database
-        self.nonces = Nonces(store)  # the x-tif gateway's replay check
-        self.app_sessions = AppSessions(store)  # the family app's credentials and sessions
-        self.console = ConsoleQueries(store)  # the tester's console reads
+
+
+class PlatformBase:
+    """What every area shares: the collaborators of one `Deps` and the lookups every area needs."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self.store = deps.store
+        self.clock = deps.clock
+        self.ids = deps.ids
+        self.faults = deps.faults
+        self.fixtures = deps.fixtures
+        self.regions = deps.regions
+        self._lock = deps.lock
+        self._signins = deps.signins
+        self._institutions = deps.institutions
+
+    @property
+    def shared(self) -> SharedSync | None:
+        return self.deps.shared
+
+    @shared.setter
+    def shared(self, sync: SharedSync | None) -> None:
+        self.deps.shared = sync
 
     def sync_shared(self) -> None:
         """Start of a request in shared mode: the shared clock, and fresh caches if anything changed."""
@@ -100,7 +120,7 @@ class PlatformBase:
             self._institutions.clear()
 
     # lookups ---------------------------------------------------------------------------------
-    def institution(self, tx: Tx, code: str) -> Institution:
+    def institution(self, tx: TxPort, code: str) -> Institution:
         """Institutions change only when a world is loaded, so they are cached (dropped on load/reset)."""
         with self._lock:
             cached = self._institutions.get(code)
@@ -113,28 +133,33 @@ class PlatformBase:
             self._institutions[code] = found
         return found
 
-    def policy_of(self, tx: Tx, person: Person, institution: Institution | None = None) -> Policy:
+    def policy_of(self, tx: TxPort, person: Person, institution: Institution | None = None) -> Policy:
         """The policy of the region where `person` is insured (docs/domain.md §1, 异地就医): it decides the
         fund rule, `account_pays_ownpay`, the family model and scope and the wallet wherever they are
         treated; the place of treatment contributes its catalogue and its own `wallet_enabled` flag.
         Profiles are read per request (a handful of rows): a world load elsewhere is seen at once."""
-        loaded = FamilyQueries(tx).loaded_policies()
+        loaded = tx.family().loaded_policies()
         return self.regions.policy_for(person.insuplc, loaded, institution.policy if institution else None)
 
     def record_traffic(self, **row: Any) -> None:
         """One row of the request journal (the console's and the audit's source; store/traffic.py)."""
         self.store.traffic.record(**row)
 
+    def deferred_commit(self) -> PendingCommit:
+        """`with platform.deferred_commit() as pending: ...; pending.commit()`: one request's write
+        transaction stays open until its reply is encoded; leaving without `commit()` rolls it back."""
+        return self.store.deferred_commit()
+
     def database_name(self) -> str:
         """The database dialect serving this platform ("sqlite", "postgresql")."""
-        return str(self.store.engine.dialect.name)
+        return self.store.dialect_name
 
     def patient_now(self, psn_no: str) -> Person:
         """`patient` in its own read transaction (for callers outside a platform operation)."""
         with self.store.read() as tx:
             return self.patient(tx, psn_no)
 
-    def patient(self, tx: Tx, psn_no: str) -> Person:
+    def patient(self, tx: TxPort, psn_no: str) -> Person:
         if not psn_no:
             raise MissingField(detail="缺少人员编号 psn_no")
         found = tx.person_by("psn_no", psn_no)
@@ -147,7 +172,7 @@ class PlatformBase:
             raise InsuplcMismatch(insuplc_admdvs=meta.insuplc_admdvs, insuplc=person.insuplc)
 
     # msgid -----------------------------------------------------------------------------------
-    def claim(self, tx: Tx, meta: RequestMeta, psn_no: str | None = None, setl_id: str | None = None) -> None:
+    def claim(self, tx: TxPort, meta: RequestMeta, psn_no: str | None = None, setl_id: str | None = None) -> None:
         """Record the msgid in this transaction; a reused or reversed (dead) msgid is refused.
 
         The record is part of the request's transaction: a rejected request (infcode -1) rolls back and
@@ -157,7 +182,7 @@ class PlatformBase:
         tx.insert_message(msgid=meta.msgid, infno=meta.infno, fixmedins_code=meta.fixmedins_code,
                           psn_no=psn_no, status="ok", setl_id=setl_id, at=self.now_stamp())
 
-    def check_unused(self, tx: Tx, meta: RequestMeta, lock: bool = False) -> None:
+    def check_unused(self, tx: TxPort, meta: RequestMeta, lock: bool = False) -> None:
         """Refuse a msgid that was already answered with success or marked dead (2601)."""
         found = tx.message(meta.msgid, lock=lock)
         if found is not None and found.status == "dead":
@@ -174,7 +199,7 @@ class PlatformBase:
             self.claim(tx, meta, psn_no)
 
     @staticmethod
-    def open_visit(tx: Tx, meta: RequestMeta, mdtrt_id: str, patient: Person, lock: bool, then: str = "") -> Any:
+    def open_visit(tx: TxPort, meta: RequestMeta, mdtrt_id: str, patient: Person, lock: bool, then: str = "") -> Any:
         """The outpatient visit `mdtrt_id` of this institution and this patient, still registered: the one
         check of 2202-2205 and 2206/2207 (`then` ends the cancelled-visit message, e.g. "，不能结算")."""
         visit = tx.visit(mdtrt_id, lock=lock)
@@ -187,7 +212,7 @@ class PlatformBase:
         return visit
 
     # certificates ----------------------------------------------------------------------------
-    def resolve_person(self, tx: Tx, cert_type: str, cert_no: str, card_sn: str, certno: str) -> Person:
+    def resolve_person(self, tx: TxPort, cert_type: str, cert_no: str, card_sn: str, certno: str) -> Person:
         """The person a certificate names (01 ecToken, 02 ID number, 03 social security card)."""
         if cert_type == "01":
             return self._token_person(tx, cert_no)
@@ -205,7 +230,7 @@ class PlatformBase:
             return found
         raise BadCertType(cert_type=cert_type)
 
-    def _token_person(self, tx: Tx, token: str) -> Person:
+    def _token_person(self, tx: TxPort, token: str) -> Person:
         row = tx.token(token) if token else None
         if row is None:
             raise TokenInvalid()
@@ -214,7 +239,7 @@ class PlatformBase:
         found = tx.persons_by_ids([int(row.person_id)])
         return found[int(row.person_id)]
 
-    def check_certificate(self, tx: Tx, patient: Person, cert_type: str, cert_no: str, card_sn: str = "") -> None:
+    def check_certificate(self, tx: TxPort, patient: Person, cert_type: str, cert_no: str, card_sn: str = "") -> None:
         """The certificate on a visit or settlement must name the patient (no impersonation)."""
         if not cert_type and not cert_no:
             return

@@ -5,20 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.store import console_queries, inspection
-from simulator.store.store import Store
+from simulator.platform.ports import StorePort
 
 
 class ConsoleQueries:
     """One store's console reads, each in its own read transaction."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: StorePort) -> None:
         self._store = store
 
     def institution_codes(self) -> list[str]:
         """Every institution the world knows or the journal has seen, sorted."""
         with self._store.read() as tx:
-            known = console_queries.institution_codes(tx.conn)
+            known = tx.inspect().institution_codes()
         return sorted(set(known) | set(self._store.traffic.institutions()))
 
     def journal_institutions(self) -> list[str]:
@@ -31,16 +30,16 @@ class ConsoleQueries:
 
     def find_persons(self, text: str) -> list[dict[str, Any]]:
         with self._store.read() as tx:
-            return console_queries.find_persons(tx.conn, text)
+            return tx.inspect().find_persons(text)
 
     def pool_of(self, psn_no: str) -> dict[str, Any] | None:
         with self._store.read() as tx:
-            return console_queries.pool_of(tx.conn, psn_no)
+            return tx.inspect().pool_of(psn_no)
 
     def settlements(self, code: str | None, limit: int) -> list[dict[str, Any]]:
         """The last `limit` settlements (one institution's, or all), each with its ledger legs, oldest first."""
         with self._store.read() as tx:
-            rows = inspection.settlement_list(tx.conn, code)[-limit:]
+            rows = tx.inspect().settlement_list(code)[-limit:]
             for row in rows:
-                row["legs"] = inspection.ledger_entries(tx.conn, row["setl_id"], None)
+                row["legs"] = tx.inspect().ledger_entries(row["setl_id"], None)
         return rows

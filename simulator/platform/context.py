@@ -5,10 +5,10 @@ from __future__ import annotations
 from simulator.domain.chain import FunderLink, PayerContext
 from simulator.domain.models import Institution, Person
 from simulator.domain.policy import Policy
-from simulator.store.store import Tx
+from simulator.platform.ports import TxPort
 
 
-def payer_context(tx: Tx, patient: Person, institution: Institution, policy: Policy, lock: bool) -> PayerContext:
+def payer_context(tx: TxPort, patient: Person, institution: Institution, policy: Policy, lock: bool) -> PayerContext:
     """Persons (patient, funders, pool creator) by ascending id, then the pool, then the wallet."""
     bindings = tx.bindings_of(patient.id)
     pool = tx.pool_of_member(patient.id)

@@ -19,8 +19,7 @@ from typing import Protocol
 
 from simulator.platform.clock import Clock
 from simulator.platform.ids import IdGenerator
-from simulator.store.shared import publish_shared, read_shared
-from simulator.store.store import Store
+from simulator.platform.ports import StorePort
 
 
 class Forgetful(Protocol):
@@ -30,7 +29,7 @@ class Forgetful(Protocol):
 class SharedSync:
     """Keeps one process's clock, caches and ids in step with the shared row."""
 
-    def __init__(self, store: Store, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(self, store: StorePort, clock: Clock, ids: IdGenerator) -> None:
         self.store, self.clock, self.ids = store, clock, ids
         self._pid = os.getpid()
         self._generation: int | None = None
@@ -41,7 +40,7 @@ class SharedSync:
             self._pid = os.getpid()
             self.ids.fork(f"pid{self._pid}")
             self._generation = None
-        generation, offset_us, frozen_at = read_shared(self.store.engine)
+        generation, offset_us, frozen_at = self.store.read_shared()
         if generation != self._generation:
             caches.forget_caches()
             self.ids.forget_blocks()
@@ -52,5 +51,5 @@ class SharedSync:
     def publish(self) -> None:
         """After a change the other processes must see (this process already applied it)."""
         offset, frozen = self.clock.state()
-        self._generation = publish_shared(self.store.engine, offset // timedelta(microseconds=1),
+        self._generation = self.store.publish_shared(offset // timedelta(microseconds=1),
                                           frozen.isoformat() if frozen else None)

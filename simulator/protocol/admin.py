@@ -43,7 +43,7 @@ def _ok(body: Any = None) -> Response:
 
 @admin.post("/reset")
 def reset() -> Response:
-    sim().platform.reset()
+    sim().platform.admin.reset()
     return _ok()
 
 
@@ -54,36 +54,36 @@ def world() -> Response:
 
 @admin.get("/handles")
 def handles() -> Response:
-    return _ok(sim().platform.handles())
+    return _ok(sim().platform.admin.handles())
 
 
 @admin.get("/persons/<psn_no>")
 def person(psn_no: str) -> Response:
-    return _ok(sim().platform.person_view(psn_no))
+    return _ok(sim().platform.admin.person_view(psn_no))
 
 
 @admin.get("/balances")
 def balances() -> Response:
-    return _ok(sim().platform.balances())
+    return _ok(sim().platform.admin.balances())
 
 
 @admin.get("/bindings")
 def bindings() -> Response:
     for role in ("beneficiary", "funder"):
         if request.args.get(role):
-            return _ok({"bindings": sim().platform.bindings(role, request.args[role])})
+            return _ok({"bindings": sim().platform.admin.bindings(role, request.args[role])})
     raise MissingField(detail="请指定 ?beneficiary=<psn_no> 或 ?funder=<psn_no>")
 
 
 @admin.get("/ledger")
 def ledger() -> Response:
     setl_id, psn_no = request.args.get("setl_id"), request.args.get("psn_no")
-    return _ok({"entries": sim().platform.ledger(setl_id, psn_no)})
+    return _ok({"entries": sim().platform.admin.ledger(setl_id, psn_no)})
 
 
 @admin.get("/settlements")
 def settlements() -> Response:
-    return _ok({"settlements": sim().platform.settlements(request.args.get("fixmedins_code"))})
+    return _ok({"settlements": sim().platform.admin.settlements(request.args.get("fixmedins_code"))})
 
 
 @admin.get("/clock")
@@ -145,7 +145,7 @@ def clear_faults() -> Response:
 
 @admin.get("/conservation")
 def conservation() -> Response:
-    return _ok(sim().platform.conservation())
+    return _ok(sim().platform.admin.conservation())
 
 
 @admin.post("/topup")
@@ -153,7 +153,7 @@ def top_up() -> Response:
     body = _body()
     target = str(body.get("target") or "account")
     ref = str(body.get("pool_id") if target == "pool" else body.get("psn_no") or "")
-    return _ok(sim().platform.top_up(target, ref, parse_amount(body.get("amount"), "amount")))
+    return _ok(sim().platform.admin.top_up(target, ref, parse_amount(body.get("amount"), "amount")))
 
 
 def _png(code: str) -> bytes:
@@ -164,13 +164,13 @@ def _png(code: str) -> bytes:
 
 @admin.post("/evouchers")
 def issue_evoucher() -> Response:
-    code, expires = sim().platform.issue_evoucher(str(_body().get("psn_no") or ""))
+    code, expires = sim().platform.identity.issue_evoucher(str(_body().get("psn_no") or ""))
     return _ok({"code": code, "expires_at": stamp(expires), "png_base64": base64.b64encode(_png(code)).decode()})
 
 
 @admin.get("/evouchers/<psn_no>.png")
 def evoucher_png(psn_no: str) -> Response:
-    code, expires = sim().platform.issue_evoucher(psn_no)
+    code, expires = sim().platform.identity.issue_evoucher(psn_no)
     return Response(_png(code), content_type="image/png", headers={"X-Ecode": code, "X-Expires-At": stamp(expires)})
 
 

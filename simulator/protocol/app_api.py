@@ -46,7 +46,7 @@ def _faces(obj: dict[str, Any], funder: str, beneficiary: str) -> tuple[bool, bo
 def _binding(binding_id: int, review: bool = False) -> dict[str, Any]:
     """The binding if the actor may see it (a party; or the agency of the beneficiary's area), else 404
     as for an unknown id. `review`: only that agency."""
-    view = family().binding_detail(binding_id)
+    view = family().bindings.binding_detail(binding_id)
     who = actor()
     party = who.role == "person" and who.psn_no in (view["funder"]["psn_no"], view["beneficiary"]["psn_no"])
     agency = who.role == "agency" and who.admdvs == view["beneficiary"]["insuplc"]
@@ -67,7 +67,7 @@ def request_binding() -> Response:
     req = BindingRequest(funder=funder, beneficiary=beneficiary, relation=text(b, "relation"),
                          rank=optional_integer(b, "rank"), start=day(b, "start"), end=day(b, "end"),
                          funder_face=funder_face, beneficiary_face=beneficiary_face, requested_by=requester)
-    return json_response(family().request_binding(req))
+    return json_response(family().bindings.request_binding(req))
 
 
 @app_api.get("/bindings/<int:binding_id>")
@@ -80,14 +80,14 @@ def approve_binding(binding_id: int) -> Response:
     b = body()
     _binding(binding_id, review=True)
     reviewer = text(b, "reviewer", required=False) or f"医保经办机构 {actor().admdvs}"
-    return json_response(family().approve_binding(binding_id, reviewer))
+    return json_response(family().bindings.approve_binding(binding_id, reviewer))
 
 
 @app_api.post("/bindings/<int:binding_id>/reject")
 def reject_binding(binding_id: int) -> Response:
     b = body()
     _binding(binding_id, review=True)
-    return json_response(family().reject_binding(binding_id, text(b, "reason", required=False)))
+    return json_response(family().bindings.reject_binding(binding_id, text(b, "reason", required=False)))
 
 
 @app_api.post("/bindings/<int:binding_id>/rank")
@@ -95,30 +95,30 @@ def change_rank(binding_id: int) -> Response:
     b = body()
     by = as_me(b, "by")
     _binding(binding_id)
-    return json_response(family().change_rank(binding_id, integer(b, "rank"), by))
+    return json_response(family().bindings.change_rank(binding_id, integer(b, "rank"), by))
 
 
 @app_api.post("/bindings/<int:binding_id>/end")
 def end_binding(binding_id: int) -> Response:
     by = as_me(body(), "by")
     _binding(binding_id)
-    return json_response(family().end_binding(binding_id, by))
+    return json_response(family().bindings.end_binding(binding_id, by))
 
 
 @app_api.get("/persons/<psn_no>/funders")
 def funders_of(psn_no: str) -> Response:
-    return json_response(family().funders_of(own(psn_no)))
+    return json_response(family().bindings.funders_of(own(psn_no)))
 
 
 @app_api.get("/persons/<psn_no>/beneficiaries")
 def beneficiaries_of(psn_no: str) -> Response:
-    return json_response(family().beneficiaries_of(own(psn_no)))
+    return json_response(family().bindings.beneficiaries_of(own(psn_no)))
 
 
 # family pools (Gansu) ----------------------------------------------------------------------------
 def _pool(pool_id: str) -> dict[str, Any]:
     """The pool if the actor is its creator or a member (now or before), else 404 as for an unknown id."""
-    view = family().pool_detail(pool_id)
+    view = family().pool.pool_detail(pool_id)
     mine = me()
     people = {view["creator"]["psn_no"]} | {m["psn_no"] for m in view["members"]} | \
         {e.get("psn_no") for e in view["history"]}
@@ -132,7 +132,7 @@ def create_pool() -> Response:
     b = body()
     creator = as_me(b, "creator")
     face = flag(b, "face_verified") and verified("face", creator, face_secret(b, creator))
-    return json_response(family().create_pool(creator, face))
+    return json_response(family().pool.create_pool(creator, face))
 
 
 @app_api.get("/pools/<pool_id>")
@@ -148,14 +148,14 @@ def add_member(pool_id: str) -> Response:
     req = MemberRequest(pool_id=pool_id, psn_no=member, relation=text(b, "relation"),
                         face_verified=flag(b, "face_verified") and verified("face", member, face_secret(b, member)),
                         by=by)
-    return json_response(family().add_member(req))
+    return json_response(family().pool.add_member(req))
 
 
 @app_api.post("/pools/<pool_id>/members/<psn_no>/remove")
 def remove_member(pool_id: str, psn_no: str) -> Response:
     by = as_me(body(), "by")
     _pool(pool_id)
-    return json_response(family().remove_member(pool_id, psn_no, by))
+    return json_response(family().pool.remove_member(pool_id, psn_no, by))
 
 
 @app_api.post("/pools/<pool_id>/allot")
@@ -163,47 +163,46 @@ def allot(pool_id: str) -> Response:
     b = body()
     by = as_me(b, "by")
     _pool(pool_id)
-    return json_response(family().allot(pool_id, amount(b, "amount"), by))
+    return json_response(family().pool.allot(pool_id, amount(b, "amount"), by))
 
 
 @app_api.post("/pools/<pool_id>/dissolve")
 def dissolve(pool_id: str) -> Response:
     by = as_me(body(), "by")
     _pool(pool_id)
-    return json_response(family().dissolve(pool_id, by))
+    return json_response(family().pool.dissolve(pool_id, by))
 
 
 # insurance status (admin: the agency's record changes) -------------------------------------------
 @family_admin.post("/persons/<psn_no>/status")
 def set_insurance_status(psn_no: str) -> Response:
-    return json_response(family().set_insurance_status(psn_no, text(body(), "status")))
+    return json_response(family().bindings.set_insurance_status(psn_no, text(body(), "status")))
 
 
 # wiring --------------------------------------------------------------------------------------------
 def _bounce_before() -> None:
     """Lazily, before anything reads: return unaccepted wallet transfers that are due."""
-    family().process_due_bounces()
+    family().bounces.process_due_bounces()
 
 
 def _bounce_after(response: Response) -> Response:
     """The clock just moved (or a world set it): bounce what became due right away."""
     if request.endpoint in CLOCK_MOVES and response.status_code == 200:
-        family().process_due_bounces()
+        family().bounces.process_due_bounces()
     if request.endpoint == "admin.reset":
-        family().forget_bounce_schedule()
+        family().bounces.forget_bounce_schedule()
     return response
 
 
 def install(app: Flask) -> None:
-    """Hang FamilyOps on the app (same store, clock and ids as the platform) and register the blueprints."""
+    """Hang FamilyOps on the app (built from the platform's one set of collaborators, `Deps`) and register the blueprints."""
     from simulator.protocol import app_auth
     from simulator.protocol.app_page import app_page
     from simulator.protocol.app_wallet import app_wallet
     from simulator.protocol.openapi import openapi
 
     platform = app.extensions["simulator"].platform
-    app.extensions["family"] = FamilyOps(platform.store, platform.clock, platform.ids, platform.faults,
-                                         platform.fixtures)
+    app.extensions["family"] = FamilyOps(platform.deps)
     for blueprint in (app_api, app_wallet, app_page, family_admin, openapi):
         app.register_blueprint(blueprint)
     app_auth.install(app)

@@ -51,7 +51,7 @@ def _default_pin(certno: str) -> str:
 
 def load_world(platform: Platform, body: Any) -> dict[str, Any]:
     """Load a world (platform) and keep its people's and agencies' app credentials."""
-    loaded = platform.load_world(body)
+    loaded = platform.world.load_world(body)
     rows: dict[str, dict[str, str]] = {}
     for raw in body.get("people") or []:
         psn_no = loaded["handles"].get(str(raw.get("id")))

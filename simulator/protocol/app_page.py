@@ -36,7 +36,7 @@ def qr_png(code: str) -> bytes:
 def fresh_code(person: Person) -> dict[str, Any]:
     """Issue a new e-voucher for `person` (the platform's issue service) and render it."""
     platform = sim().platform
-    code, expires = platform.issue_evoucher(person.psn_no)
+    code, expires = platform.identity.issue_evoucher(person.psn_no)
     expires_in = max(0, int((expires - platform.now()).total_seconds()))
     return {"psn_no": person.psn_no, "name": mask_name(person.name), "expires_at": stamp(expires),
             "expires_in": expires_in, "png_base64": base64.b64encode(qr_png(code)).decode()}
@@ -54,7 +54,7 @@ def _page(holder: Person, refresh_url: str, guardian: Person | None, minors: lis
 def _ward(psn_no: str, minor: str) -> tuple[Person, Person]:
     """The logged-in guardian and a minor in their own 亲情账户; anyone else's child does not exist."""
     try:
-        return family().guarded(own(psn_no), minor)
+        return family().guardians.guarded(own(psn_no), minor)
     except NotGuardian:
         raise PersonUnknown(detail=f"未成年人 {minor} 不存在") from None
 
@@ -62,10 +62,10 @@ def _ward(psn_no: str, minor: str) -> tuple[Person, Person]:
 @app_page.get("/persons/<psn_no>")
 def person_page(psn_no: str) -> Response:
     """The person's own code, and links to the minors in their 亲情账户."""
-    person = family().person_card(own(psn_no))
+    person = family().guardians.person_card(own(psn_no))
     minors = [{"name": mask_name(m["name"]), "age": m["age"],
                "url": url_for("app_page.minor_page", psn_no=psn_no, minor=m["psn_no"])}
-              for m in family().minors_of(psn_no)["minors"]]
+              for m in family().guardians.minors_of(psn_no)["minors"]]
     return _page(person, url_for("app_page.person_code", psn_no=psn_no), None, minors)
 
 
@@ -78,7 +78,7 @@ def minor_page(psn_no: str, minor: str) -> Response:
 
 @app_page.post("/persons/<psn_no>/evoucher")
 def person_code(psn_no: str) -> Response:
-    return json_response(fresh_code(family().person_card(own(psn_no))))
+    return json_response(fresh_code(family().guardians.person_card(own(psn_no))))
 
 
 @app_page.post("/persons/<psn_no>/minors/<minor>/evoucher")

@@ -24,13 +24,13 @@ app_wallet = Blueprint("app_wallet", __name__, url_prefix="/app")
 def _mine_or_ward(psn_no: str) -> str:
     """The actor themselves, or a minor in the actor's 亲情账户."""
     mine = me()
-    if psn_no != mine and all(m["psn_no"] != psn_no for m in family().minors_of(mine)["minors"]):
+    if psn_no != mine and all(m["psn_no"] != psn_no for m in family().guardians.minors_of(mine)["minors"]):
         raise not_found_person(psn_no)
     return psn_no
 
 
 def _transfer(transfer_id: str) -> dict[str, Any]:
-    view = family().transfer_detail(transfer_id)
+    view = family().wallet.transfer_detail(transfer_id)
     if me() not in (view["sender"]["psn_no"], view["receiver"]["psn_no"]):
         raise TransferUnknown(transfer_id=transfer_id)
     return view
@@ -38,12 +38,12 @@ def _transfer(transfer_id: str) -> dict[str, Any]:
 
 @app_wallet.post("/wallets")
 def open_wallet() -> Response:
-    return json_response(family().open_wallet(as_me(body(), "psn_no")))
+    return json_response(family().wallet.open_wallet(as_me(body(), "psn_no")))
 
 
 @app_wallet.get("/persons/<psn_no>/wallet")
 def wallet_history(psn_no: str) -> Response:
-    return json_response(family().wallet_history(_mine_or_ward(psn_no)))
+    return json_response(family().wallet.wallet_history(_mine_or_ward(psn_no)))
 
 
 @app_wallet.post("/wallet-transfers")
@@ -57,7 +57,7 @@ def send_transfer() -> Response:
         raise PinWrong()
     if req.verification == "face" and not verified("face", sender, face_secret(b, sender)):
         raise FaceCheckFailed()
-    return json_response(family().send_transfer(req))
+    return json_response(family().wallet.send_transfer(req))
 
 
 @app_wallet.get("/wallet-transfers/<transfer_id>")
@@ -69,7 +69,7 @@ def transfer_detail(transfer_id: str) -> Response:
 def accept_transfer(transfer_id: str) -> Response:
     by = as_me(body(), "by")
     _transfer(transfer_id)
-    return json_response(family().accept_transfer(transfer_id, by))
+    return json_response(family().wallet.accept_transfer(transfer_id, by))
 
 
 @app_wallet.post("/guardians")
@@ -79,9 +79,9 @@ def add_guardian() -> Response:
     guardian, minor = as_me(b, "guardian"), text(b, "minor")
     if not verified("face", minor, face_secret(b, minor)):
         raise not_found_person(minor)
-    return json_response(family().add_guardian(guardian, minor, text(b, "relation")))
+    return json_response(family().guardians.add_guardian(guardian, minor, text(b, "relation")))
 
 
 @app_wallet.get("/persons/<psn_no>/minors")
 def minors_of(psn_no: str) -> Response:
-    return json_response(family().minors_of(own(psn_no)))
+    return json_response(family().guardians.minors_of(own(psn_no)))

@@ -66,11 +66,11 @@ def persons() -> Response:
 def person(psn_no: str) -> Response:
     _people_data()
     platform = sim().platform
-    view = platform.person_view(psn_no)
+    view = platform.admin.person_view(psn_no)
     view["name"], view["certno"] = mask_name(view["name"]), mask_certno(view["certno"])
     view["pool"] = platform.console.pool_of(psn_no)
-    view["bindings_in"] = platform.bindings("beneficiary", psn_no)
-    view["bindings_out"] = platform.bindings("funder", psn_no)
+    view["bindings_in"] = platform.admin.bindings("beneficiary", psn_no)
+    view["bindings_out"] = platform.admin.bindings("funder", psn_no)
     return json_response(view)
 
 
@@ -110,7 +110,7 @@ def masked_text(text: str) -> Any:
 
 @console.get("/api/conservation")
 def conservation() -> Response:
-    return json_response(sim().platform.conservation())
+    return json_response(sim().platform.admin.conservation())
 
 
 def audit_report(code: str) -> dict[str, Any]:

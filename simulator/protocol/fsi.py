@@ -10,7 +10,6 @@ from flask import Blueprint, Response, g, request
 
 from simulator.domain.models import mask_certno
 from simulator.domain.refusals import FaultInjected, UnknownInfno
-from simulator.platform.access import deferred_commit
 from simulator.platform.faults import Fault
 from simulator.protocol import handlers_people, handlers_recon, handlers_settle, inputs
 from simulator.protocol.envelope import parse_envelope, parse_json, response
@@ -29,7 +28,7 @@ fsi.after_request(record_exchange)
 @fsi.post("/fsi/api/rsfComIfsService/callService")
 def call_service() -> Response:
     """Every field is checked before the handler runs; the reply is encoded before the request's
-    transaction commits (`deferred_commit`, platform/access.py), so a committed request is never answered with an error."""
+    transaction commits (`deferred_commit`, platform/base.py), so a committed request is never answered with an error."""
     runtime = sim()
     caller = runtime.gate.check(request.headers)
     env = parse_envelope(parse_json(request.get_data()))
@@ -46,8 +45,8 @@ def call_service() -> Response:
             return early
     platform = runtime.platform
     if env.infno not in NO_SIGN_IN:
-        platform.check_sign_no(env.sign_no, env.fixmedins_code)
-    with deferred_commit() as pending:
+        platform.identity.check_sign_no(env.sign_no, env.fixmedins_code)
+    with platform.deferred_commit() as pending:
         output = handler(platform, env)
         if isinstance(output, Response):
             reply = output
@@ -101,7 +100,7 @@ def qr_code_query() -> Response:
         early = _before(fault)
         if early is not None:
             return early
-    decoded = runtime.platform.decode_evoucher(org_id,
+    decoded = runtime.platform.identity.decode_evoucher(org_id,
                                                inputs.text(data, "businessType", "data", required=False),
                                                data.get("ecQrCode"))
     person = decoded.person

@@ -12,14 +12,14 @@ from simulator.protocol.envelope import Envelope
 def sign_in(platform: Platform, env: Envelope) -> dict[str, Any]:
     data = inputs.node(env.input, "signIn")
     opter_no = inputs.text(data, "opter_no", "signIn")
-    sign_no, sign_time = platform.sign_in(env.meta(), opter_no)
+    sign_no, sign_time = platform.identity.sign_in(env.meta(), opter_no)
     return {"signinoutb": {"sign_no": sign_no, "sign_time": sign_time}}
 
 
 def sign_out(platform: Platform, env: Envelope) -> dict[str, Any]:
     data = inputs.node(env.input, "signOut")
     sign_no = inputs.text(data, "sign_no", "signOut")
-    sign_no, sign_time = platform.sign_out(env.meta(), sign_no)
+    sign_no, sign_time = platform.identity.sign_out(env.meta(), sign_no)
     return {"signinoutb": {"sign_no": sign_no, "sign_time": sign_time}}
 
 
@@ -31,7 +31,7 @@ def person_info(platform: Platform, env: Envelope) -> dict[str, Any]:
     certno = inputs.text(data, "certno", "data", required=False)
     if not (cert_no or card_sn or certno):
         inputs.require(data, ("mdtrt_cert_no",), "data")
-    info = platform.person_info(env.meta(), cert_type, cert_no, card_sn, certno,
+    info = platform.identity.person_info(env.meta(), cert_type, cert_no, card_sn, certno,
                                 inputs.text(data, "psn_name", "data", required=False))
     return wire.person_info(info, platform.today())
 

@@ -44,7 +44,7 @@ def totals_3201(platform: Platform, env: Envelope) -> dict[str, Any]:
     declared = Totals(inputs.amount(data, "medfee_sumamt", "data"), inputs.amount(data, "fund_pay_sumamt", "data"),
                       inputs.amount(data, "acct_pay", "data"), inputs.amount(data, "medfee_sumamt", "data"),
                       _count(data))
-    result, text = platform.reconcile_totals(env.meta(), period, declared)
+    result, text = platform.reconciliation.reconcile_totals(env.meta(), period, declared)
     return {"stmtinfo": {"setl_optins": period.setl_optins, "stmt_rslt": result, "stmt_rslt_dscr": text}}
 
 
@@ -54,7 +54,7 @@ def detail_3202(platform: Platform, env: Envelope) -> dict[str, Any]:
     declared = Totals(inputs.amount(data, "medfee_sumamt", "data"), inputs.amount(data, "fund_pay_sumamt", "data"),
                       inputs.amount(data, "medfee_sumamt", "data"), inputs.amount(data, "cash_payamt", "data"),
                       _count(data))
-    number, filename, deadline, counts = platform.reconcile_detail(
+    number, filename, deadline, counts = platform.reconciliation.reconcile_detail(
         env.meta(), period, inputs.text(data, "file_qury_no", "data"), declared)
     balanced = counts["1"] + counts["2"] + counts["3"] == 0
     return {"fileinfo": {"file_qury_no": number, "filename": filename, "dld_endtime": deadline},
@@ -69,13 +69,13 @@ def upload_9101(platform: Platform, env: Envelope) -> dict[str, Any]:
         content = bytes(raw) if isinstance(raw, list) else base64.b64decode(str(raw or ""), validate=True)
     except (ValueError, TypeError, binascii.Error):
         raise BadFile(detail="fsUploadIn.in 须为 base64 字符串或字节数组") from None
-    number = platform.upload_file(env.meta(), filename, content)
+    number = platform.reconciliation.upload_file(env.meta(), filename, content)
     return {"file_qury_no": number, "filename": filename, "fixmedins_code": env.fixmedins_code}
 
 
 def download_9102(platform: Platform, env: Envelope) -> Response:
     node = inputs.node(env.input, "fsDownloadIn")
-    filename, content = platform.download_file(env.meta(), inputs.text(node, "file_qury_no", "fsDownloadIn"))
+    filename, content = platform.reconciliation.download_file(env.meta(), inputs.text(node, "file_qury_no", "fsDownloadIn"))
     return Response(content, content_type="application/octet-stream",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

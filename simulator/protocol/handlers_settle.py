@@ -38,7 +38,7 @@ def _pharmacy(platform: Platform, env: Envelope, commit: bool) -> dict[str, Any]
     if len(set(sns)) != len(sns):
         raise DuplicateFeeLine(detail="drugdetail 中费用明细流水号 feedetl_sn 重复")
     inp = _settle_input(data, "druginfo", ("41",), lines=tuple(lines))
-    view = platform.pharmacy(env.meta(), inp, commit)
+    view = platform.settlement.pharmacy(env.meta(), inp, commit)
     return wire.settlement_output(view, platform.today(), inp.cert_type, with_lines=True)
 
 
@@ -53,7 +53,7 @@ def pharmacy_settle(platform: Platform, env: Envelope) -> dict[str, Any]:
 def revoke(platform: Platform, env: Envelope) -> dict[str, Any]:
     data = inputs.node(env.input, "data")
     inputs.require(data, ("setl_id", "mdtrt_id", "psn_no"), "data")
-    view = platform.revoke(env.meta(), inputs.text(data, "setl_id", "data"), inputs.text(data, "mdtrt_id", "data"),
+    view = platform.revocation.revoke(env.meta(), inputs.text(data, "setl_id", "data"), inputs.text(data, "mdtrt_id", "data"),
                            inputs.text(data, "psn_no", "data"))
     return wire.settlement_output(view, platform.today())
 
@@ -68,7 +68,7 @@ def register(platform: Platform, env: Envelope) -> dict[str, Any]:
     inputs.require(data, ("psn_no", "insutype", "begntime", "mdtrt_cert_type", "ipt_otp_no"), "data")
     cert_type = inputs.choice(data, "mdtrt_cert_type", "data", CERT_TYPES)
     psn_no, ipt_otp_no = inputs.text(data, "psn_no", "data"), inputs.text(data, "ipt_otp_no", "data")
-    mdtrt_id = platform.register(
+    mdtrt_id = platform.visits.register(
         env.meta(), psn_no, inputs.choice(data, "insutype", "data", ("310", "390")),
         inputs.stamp(data, "begntime", "data"), cert_type,
         inputs.text(data, "mdtrt_cert_no", "data", required=cert_type != "03"),
@@ -79,14 +79,14 @@ def register(platform: Platform, env: Envelope) -> dict[str, Any]:
 def cancel(platform: Platform, env: Envelope) -> dict[str, Any]:
     data = inputs.node(env.input, "data")
     inputs.require(data, ("mdtrt_id", "psn_no"), "data")
-    platform.cancel(env.meta(), inputs.text(data, "mdtrt_id", "data"), inputs.text(data, "psn_no", "data"))
+    platform.visits.cancel(env.meta(), inputs.text(data, "mdtrt_id", "data"), inputs.text(data, "psn_no", "data"))
     return {}
 
 
 def diagnose(platform: Platform, env: Envelope) -> dict[str, Any]:
     info = inputs.node(env.input, "mdtrtinfo")
     inputs.require(info, ("mdtrt_id", "psn_no", "med_type"), "mdtrtinfo")
-    platform.diagnose(env.meta(), inputs.text(info, "mdtrt_id", "mdtrtinfo"), inputs.text(info, "psn_no", "mdtrtinfo"),
+    platform.visits.diagnose(env.meta(), inputs.text(info, "mdtrt_id", "mdtrtinfo"), inputs.text(info, "psn_no", "mdtrtinfo"),
                       inputs.choice(info, "med_type", "mdtrtinfo", OUTPATIENT_MED_TYPES),
                       inputs.rows(env.input, "diseinfo", allow_empty=True))
     return {}
@@ -99,13 +99,13 @@ def upload(platform: Platform, env: Envelope) -> dict[str, Any]:
     if any(str(item.get("mdtrt_id")) != mdtrt_id or str(item.get("psn_no")) != psn_no for item in items):
         raise BadField(detail="feedetail 中所有明细须属于同一 mdtrt_id 与 psn_no")
     lines = inputs.fee_lines(items, "feedetail", batch=True)
-    return {"result": [wire.line_split(split) for split in platform.upload(env.meta(), mdtrt_id, psn_no, lines)]}
+    return {"result": [wire.line_split(split) for split in platform.visits.upload(env.meta(), mdtrt_id, psn_no, lines)]}
 
 
 def delete_lines(platform: Platform, env: Envelope) -> dict[str, Any]:
     data = inputs.node(env.input, "data")
     inputs.require(data, ("chrg_bchno", "mdtrt_id", "psn_no"), "data")
-    count = platform.delete_lines(env.meta(), inputs.text(data, "mdtrt_id", "data"),
+    count = platform.visits.delete_lines(env.meta(), inputs.text(data, "mdtrt_id", "data"),
                                   inputs.text(data, "psn_no", "data"), inputs.text(data, "chrg_bchno", "data"))
     return {"deleted": count}
 
@@ -116,7 +116,7 @@ def _outpatient(platform: Platform, env: Envelope, commit: bool) -> dict[str, An
     declared = {name: inputs.amount(data, name, "data") for name in DECLARED if data.get(name) not in (None, "")}
     inp = _settle_input(data, "data", OUTPATIENT_MED_TYPES, mdtrt_id=inputs.text(data, "mdtrt_id", "data"),
                         chrg_bchno=inputs.text(data, "chrg_bchno", "data"), declared=declared)
-    view = platform.outpatient(env.meta(), inp, commit)
+    view = platform.settlement.outpatient(env.meta(), inp, commit)
     return wire.settlement_output(view, platform.today(), inp.cert_type)
 
 
@@ -132,7 +132,7 @@ def outpatient_settle(platform: Platform, env: Envelope) -> dict[str, Any]:
 def reverse(platform: Platform, env: Envelope) -> dict[str, Any]:
     data = inputs.node(env.input, "data")
     inputs.require(data, ("psn_no", "omsgid", "oinfno"), "data")
-    outcome = platform.reverse(env.meta(), inputs.text(data, "psn_no", "data"), inputs.text(data, "omsgid", "data"),
+    outcome = platform.revocation.reverse(env.meta(), inputs.text(data, "psn_no", "data"), inputs.text(data, "omsgid", "data"),
                                inputs.text(data, "oinfno", "data"))
     return {"data": {"omsgid": data["omsgid"], "oinfno": data["oinfno"], "result": outcome}}
 
@@ -140,7 +140,7 @@ def reverse(platform: Platform, env: Envelope) -> dict[str, Any]:
 def query(platform: Platform, env: Envelope) -> dict[str, Any]:
     data = inputs.node(env.input, "data")
     inputs.require(data, ("psn_no", "setl_id"), "data")
-    view = platform.query(env.meta(), inputs.text(data, "psn_no", "data"), inputs.text(data, "setl_id", "data"),
+    view = platform.revocation.query(env.meta(), inputs.text(data, "psn_no", "data"), inputs.text(data, "setl_id", "data"),
                           inputs.text(data, "mdtrt_id", "data", required=False))
     return wire.settlement_output(view, platform.today())
 

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from simulator.domain.money import fmt, from_fen
+from simulator.store import console_queries
 from simulator.store.tables import (
     SETTLEMENT_AMOUNTS,
     bindings,
@@ -88,3 +89,35 @@ def binding_list(conn: Connection, column: str, person_id: int) -> list[dict[str
             .where(bindings.c[column] == person_id).order_by(bindings.c.beneficiary_id, bindings.c.rank))
     return [{"funder": r.funder_psn_no, "beneficiary": r.beneficiary_psn_no, "rank": r.rank, "relation": r.relation,
              "start": r.start_date, "end": r.end_date, "state": r.state} for r in conn.execute(stmt)]
+
+
+class InspectQueries:
+    """The admin API's and the console's read-only queries over one transaction's connection
+    (`tx.inspect()`, store/store.py): the platform names these, never the connection."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def balances(self) -> dict[str, dict[str, str]]:
+        return balances(self.conn)
+
+    def conservation(self) -> dict[str, Any]:
+        return conservation(self.conn)
+
+    def ledger_entries(self, setl_id: str | None, psn_no: str | None) -> list[dict[str, Any]]:
+        return ledger_entries(self.conn, setl_id, psn_no)
+
+    def settlement_list(self, fixmedins_code: str | None) -> list[dict[str, Any]]:
+        return settlement_list(self.conn, fixmedins_code)
+
+    def binding_list(self, column: str, person_id: int) -> list[dict[str, Any]]:
+        return binding_list(self.conn, column, person_id)
+
+    def institution_codes(self) -> list[str]:
+        return console_queries.institution_codes(self.conn)
+
+    def find_persons(self, text: str) -> list[dict[str, Any]]:
+        return console_queries.find_persons(self.conn, text)
+
+    def pool_of(self, psn_no: str) -> dict[str, Any] | None:
+        return console_queries.pool_of(self.conn, psn_no)

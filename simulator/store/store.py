@@ -8,9 +8,10 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from simulator.domain.models import AppSession
 from simulator.domain.refusals import Duplicate
-from simulator.store import deferred, tables_app, tables_gate  # noqa: F401 - registers their tables
-from simulator.store import shared as _shared  # noqa: F401  (puts the shared_state table on `metadata`)
+from simulator.store import deferred, tables_app, tables_gate  # registers their tables
+from simulator.store import shared as _shared  # puts the shared_state table on `metadata`
 from simulator.store.compiled import Statements
 from simulator.store.engine import (
     create_schema,
@@ -20,8 +21,10 @@ from simulator.store.engine import (
     read_connection,
     write_connection,
 )
+from simulator.store.inspection import InspectQueries
 from simulator.store.tables import id_counters, metadata
 from simulator.store.traffic import TrafficLog
+from simulator.store.tx_family import FamilyQueries
 from simulator.store.tx_money import MoneyQueries
 from simulator.store.tx_people import PeopleQueries
 
@@ -36,6 +39,14 @@ class Tx(PeopleQueries, MoneyQueries):
         self.conn = conn
         self.locking = locking
         self.statements = statements
+
+    def family(self) -> FamilyQueries:
+        """The family-account queries, in this transaction."""
+        return FamilyQueries(self.conn, self.locking)
+
+    def inspect(self) -> InspectQueries:
+        """The admin API's and console's read-only queries, in this transaction."""
+        return InspectQueries(self.conn)
 
 
 class Store:
@@ -124,6 +135,41 @@ class Store:
                 for table in tables:
                     if table.name not in big:
                         conn.execute(delete(table))
+
+    @property
+    def dialect_name(self) -> str:
+        """The database dialect ("sqlite", "postgresql")."""
+        return str(self.engine.dialect.name)
+
+    @staticmethod
+    def deferred_commit() -> deferred.DeferredCommit:
+        """`with store.deferred_commit() as pending: ...; pending.commit()` (store/deferred.py)."""
+        return deferred.DeferredCommit()
+
+    # state shared by every process on the database: its own short transactions -----------------
+    def remember_nonce(self, nonce: str, paasid: str, now: int, forget_before: int | None = None) -> bool:
+        return tables_gate.remember_nonce(self.engine, nonce, paasid, now, forget_before)
+
+    def save_credentials(self, rows: dict[str, dict[str, str]]) -> None:
+        tables_app.save_credentials(self.engine, rows)
+
+    def secret_matches(self, kind: str, subject: str, secret: str) -> bool | None:
+        return tables_app.secret_matches(self.engine, kind, subject, secret)
+
+    def open_session(self, token: str, subject: str, role: str, expires_at: int, now: int) -> None:
+        tables_app.open_session(self.engine, token, subject, role, expires_at, now)
+
+    def find_session(self, token: str, now: int) -> AppSession | None:
+        return tables_app.find_session(self.engine, token, now)
+
+    def close_session(self, token: str) -> None:
+        tables_app.close_session(self.engine, token)
+
+    def read_shared(self) -> tuple[int, int, str | None]:
+        return _shared.read_shared(self.engine)
+
+    def publish_shared(self, offset_us: int, frozen_at: str | None) -> int:
+        return _shared.publish_shared(self.engine, offset_us, frozen_at)
 
     def dispose(self) -> None:
         self.traffic.close()

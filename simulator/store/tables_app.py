@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
 
 from sqlalchemy import BigInteger, Column, Engine, Index, String, Table, delete, insert, select
 
+from simulator.domain.models import AppSession
 from simulator.store.engine import read_connection, write_connection
 from simulator.store.metadata import metadata
 
@@ -40,11 +40,7 @@ def digest(kind: str, subject: str, secret: str) -> str:
     return hashlib.sha256(f"yibao-app:{kind}:{subject}:{secret}".encode()).hexdigest()
 
 
-@dataclass(frozen=True)
-class Session:
-    subject: str
-    role: str
-    expires_at: int
+Session = AppSession  # the row's domain record (simulator/domain/models.py)
 
 
 def save_credentials(engine: Engine, rows: dict[str, dict[str, str]]) -> None:

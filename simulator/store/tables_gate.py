@@ -9,10 +9,11 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Column, Engine, Index, String, Table, delete, insert
 from sqlalchemy.exc import IntegrityError
 
+from simulator.domain.models import NONCE_MAX_LEN
 from simulator.store.engine import write_connection
 from simulator.store.metadata import metadata
 
-NONCE_MAX_LEN = 64
+__all__ = ["NONCE_MAX_LEN", "remember_nonce", "tif_nonces"]
 
 tif_nonces = Table(
     "tif_nonces", metadata,

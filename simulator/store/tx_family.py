@@ -1,6 +1,6 @@
 """Queries for family accounts: bindings' lifecycle, family pools, wallet transfers, guardianships.
 
-`FamilyQueries(tx)` works inside the caller's transaction (the same connection as `tx`).
+`tx.family()` (store/store.py) works inside the caller's transaction (the same connection as `tx`).
 """
 
 from __future__ import annotations
@@ -9,11 +9,10 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from simulator.domain.models import Binding
 from simulator.store import rows
-from simulator.store.store import Tx
 from simulator.store.tables import bindings, ledger, persons, policies, pool_members, pools, settlements
 from simulator.store.tables_family import binding_log, guardianships, pool_log, wallet_transfers
 
@@ -30,9 +29,9 @@ def _key(result: Any) -> int:
 class FamilyQueries:
     """Indexed reads and small writes about families, in the caller's transaction."""
 
-    def __init__(self, tx: Tx) -> None:
-        self.conn = tx.conn
-        self.locking = tx.locking
+    def __init__(self, conn: Connection, locking: bool) -> None:
+        self.conn = conn
+        self.locking = locking
 
     def _locked(self, stmt: Any, lock: bool) -> Any:
         return stmt.with_for_update() if lock and self.locking else stmt

@@ -197,11 +197,11 @@ def main(argv: list[str] | None = None) -> int:
         def db(name: str) -> str:
             return args.db or f"sqlite:///{Path(tmp) / name}"
         if args.db:
-            create_app({"db_url": args.db}).extensions["simulator"].platform.reset()
+            create_app({"db_url": args.db}).extensions["simulator"].platform.admin.reset()
         fuzz_protocol(args.n, args.seed, db("protocol.sqlite"), tally)
         protocol = tally.requests
         if args.db:
-            create_app({"db_url": args.db}).extensions["simulator"].platform.reset()
+            create_app({"db_url": args.db}).extensions["simulator"].platform.admin.reset()
         openapi = fuzz_openapi(args.openapi or max(200, args.n // 5), args.seed, db("openapi.sqlite"), tally)
     for example in tally.examples:
         print("  " + example)

@@ -33,7 +33,7 @@ def make_app(db_url: str) -> Iterator[Callable[..., Flask]]:
 
     def make(**config: Any) -> Flask:
         app = create_app({"db_url": db_url, "seed": 7, **config})
-        app.extensions["simulator"].platform.reset()
+        app.extensions["simulator"].platform.admin.reset()
         made.append(app)
         return app
 

@@ -24,8 +24,7 @@ from simulator.domain.refusals import (
     SelfBinding,
 )
 from simulator.platform.base import PlatformBase
-from simulator.store.store import Tx
-from simulator.store.tx_family import FamilyQueries
+from simulator.platform.ports import FamilyQueriesPort, TxPort
 
 RELATION_NAMES = {"spouse": "配偶", "parent": "父母", "child": "子女", "sibling": "兄弟姐妹",
                   "grandparent": "祖父母/外祖父母", "grandchild": "孙子女/外孙子女"}
@@ -36,14 +35,14 @@ class FamilyBase(PlatformBase):
     """Collaborators shared with the platform (same store, clock, ids and region book)."""
 
     @staticmethod
-    def fam(tx: Tx) -> FamilyQueries:
-        return FamilyQueries(tx)
+    def fam(tx: TxPort) -> FamilyQueriesPort:
+        return tx.family()
 
-    def rules_of(self, tx: Tx, person: Person) -> Policy:
+    def rules_of(self, tx: TxPort, person: Person) -> Policy:
         """The family rules of the region where `person` is insured (never the shop's: §1, §3)."""
         return self.policy_of(tx, person)
 
-    def person(self, tx: Tx, psn_no: str, role: str) -> Person:
+    def person(self, tx: TxPort, psn_no: str, role: str) -> Person:
         """A named party; `role` (Chinese) says which one in the message."""
         if not psn_no:
             raise MissingField(detail=f"缺少{role}的人员编号")
@@ -52,7 +51,7 @@ class FamilyBase(PlatformBase):
             raise PersonUnknown(detail=f"{role} {psn_no} 不存在")
         return found
 
-    def people_locked(self, tx: Tx, *people: Person) -> dict[int, Person]:
+    def people_locked(self, tx: TxPort, *people: Person) -> dict[int, Person]:
         """Re-read and lock the parties in the fixed order (ascending ids) before a money move."""
         return tx.persons_by_ids([p.id for p in people], lock=True)
 

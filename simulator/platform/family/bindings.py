@@ -42,8 +42,7 @@ from simulator.platform.family.base import (
     check_relation,
     check_scope,
 )
-from simulator.store.store import Tx
-from simulator.store.tx_family import FamilyQueries
+from simulator.platform.ports import FamilyQueriesPort, TxPort
 
 INSURANCE_STATUSES = ("1", "2", "4")
 
@@ -84,7 +83,7 @@ def pick_rank(wanted: int | None, live: list[Binding], max_funders: int) -> int:
     return wanted
 
 
-def family_of(fam: FamilyQueries, person_id: int) -> set[int]:
+def family_of(fam: FamilyQueriesPort, person_id: int) -> set[int]:
     """Everyone linked to `person_id` through live (active or pending) bindings, including them."""
     seen, frontier = {person_id}, {person_id}
     while frontier:
@@ -95,7 +94,7 @@ def family_of(fam: FamilyQueries, person_id: int) -> set[int]:
     return seen
 
 
-def check_family_size(fam: FamilyQueries, rules: Policy, funder: Person, beneficiary: Person) -> None:
+def check_family_size(fam: FamilyQueriesPort, rules: Policy, funder: Person, beneficiary: Person) -> None:
     size = len(family_of(fam, funder.id) | family_of(fam, beneficiary.id))
     if size > rules.max_family_size:
         raise FamilyTooLarge(founder="共济人", max_size=rules.max_family_size, after=f"，本次绑定后将达 {size} 人")
@@ -225,40 +224,40 @@ class BindingOps(FamilyBase):
                     "spending": [views.spending(row) for row in spent]}
 
     # helpers -----------------------------------------------------------------------------------
-    def _binding(self, tx: Tx, binding_id: int) -> Binding:
+    def _binding(self, tx: TxPort, binding_id: int) -> Binding:
         found = self.fam(tx).binding(binding_id, lock=True)
         if found is None:
             raise BindingUnknown(binding_id=binding_id)
         return found
 
-    def _pending(self, tx: Tx, binding_id: int) -> Binding:
+    def _pending(self, tx: TxPort, binding_id: int) -> Binding:
         b = self._binding(tx, binding_id)
         if b.state != "pending":
             raise BindingNotPending(binding_id=binding_id, state=b.state)
         return b
 
-    def _live(self, tx: Tx, binding_id: int) -> Binding:
+    def _live(self, tx: TxPort, binding_id: int) -> Binding:
         b = self._binding(tx, binding_id)
         if b.state not in ("active", "pending"):
             raise BindingEnded(binding_id=binding_id, state=b.state)
         return b
 
-    def _set_state(self, tx: Tx, b: Binding, state: str, action: str, actor: str | None, detail: str | None) -> None:
+    def _set_state(self, tx: TxPort, b: Binding, state: str, action: str, actor: str | None, detail: str | None) -> None:
         fam = self.fam(tx)
         fam.update_binding(b.id, state=state)
         fam.log_binding(b.id, self.now_stamp(), action, actor, detail)
 
     @staticmethod
-    def _people(tx: Tx, *found: Binding) -> dict[int, Person]:
+    def _people(tx: TxPort, *found: Binding) -> dict[int, Person]:
         return tx.persons_by_ids({b.funder_id for b in found} | {b.beneficiary_id for b in found})
 
-    def _binding_views(self, tx: Tx, found: list[Binding]) -> list[dict[str, Any]]:
+    def _binding_views(self, tx: TxPort, found: list[Binding]) -> list[dict[str, Any]]:
         people = self._people(tx, *found)
         history = self.fam(tx).binding_history(b.id for b in found)
         today = self.today()
         return [views.binding(b, people, history[b.id], today) for b in found]
 
-    def _binding_view(self, tx: Tx, binding_id: int) -> dict[str, Any]:
+    def _binding_view(self, tx: TxPort, binding_id: int) -> dict[str, Any]:
         found = self.fam(tx).binding(binding_id)
         if found is None:
             raise BindingUnknown(binding_id=binding_id)

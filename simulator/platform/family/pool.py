@@ -37,8 +37,7 @@ from simulator.platform.family.base import (
     check_relation,
     check_scope,
 )
-from simulator.store.store import Tx
-from simulator.store.tx_family import FamilyQueries
+from simulator.platform.ports import FamilyQueriesPort, TxPort
 
 
 @dataclass(frozen=True)
@@ -138,19 +137,19 @@ class PoolOps(FamilyBase):
             return self._pool_view(tx, pool_id)
 
     # helpers -----------------------------------------------------------------------------------
-    def _pool_rules(self, tx: Tx, creator: Person) -> Policy:
+    def _pool_rules(self, tx: TxPort, creator: Person) -> Policy:
         rules = self.rules_of(tx, creator)
         if rules.model != "family_pool":
             raise ModelDrawdown(policy=rules.name)
         return rules
 
-    def _pool(self, tx: Tx, pool_id: str) -> Pool:
+    def _pool(self, tx: TxPort, pool_id: str) -> Pool:
         found = tx.pool_by_id(pool_id)
         if found is None:
             raise PoolUnknown(pool_id=pool_id)
         return found
 
-    def _owned(self, tx: Tx, pool_id: str, by: str, sweep: bool = False) -> tuple[Pool, Person]:
+    def _owned(self, tx: TxPort, pool_id: str, by: str, sweep: bool = False) -> tuple[Pool, Person]:
         """The pool, still open (or, to `sweep`, dissolved with money left), and its creator — who must be
         the one acting (only the creator may)."""
         pool = self._pool(tx, pool_id)
@@ -161,14 +160,14 @@ class PoolOps(FamilyBase):
             raise NotCreator()
         return pool, creator
 
-    def _check_free(self, fam: FamilyQueries, person: Person, rules: Policy) -> None:
+    def _check_free(self, fam: FamilyQueriesPort, person: Person, rules: Policy) -> None:
         """One family group per person: not a member elsewhere, not the creator of an open pool."""
         member_of = fam.pool_row_of_member(person.id)
         open_created = [row for row in fam.pools_created_by(person.id) if not fam.pool_dissolved(row)]
         if member_of is not None or (rules.exclusive and open_created):
             raise ExclusiveFamily(psn_no=person.psn_no)
 
-    def _pool_view(self, tx: Tx, pool_id: str) -> dict[str, Any]:
+    def _pool_view(self, tx: TxPort, pool_id: str) -> dict[str, Any]:
         fam = self.fam(tx)
         pool = self._pool(tx, pool_id)
         members = fam.pool_member_ids(pool.id)

@@ -35,11 +35,12 @@ from simulator.domain.refusals import (
     WalletRegionDisabled,
     WalletUnknown,
 )
+from simulator.platform.base import Deps
 from simulator.platform.clock import stamp
 from simulator.platform.family import views
-from simulator.platform.family.base import check_insured, check_not_self, check_relation
+from simulator.platform.family.base import FamilyBase, check_insured, check_not_self, check_relation
 from simulator.platform.family.wallet_bounce import BounceOps
-from simulator.store.store import Tx
+from simulator.platform.ports import TxPort
 
 MAX_AMOUNT = Decimal("2000.00")
 MAX_PER_DAY = 3
@@ -83,8 +84,12 @@ def bounce_time(now: datetime) -> datetime:
     return datetime.combine(now.date() + timedelta(days=1), DAY_STARTS)
 
 
-class WalletOps(BounceOps):
+class WalletOps(FamilyBase):
     """Wallets and wallet transfers behind the app API."""
+
+    def __init__(self, deps: Deps, bounces: BounceOps) -> None:
+        super().__init__(deps)
+        self.bounces = bounces  # the clock-driven bounce of unaccepted transfers (wallet_bounce.py)
 
     def open_wallet(self, psn_no: str) -> dict[str, Any]:
         wallet_id = f"QB{self.ids.serial('wallet'):014d}"
@@ -124,12 +129,12 @@ class WalletOps(BounceOps):
                 relation=req.relation, verification=req.verification, status="pending",
                 day=now.date().isoformat(), created_at=stamp(now), due_at=stamp(due), closed_at=None)
             out = self._transfer_view(tx, transfer_id)
-        self.note_due(stamp(due))
+        self.bounces.note_due(stamp(due))
         return out
 
     def accept_transfer(self, transfer_id: str, by: str) -> dict[str, Any]:
         """The receiver takes a pending transfer into their wallet."""
-        self.process_due_bounces()
+        self.bounces.process_due_bounces()
         with self.store.write() as tx:
             fam = self.fam(tx)
             row = self._transfer(tx, transfer_id)
@@ -146,13 +151,13 @@ class WalletOps(BounceOps):
             return self._transfer_view(tx, transfer_id)
 
     def transfer_detail(self, transfer_id: str) -> dict[str, Any]:
-        self.process_due_bounces()
+        self.bounces.process_due_bounces()
         with self.store.read() as tx:
             return self._transfer_view(tx, transfer_id)
 
     def wallet_history(self, psn_no: str) -> dict[str, Any]:
         """The person's wallet and every transfer they sent or received, oldest first."""
-        self.process_due_bounces()
+        self.bounces.process_due_bounces()
         with self.store.read() as tx:
             person = self.person(tx, psn_no, "参保人")
             rows = self.fam(tx).transfers_of(person.id)
@@ -163,13 +168,13 @@ class WalletOps(BounceOps):
             return {"psn_no": psn_no, "wallet": views.wallet(tx.wallet_of(person.id)), "transfers": transfers}
 
     # helpers -----------------------------------------------------------------------------------
-    def _check_region(self, tx: Tx, person: Person) -> None:
+    def _check_region(self, tx: TxPort, person: Person) -> None:
         rules = self.rules_of(tx, person)
         if not rules.wallet_enabled:
             raise WalletRegionDisabled(insuplc=person.insuplc, policy=rules.name)
 
     @staticmethod
-    def _active_wallet(tx: Tx, person: Person, role: str, found: Wallet | None = None) -> Wallet:
+    def _active_wallet(tx: TxPort, person: Person, role: str, found: Wallet | None = None) -> Wallet:
         found = found or tx.wallet_of(person.id)
         if found is None:
             raise WalletUnknown(who=f"{role} {person.psn_no}")
@@ -177,14 +182,14 @@ class WalletOps(BounceOps):
             raise WalletInactive(role=role, psn_no=person.psn_no, status=found.status)
         return found
 
-    def _check_limits(self, tx: Tx, sender: Person, now: datetime) -> None:
+    def _check_limits(self, tx: TxPort, sender: Person, now: datetime) -> None:
         fam = self.fam(tx)
         if fam.pending_sent_by(sender.id) is not None:
             raise WalletPending()
         if fam.count_sent_on(sender.id, now.date().isoformat()) >= MAX_PER_DAY:
             raise WalletDailyLimit(max_per_day=MAX_PER_DAY)
 
-    def _take(self, tx: Tx, sender: Person, source: str, amount: Decimal, own: Wallet | None) -> int:
+    def _take(self, tx: TxPort, sender: Person, source: str, amount: Decimal, own: Wallet | None) -> int:
         """Take `amount` out of the sender's (locked) account or wallet; returns that balance's row id."""
         if source == "account":
             if sender.balance is None or sender.insutype != "310":
@@ -200,13 +205,13 @@ class WalletOps(BounceOps):
         tx.move(source, row_id, -to_fen(amount))
         return row_id
 
-    def _transfer(self, tx: Tx, transfer_id: str) -> Any:
+    def _transfer(self, tx: TxPort, transfer_id: str) -> Any:
         row = self.fam(tx).transfer(transfer_id, lock=True)
         if row is None:
             raise TransferUnknown(transfer_id=transfer_id)
         return row
 
-    def _transfer_view(self, tx: Tx, transfer_id: str) -> dict[str, Any]:
+    def _transfer_view(self, tx: TxPort, transfer_id: str) -> dict[str, Any]:
         row = self._transfer(tx, transfer_id)
         people = tx.persons_by_ids([int(row.sender_id), int(row.receiver_id)])
         return views.transfer(row, people)

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
-from simulator.platform.clock import Clock
+from simulator.platform.base import Deps
 from simulator.platform.family.base import FamilyBase
-from simulator.platform.faults import FaultPlan
-from simulator.platform.ids import IdGenerator
-from simulator.store.store import Store, Tx
+from simulator.platform.ports import TxPort
 
 REFRESH_SECONDS = 5.0
 
@@ -26,8 +23,8 @@ REFRESH_SECONDS = 5.0
 class BounceOps(FamilyBase):
     """Returns pending transfers whose `due_at` has passed to where they came from."""
 
-    def __init__(self, store: Store, clock: Clock, ids: IdGenerator, faults: FaultPlan, fixtures: Path) -> None:
-        super().__init__(store, clock, ids, faults, fixtures)
+    def __init__(self, deps: Deps) -> None:
+        super().__init__(deps)
         self._bounce_lock = threading.Lock()
         self._next_due: str | None = None
         self._checked_at = float("-inf")
@@ -60,7 +57,7 @@ class BounceOps(FamilyBase):
         with self._bounce_lock:
             self._next_due, self._checked_at = None, float("-inf")
 
-    def _bounce(self, tx: Tx, transfer_id: str) -> int:
+    def _bounce(self, tx: TxPort, transfer_id: str) -> int:
         fam = self.fam(tx)
         row: Any = fam.transfer(transfer_id, lock=True)
         if row is None or row.status != "pending":

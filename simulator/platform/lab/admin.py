@@ -8,7 +8,6 @@ from typing import Any
 from simulator.domain.money import ZERO, fmt, to_fen
 from simulator.domain.refusals import BadAmount, BadTarget, NoAccount, PoolUnknown, WalletUnknown
 from simulator.platform.base import PlatformBase
-from simulator.store import inspection as inspect
 
 
 class AdminOps(PlatformBase):
@@ -41,25 +40,25 @@ class AdminOps(PlatformBase):
 
     def balances(self) -> dict[str, dict[str, str]]:
         with self.store.read() as tx:
-            return inspect.balances(tx.conn)
+            return tx.inspect().balances()
 
     def conservation(self) -> dict[str, Any]:
         with self.store.write() as tx:  # one consistent snapshot, no writer in between
-            return inspect.conservation(tx.conn)
+            return tx.inspect().conservation()
 
     def ledger(self, setl_id: str | None, psn_no: str | None) -> list[dict[str, Any]]:
         with self.store.read() as tx:
-            return inspect.ledger_entries(tx.conn, setl_id, psn_no)
+            return tx.inspect().ledger_entries(setl_id, psn_no)
 
     def settlements(self, fixmedins_code: str | None) -> list[dict[str, Any]]:
         with self.store.read() as tx:
-            return inspect.settlement_list(tx.conn, fixmedins_code)
+            return tx.inspect().settlement_list(fixmedins_code)
 
     def bindings(self, role: str, psn_no: str) -> list[dict[str, Any]]:
         column = {"beneficiary": "beneficiary_id", "funder": "funder_id"}[role]
         with self.store.read() as tx:
             person = self.patient(tx, psn_no)
-            return inspect.binding_list(tx.conn, column, person.id)
+            return tx.inspect().binding_list(column, person.id)
 
     def top_up(self, target: str, ref: str, amount: Decimal) -> dict[str, str]:
         """Add money to an account (psn_no), a pool (pool_id) or a wallet (owner's psn_no)."""

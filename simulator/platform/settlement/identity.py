@@ -27,7 +27,7 @@ from simulator.domain.refusals import (
 from simulator.platform.base import PlatformBase, RequestMeta
 from simulator.platform.clock import stamp
 from simulator.platform.context import payer_context
-from simulator.store.store import Tx
+from simulator.platform.ports import TxPort
 
 CODE_TTL = timedelta(seconds=60)
 TOKEN_TTL = timedelta(minutes=30)
@@ -151,7 +151,7 @@ class IdentityOps(PlatformBase):
         self.claim_read_only(meta, person.psn_no)
         return info
 
-    def _info(self, tx: Tx, person: Person, institution: Institution) -> PersonInfo:
+    def _info(self, tx: TxPort, person: Person, institution: Institution) -> PersonInfo:
         ctx = payer_context(tx, person, institution, self.policy_of(tx, person, institution), lock=False)
         today = self.today()
         aid: list[AidRow] = []

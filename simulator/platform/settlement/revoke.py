@@ -22,8 +22,8 @@ from simulator.domain.refusals import (
 )
 from simulator.domain.views import SettlementView, ledger_legs, row_amounts
 from simulator.platform.base import PlatformBase, RequestMeta, msgid_institution
+from simulator.platform.ports import TxPort
 from simulator.platform.settlement.settle import leg_target
-from simulator.store.store import Tx
 
 SETTLING, REVOKING = ("2102", "2207"), ("2103", "2208")
 CLR_OF = {"2103": "41", "2208": "11", "2102": "41", "2207": "11"}
@@ -32,7 +32,7 @@ CLR_OF = {"2103": "41", "2208": "11", "2102": "41", "2207": "11"}
 class RevokeOps(PlatformBase):
     """Undo and look up settlements."""
 
-    def _settlement(self, tx: Tx, meta: RequestMeta, setl_id: str, psn_no: str, mdtrt_id: str) -> Any:
+    def _settlement(self, tx: TxPort, meta: RequestMeta, setl_id: str, psn_no: str, mdtrt_id: str) -> Any:
         row = tx.settlement(setl_id, lock=True)
         if row is None or row.fixmedins_code != meta.fixmedins_code:
             raise SettlementUnknown(setl_id=setl_id)
@@ -42,7 +42,7 @@ class RevokeOps(PlatformBase):
             raise SettlementMismatch(field="就诊ID mdtrt_id")
         return row
 
-    def _lock_legs(self, tx: Tx, patient_id: int, legs: tuple[Leg, ...]) -> dict[int, Person]:
+    def _lock_legs(self, tx: TxPort, patient_id: int, legs: tuple[Leg, ...]) -> dict[int, Person]:
         """Lock in the fixed order: persons ascending, then pools, then wallets."""
         ids = {patient_id} | {leg.person_id for leg in legs if leg.person_id is not None}
         people = tx.persons_by_ids(ids, lock=True)
@@ -50,7 +50,7 @@ class RevokeOps(PlatformBase):
         tx.wallets_by_rows([leg.wallet_row for leg in legs if leg.wallet_row is not None], lock=True)
         return people
 
-    def _undo(self, tx: Tx, meta: RequestMeta, row: Any, entry: str) -> tuple[Person, list[Any]]:
+    def _undo(self, tx: TxPort, meta: RequestMeta, row: Any, entry: str) -> tuple[Person, list[Any]]:
         """Put every leg back, take the accumulators back out, write negated ledger entries."""
         entries = tx.ledger_of(row.setl_id)
         legs = ledger_legs(entries)
@@ -129,7 +129,7 @@ class RevokeOps(PlatformBase):
             tx.set_message(omsgid, status="reversed")
             return "reversed"
 
-    def _reverse_settlement(self, tx: Tx, meta: RequestMeta, row: Any) -> None:
+    def _reverse_settlement(self, tx: TxPort, meta: RequestMeta, row: Any) -> None:
         if row.status != "settled":
             return  # already revoked: the money is back, nothing more to undo
         self._undo(tx, meta, row, "reverse")
@@ -137,7 +137,7 @@ class RevokeOps(PlatformBase):
         if row.clr_type == "11":
             tx.unsettle_lines(row.setl_id)
 
-    def _reverse_revoke(self, tx: Tx, meta: RequestMeta, row: Any) -> None:
+    def _reverse_revoke(self, tx: TxPort, meta: RequestMeta, row: Any) -> None:
         if row.status != "revoked":
             raise NotReversible(detail="原撤销交易的结算状态已变化，不能冲正")
         settled_by = tx.message(str(row.msgid))  # not locked: the settlement row (locked) serialises reversals

@@ -27,7 +27,7 @@ from simulator.domain.refusals import (
 from simulator.domain.views import AMOUNT_COLUMNS, SettlementView, balance_after, plan_amounts
 from simulator.platform.base import PlatformBase, RequestMeta
 from simulator.platform.context import payer_context
-from simulator.store.store import Tx
+from simulator.platform.ports import TxPort
 
 DECLARED = ("fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt")
 
@@ -73,7 +73,7 @@ def ledger_entry(setl_id: str, entry: str, leg: Leg, sign: int, msgid: str, at: 
 class SettleOps(PlatformBase):
     """2101/2102/2206/2207."""
 
-    def _context(self, tx: Tx, meta: RequestMeta, inp: SettleInput, lock: bool) -> PayerContext:
+    def _context(self, tx: TxPort, meta: RequestMeta, inp: SettleInput, lock: bool) -> PayerContext:
         institution = self.institution(tx, meta.fixmedins_code)
         patient = self.patient(tx, inp.psn_no)
         self.check_insuplc(meta, patient)
@@ -82,7 +82,7 @@ class SettleOps(PlatformBase):
         self.check_certificate(tx, patient, inp.cert_type, inp.cert_no, inp.card_sn)
         return payer_context(tx, patient, institution, self.policy_of(tx, patient, institution), lock)
 
-    def _plan(self, tx: Tx, ctx: PayerContext, lines: Sequence[FeeLine], inp: SettleInput) -> SettlementPlan:
+    def _plan(self, tx: TxPort, ctx: PayerContext, lines: Sequence[FeeLine], inp: SettleInput) -> SettlementPlan:
         catalogue = tx.catalogue_items(line.code for line in lines)
         plan = plan_settlement(ctx, lines, catalogue, inp.med_type, inp.use_account, inp.exp.use_wallet,
                                self.today())
@@ -141,7 +141,7 @@ class SettleOps(PlatformBase):
             tx.set_lines_settlement([r.id for r in rows], setl_id)
             return self._commit(tx, meta, ctx, plan, setl_id, inp.mdtrt_id, inp.med_type, "11")
 
-    def _batch_plan(self, tx: Tx, meta: RequestMeta, ctx: PayerContext, inp: SettleInput,
+    def _batch_plan(self, tx: TxPort, meta: RequestMeta, ctx: PayerContext, inp: SettleInput,
                     lock: bool) -> tuple[list[Any], SettlementPlan]:
         """The visit's unsettled lines of the batch and their plan (declared amounts checked)."""
         rows = self._batch(tx, meta, ctx, inp, lock=lock)
@@ -151,7 +151,7 @@ class SettleOps(PlatformBase):
         self._check_declared(plan, inp.declared)
         return rows, plan
 
-    def _batch(self, tx: Tx, meta: RequestMeta, ctx: PayerContext, inp: SettleInput, lock: bool) -> list[Any]:
+    def _batch(self, tx: TxPort, meta: RequestMeta, ctx: PayerContext, inp: SettleInput, lock: bool) -> list[Any]:
         self.open_visit(tx, meta, inp.mdtrt_id, ctx.patient, lock, then="，不能结算")
         every = tx.lines_of(inp.mdtrt_id)
         in_batch = [r for r in every if inp.chrg_bchno in ("", "0000") or r.chrg_bchno == inp.chrg_bchno]
@@ -179,7 +179,7 @@ class SettleOps(PlatformBase):
             splits=plan.splits,
         )
 
-    def _commit(self, tx: Tx, meta: RequestMeta, ctx: PayerContext, plan: SettlementPlan, setl_id: str,
+    def _commit(self, tx: TxPort, meta: RequestMeta, ctx: PayerContext, plan: SettlementPlan, setl_id: str,
                 mdtrt_id: str, med_type: str, clr_type: str) -> SettlementView:
         """Write every leg, the accumulators, the settlement row and its ledger."""
         now, patient = self.now_stamp(), ctx.patient

@@ -18,13 +18,13 @@ from simulator.domain.refusals import (
 )
 from simulator.domain.split import LineSplit, split_line
 from simulator.platform.base import PlatformBase, RequestMeta
-from simulator.store.store import Tx
+from simulator.platform.ports import TxPort
 
 
 class VisitOps(PlatformBase):
     """Outpatient visits and their fee lines."""
 
-    def _visit(self, tx: Tx, meta: RequestMeta, mdtrt_id: str, psn_no: str) -> tuple[Any, Person]:
+    def _visit(self, tx: TxPort, meta: RequestMeta, mdtrt_id: str, psn_no: str) -> tuple[Any, Person]:
         patient = self.patient(tx, psn_no)
         self.check_insuplc(meta, patient)
         return self.open_visit(tx, meta, mdtrt_id, patient, lock=True), patient
