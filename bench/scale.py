@@ -92,10 +92,7 @@ def run(cfg: ScaleConfig, pg: Any) -> tuple[list[Row], dict[str, Any]]:
     rows: list[Row] = []
     raw: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="yibao-scale-") as tmp:
-        dbs = [("sqlite", lambda n: f"sqlite:///{Path(tmp) / f'scale-{n}.sqlite'}")]
-        if pg is not None:
-            dbs.append(("postgresql", lambda n: pg.create_database(f"bench_scale_{n}")))
-        for db, make_url in dbs:
+        for db, make_url in servers.database_targets(tmp, pg, "scale"):
             for persons in cfg.sizes:
                 url = make_url(persons)
                 got, detail = measure(db, url, persons, cfg)

@@ -15,7 +15,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
@@ -99,3 +99,13 @@ def load(spec: dict[str, Any]) -> dict[str, Any]:
         raise RuntimeError(f"load generator failed: {done.stderr[-2000:]}")
     result: dict[str, Any] = json.loads(done.stdout)
     return result
+
+
+def database_targets(tmp: str, pg: Any, prefix: str) -> list[tuple[str, Callable[[object], str]]]:
+    """The databases a section measures: a SQLite file in `tmp`, and PostgreSQL when a server runs.
+    Each entry makes a fresh database URL for a key (a worker count, a size)."""
+    targets: list[tuple[str, Callable[[object], str]]] = [
+        ("sqlite", lambda key: f"sqlite:///{Path(tmp) / f'{prefix}-{key}.sqlite'}")]
+    if pg is not None:
+        targets.append(("postgresql", lambda key: str(pg.create_database(f"bench_{prefix}_{key}"))))
+    return targets

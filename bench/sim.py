@@ -7,7 +7,6 @@ import itertools
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from bench import servers
@@ -84,10 +83,7 @@ def run(cfg: SimConfig, pg: Any) -> tuple[list[Row], dict[str, Any]]:
     rows: list[Row] = []
     raw: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="yibao-bench-") as tmp:
-        targets = [("sqlite", lambda w: f"sqlite:///{Path(tmp) / f'sim-{w}.sqlite'}")]
-        if pg is not None:
-            targets.append(("postgresql", lambda w: pg.create_database(f"bench_sim_{w}")))
-        for db, make_url in targets:
+        for db, make_url in servers.database_targets(tmp, pg, "sim"):
             for workers in cfg.workers:
                 with servers.simulator(make_url(workers), workers) as url:
                     got, detail = measure_server(url, db, workers, cfg)
