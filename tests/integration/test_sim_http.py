@@ -69,6 +69,35 @@ def crowd_world() -> dict[str, Any]:
             "catalogue": [{"code": "C001", "name": "自费药", "class": "C"}]}
 
 
+def crowd_shops(bases: list[str], handles: dict[str, str]) -> list[Any]:
+    """THREADS beneficiaries of the crowd world each buy PURCHASES times at once, shopper i through
+    bases[i % len(bases)] on its own connection; every reply, after all threads are done."""
+    results: list[Any] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def shopper(index: int) -> None:
+        try:
+            pc = Sim(HttpTransport(bases[index % len(bases)], requests.Session())).client(PHARMACY)
+            pc.insuplc = "610103"
+            for _ in range(PURCHASES):
+                body = druginfo(handles[f"b{index}"], ("02", f"61010320100101{index:04d}"),
+                                [fee_line("1", item("C001", "1", str(PRICE)))], "390")
+                reply = pc.call("2102", body)
+                with lock:
+                    results.append(reply)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=shopper, args=(i,)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == [] and len(results) == THREADS * PURCHASES
+    return results
+
+
 def test_serve_prints_the_url_first_and_answers(db_url: str, tmp_path: Path) -> None:
     with served(db_url, tmp_path) as base:
         assert requests.get(base + "/admin/health", timeout=10).json()["ok"] is True
@@ -87,31 +116,7 @@ def test_eight_threads_never_overdraw_one_funder(db_url: str, tmp_path: Path) ->
     with served(db_url, tmp_path) as base:
         sim = Sim(HttpTransport(base, requests.Session()))
         handles = sim.load(crowd_world())["handles"]
-        results: list[Any] = []
-        errors: list[BaseException] = []
-        lock = threading.Lock()
-
-        def shopper(index: int) -> None:
-            try:
-                pc = sim.client(PHARMACY) if index == 0 else None
-                pc = pc or Sim(HttpTransport(base, requests.Session())).client(PHARMACY)
-                pc.insuplc = "610103"
-                psn = handles[f"b{index}"]
-                for _ in range(PURCHASES):
-                    body = druginfo(psn, ("02", f"61010320100101{index:04d}"),
-                                    [fee_line("1", item("C001", "1", str(PRICE)))], "390")
-                    reply = pc.call("2102", body)
-                    with lock:
-                        results.append(reply)
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-
-        threads = [threading.Thread(target=shopper, args=(i,)) for i in range(THREADS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-        assert errors == [] and len(results) == THREADS * PURCHASES
+        results = crowd_shops([base], handles)
         assert all(r.ok for r in results), [r.body for r in results if not r.ok][:3]
         paid = sum((Decimal(leg["amount"]) for r in results for leg in r.output["payleg"]), Decimal("0.00"))
         cash = sum((Decimal(r.output["setlinfo"]["psn_cash_pay"]) for r in results), Decimal("0.00"))

@@ -7,11 +7,9 @@ shares the clock and drops stale caches in every worker."""
 from __future__ import annotations
 
 import sys
-import threading
 from contextlib import ExitStack
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
@@ -21,22 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "simulator"))
 from sim_client import HttpTransport, fee_line  # noqa: E402
 from sim_flows import Sim, druginfo  # noqa: E402
 from sim_worlds import PHARMACY, item  # noqa: E402
-from test_sim_http import FUNDER_BALANCE, PRICE, PURCHASES, THREADS, crowd_world, served  # noqa: E402
-
-
-def _shop(base: str, handles: dict[str, str], index: int, results: list[Any], errors: list[BaseException],
-          lock: threading.Lock) -> None:
-    try:
-        pc = Sim(HttpTransport(base, requests.Session())).client(PHARMACY)
-        pc.insuplc = "610103"
-        for _ in range(PURCHASES):
-            body = druginfo(handles[f"b{index}"], ("02", f"61010320100101{index:04d}"),
-                            [fee_line("1", item("C001", "1", str(PRICE)))], "390")
-            reply = pc.call("2102", body)
-            with lock:
-                results.append(reply)
-    except BaseException as exc:  # noqa: BLE001 - reported by the test
-        errors.append(exc)
+from test_sim_http import FUNDER_BALANCE, crowd_shops, crowd_world, served  # noqa: E402
 
 
 @pytest.mark.parametrize("db", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -48,16 +31,7 @@ def test_two_processes_one_database_one_funder_money_conserved(db: str, tmp_path
         bases = [stack.enter_context(served(url, tmp_path, "--shared")) for _ in range(2)]
         assert bases[0] != bases[1]
         handles = Sim(HttpTransport(bases[0], requests.Session())).load(crowd_world())["handles"]
-        results: list[Any] = []
-        errors: list[BaseException] = []
-        lock = threading.Lock()
-        threads = [threading.Thread(target=_shop, args=(bases[i % 2], handles, i, results, errors, lock))
-                   for i in range(THREADS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-        assert errors == [] and len(results) == THREADS * PURCHASES
+        results = crowd_shops(bases, handles)
         assert all(r.ok for r in results), [r.body for r in results if not r.ok][:3]
         paid = sum((Decimal(leg["amount"]) for r in results for leg in r.output["payleg"]), Decimal("0.00"))
         assert paid == FUNDER_BALANCE
