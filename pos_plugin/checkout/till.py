@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from pos_plugin.checkout.identify import Patient
@@ -156,10 +156,7 @@ class Till:
             done = self.counter.revoke_settlement(as_flow(record.flow), setl_id=sale_id, mdtrt_id=record.mdtrt_id,
                                                   psn_no=record.psn_no, insuplc=record.insuplc)
         self.sales.mark_revoked(sale_id)
-        cash_back = split_cart(record.lines).outside_settlement
-        if done is not None:
-            cash_back += done.amount("psn_cash_pay").copy_abs()
-        return Revoked(sale_id, done, cash_back)
+        return Revoked(sale_id, done, _cash_back(record, done))
 
     def refund(self, sale_id: str, patient: Patient, returned_codes: Sequence[str], confirm: Confirm) -> Refunded:
         """Partial refund: revoke the sale, settle the kept lines against today's balances, book both."""
@@ -176,25 +173,18 @@ class Till:
             self.book_standing(failed)
             raise
         self.sales.mark_revoked(sale_id)
-        cash_back = split_cart(record.lines).outside_settlement + revoked.amount("psn_cash_pay").copy_abs()
         booked = self.book(new, title="医保结算凭条（退货后重结）") if new.quote.order.lines else None
-        return Refunded(record, Revoked(sale_id, revoked, cash_back), booked)
+        return Refunded(record, Revoked(sale_id, revoked, _cash_back(record, revoked)), booked)
 
     def _refund_locally(self, record: SaleRecord, old: Sale, returned_codes: Sequence[str],
                         confirm: Confirm) -> Refunded:
         kept = self.counter.kept_lines(old, returned_codes)
-        if kept and not confirm(Quote(old.quote.patient, Order(kept, old.quote.order.flow, old.quote.order.med_type,
-                                                                old.quote.order.choices), split_cart(kept), None,
-                                      NO_PLAN)):
+        quote = Quote(old.quote.patient, replace(old.quote.order, lines=kept), split_cart(kept), None, NO_PLAN)
+        if kept and not confirm(quote):
             raise InputError("收银员取消了退货，原交易保持不变")
         self.sales.mark_revoked(record.setl_id)
-        revoked = Revoked(record.setl_id, None, split_cart(record.lines).outside_settlement)
-        new = None
-        if kept:
-            order = Order(kept, old.quote.order.flow, old.quote.order.med_type, old.quote.order.choices)
-            new = self.book(Sale(Quote(old.quote.patient, order, split_cart(kept), None, NO_PLAN), None),
-                            title="收银凭条（退货后）")
-        return Refunded(record, revoked, new)
+        new = self.book(Sale(quote, None), title="收银凭条（退货后）") if kept else None
+        return Refunded(record, Revoked(record.setl_id, None, _cash_back(record, None)), new)
 
     # -- after a crash ----------------------------------------------------------------------------
     def recover(self) -> Recovered:
@@ -237,6 +227,13 @@ class Till:
         if record.state != "settled":
             raise InputError(f"结算 {sale_id} 已撤销")
         return record
+
+
+def _cash_back(record: SaleRecord, revoked: Settlement | None) -> Decimal:
+    """What the till hands back when a sale is given back: its goods outside insurance, and the cash part
+    of the settlement the platform revoked (revokes carry negated amounts)."""
+    cash = split_cart(record.lines).outside_settlement
+    return cash if revoked is None else cash + revoked.amount("psn_cash_pay").copy_abs()
 
 
 def sale_from_record(record: SaleRecord, patient: Patient) -> Sale:
