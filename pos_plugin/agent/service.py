@@ -97,10 +97,11 @@ class AgentService:
             try:
                 booked = self.terminal.till.settle(quote)
             except BusinessError as refused:
-                fresh = self._requote(quote)
-                if fresh is None or fresh.plan == quote.plan:
-                    self.terminal.counter.abandon(fresh or quote)
-                    raise refused from None  # not a balance that moved: the platform's own words
+                try:
+                    fresh = self.terminal.counter.requote_after(quote, refused)
+                except PosError:  # not a balance that moved: the platform's own words
+                    self.terminal.counter.abandon(quote)
+                    raise
                 self.open = OpenQuote("Q-" + secrets.token_hex(8), fresh)
                 raise BalanceMoved(quote=wire.quote_json(self.open.quote_id, fresh)) from None
             except PosError as failed:
@@ -108,12 +109,6 @@ class AgentService:
                     self.terminal.counter.abandon(quote)
                 raise
             return wire.sale_json(booked)
-
-    def _requote(self, quote: Quote) -> Quote | None:
-        try:
-            return self.terminal.counter.requote(quote)
-        except PosError:
-            return None
 
     def _current(self, quote_id: str) -> OpenQuote:
         if self.open is None or not secrets.compare_digest(self.open.quote_id, quote_id):

@@ -220,14 +220,19 @@ class Counter:
             try:
                 return self.settle(quote)
             except BusinessError as refused:
-                try:
-                    fresh = self.requote(quote)
-                except PosError:
-                    raise refused from None  # the platform's reason for refusing is what the cashier needs
-                if fresh.plan == quote.plan:
-                    raise  # not a balance that moved: the platform's own words
-                quote = fresh
+                quote = self.requote_after(quote, refused)
         raise PlanMismatch("账户余额在结算过程中多次变动，请重新结算")
+
+    def requote_after(self, quote: Quote, refused: BusinessError) -> Quote:
+        """After the platform refused a confirmed quote: the fresh quote when a balance moved (the cashier
+        must confirm it), otherwise the platform's refusal again, in its own words."""
+        try:
+            fresh = self.requote(quote)
+        except PosError:
+            raise refused from None  # the platform's reason for refusing is what the cashier needs
+        if fresh.plan == quote.plan:
+            raise refused from None  # not a balance that moved
+        return fresh
 
     def settle(self, quote: Quote) -> Sale:
         """Send 2102/2207 with the confirmed payplan and check the platform settled exactly that."""
