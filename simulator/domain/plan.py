@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from simulator.domain.chain import Leg, PayerContext, eligible_amount, payer_chain
-from simulator.domain.fund import FundResult, pooled_fund
+from simulator.domain.fund import FundResult, InpatientYear, inpatient_fund, pooled_fund
 from simulator.domain.models import CatalogueItem, FeeLine, person_class
 from simulator.domain.money import ZERO
 from simulator.domain.refusals import NotInsured
@@ -52,15 +52,20 @@ def require_insured(ctx: PayerContext) -> None:
 
 
 def plan_settlement(ctx: PayerContext, lines: Sequence[FeeLine], catalogue: Mapping[str, CatalogueItem],
-                    med_type: str, use_account: bool, use_wallet: bool, today: date) -> SettlementPlan:
-    """Compute the whole settlement from values read now; pure, so pre-settle and settle agree."""
+                    med_type: str, use_account: bool, use_wallet: bool, today: date,
+                    inpatient: InpatientYear | None = None) -> SettlementPlan:
+    """Compute the whole settlement from values read now; pure, so pre-settle and settle agree.
+    `inpatient`: a stay's settlement (med_type 21, §2.7) with the patient's inpatient year so far."""
     require_insured(ctx)
     patient = ctx.patient
     splits = tuple(split_line(line, catalogue.get(line.code)) for line in lines)
     totals = sum_splits(splits)
     rule = ctx.policy.fund_rule(patient.insutype, person_class(patient.insutype, patient.psn_type),
                                 med_type, ctx.institution.level)
-    fund = pooled_fund(rule, totals.inscp, patient.ytd_deductible_used, patient.ytd_fund_paid)
+    if inpatient is not None:
+        fund = inpatient_fund(rule, totals.inscp, inpatient)
+    else:
+        fund = pooled_fund(rule, totals.inscp, patient.ytd_deductible_used, patient.ytd_fund_paid)
     psn_part = totals.medfee - fund.hifp_pay
     eligible = eligible_amount(ctx.policy, psn_part, totals.fulamt, totals.overlmt)
     legs = payer_chain(ctx, eligible, use_account, use_wallet, today)

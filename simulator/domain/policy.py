@@ -35,6 +35,7 @@ class FundRule:
     deductible: Decimal
     ratio: Decimal
     cap: Decimal
+    repeat_deductible_ratio: Decimal = Decimal(1)  # inpatient rows (med_type 21): deductible share of a later stay
 
     def matches(self, insutype: str, psn_class: str, med_type: str, level: str) -> bool:
         return (
@@ -115,7 +116,7 @@ def parse_policy(body: dict[str, Any]) -> Policy:
 
 
 def _fund_rule(rule: dict[str, Any]) -> FundRule:
-    return FundRule(
+    parsed = FundRule(
         insutype=str(rule["insutype"]),
         psn_class=str(rule["psn_class"]),
         med_type=str(rule["med_type"]),
@@ -123,7 +124,15 @@ def _fund_rule(rule: dict[str, Any]) -> FundRule:
         deductible=_dec(rule["deductible"], "deductible"),
         ratio=_dec(rule["ratio"], "ratio"),
         cap=_dec(rule["cap"], "cap"),
+        repeat_deductible_ratio=_dec(rule.get("repeat_deductible_ratio", "1"), "repeat_deductible_ratio"),
     )
+    repeat = parsed.repeat_deductible_ratio
+    # docs/domain.md §2.7: a later stay owes `deductible × repeat_deductible_ratio`, unrounded; so the ratio
+    # must keep that amount exact to the fen (0.50 of 300.00 does; 0.333 would not).
+    if not Decimal(0) <= repeat <= Decimal(1) or (parsed.deductible * repeat) != (parsed.deductible * repeat).quantize(
+            Decimal("0.01")):
+        raise BadPolicy(detail=f"政策参数 repeat_deductible_ratio {repeat} 无效（0–1，且起付线×比例须精确到分）")
+    return parsed
 
 
 def in_scope(scope: str, *areas: str) -> bool:

@@ -100,3 +100,62 @@ class MessageRecord:
     status: MessageStatus
     setl_id: str | None
     at: str
+
+
+StayStatus = Literal["admitted", "discharged", "settled", "cancelled"]
+
+
+@dataclass(frozen=True)
+class StayRecord:
+    """An inpatient stay (住院, docs/domain.md §2.7): admitted (2401), discharged (2402), settled (2304) or
+    cancelled (2404). A revoke (2305) or a cancelled discharge (2405) moves it one step back. `id` is 0 for a
+    stay not yet stored."""
+
+    id: int
+    mdtrt_id: str
+    person_id: int
+    fixmedins_code: str
+    insutype: str
+    status: StayStatus
+    begntime: str
+    endtime: str | None
+    ipt_no: str
+    adm_dept_codg: str
+    adm_dept_name: str
+    adm_bed: str
+    atddr_no: str
+    chfpdr_name: str
+    adm_diag_dscr: str
+    dscg_dept_codg: str
+    dscg_dept_name: str
+    dscg_way: str
+    diseinfo: str  # the diagnoses (2401, replaced by 2403 or 2402) as JSON text
+    setl_id: str | None  # the settlement in effect
+
+
+@dataclass(frozen=True)
+class StayLineRecord:
+    """One fee line of a stay (2301): amounts as uploaded (cnt/pric exact text, amount in fen). `id` is 0
+    for a line not yet stored; `revoked_setl_id` remembers the settlement a revoke took it back from."""
+
+    id: int
+    mdtrt_id: str
+    feedetl_sn: str
+    code: str
+    name: str
+    cnt: str
+    pric: str
+    amt_fen: int
+    fee_ocur_time: str
+    setl_id: str | None
+    revoked_setl_id: str | None
+
+
+@dataclass(frozen=True)
+class InpatientYearRecord:
+    """A person's inpatient accumulators of one calendar year (§2.7): fund paid (fen) and settled stays."""
+
+    person_id: int
+    year: int
+    fund_fen: int
+    stays: int

@@ -266,6 +266,9 @@ class SignNoUnknown(NotFound):
 class TransferUnknown(NotFound):
     code, template = "ERR_TRANSFER_UNKNOWN", "转账 {transfer_id} 不存在"
 
+class StayUnknown(NotFound):
+    code, template = "ERR_STAY_UNKNOWN", "住院就诊ID mdtrt_id {mdtrt_id} 不存在（未在本机构办理入院 2401）"
+
 class VisitUnknown(NotFound):
     code, template = "ERR_VISIT_UNKNOWN", "就诊ID mdtrt_id {mdtrt_id} 不存在"
 
@@ -276,7 +279,7 @@ class AlreadyMember(RuleRefused):
     code, template = "ERR_ALREADY_MEMBER", "{psn_no} 已是本家庭共济账户成员"
 
 class AmountMismatch(RuleRefused):
-    code, template = "ERR_AMOUNT_MISMATCH", "{name} {declared} 与平台计算 {mine} 不符，请重新预结算（2206）"
+    code, template = "ERR_AMOUNT_MISMATCH", "{name} {declared} 与平台计算 {mine} 不符，请重新预结算（{presettle}）"
 
 class BeneficiaryNotInsured(RuleRefused):
     code, template = "ERR_BENEFICIARY_NOT_INSURED", "{role}参保状态异常（非正常参保）"
@@ -314,6 +317,12 @@ class FamilyTooLarge(RuleRefused):
 class FunderNotEmployee(RuleRefused):
     code, template = "ERR_FUNDER_NOT_EMPLOYEE", "{role}须为职工医保参保人（有个人账户）"
 
+class DischargeBeforeAdmission(RuleRefused):
+    code, template = "ERR_DISCHARGE_BEFORE_ADMISSION", "出院时间 {endtime} 早于入院时间 {begntime}"
+
+class FeeOutsideStay(RuleRefused):
+    code, template = "ERR_FEE_OUTSIDE_STAY", "{here} 费用发生时间 fee_ocur_time {at} 不在住院期间（{begin} 至 {end}）"
+
 class FunderNotNormal(RuleRefused):
     code, template = "ERR_FUNDER_NOT_NORMAL", "{role}参保状态异常，不能使用个人账户"
 
@@ -331,6 +340,9 @@ class InsuplcMismatch(RuleRefused):
 
 class InsutypeMismatch(RuleRefused):
     code, template = "ERR_INSUTYPE_MISMATCH", "险种 {insutype} 与参保人险种 {insured} 不符"
+
+class MidSettlementRefused(RuleRefused):
+    code, template = "ERR_MID_SETTLEMENT", "暂不支持中途结算（mid_setl_flag=1），请办理出院（2402）后结算"
 
 class ModelDrawdown(RuleRefused):
     code, template = "ERR_MODEL_DRAWDOWN", "{policy} 采用共济绑定模式（按顺位使用共济人个人账户），不设家庭共济账户"
@@ -369,7 +381,7 @@ class NoAccount(RuleRefused):
     code, template = "ERR_NO_ACCOUNT", "{who}为居民医保参保人，没有个人账户"
 
 class NoFeeLines(RuleRefused):
-    code, template = "ERR_NO_FEE_LINES", "没有待结算的费用明细，请先上传（2204）"
+    code, template = "ERR_NO_FEE_LINES", "没有待结算的费用明细，请先上传（{upload}）"
 
 class OriginalMismatch(RuleRefused):
     code, template = "ERR_ORIGINAL_MISMATCH", "原报文 {omsgid} 的人员编号与 psn_no {psn_no} 不符，不能冲正"
@@ -404,6 +416,9 @@ class SelfTransfer(RuleRefused):
 
 class SettlementMismatch(RuleRefused):
     code, template = "ERR_SETTLEMENT_MISMATCH", "结算ID 与{field} 不符"
+
+class StayNotDischarged(RuleRefused):
+    code, template = "ERR_STAY_NOT_DISCHARGED", "该住院尚未办理出院（2402），{then}"
 
 class SignedOut(RuleRefused):
     code, template = "ERR_SIGNED_OUT", "该签到已签退，请重新签到（9001）"
@@ -482,6 +497,18 @@ class MsgidReversed(Conflict):
 
 class NotReversible(Conflict):
     code, template = "ERR_NOT_REVERSIBLE", "{detail}"
+
+class StayCancelled(Conflict):
+    code, template = "ERR_STAY_CANCELLED", "该住院已取消入院（2404）{then}"
+
+class StayDischarged(Conflict):
+    code, template = "ERR_STAY_DISCHARGED", "该住院已办理出院（{endtime}），{then}"
+
+class StayOpen(Conflict):
+    code, template = "ERR_STAY_OPEN", "参保人在本机构有未结算的住院（{mdtrt_id}），不能重复办理入院"
+
+class StaySettled(Conflict):
+    code, template = "ERR_STAY_SETTLED", "该住院已结算（{setl_id}），{then}"
 
 class VisitCancelled(Conflict):
     code, template = "ERR_VISIT_CANCELLED", "该就诊已撤销挂号{then}"

@@ -15,6 +15,7 @@ from simulator.platform.clock import Clock
 from simulator.platform.console import ConsoleQueries
 from simulator.platform.faults import FaultPlan
 from simulator.platform.ids import IdGenerator
+from simulator.platform.inpatient.stays import StayOps
 from simulator.platform.lab.admin import AdminOps
 from simulator.platform.lab.world import WorldOps
 from simulator.platform.ports import StorePort
@@ -26,13 +27,14 @@ from simulator.platform.settlement.visits import VisitOps
 
 
 class Platform(PlatformBase):
-    """Identity and sign-in, visits, settlement, revoke and reversal, reconciliation, world loading, admin;
+    """Identity and sign-in, visits, inpatient stays, settlement, revoke and reversal, reconciliation, world loading, admin;
     plus who may act (nonces, app sessions) and the console's reads."""
 
     def __init__(self, store: StorePort, clock: Clock, ids: IdGenerator, faults: FaultPlan, fixtures: Path) -> None:
         super().__init__(Deps(store, clock, ids, faults, fixtures))
         self.identity = IdentityOps(self.deps)
         self.visits = VisitOps(self.deps)
+        self.stays = StayOps(self.deps)
         self.settlement = SettleOps(self.deps)
         self.revocation = RevokeOps(self.deps)
         self.reconciliation = ReconOps(self.deps)

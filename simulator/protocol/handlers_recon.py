@@ -34,7 +34,7 @@ def _count(data: dict[str, Any]) -> int:
 
 def _period(data: dict[str, Any], insutype: str = "") -> Period:
     return Period(_day(data, "stmt_begndate"), _day(data, "stmt_enddate"),
-                  inputs.choice(data, "clr_type", "data", ("11", "41")), inputs.text(data, "setl_optins", "data"),
+                  inputs.choice(data, "clr_type", "data", ("11", "21", "41")), inputs.text(data, "setl_optins", "data"),
                   inputs.choice(data, "refd_setl_flag", "data", ("0", "1"), default="0"), insutype)
 
 

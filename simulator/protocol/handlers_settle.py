@@ -14,7 +14,7 @@ from simulator.protocol.envelope import Envelope
 CERT_TYPES = ("01", "02", "03")
 
 
-def _settle_input(data: dict[str, Any], where: str, med_types: tuple[str, ...], **extra: Any) -> SettleInput:
+def settle_input(data: dict[str, Any], where: str, med_types: tuple[str, ...], **extra: Any) -> SettleInput:
     inputs.require(data, ("psn_no", "mdtrt_cert_type", "medfee_sumamt", "insutype", "acct_used_flag", "med_type"),
                    where)
     cert_type = inputs.choice(data, "mdtrt_cert_type", where, CERT_TYPES)
@@ -37,7 +37,7 @@ def _pharmacy(platform: Platform, env: Envelope, commit: bool) -> dict[str, Any]
     sns = [line.feedetl_sn for line in lines]
     if len(set(sns)) != len(sns):
         raise DuplicateFeeLine(detail="drugdetail 中费用明细流水号 feedetl_sn 重复")
-    inp = _settle_input(data, "druginfo", ("41",), lines=tuple(lines))
+    inp = settle_input(data, "druginfo", ("41",), lines=tuple(lines))
     view = platform.settlement.pharmacy(env.meta(), inp, commit)
     return wire.settlement_output(view, platform.today(), inp.cert_type, with_lines=True)
 
@@ -114,7 +114,7 @@ def _outpatient(platform: Platform, env: Envelope, commit: bool) -> dict[str, An
     data = inputs.node(env.input, "data")
     inputs.require(data, ("mdtrt_id", "chrg_bchno") + (DECLARED if commit else ()), "data")
     declared = {name: inputs.amount(data, name, "data") for name in DECLARED if data.get(name) not in (None, "")}
-    inp = _settle_input(data, "data", OUTPATIENT_MED_TYPES, mdtrt_id=inputs.text(data, "mdtrt_id", "data"),
+    inp = settle_input(data, "data", OUTPATIENT_MED_TYPES, mdtrt_id=inputs.text(data, "mdtrt_id", "data"),
                         chrg_bchno=inputs.text(data, "chrg_bchno", "data"), declared=declared)
     view = platform.settlement.outpatient(env.meta(), inp, commit)
     return wire.settlement_output(view, platform.today(), inp.cert_type)

@@ -22,6 +22,7 @@ from simulator.store.engine import (
     write_connection,
 )
 from simulator.store.inspection import InspectQueries
+from simulator.store.stays import SqlStays
 from simulator.store.tables import id_counters, metadata
 from simulator.store.traffic import TrafficLog
 from simulator.store.tx_family import FamilyQueries
@@ -43,6 +44,10 @@ class Tx(PeopleQueries, MoneyQueries):
     def family(self) -> FamilyQueries:
         """The family-account queries, in this transaction."""
         return FamilyQueries(self.conn, self.locking)
+
+    def stays(self) -> SqlStays:
+        """The stay repository (stays, their fee lines, inpatient accumulators), in this transaction."""
+        return SqlStays(self.conn, self.locking)
 
     def inspect(self) -> InspectQueries:
         """The admin API's and console's read-only queries, in this transaction."""

@@ -261,7 +261,7 @@ files = Table(
     Column("created_at", String(19), nullable=False),
 )
 
-# registers the family tables and the request journal on `metadata`
-from simulator.store import tables_family, tables_traffic  # noqa: E402,F401
+# registers the family tables, the stay tables and the request journal on `metadata`
+from simulator.store import tables_family, tables_stays, tables_traffic  # noqa: E402,F401
 
 DATA_TABLES = [t for t in metadata.sorted_tables if t.name != "schema_version"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from simulator.domain.money import ZERO, fmt, to_fen
+from simulator.domain.money import ZERO, fmt, from_fen, to_fen
 from simulator.domain.refusals import BadAmount, BadTarget, NoAccount, PoolUnknown, WalletUnknown
 from simulator.platform.base import PlatformBase
 
@@ -29,12 +29,14 @@ class AdminOps(PlatformBase):
         with self.store.read() as tx:
             person = self.patient(tx, psn_no)
             wallet = tx.wallet_of(person.id)
+            year = tx.stays().year(person.id, self.today().year)
         return {"psn_no": person.psn_no, "name": person.name, "certno": person.certno, "gender": person.gender,
                 "birthday": person.birthday.isoformat(), "insutype": person.insutype, "psn_type": person.psn_type,
                 "insuplc": person.insuplc, "status": person.status,
                 "balance": None if person.balance is None else fmt(person.balance),
                 "ytd_deductible_used": fmt(person.ytd_deductible_used), "ytd_fund_paid": fmt(person.ytd_fund_paid),
                 "card_sn": person.card_sn,
+                "inpatient_year": {"year": year.year, "fund_paid": fmt(from_fen(year.fund_fen)), "stays": year.stays},
                 "wallet": None if wallet is None else {"wallet_id": wallet.wallet_id, "balance": fmt(wallet.balance),
                                                        "status": wallet.status}}
 

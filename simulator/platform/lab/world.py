@@ -64,6 +64,7 @@ class WorldPlan:
     pools: list[dict[str, Any]] = field(default_factory=list)
     wallets: list[dict[str, Any]] = field(default_factory=list)
     catalogue: list[dict[str, Any]] = field(default_factory=list)
+    inpatient: dict[str, tuple[int, int]] = field(default_factory=dict)  # handle -> (fund fen, stays) this year
     today: str | None = None
 
 
@@ -108,7 +109,10 @@ class WorldOps(PlatformBase):
                 self._add_policy(plan, ref)
             inst = _req(body, "institution", "场景")
             plan.institutions.append(self._institution(inst, self._scenario_shop_policy(plan, inst, name)))
-            lines = (body.get("checkout") or {}).get("lines") or []
+            checkout = body.get("checkout") or {}
+            lines = list(checkout.get("lines") or [])
+            for batch in checkout.get("batches") or []:  # a stay's fee batches (flow: inpatient)
+                lines += (batch.get("lines") or []) if isinstance(batch, dict) else []
             plan.catalogue = [self._catalogue(line) for line in lines if line.get("insurable", True) is not False]
         else:
             names = [self._add_policy(plan, p) for p in _listed(body, "policies")]
@@ -187,6 +191,12 @@ class WorldOps(PlatformBase):
                 raise _bad(f"人员标识 {person['id']} 重复")
             seen.add(person["id"])
             plan.people.append(person)
+            ytd = raw.get("ytd") or {}
+            if ytd.get("inpatient_fund_paid") or ytd.get("inpatient_stays"):
+                stays = ytd.get("inpatient_stays") or 0
+                if not isinstance(stays, int) or isinstance(stays, bool) or stays < 0:
+                    raise _bad(f"人员 {person['id']} ytd.inpatient_stays 须为非负整数")
+                plan.inpatient[person["id"]] = (_money(ytd.get("inpatient_fund_paid") or "0.00", "ytd"), stays)
         certnos = [p["certno"] for p in plan.people]
         if len(set(certnos)) != len(certnos):
             raise _bad("同一文件中证件号码重复")
@@ -285,6 +295,9 @@ class WorldOps(PlatformBase):
                 for p in plan.people]
         row_ids = tx.insert_persons(rows)
         ids = {p["id"]: row_ids[psn_nos[p["id"]]] for p in plan.people}
+        year = parse_timestamp(plan.today).year if plan.today else self.today().year
+        for handle, (fund_fen, stays) in plan.inpatient.items():  # docs/domain.md §2.7: this year's stays so far
+            tx.stays().add_to_year(ids[handle], year, fund_fen, stays)
         at = self.now_stamp()
         loads = [{"kind": "load", "target": "account", "ref": psn_nos[p["id"]], "amount_fen": p["balance_fen"],
                   "at": at} for p in plan.people if p["has_account"] and p["balance_fen"]]

@@ -1,10 +1,11 @@
-"""Revoke (2103/2208), reversal of an unknown outcome (2601) and settlement query (5203).
+"""Revoke (2103/2208/2305), reversal of an unknown outcome (2601) and settlement query (5203).
 
 Every leg goes back exactly where the ledger says it came from, even if the binding has ended.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from simulator.domain.chain import Leg
@@ -22,11 +23,13 @@ from simulator.domain.refusals import (
 )
 from simulator.domain.views import SettlementView, ledger_legs, row_amounts
 from simulator.platform.base import PlatformBase, RequestMeta, msgid_institution
+from simulator.platform.inpatient.stays import unsettle_stay
 from simulator.platform.ports import TxPort
 from simulator.platform.settlement.settle import leg_target
 
-SETTLING, REVOKING = ("2102", "2207"), ("2103", "2208")
-CLR_OF = {"2103": "41", "2208": "11", "2102": "41", "2207": "11"}
+SETTLING, REVOKING = ("2102", "2207", "2304"), ("2103", "2208", "2305")
+CLR_OF = {"2103": "41", "2208": "11", "2305": "21", "2102": "41", "2207": "11", "2304": "21"}
+KIND_OF_CLR = {"41": "药店购药", "11": "门诊", "21": "住院"}
 
 
 class RevokeOps(PlatformBase):
@@ -57,10 +60,19 @@ class RevokeOps(PlatformBase):
         people = self._lock_legs(tx, int(row.person_id), legs)
         for leg in legs:
             tx.move(*leg_target(leg), to_fen(leg.amount))
-        tx.set_accumulators(int(row.person_id), -int(row.dedc_fen), -int(row.hifp_fen))
+        self._accumulate(tx, row, -1)
         now = self.now_stamp()
         tx.insert_ledger([self._copy(e, entry, -1, meta.msgid, now) for e in entries if e.entry == "settle"])
         return people[int(row.person_id)], entries
+
+    @staticmethod
+    def _accumulate(tx: TxPort, row: Any, sign: int) -> None:
+        """Add (+1) or take back (−1) a settlement's share of the accumulators: the outpatient year-to-date
+        deductible and fund (§2.3), or for a stay the inpatient fund and stay count of its year (§2.7)."""
+        if row.clr_type == "21":
+            tx.stays().add_to_year(int(row.person_id), int(str(row.setl_time)[:4]), sign * int(row.hifp_fen), sign)
+        else:
+            tx.set_accumulators(int(row.person_id), sign * int(row.dedc_fen), sign * int(row.hifp_fen))
 
     @staticmethod
     def _copy(e: Any, entry: str, sign: int, msgid: str, at: str) -> dict[str, Any]:
@@ -76,8 +88,7 @@ class RevokeOps(PlatformBase):
             self.claim(tx, meta, psn_no, setl_id)
             row = self._settlement(tx, meta, setl_id, psn_no, mdtrt_id)
             if row.clr_type != CLR_OF[meta.infno]:
-                kind = "药店购药" if row.clr_type == "41" else "门诊"
-                raise WrongRevoke(kind=kind)
+                raise WrongRevoke(kind=KIND_OF_CLR.get(row.clr_type, row.clr_type))
             if row.status != "settled":
                 raise AlreadyRevoked(setl_id=setl_id)
             patient = self.patient(tx, row.psn_no)
@@ -89,6 +100,8 @@ class RevokeOps(PlatformBase):
                                  revoked_at=now)
             if row.clr_type == "11":
                 tx.unsettle_lines(setl_id)
+            if row.clr_type == "21":
+                unsettle_stay(tx.stays(), setl_id, row.mdtrt_id)
             own_back = sum((leg.amount for leg in ledger_legs(entries) if leg.source == "own"), ZERO)
             balc = ZERO if patient_before.balance is None else patient_before.balance + own_back
             return SettlementView(
@@ -101,7 +114,7 @@ class RevokeOps(PlatformBase):
     def reverse(self, meta: RequestMeta, psn_no: str, omsgid: str, oinfno: str) -> str:
         """Undo the original if it committed, else mark its msgid dead. Returns what happened."""
         if oinfno not in SETTLING + REVOKING:
-            raise NotReversible(detail=f"交易 {oinfno} 不支持冲正（仅 2102/2103/2207/2208）")
+            raise NotReversible(detail=f"交易 {oinfno} 不支持冲正（仅 2102/2103/2207/2208/2304/2305）")
         if msgid_institution(omsgid) != meta.fixmedins_code:  # exact: "H61" must not reverse "H6101..."
             raise OriginalUnknown(detail=f"原报文 omsgid {omsgid} 不属于本机构 {meta.fixmedins_code}，不能冲正")
         with self.store.write() as tx:
@@ -136,6 +149,8 @@ class RevokeOps(PlatformBase):
         tx.update_settlement(row.setl_id, status="reversed", revoked_at=self.now_stamp())
         if row.clr_type == "11":
             tx.unsettle_lines(row.setl_id)
+        if row.clr_type == "21":
+            unsettle_stay(tx.stays(), row.setl_id, row.mdtrt_id)
 
     def _reverse_revoke(self, tx: TxPort, meta: RequestMeta, row: Any) -> None:
         if row.status != "revoked":
@@ -151,12 +166,25 @@ class RevokeOps(PlatformBase):
         entries = tx.ledger_of(row.setl_id)
         legs = ledger_legs(entries)
         self._lock_legs(tx, int(row.person_id), legs)
+        if row.clr_type == "21":
+            self._resettle_stay(tx, row)
         for leg in legs:
             tx.move(*leg_target(leg), -to_fen(leg.amount))
-        tx.set_accumulators(int(row.person_id), int(row.dedc_fen), int(row.hifp_fen))
+        self._accumulate(tx, row, 1)
         now = self.now_stamp()
         tx.insert_ledger([self._copy(e, "reverse", 1, meta.msgid, now) for e in entries if e.entry == "settle"])
         tx.update_settlement(row.setl_id, status="settled", revoke_setl_id=None, revoke_msgid=None, revoked_at=None)
+
+    @staticmethod
+    def _resettle_stay(tx: TxPort, row: Any) -> None:
+        """Reversing a stay's revoke: the stay must still be discharged and unsettled, its lines untouched."""
+        stays = tx.stays()
+        stay = stays.get(row.mdtrt_id, lock=True)
+        lines = [r for r in stays.lines(row.mdtrt_id) if r.revoked_setl_id == row.setl_id]
+        if stay is None or stay.status != "discharged" or not lines or any(r.setl_id is not None for r in lines):
+            raise NotReversible(detail="原撤销后住院已重新结算、撤销出院或删除费用，不能冲正")
+        stays.settle_lines([r.id for r in lines], row.setl_id)
+        stays.save(replace(stay, status="settled", setl_id=row.setl_id))
 
     # 5203 ------------------------------------------------------------------------------------
     def query(self, meta: RequestMeta, psn_no: str, setl_id: str, mdtrt_id: str) -> SettlementView:

@@ -1,4 +1,4 @@
-"""Pharmacy (2101/2102) and outpatient (2206/2207) pre-settlement and settlement.
+"""Pharmacy (2101/2102), outpatient (2206/2207) and inpatient (2303/2304) pre-settlement and settlement.
 
 A settlement is one write transaction: lock persons (ascending ids), the pool and the wallet, claim
 the msgid, compute the plan from the locked values, check the payplan, then write every leg, the
@@ -8,11 +8,12 @@ accumulators, the settlement row and its ledger. Any refusal rolls the whole tra
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from simulator.domain.chain import Leg, PayerContext
+from simulator.domain.fund import InpatientYear
 from simulator.domain.models import FeeLine
 from simulator.domain.money import from_fen, to_fen
 from simulator.domain.payplan import ExpContent, check_payplan
@@ -23,10 +24,13 @@ from simulator.domain.refusals import (
     InsutypeMismatch,
     MedfeeMismatch,
     NoFeeLines,
+    StayNotDischarged,
+    StaySettled,
 )
 from simulator.domain.views import AMOUNT_COLUMNS, SettlementView, balance_after, plan_amounts
 from simulator.platform.base import PlatformBase, RequestMeta
 from simulator.platform.context import payer_context
+from simulator.platform.inpatient.stays import open_stay
 from simulator.platform.ports import TxPort
 
 DECLARED = ("fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt")
@@ -82,10 +86,11 @@ class SettleOps(PlatformBase):
         self.check_certificate(tx, patient, inp.cert_type, inp.cert_no, inp.card_sn)
         return payer_context(tx, patient, institution, self.policy_of(tx, patient, institution), lock)
 
-    def _plan(self, tx: TxPort, ctx: PayerContext, lines: Sequence[FeeLine], inp: SettleInput) -> SettlementPlan:
+    def _plan(self, tx: TxPort, ctx: PayerContext, lines: Sequence[FeeLine], inp: SettleInput,
+              inpatient: InpatientYear | None = None) -> SettlementPlan:
         catalogue = tx.catalogue_items(line.code for line in lines)
         plan = plan_settlement(ctx, lines, catalogue, inp.med_type, inp.use_account, inp.exp.use_wallet,
-                               self.today())
+                               self.today(), inpatient)
         if plan.medfee_sumamt != inp.medfee_sumamt:
             raise MedfeeMismatch(medfee_sumamt=inp.medfee_sumamt, lines_total=plan.medfee_sumamt)
         return plan
@@ -148,7 +153,7 @@ class SettleOps(PlatformBase):
         lines = [FeeLine(r.feedetl_sn, r.code, r.name, Decimal(r.cnt), Decimal(r.pric), from_fen(r.amt_fen),
                          r.chrg_bchno) for r in rows]
         plan = self._plan(tx, ctx, lines, inp)
-        self._check_declared(plan, inp.declared)
+        self._check_declared(plan, inp.declared, "2206")
         return rows, plan
 
     def _batch(self, tx: TxPort, meta: RequestMeta, ctx: PayerContext, inp: SettleInput, lock: bool) -> list[Any]:
@@ -159,15 +164,60 @@ class SettleOps(PlatformBase):
         if not rows and in_batch:
             raise AlreadySettled(chrg_bchno=inp.chrg_bchno or '0000')
         if not rows:
-            raise NoFeeLines()
+            raise NoFeeLines(upload="2204")
         return rows
 
+    # inpatient -------------------------------------------------------------------------------
+    def inpatient(self, meta: RequestMeta, inp: SettleInput, commit: bool) -> SettlementView:
+        """2303 (commit=False: computes, changes nothing) or 2304: a discharged stay's fee lines, settled once
+        with the per-admission deductible and the inpatient cap (docs/domain.md §2.7)."""
+        if not commit:
+            with self.store.read() as tx:
+                ctx = self._context(tx, meta, inp, lock=False)
+                self.check_unused(tx, meta)
+                plan = self._stay_plan(tx, meta, ctx, inp, lock=False)[1]
+                view = self._view(ctx, plan, inp.mdtrt_id, None, "21", "21")
+            self.claim_read_only(meta, inp.psn_no)
+            return view
+        serial = self.ids.serial("setl")
+        with self.store.write() as tx:
+            ctx = self._context(tx, meta, inp, lock=True)
+            setl_id = self.ids.setl_id(ctx.institution.admdvs, serial)
+            self.claim(tx, meta, inp.psn_no, setl_id)
+            line_ids, plan = self._stay_plan(tx, meta, ctx, inp, lock=True)
+            if inp.exp.payplan is not None:
+                check_payplan(inp.exp.payplan, plan.legs)
+            stays = tx.stays()
+            stays.settle_lines(line_ids, setl_id)
+            stay = stays.get(inp.mdtrt_id, lock=True)
+            assert stay is not None
+            stays.save(replace(stay, status="settled", setl_id=setl_id))
+            return self._commit(tx, meta, ctx, plan, setl_id, inp.mdtrt_id, "21", "21")
+
+    def _stay_plan(self, tx: TxPort, meta: RequestMeta, ctx: PayerContext, inp: SettleInput,
+                   lock: bool) -> tuple[list[int], SettlementPlan]:
+        """The discharged stay's unsettled lines and their plan against the patient's inpatient year."""
+        stay = open_stay(tx, meta, inp.mdtrt_id, ctx.patient, lock, then="，不能结算")
+        if stay.status == "settled":
+            raise StaySettled(setl_id=stay.setl_id, then="不能重复结算")
+        if stay.status == "admitted":
+            raise StayNotDischarged(then="不能结算")
+        rows = [r for r in tx.stays().lines(inp.mdtrt_id) if r.setl_id is None]
+        if not rows:
+            raise NoFeeLines(upload="2301")
+        lines = [FeeLine(r.feedetl_sn, r.code, r.name, Decimal(r.cnt), Decimal(r.pric), from_fen(r.amt_fen))
+                 for r in rows]
+        year = tx.stays().year(ctx.patient.id, self.today().year)
+        plan = self._plan(tx, ctx, lines, inp, InpatientYear(from_fen(year.fund_fen), year.stays))
+        self._check_declared(plan, inp.declared, "2303")
+        return [r.id for r in rows], plan
+
     @staticmethod
-    def _check_declared(plan: SettlementPlan, declared: dict[str, Decimal]) -> None:
+    def _check_declared(plan: SettlementPlan, declared: dict[str, Decimal], presettle: str) -> None:
         mine = plan_amounts(plan)
         for name in DECLARED:
             if name in declared and declared[name] != mine[name]:
-                raise AmountMismatch(name=name, declared=declared[name], mine=mine[name])
+                raise AmountMismatch(name=name, declared=declared[name], mine=mine[name], presettle=presettle)
 
     # shared ----------------------------------------------------------------------------------
     def _view(self, ctx: PayerContext, plan: SettlementPlan, mdtrt_id: str, setl_id: str | None,
@@ -185,7 +235,10 @@ class SettleOps(PlatformBase):
         now, patient = self.now_stamp(), ctx.patient
         for leg in plan.legs:
             tx.move(*leg_target(leg), -to_fen(leg.amount))
-        tx.set_accumulators(patient.id, to_fen(plan.fund.act_pay_dedc), to_fen(plan.fund.hifp_pay))
+        if clr_type == "21":  # a stay: the inpatient year (§2.7), not the outpatient accumulators
+            tx.stays().add_to_year(patient.id, int(now[:4]), to_fen(plan.fund.hifp_pay), 1)
+        else:
+            tx.set_accumulators(patient.id, to_fen(plan.fund.act_pay_dedc), to_fen(plan.fund.hifp_pay))
         view = self._view(ctx, plan, mdtrt_id, setl_id, med_type, clr_type, now, meta.msgid)
         amounts = {f"{col}_fen": to_fen(view.amounts[wire]) for wire, col in AMOUNT_COLUMNS.items()}
         tx.insert_settlement(setl_id=setl_id, mdtrt_id=mdtrt_id, person_id=patient.id, psn_no=patient.psn_no,
