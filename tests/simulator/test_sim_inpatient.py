@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 from sim_flows import PATIENT_CERT, Sim, open_visit
-from sim_worlds import HOSPITAL, item, world
 from stay_flows import admit, discharge, ids, presettle_and_settle, stay_data, stay_lines, upload
+
+from tools.worlds import HOSPITAL, item, world
 
 CERT = PATIENT_CERT
 DAY1 = [("1", item("A001", "1", "1000.00")), ("2", item("B001", "2", "100.00")), ("3", item("C001", "1", "50.00"))]
