@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from pos_plugin.checkout.sale import Counter
+from pos_plugin.checkout.stay import StayDesk
 from pos_plugin.checkout.till import Till
 from pos_plugin.domain.region import RegionPolicies, RegionPolicy
 from pos_plugin.errors import InputError
 from pos_plugin.journal import Journal, Recovery
 from pos_plugin.journal.sales import SaleBook
+from pos_plugin.journal.stays import StayBook
 from pos_plugin.platform import Institution, Operator, PlatformClient, TifCredentials
 from pos_plugin.profiles import load_profile
 
@@ -62,11 +64,14 @@ class Terminal:
     counter: Counter
     sales: SaleBook
     till: Till
+    stays: StayBook
+    desk: StayDesk  # the inpatient stays (checkout/stay.py)
 
     def close(self) -> None:
         self.client.close()
         self.journal.close()
         self.sales.close()
+        self.stays.close()
 
 
 def tif_credentials(text: str) -> TifCredentials | None:
@@ -80,7 +85,8 @@ def tif_credentials(text: str) -> TifCredentials | None:
 
 
 def open_terminal(settings: TerminalSettings) -> Terminal:
-    """Platform client, journal, recovery, counter, sale book and the till over them, for one terminal."""
+    """Platform client, journal, recovery, counter, sale book and the till over them, and the stay book with the
+    inpatient desk, for one terminal."""
     if not settings.platform_url:
         raise InputError("未配置医保平台地址（--platform 或环境变量 YIBAO_PLATFORM）")
     missing = [label for label, value in (
@@ -99,5 +105,7 @@ def open_terminal(settings: TerminalSettings) -> Terminal:
     recovery = Recovery(client, journal)
     counter = Counter(client, policies=region_policies(settings.policy, settings.other_policies), recovery=recovery)
     sales = SaleBook(state / "journal.sqlite")
-    return Terminal(settings, client, journal, recovery, counter, sales, Till(counter, sales, settings.fixmedins_name,
-                                                                             recovery))
+    stays = StayBook(state / "journal.sqlite")
+    return Terminal(settings, client, journal, recovery, counter, sales,
+                    Till(counter, sales, settings.fixmedins_name, recovery), stays,
+                    StayDesk(counter, stays, settings.fixmedins_name, recovery))

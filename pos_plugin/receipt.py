@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from pos_plugin.checkout.sale import Sale
 from pos_plugin.domain.cart import CartLine
 from pos_plugin.domain.money import ZERO, format_amount
 from pos_plugin.domain.payer_chain import Leg
+from pos_plugin.journal.stays import StayFee, StayRecord
+from pos_plugin.platform.models import Settlement
 from pos_plugin.present import display_width, leg_label, mask_name, pad
 
 WIDTH = 48
@@ -120,3 +124,34 @@ def receipt_for_sale(sale: Sale, institution: str, *, title: str = "医保结算
         lines=quote.order.lines, figures=figures, legs=sale.legs, outside_settlement=sale.outside_settlement,
         title=title,
     )
+
+
+def render_discharge_receipt(institution: str, stay: StayRecord, fees: Sequence[StayFee], settled: Settlement,
+                             legs: Sequence[Leg], width: int = WIDTH) -> str:
+    """出院结算单: the stay's dates, its fees per day, the fund share, each leg of the payer chain and the cash
+    due (the hospital nets its deposit, 预交金, against it: docs/domain.md §2.7)."""
+    rule = "-" * width
+    info = settled.setlinfo
+    begin, end = stay.begntime[:10], (stay.endtime or "")[:10]
+    days = (date.fromisoformat(end) - date.fromisoformat(begin)).days if end else 0
+    out = [_center(institution, width), _center("出院结算单（医保住院结算）", width), rule,
+           f"参保人: {mask_name(stay.patient_name)}  证件: {mask_certno(str(info.get('certno') or ''))}",
+           f"住院号: {stay.ipt_no}  科室: {stay.ward.get('adm_dept_name', '')}",
+           f"入院: {stay.begntime}", f"出院: {stay.endtime or ''}  住院 {max(days, 1)} 天",
+           f"结算号: {settled.setl_id}", f"结算时间: {info.get('setl_time', '')}", rule]
+    by_day: dict[str, Decimal] = {}
+    for fee in fees:
+        if not fee.deleted:
+            by_day[fee.batch] = by_day.get(fee.batch, ZERO) + fee.line.amt
+    out += [_row(f"{day} 费用", format_amount(amount), width) for day, amount in sorted(by_day.items())]
+    out += [rule, _row("医疗费总额", format_amount(settled.amount("medfee_sumamt")), width),
+            _row("  全自费", format_amount(settled.amount("fulamt_ownpay_amt")), width),
+            _row("  超限价自费", format_amount(settled.amount("overlmt_selfpay")), width),
+            _row("  先行自付", format_amount(settled.amount("preselfpay_amt")), width),
+            _row("  起付线", format_amount(settled.amount("act_pay_dedc")), width),
+            _row("统筹基金支付", format_amount(settled.amount("fund_pay_sumamt")), width),
+            _row("个人负担", format_amount(settled.amount("psn_part_amt")), width)]
+    out += [_row("  " + leg_label(leg), format_amount(leg.amount), width) for leg in legs]
+    out += [_row("  现金", format_amount(settled.amount("psn_cash_pay")), width), rule,
+            _row("应收现金（预交金另行冲抵）", format_amount(settled.amount("psn_cash_pay")), width)]
+    return "\n".join(out) + "\n"

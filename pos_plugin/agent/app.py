@@ -19,6 +19,7 @@ from pos_plugin.agent.errors import IdempotencyConflict, MethodNotAllowed, NotFo
 from pos_plugin.agent.idempotency import IdempotencyStore, fingerprint
 from pos_plugin.agent.openapi import document
 from pos_plugin.agent.service import AgentService
+from pos_plugin.agent.stays import StayAgent
 from pos_plugin.config import Terminal
 from pos_plugin.domain.errors import DomainError
 from pos_plugin.errors import InputError, PosError
@@ -37,6 +38,7 @@ def create_app(terminal: Terminal, *, token: str = "") -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     service = AgentService(terminal)
+    stays = StayAgent(service)
     keys = IdempotencyStore(Path(terminal.settings.state_dir) / "journal.sqlite")
     app.extensions["yibao_agent"] = service
 
@@ -121,6 +123,55 @@ def create_app(terminal: Terminal, *, token: str = "") -> Flask:
     @app.post("/reconcile")
     def reconcile() -> Response:
         return _answer(service.reconcile(_body()), 200)
+
+    # -- inpatient stays (pos_plugin/agent/stays.py) ---------------------------------------------
+    @app.post("/stays")
+    def admit() -> Response:
+        return _answer(stays.admit(_body()), 201)
+
+    @app.get("/stays")
+    def list_stays() -> Response:
+        return _answer(stays.list(request.args.get("state", "")), 200)
+
+    @app.get("/stays/<mdtrt_id>")
+    def get_stay(mdtrt_id: str) -> Response:
+        return _answer(stays.get(mdtrt_id), 200)
+
+    @app.post("/stays/<mdtrt_id>/fees")
+    def stay_fees(mdtrt_id: str) -> Response:
+        return _answer(stays.fees(mdtrt_id, _body()), 201)
+
+    @app.post("/stays/<mdtrt_id>/fees/<feedetl_sn>/delete")
+    def delete_stay_fee(mdtrt_id: str, feedetl_sn: str) -> Response:
+        return _answer(stays.delete_fee(mdtrt_id, feedetl_sn, _body()), 200)
+
+    @app.post("/stays/<mdtrt_id>/discharge")
+    def discharge(mdtrt_id: str) -> Response:
+        return _answer(stays.discharge(mdtrt_id, _body()), 200)
+
+    @app.post("/stays/<mdtrt_id>/cancel-discharge")
+    def cancel_discharge(mdtrt_id: str) -> Response:
+        return _answer(stays.step(mdtrt_id, "cancel-discharge", _body()), 200)
+
+    @app.post("/stays/<mdtrt_id>/cancel")
+    def cancel_admission(mdtrt_id: str) -> Response:
+        return _answer(stays.step(mdtrt_id, "cancel", _body()), 200)
+
+    @app.post("/stays/<mdtrt_id>/quote")
+    def stay_quote(mdtrt_id: str) -> Response:
+        return _answer(stays.quote(mdtrt_id, _body()), 201)
+
+    @app.post("/stays/<mdtrt_id>/settle")
+    def stay_settle(mdtrt_id: str) -> Response:
+        return idempotent(lambda: (stays.settle(mdtrt_id, _body()), 201))
+
+    @app.post("/stays/<mdtrt_id>/revoke")
+    def stay_revoke(mdtrt_id: str) -> Response:
+        return idempotent(lambda: (stays.revoke(mdtrt_id, _body()), 200))
+
+    @app.get("/stays/<mdtrt_id>/receipt")
+    def stay_receipt(mdtrt_id: str) -> Response:
+        return _answer(stays.receipt(mdtrt_id), 200)
 
     @app.errorhandler(PosError)
     @app.errorhandler(DomainError)

@@ -61,6 +61,14 @@ class IdempotencyConflict(PosError):
     default_message = "该 Idempotency-Key 已用于另一个请求，请换一个新的键"
 
 
+class UnknownField(PosError):
+    """A request carried a field its schema does not have (docs/agent-api.md "Closed requests"): refused, never
+    ignored, so a misspelt or camelCase option (`useAccount`) never silently falls back to a default."""
+
+    code = "ERR_UNKNOWN_FIELD"
+    default_message = "请求中有未定义的字段"
+
+
 class PatientUnknown(PosError):
     code = "ERR_PATIENT_UNKNOWN"
     default_message = "没有这个已识别的参保人（patient_id），请重新识别"
@@ -75,6 +83,7 @@ STATUS: dict[type[BaseException], int] = {
     BalanceMoved: 409,
     IdempotencyConflict: 422,
     PatientUnknown: 404,
+    UnknownField: 422,
     InputError: 400,
     DomainError: 400,
     DecoderMissing: 500,  # this machine cannot scan at all (zbar missing), not the picture

@@ -140,9 +140,11 @@ class AgentService:
     def recover(self) -> dict[str, Any]:
         with self.lock:
             done = self.terminal.till.recover()
+            stays = self.terminal.desk.book_from_journal()  # answered 2304s the stay book lacked
         items = [{"outcome": r.outcome, "infno": r.infno, "msgid": r.msgid, "message": r.message}
                  for r in done.resolutions]
         booked = [{"sale_id": record.setl_id, "receipt": record.receipt} for record in done.booked]
+        booked += [{"sale_id": stay.setl_id or "", "receipt": stay.receipt} for stay in stays]
         return {"resolutions": items, "unresolved": sum(r.outcome == "unresolved" for r in done.resolutions),
                 "booked": booked}
 

@@ -2,6 +2,7 @@
 
     cli/counter.py   checkout, revoke, refund, recover, receipt, reconcile, signout, purge
     cli/scan.py      scan
+    cli/stay.py      stay admit | fees | delete | discharge | cancel-discharge | cancel | settle | revoke | receipt | list
     cli/agent.py     agent (the local HTTP agent; Flask only when it runs)
 
 Every error a command can meet is a PosError or a DomainError (code + Chinese message); they are
@@ -23,6 +24,7 @@ import click
 from pos_plugin.cli.agent import agent
 from pos_plugin.cli.counter import checkout, purge, receipt, reconcile, recover, refund, revoke, signout
 from pos_plugin.cli.scan import scan
+from pos_plugin.cli.stay import stay
 from pos_plugin.domain.errors import DomainError
 from pos_plugin.errors import PosError
 from pos_plugin.pii import mask_text
@@ -59,5 +61,5 @@ def main() -> None:
     """医保结算插件 yibao-pos: scan the e-voucher, identify the patient, settle through the payer chain."""
 
 
-for _command in (scan, checkout, revoke, refund, recover, reconcile, receipt, signout, purge, agent):
+for _command in (scan, checkout, revoke, refund, recover, reconcile, receipt, signout, purge, agent, stay):
     main.add_command(_command)

@@ -183,6 +183,7 @@ def refund(terminal: Terminal, setl_id: str, image: Path | None, code: str | Non
 def recover(terminal: Terminal) -> None:
     """启动时运行：处理结果未知的资金交易（冲正 2601），绝不重复扣款。"""
     recovered = terminal.till.recover()
+    stays = terminal.desk.book_from_journal()
     for item in recovered.resolutions:
         click.echo(f"[{item.outcome}] {item.infno} {item.msgid}: {item.message}")
     click.echo(f"{len(recovered.resolutions)} 笔待处理交易")
@@ -192,6 +193,9 @@ def recover(terminal: Terminal) -> None:
         click.echo(record.receipt)
     if recovered.booked:
         click.echo(f"{len(recovered.booked)} 笔已扣款的结算已补记")
+    for stay_record in stays:
+        click.echo(f"[booked] 住院 {stay_record.mdtrt_id} 已结算（结算号 {stay_record.setl_id}）但本机未入账：已补记，"
+                   f"请执行 pos-plugin stay receipt {stay_record.mdtrt_id} 补打出院结算单，不要重新结算")
     if recovered.unresolved:
         raise SystemExit(1)
 

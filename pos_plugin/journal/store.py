@@ -36,8 +36,9 @@ from pos_plugin.platform.wire import to_wire
 
 PENDING, DONE, FAILED, UNKNOWN, REVERSED, CONFIRMED = "pending", "done", "failed", "unknown", "reversed", "confirmed"
 UNRESOLVED = (PENDING, UNKNOWN)
-SETTLES = ("2102", "2207")
-REVOKES = ("2103", "2208")
+SETTLES = ("2102", "2207", "2304")
+REVOKES = ("2103", "2208", "2305")
+SALE_SETTLES = ("2102", "2207")  # the sale book's settlements (a stay's 2304 is booked in the stay book)
 # setlinfo amounts kept per row for day-end reconciliation (revokes use psn_pay/cash_payamt names).
 AMOUNTS = ("medfee_sumamt", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "acct_mulaid_pay", "wallet_pay",
            "psn_cash_pay")
@@ -154,18 +155,28 @@ class Journal:
                                     (*CLOSED, older_than.isoformat(timespec="seconds"))).rowcount)
 
     def unbooked_settlements(self) -> list[Entry]:
-        """Answered settlements of this terminal still in effect (no answered revoke) that the sale book
-        lacks: a crash after the reply and before the sale was booked."""
+        """Answered sale settlements (2102/2207) of this terminal still in effect (no answered revoke) that the
+        sale book lacks: a crash after the reply and before the sale was booked."""
+        return self._in_effect(SALE_SETTLES, "AND NOT EXISTS (SELECT 1 FROM sales s WHERE s.setl_id = j.setl_id) ")
+
+    def stay_settlements_in_effect(self) -> list[Entry]:
+        """Answered stay settlements (2304) of this terminal with no answered revoke (the stay book checks
+        which of them it lacks)."""
+        return self._in_effect(("2304",), "")
+
+    def _in_effect(self, infnos: tuple[str, ...], also: str) -> list[Entry]:
+        settles, revokes = ", ".join("?" for _ in infnos), ", ".join("?" for _ in REVOKES)
         rows = self.db.read(
-            "SELECT * FROM journal j WHERE j.terminal = ? AND j.infno IN (?, ?) AND j.state IN (?, ?) "
-            "AND j.setl_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sales s WHERE s.setl_id = j.setl_id) "
-            "AND NOT EXISTS (SELECT 1 FROM journal r WHERE r.orig_setl_id = j.setl_id AND r.infno IN (?, ?) "
-            "AND r.state IN (?, ?)) ORDER BY j.msgid", (self.terminal, *SETTLES, DONE, CONFIRMED, *REVOKES, DONE, CONFIRMED))
+            f"SELECT * FROM journal j WHERE j.terminal = ? AND j.infno IN ({settles}) AND j.state IN (?, ?) "
+            f"AND j.setl_id IS NOT NULL {also}"
+            f"AND NOT EXISTS (SELECT 1 FROM journal r WHERE r.orig_setl_id = j.setl_id AND r.infno IN ({revokes}) "
+            "AND r.state IN (?, ?)) ORDER BY j.msgid", (self.terminal, *infnos, DONE, CONFIRMED, *REVOKES, DONE, CONFIRMED))
         return [_entry(row) for row in rows]
 
     def revoke_in_effect(self, setl_id: str) -> Entry | None:
         """The answered (done or confirmed) revoke of a settlement, if the journal holds one."""
-        rows = self.db.read("SELECT * FROM journal WHERE orig_setl_id = ? AND infno IN (?, ?) AND state IN (?, ?)",
+        revokes = ", ".join("?" for _ in REVOKES)
+        rows = self.db.read(f"SELECT * FROM journal WHERE orig_setl_id = ? AND infno IN ({revokes}) AND state IN (?, ?)",
                             (setl_id, *REVOKES, DONE, CONFIRMED))
         return _entry(rows[0]) if rows else None
 

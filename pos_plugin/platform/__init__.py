@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pos_plugin.platform.client import SAFETY, MoneyRecorder, PlatformCore, Safety
 from pos_plugin.platform.envelope import Institution, Operator, Reply
+from pos_plugin.platform.inpatient import InpatientApi
 from pos_plugin.platform.models import (
     DetailOutcome,
     DetailRow,
@@ -47,7 +48,7 @@ from pos_plugin.platform.tif import TifCredentials
 from pos_plugin.platform.transport import HttpTransport, Timeouts
 
 
-class PlatformClient(PersonApi, SettlementApi, ReconcileApi):
+class PlatformClient(PersonApi, SettlementApi, InpatientApi, ReconcileApi):
     """Every transaction the checkout needs, for one institution and one operator."""
 
     @classmethod

@@ -1,11 +1,11 @@
 """The platform client core: one `call(infno, input)` with sign-in, msgid, journaling and retry policy.
 
 Retry policy per transaction (`SAFETY`):
-* QUERY (1101, 2101, 2206, 5203, 9001, 3201, 3202, 9102): changes nothing on the platform, so any
+* QUERY (1101, 2101, 2206, 2303, 5203, 9001, 3201, 3202, 9102): changes nothing on the platform, so any
   transport failure is retried (with a fresh msgid) up to `query_attempts` times.
-* STATEFUL (2201-2205, 9101, e-voucher decode): changes non-money state; retried only when the
+* STATEFUL (2201-2205, 2301/2302, 2401-2405, 9101, e-voucher decode): changes non-money state; retried only when the
   request never left (PlatformUnreachable); an ambiguous failure is raised as is.
-* MONEY (2102, 2207, 2103, 2208): recorded in the journal BEFORE sending; never retried blindly;
+* MONEY (2102, 2207, 2304, 2103, 2208, 2305): recorded in the journal BEFORE sending; never retried blindly;
   an ambiguous failure (timeout, dropped connection, non-200, unreadable reply) marks the row
   unknown and raises UnknownOutcome.
 * REVERSAL (2601): idempotent; not retried here, the recovery loop repeats it until it is answered.
@@ -46,9 +46,10 @@ class Safety(Enum):
 
 
 SAFETY: dict[str, Safety] = {
-    **dict.fromkeys(("1101", "2101", "2206", "5203", "9001", "3201", "3202", "9102"), Safety.QUERY),
-    **dict.fromkeys(("2201", "2202", "2203", "2204", "2205", "9002", "9101"), Safety.STATEFUL),
-    **dict.fromkeys(("2102", "2207", "2103", "2208"), Safety.MONEY),
+    **dict.fromkeys(("1101", "2101", "2206", "2303", "5203", "9001", "3201", "3202", "9102"), Safety.QUERY),
+    **dict.fromkeys(("2201", "2202", "2203", "2204", "2205", "2301", "2302", "2401", "2402", "2403", "2404", "2405",
+                     "9002", "9101"), Safety.STATEFUL),
+    **dict.fromkeys(("2102", "2207", "2304", "2103", "2208", "2305"), Safety.MONEY),
     "2601": Safety.REVERSAL,
 }
 AMBIGUOUS = (TransportError, HttpStatusError, BadReply)

@@ -79,8 +79,8 @@ def test_real_answers_validate_against_the_document(admin, start_agent):
     check("POST", "/reconcile", agent.call("POST", "/reconcile", {}))
     check("POST", "/reconcile", agent.call("POST", "/reconcile", {"date": "yesterday"}))
 
-    documented = {(m.upper(), p) for p, ops in document()["paths"].items() for m in ops}
-    assert {(m, p) for m, p, _ in check.seen} == documented  # every operation answered for real
+    documented = {(m.upper(), p) for p, ops in document()["paths"].items() for m in ops if not p.startswith("/stays")}
+    assert {(m, p) for m, p, _ in check.seen} == documented  # every operation answered for real (stays: test_agent_stays)
     assert {s for _, _, s in check.seen} >= {200, 201, 400, 404, 409, 422}
 
 

@@ -113,7 +113,9 @@ class WorldOps(PlatformBase):
             lines = list(checkout.get("lines") or [])
             for batch in checkout.get("batches") or []:  # a stay's fee batches (flow: inpatient)
                 lines += (batch.get("lines") or []) if isinstance(batch, dict) else []
-            plan.catalogue = [self._catalogue(line) for line in lines if line.get("insurable", True) is not False]
+            items = {str(line.get("code")): line for line in reversed(lines) if isinstance(line, dict)
+                     and line.get("insurable", True) is not False}  # a code billed on two days: one entry
+            plan.catalogue = [self._catalogue(line) for line in reversed(items.values())]
         else:
             names = [self._add_policy(plan, p) for p in _listed(body, "policies")]
             default = names[0] if names else None
