@@ -126,7 +126,7 @@ class StayDesk:
         outside = [line.code for line in lines if not line.insurable]
         if outside:
             raise InputError(f"住院费用须为医疗收费项目（医保目录内或丙类自费），不能含非医保商品: {', '.join(outside)}")
-        moment = at or (datetime.combine(day, datetime.min.time()).replace(hour=12) if day else self.clock())
+        moment = at or (_day_time(day, stay.begntime) if day else self.clock())
         batch = (day or moment.date()).isoformat()
         first = self.stays.count_fees(mdtrt_id) + 1
         sns = [f"{n:05d}" for n in range(first, first + len(lines))]
@@ -303,6 +303,11 @@ class StayDesk:
 
 
 _STATE_NAMES = {"admitted": "在院", "discharged": "已出院未结算", "settled": "已结算", "cancelled": "已取消入院"}
+
+
+def _day_time(day: date, begntime: str) -> datetime:
+    """When a day's batch of fees arose, unless the till says: noon, or the admission if that day began later."""
+    return max(datetime.combine(day, datetime.min.time()).replace(hour=12), datetime.strptime(begntime, TIME))
 
 
 def _text(value: object) -> str:

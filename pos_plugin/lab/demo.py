@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pos_plugin.checkout.sale import Sale
+from pos_plugin.checkout.stay import SettledStay
 from pos_plugin.domain.line_split import split_line, split_totals
 from pos_plugin.domain.money import format_amount
 from pos_plugin.errors import InputError
@@ -45,6 +46,8 @@ def run(echo: Echo, scenario_dir: Path | None = None) -> int:
             workdir.mkdir()
             result = run_scenario(scenario, url, workdir, on_sale=functools.partial(show_sale, institution=institution, echo=echo),
                                   narrate=lambda text: echo("  " + text))
+            if result.stay is not None:  # a hospital stay (flow: inpatient): the 出院结算单
+                show_stay(result.stay, echo=echo)
             if result.actual.get("error"):
                 error = result.actual["error"]
                 echo(f"结算被拒绝: {error['code']}: {error['message']}")
@@ -54,6 +57,16 @@ def run(echo: Echo, scenario_dir: Path | None = None) -> int:
             failed += 0 if result.passed else 1
     echo(f"\n{len(files) - failed} passed, {failed} failed")
     return failed
+
+
+def show_stay(done: SettledStay, *, echo: Echo) -> None:
+    """A stay settled at discharge: the fund, the legs of the payer chain, and the discharge receipt."""
+    settled = done.settlement
+    echo(f"  出院结算：医疗费 {format_amount(settled.amount('medfee_sumamt'))}，起付线 "
+         f"{format_amount(settled.amount('act_pay_dedc'))}，统筹基金支付 {format_amount(settled.amount('fund_pay_sumamt'))}，"
+         f"个人负担 {format_amount(settled.amount('psn_part_amt'))}")
+    echo("")
+    echo(done.receipt)
 
 
 def show_sale(sale: Sale, *, institution: str, echo: Echo) -> None:

@@ -6,15 +6,18 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pos_plugin.checkout.identify import BUSINESS_TYPE, Credential, Expected, credential_from_text, identify
 from pos_plugin.checkout.sale import Order, Sale
+from pos_plugin.checkout.stay import SettledStay, StayDesk, Ward
 from pos_plugin.checkout.till import BookedSale, Till
 from pos_plugin.config import PolicyRef, TerminalSettings, open_terminal, region_policy
 from pos_plugin.domain.cart import cart_line_from_mapping
-from pos_plugin.domain.money import format_amount
+from pos_plugin.domain.money import ZERO, format_amount
 from pos_plugin.domain.payer_chain import Choices
 from pos_plugin.errors import InputError, PlatformError, PosError
 from pos_plugin.lab.scenario_compare import ScenarioError, compare, load_scenario
@@ -30,6 +33,7 @@ class ScenarioResult:
     diffs: list[str] = field(default_factory=list)
     actual: dict[str, Any] = field(default_factory=dict)
     sale: Sale | None = None
+    stay: SettledStay | None = None  # a `flow: inpatient` scenario's settled stay
 
     @property
     def passed(self) -> bool:
@@ -66,6 +70,12 @@ def run_scenario(scenario: Mapping[str, Any], base_url: str, workdir: Path,
     world = World(loaded.get("handles", {}), loaded.get("pools", {}), loaded.get("card_sn", {}))
     terminal = open_terminal(settings_for(scenario, base_url, workdir))
     result = ScenarioResult(scenario["name"])
+    if scenario["checkout"].get("flow") == "inpatient":
+        try:
+            return run_stay(scenario, world, admin, terminal.client, terminal.desk, workdir, result, narrate)
+        finally:
+            terminal.close()
+            admin.close()
     try:
         booked, error = _checkout(scenario, world, admin, terminal.client, terminal.till, workdir, narrate)
         result.sale = booked.sale if booked else None
@@ -178,8 +188,12 @@ def outcome(sale: Sale | None, error: PosError | None, world: World, admin: Simu
 
 
 def _sale_outcome(sale: Sale, world: World) -> dict[str, Any]:
-    settlement: Settlement | None = sale.settlement
-    setlinfo = {name: format_amount(sale.figure(name)) for name in SETLINFO_FIELDS}
+    return settlement_outcome(sale.settlement, world, sale.outside_settlement)
+
+
+def settlement_outcome(settlement: Settlement | None, world: World, outside: Decimal = ZERO) -> dict[str, Any]:
+    """A settlement's figures and non-zero legs in the scenario's terms (people and pools by handle)."""
+    setlinfo = {name: format_amount(settlement.amount(name) if settlement else ZERO) for name in SETLINFO_FIELDS}
     legs = []
     for leg in settlement.payleg if settlement else []:
         if leg.amount == 0:
@@ -192,8 +206,75 @@ def _sale_outcome(sale: Sale, world: World) -> dict[str, Any]:
         if leg.rank is not None:
             entry["rank"] = leg.rank
         legs.append(entry)
-    return {"setlinfo": setlinfo, "legs": legs, "outside_settlement": format_amount(sale.outside_settlement),
-            "cash_total": format_amount(sale.cash_total)}
+    cash = (settlement.amount("psn_cash_pay") if settlement else ZERO) + outside
+    return {"setlinfo": setlinfo, "legs": legs, "outside_settlement": format_amount(outside),
+            "cash_total": format_amount(cash)}
+
+
+# -- a hospital stay (flow: inpatient, docs/scenarios.md §3) -----------------------------------------
+def run_stay(scenario: Mapping[str, Any], world: World, admin: SimulatorAdmin, client: PlatformClient, desk: StayDesk,
+             workdir: Path, result: ScenarioResult, narrate: Callable[[str], None]) -> ScenarioResult:
+    """Admit, upload each batch on its day, discharge, settle with the cashier's confirmation; then the steps."""
+    stay, error = _stay_checkout(scenario, world, admin, client, desk, workdir, narrate)
+    result.stay = stay
+    got = outcome(None, error, world, admin) | (settlement_outcome(stay.settlement, world) if stay else {})
+    result.actual, result.diffs = got, compare(scenario.get("expect", {}), got)
+    for index, step in enumerate(scenario.get("then", [])):
+        if stay is None:
+            raise InputError("前一步没有成功的住院结算，无法执行后续步骤")
+        mdtrt_id = stay.stay.mdtrt_id
+        if step.get("action") == "revoke":
+            desk.revoke(mdtrt_id)
+            got = outcome(None, None, world, admin)
+        elif step.get("action") == "settle":  # settle the revoked stay again, at today's balances
+            patient = identify(client, _credential(scenario["checkout"].get("credential", "qr"),
+                                                   _person(scenario), world, admin, workdir), business_type="01101")
+            stay = desk.checkout(mdtrt_id, patient, lambda quote: True, _choices(scenario["checkout"]))
+            result.stay = stay
+            got = outcome(None, None, world, admin) | settlement_outcome(stay.settlement, world)
+        else:
+            raise InputError(f"住院场景未知的后续步骤: {step.get('action')}（revoke / settle）")
+        narrate(f"后续步骤 {step.get('action')}: 余额 {got['balances_after']} 家庭共济 {got['pools_after']}"
+                f" 钱包 {got['wallets_after']}")
+        result.diffs += compare(step.get("expect", {}), got, prefix=f"then[{index}].")
+    return result
+
+
+def _stay_checkout(scenario: Mapping[str, Any], world: World, admin: SimulatorAdmin, client: PlatformClient,
+                   desk: StayDesk, workdir: Path,
+                   narrate: Callable[[str], None]) -> tuple[SettledStay | None, PosError | None]:
+    checkout = scenario["checkout"]
+    adm = checkout.get("admission") or {}
+    try:
+        credential = _credential(checkout.get("credential", "qr"), _person(scenario), world, admin, workdir)
+        narrate(f"凭证: {_describe(credential)}")
+        patient = identify(client, credential, expected=Expected(**checkout.get("cashier_knows", {})),
+                           business_type="01101")
+        ward = Ward(str(adm.get("ipt_no", "ZY0001")), str(adm.get("dept_code", "")), str(adm.get("dept_name", "")),
+                    str(adm.get("bed", "")), str(adm.get("doctor_code", "")), str(adm.get("doctor_name", "")),
+                    str(adm.get("diagnosis_code", "")), str(adm.get("diagnosis_name", "")))
+        record = desk.admit(patient, ward, begntime=_stamp(adm.get("begntime")))
+        narrate(f"入院 {record.mdtrt_id}（住院号 {ward.ipt_no}，{record.begntime}）")
+        for raw in checkout.get("batches") or []:
+            day = date.fromisoformat(str(raw["day"]))
+            fees = desk.add_fees(record.mdtrt_id, tuple(cart_line_from_mapping(line) for line in raw["lines"]), day=day)
+            narrate(f"{day} 上传费用 {len(fees)} 条，合计 {format_amount(sum((f.line.amt for f in fees), ZERO))}")
+        desk.discharge(record.mdtrt_id, endtime=_stamp((checkout.get("discharge") or {}).get("endtime")))
+        return desk.checkout(record.mdtrt_id, patient, lambda quote: True, _choices(checkout)), None
+    except PosError as exc:
+        return None, exc
+
+
+def _person(scenario: Mapping[str, Any]) -> Mapping[str, Any]:
+    return next(p for p in scenario["people"] if p["id"] == scenario["checkout"]["patient"])
+
+
+def _choices(checkout: Mapping[str, Any]) -> Choices:
+    return Choices(bool(checkout.get("use_account", True)), bool(checkout.get("use_wallet", True)))
+
+
+def _stamp(text: object) -> datetime | None:
+    return None if not text else datetime.strptime(str(text), "%Y-%m-%d %H:%M:%S")
 
 
 def run_files(paths: list[Path], base_url: str) -> list[ScenarioResult]:

@@ -13,7 +13,7 @@ from test_agent_openapi import Checker
 from pos_plugin.agent.openapi import document
 
 ROOT = Path(__file__).resolve().parents[2]
-STAY = json.loads((ROOT / "tests/data/stays/shaanxi-retiree-first-stay.json").read_text(encoding="utf-8"))
+STAY = json.loads((ROOT / "fixtures/scenarios/shaanxi-retiree-first-stay.json").read_text(encoding="utf-8"))
 ADMISSION = STAY["checkout"]["admission"]
 WANG = STAY["people"][0]["certno"]
 

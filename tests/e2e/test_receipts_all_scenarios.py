@@ -19,10 +19,15 @@ LEG_LABELS = {"own": "本人账户", "pool": "家庭共济账户", "wallet": "�
 RANKS = {1: "第一顺位", 2: "第二顺位", 3: "第三顺位"}
 
 
-def settled_receipt(scen: dict[str, Any], sim_url: str, workdir: Path) -> tuple[Sale, str]:
+def settled_receipt(scen: dict[str, Any], sim_url: str, workdir: Path) -> tuple[Any, str]:
+    """The sale (or a stay's settlement: its 出院结算单) of a scenario, and its receipt."""
     sales: list[Sale] = []
     result = run_scenario(scen, sim_url, workdir, on_sale=sales.append)
     assert result.passed, result.diffs
+    if scen["checkout"].get("flow") == "inpatient":
+        assert result.stay is not None, f"{scen['name']}: no stay settled"
+        assert "出院结算单" in result.stay.receipt and result.stay.stay.begntime in result.stay.receipt
+        return result.stay, result.stay.receipt
     assert sales, f"{scen['name']}: no sale"
     return sales[0], render_receipt(receipt_for_sale(sales[0], scen["institution"]["name"]))
 
@@ -36,7 +41,7 @@ def assert_printable_and_masked(text: str, scen: dict[str, Any]) -> None:
         assert person["name"] not in text
 
 
-def assert_every_leg_named(sale: Sale, text: str) -> None:
+def assert_every_leg_named(sale: Any, text: str) -> None:
     for leg in sale.legs:
         if leg.source == "funder":
             label = f"共济账户({RANKS[leg.rank or 0]}" + (f" {leg.name[0]}*)" if leg.name else ")")

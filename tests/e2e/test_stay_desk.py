@@ -22,7 +22,7 @@ from pos_plugin.domain.cart import cart_line_from_mapping
 from pos_plugin.errors import InputError, NotSettled
 
 ROOT = Path(__file__).resolve().parents[2]
-STAY = json.loads((ROOT / "tests/data/stays/shaanxi-retiree-first-stay.json").read_text(encoding="utf-8"))
+STAY = json.loads((ROOT / "fixtures/scenarios/shaanxi-retiree-first-stay.json").read_text(encoding="utf-8"))
 CHECKOUT = STAY["checkout"]
 ADMISSION = CHECKOUT["admission"]
 WARD = Ward(ADMISSION["ipt_no"], ADMISSION["dept_code"], ADMISSION["dept_name"], ADMISSION["bed"],

@@ -10,6 +10,9 @@ from typing import Any
 
 from sim_client import ProtocolClient, Reply, line_total
 from sim_flows import Sim, druginfo, lines_of, open_visit, presettle_and_settle, setl_data, upload
+from stay_flows import admit, discharge, stay_data, stay_lines
+from stay_flows import presettle_and_settle as settle_stay
+from stay_flows import upload as upload_stay
 
 ERROR_CODES = {"not_insured": "ERR_NOT_INSURED", "code_expired": "ERR_CODE_EXPIRED", "code_used": "ERR_CODE_USED",
                "not_an_insurance_code": "ERR_NOT_AN_INSURANCE_CODE"}
@@ -37,6 +40,7 @@ class ScenarioRun:
         inst = sc["institution"]
         self.pc: ProtocolClient = sim.client(inst["code"], inst["admdvs"])
         self.outpatient = self.co["flow"] == "outpatient"
+        self.inpatient = self.co["flow"] == "inpatient"
         self.patient = next(p for p in sc["people"] if p["id"] == self.co["patient"])
 
     # running ---------------------------------------------------------------------------------
@@ -54,6 +58,8 @@ class ScenarioRun:
         return "" if self.co.get("use_wallet", True) else json.dumps({"use_wallet": "0"})
 
     def checkout(self, items: list[dict[str, Any]] | None = None) -> Checkout:
+        if self.inpatient:
+            return self.stay()
         items = self.co["lines"] if items is None else items
         outside = sum((Decimal(i["qty"]) * Decimal(i["price"]) for i in items if i.get("insurable", True) is False),
                       ZERO).quantize(Decimal("0.01"))
@@ -86,7 +92,44 @@ class ScenarioRun:
         data = setl_data(self.psn_no, cert, mdtrt_id, line_total(lines), insutype, acct, exp=self.exp_content())
         return presettle_and_settle(self.pc, data)[1]
 
+    # a stay (flow: inpatient): 2401, a 2301 per batch on its day, 2402, 2303/2304 ------------------
+    def stay(self) -> Checkout:
+        cert = self.credential()
+        assert self.pc.person_info(*cert).ok
+        adm, insutype = self.co.get("admission") or {}, self.patient["insutype"]
+        reply = admit(self.pc, self.psn_no, cert, insutype, begntime=adm["begntime"], ipt_no=adm.get("ipt_no", "ZY1"))
+        if not reply.ok:
+            return Checkout(error=reply.code)
+        mdtrt_id = str(reply.output["result"]["mdtrt_id"])
+        total, sn = ZERO, 0
+        for raw in self.co["batches"]:
+            items = []
+            for line in raw["lines"]:
+                sn += 1
+                items.append((f"{sn:05d}", line))
+            wire = stay_lines(mdtrt_id, self.psn_no, raw["day"], items)
+            for line in wire:  # a fee on the admission day arises after the admission
+                line["fee_ocur_time"] = max(line["fee_ocur_time"], adm["begntime"])
+            assert upload_stay(self.pc, wire).ok
+            total += line_total(wire)
+        assert discharge(self.pc, mdtrt_id, self.psn_no, endtime=self.co["discharge"]["endtime"]).ok
+        return self._settle_stay(cert, mdtrt_id, total)
+
+    def _settle_stay(self, cert: tuple[str, str], mdtrt_id: str, total: Decimal) -> Checkout:
+        acct = "1" if self.co.get("use_account", True) else "0"
+        data = stay_data(self.psn_no, cert, mdtrt_id, total, self.patient["insutype"], acct_used_flag=acct,
+                         exp_content=self.exp_content())
+        reply = settle_stay(self.pc, data)[1]
+        if not reply.ok:
+            return Checkout(error=reply.code, mdtrt_id=mdtrt_id)
+        out = reply.output
+        return Checkout(setlinfo=out["setlinfo"], legs=out["payleg"], setl_id=out["setlinfo"]["setl_id"],
+                        mdtrt_id=mdtrt_id)
+
     def revoke(self, done: Checkout) -> Reply:
+        if self.inpatient:
+            return self.pc.call("2305", {"data": {"setl_id": done.setl_id, "mdtrt_id": done.mdtrt_id,
+                                                  "psn_no": self.psn_no}})
         return self.pc.call("2208" if self.outpatient else "2103",
                             {"data": {"setl_id": done.setl_id, "mdtrt_id": done.mdtrt_id, "psn_no": self.psn_no}})
 
@@ -152,6 +195,10 @@ class ScenarioRun:
         got = self.checkout()
         diffs = self.differences(self.sc["expect"], got)
         for number, step in enumerate(self.sc.get("then") or [], start=1):
+            if step["action"] == "settle":  # a revoked stay settled again
+                got = self._settle_stay(self.credential(), got.mdtrt_id, Decimal(got.setlinfo["medfee_sumamt"]))
+                diffs += [f"then[{number}] {d}" for d in self.differences(step.get("expect") or {}, got)]
+                continue
             diffs += [f"then[{number}] {d}" for d in self._then(step, got)]
         return diffs
 
