@@ -8,7 +8,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from pos_plugin.agent.errors import UnknownField
 from pos_plugin.checkout.identify import Credential, Expected, Patient, credential_from_text
+from pos_plugin.checkout.requests_build import Diagnosis, VisitDetails
 from pos_plugin.checkout.sale import Order, Quote, as_flow
 from pos_plugin.checkout.till import BookedSale, Refunded, Revoked
 from pos_plugin.domain.cart import CartLine, cart_line_from_mapping
@@ -61,7 +63,32 @@ def order_of(body: Mapping[str, Any]) -> Order:
     flow = as_flow(text_field(body, "flow", "pharmacy") or "pharmacy")
     med_type = text_field(body, "med_type") or ("41" if flow == "pharmacy" else "11")
     choices = Choices(_flag(body, "use_account"), _flag(body, "use_wallet"))
-    return Order(tuple(cart_line_from_mapping(line) for line in lines), flow, med_type, choices)
+    return Order(tuple(cart_line_from_mapping(line) for line in lines), flow, med_type, choices,
+                 visit_of(body.get("visit")))
+
+
+VISIT_FIELDS = ("dept_code", "dept_name", "doctor_code", "doctor_name", "caty", "diagnoses")
+
+
+def visit_of(raw: object) -> VisitDetails:
+    """An outpatient sale's `visit` {dept_code, dept_name, doctor_code, doctor_name, caty, diagnoses: [{code,
+    name}]} (closed: an unknown field is refused); absent: the plain outpatient desk."""
+    if raw is None:
+        return VisitDetails()
+    if not isinstance(raw, dict):
+        raise InputError("字段 visit 必须是对象（dept_code、dept_name、doctor_code、doctor_name、caty、diagnoses）")
+    for key in raw:
+        if key not in VISIT_FIELDS:
+            raise UnknownField(f"未知字段 visit.{key}（可用字段: {', '.join(VISIT_FIELDS)}）", field=f"visit.{key}")
+    found = raw.get("diagnoses") or []
+    if not isinstance(found, list) or not all(isinstance(d, dict) and set(d) == {"code", "name"} for d in found):
+        raise InputError("visit.diagnoses 必须是 [{\"code\": \"I10\", \"name\": \"原发性高血压\"}, ...]")
+    base = VisitDetails()
+    return VisitDetails(
+        dept_code=text_field(raw, "dept_code") or base.dept_code, dept_name=text_field(raw, "dept_name") or base.dept_name,
+        doctor_code=text_field(raw, "doctor_code"), doctor_name=text_field(raw, "doctor_name"),
+        caty=text_field(raw, "caty") or base.caty,
+        diagnoses=tuple(Diagnosis(text_field(d, "code"), text_field(d, "name")) for d in found))
 
 
 def codes_of(body: Mapping[str, Any]) -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -12,6 +13,27 @@ from pos_plugin.domain.cart import CartLine
 from pos_plugin.domain.money import ZERO
 
 TIME = "%Y-%m-%d %H:%M:%S"
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """One diagnosis of a visit (ICD-10 code and name), as the doctor wrote it."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class VisitDetails:
+    """Who saw the patient, where and why: what the desk's system supplies for 2201/2203/2204. The defaults
+    are a plain outpatient desk with no doctor named and no diagnosis (what a pharmacy-style sale sends)."""
+
+    dept_code: str = "01"
+    dept_name: str = "门诊"
+    doctor_code: str = ""
+    doctor_name: str = ""
+    caty: str = "A01"  # 科别 (visit category)
+    diagnoses: tuple[Diagnosis, ...] = ()
 
 
 def medfee(lines: Sequence[CartLine]) -> Decimal:
@@ -37,28 +59,38 @@ def druginfo(patient: Patient, lines: Sequence[CartLine], now: datetime, *, use_
     }
 
 
-def registration(patient: Patient, now: datetime, *, visit_no: str, dept: str = "门诊") -> dict[str, Any]:
-    """2201 `data` for an outpatient visit."""
+def registration(patient: Patient, now: datetime, *, visit_no: str,
+                 details: VisitDetails = VisitDetails()) -> dict[str, Any]:
+    """2201 `data` for an outpatient visit, with the desk's department, doctor and category."""
     return {
         "psn_no": patient.psn_no, "insutype": patient.insutype, "begntime": now.strftime(TIME),
         "mdtrt_cert_type": patient.mdtrt_cert_type, "mdtrt_cert_no": patient.mdtrt_cert_no,
-        "ipt_otp_no": visit_no, "atddr_no": "", "dr_name": "", "dept_code": "01", "dept_name": dept, "caty": "A01",
+        "ipt_otp_no": visit_no, "atddr_no": details.doctor_code, "dr_name": details.doctor_name,
+        "dept_code": details.dept_code, "dept_name": details.dept_name, "caty": details.caty,
     }
 
 
-def visit(patient: Patient, mdtrt_id: str, med_type: str, now: datetime) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """2203 `mdtrtinfo` + `diseinfo[]` (a placeholder diagnosis the desk replaces with its own)."""
+def visit(patient: Patient, mdtrt_id: str, med_type: str, now: datetime,
+          details: VisitDetails = VisitDetails()) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """2203 `mdtrtinfo` + `diseinfo[]`: the visit's diagnoses as the doctor wrote them (the first is the main one)."""
+    main = details.diagnoses[0] if details.diagnoses else Diagnosis("", "")
     mdtrtinfo = {"mdtrt_id": mdtrt_id, "psn_no": patient.psn_no, "med_type": med_type, "begntime": now.strftime(TIME),
-                 "main_cond_dscr": "", "dise_codg": "", "dise_name": ""}
-    return mdtrtinfo, []
+                 "main_cond_dscr": "", "dise_codg": main.code, "dise_name": main.name}
+    diseinfo = [{"diag_type": "1", "diag_srt_no": str(number), "diag_code": d.code, "diag_name": d.name,
+                 "diag_dept": details.dept_name, "dise_dor_no": details.doctor_code, "dise_dor_name": details.doctor_name,
+                 "diag_time": now.strftime(TIME), "vali_flag": "1"}
+                for number, d in enumerate(details.diagnoses, start=1)]
+    return mdtrtinfo, diseinfo
 
 
-def outpatient_fees(patient: Patient, mdtrt_id: str, lines: Sequence[CartLine], now: datetime) -> list[dict[str, Any]]:
-    """2204 `feedetail[]`."""
+def outpatient_fees(patient: Patient, mdtrt_id: str, lines: Sequence[CartLine], now: datetime,
+                    details: VisitDetails = VisitDetails()) -> list[dict[str, Any]]:
+    """2204 `feedetail[]`, billed by the visit's department and doctor."""
     rows = fee_lines(lines, now)
     for row in rows:
         row.update({"mdtrt_id": mdtrt_id, "psn_no": patient.psn_no, "chrg_bchno": "0000",
-                    "bilg_dept_codg": "01", "bilg_dept_name": "门诊", "hosp_appr_flag": "1"})
+                    "bilg_dept_codg": details.dept_code, "bilg_dept_name": details.dept_name,
+                    "bilg_dr_codg": details.doctor_code, "bilg_dr_name": details.doctor_name, "hosp_appr_flag": "1"})
     return rows
 
 

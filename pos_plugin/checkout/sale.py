@@ -55,6 +55,7 @@ class Order:
     flow: Flow = "pharmacy"
     med_type: str = "41"
     choices: Choices = Choices()
+    visit: build.VisitDetails = build.VisitDetails()  # an outpatient visit's department, doctor, diagnoses
 
 
 @dataclass(frozen=True)
@@ -141,12 +142,13 @@ class Counter:
     def _outpatient_quote(self, patient: Patient, order: Order, split: CartSplit) -> Quote:
         now = self.clock()
         visit_no = now.strftime("%Y%m%d%H%M%S%f")
-        reg = self.platform.register(build.registration(patient, now, visit_no=visit_no), insuplc=patient.insuplc)
+        reg = self.platform.register(build.registration(patient, now, visit_no=visit_no, details=order.visit),
+                                     insuplc=patient.insuplc)
         quote = Quote(patient, order, split, None, NO_PLAN, reg.mdtrt_id, visit_no)
         try:
-            mdtrtinfo, diseinfo = build.visit(patient, reg.mdtrt_id, order.med_type, now)
+            mdtrtinfo, diseinfo = build.visit(patient, reg.mdtrt_id, order.med_type, now, order.visit)
             self.platform.upload_visit(mdtrtinfo, diseinfo, insuplc=patient.insuplc)
-            self.platform.upload_fees(build.outpatient_fees(patient, reg.mdtrt_id, split.insurable, now),
+            self.platform.upload_fees(build.outpatient_fees(patient, reg.mdtrt_id, split.insurable, now, order.visit),
                                       insuplc=patient.insuplc)
             return self._planned(self._presettle_outpatient(quote))
         except PosError:

@@ -16,6 +16,7 @@ import click
 
 from pos_plugin import dayend
 from pos_plugin.checkout.identify import BUSINESS_TYPE, Expected, identify
+from pos_plugin.checkout.requests_build import Diagnosis, VisitDetails
 from pos_plugin.checkout.sale import Order, Quote, SaleCancelled, as_flow
 from pos_plugin.checkout.till import BookedSale, Revoked
 from pos_plugin.config import Terminal, TerminalSettings, open_terminal
@@ -128,25 +129,42 @@ def _confirm_with(yes: bool, as_json: bool) -> Callable[[Quote], bool]:
 @click.option("--med-type", default=None, help="医疗类别（药店默认 41，门诊默认 11）")
 @click.option("--no-account", is_flag=True, help="患者不使用个人账户（含家庭共济）")
 @click.option("--no-wallet", is_flag=True, help="患者不使用医保钱包")
+@click.option("--dept-code", default="01", help="门诊：就诊科室编码（2201 dept_code）")
+@click.option("--dept-name", default="门诊", help="门诊：就诊科室名称")
+@click.option("--doctor-code", default="", help="门诊：医生编码（atddr_no）")
+@click.option("--doctor-name", default="", help="门诊：医生姓名（dr_name）")
+@click.option("--caty", default="A01", help="门诊：科别（caty）")
+@click.option("--diagnosis", "diagnoses", multiple=True, metavar="CODE=NAME", help="门诊：诊断（可重复，第一个为主诊断）")
 @click.option("--yes", is_flag=True, help="无人值守：不询问确认")
 @click.option("--json", "as_json", is_flag=True)
 @terminal_options
 def checkout(terminal: Terminal, image: Path | None, code: str | None, certno: str, patient_name: str,
              patient_certno: str, cart_path: Path, flow: str, med_type: str | None, no_account: bool,
-             no_wallet: bool, yes: bool, as_json: bool) -> None:
+             no_wallet: bool, dept_code: str, dept_name: str, doctor_code: str, doctor_name: str, caty: str,
+             diagnoses: tuple[str, ...], yes: bool, as_json: bool) -> None:
     """识别患者并结算一个购物车：统筹基金、本人账户、共济账户、钱包、现金。"""
     credential = read_credential(image, code, certno)
     lines = read_cart(cart_path)
+    visit = VisitDetails(dept_code, dept_name, doctor_code, doctor_name, caty,
+                         tuple(_diagnosis(text) for text in diagnoses))
     patient = identify(terminal.client, credential, expected=Expected(patient_name, patient_certno),
                        business_type=BUSINESS_TYPE[flow])
     order = Order(lines, as_flow(flow), med_type or ("41" if flow == "pharmacy" else "11"),
-                  Choices(not no_account, not no_wallet))
+                  Choices(not no_account, not no_wallet), visit)
     try:
         booked = terminal.till.checkout(patient, order, _confirm_with(yes, as_json))
     except SaleCancelled as cancelled:
         click.echo(cancelled.message)
         return
     click.echo(json.dumps(sale_json(booked), ensure_ascii=False) if as_json else booked.receipt)
+
+
+def _diagnosis(text: str) -> Diagnosis:
+    """`I10=原发性高血压` -> a diagnosis; both parts are required."""
+    code, sep, name = text.partition("=")
+    if not sep or not code.strip() or not name.strip():
+        raise InputError(f"诊断格式应为 编码=名称（如 I10=原发性高血压）: {text!r}")
+    return Diagnosis(code.strip(), name.strip())
 
 
 @click.command()

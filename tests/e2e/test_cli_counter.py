@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import requests
 from click.testing import CliRunner
 from e2e_world import scenario
 
@@ -128,3 +129,25 @@ def test_a_strict_gateway_wants_x_tif_signatures(tmp_path):
         signed = run({**env, "YIBAO_TIF": "PAAS01=s3cret"}, *args)
         assert signed.exit_code == 0, signed.output
         assert json.loads(signed.output.strip().splitlines()[-1])["setlinfo"]["acct_pay"] == "155.80"
+
+
+def test_an_outpatient_checkout_registers_with_the_desks_department_doctor_and_diagnoses(world, admin, sim_url):
+    """2201/2203/2204 carry what the desk supplies (no placeholders): the request journal shows them."""
+    scen, loaded, env, cart = world
+    result = run(env, "checkout", "--code", scen["people"][0]["certno"], "--cart", str(cart), "--flow", "outpatient",
+                 "--dept-code", "A03.01", "--dept-name", "心血管内科", "--doctor-code", "D021", "--doctor-name",
+                 "李主任", "--caty", "A03", "--diagnosis", "I10=原发性高血压", "--diagnosis", "E11.9=2型糖尿病",
+                 "--yes", "--json")
+    assert result.exit_code == 0, result.output
+    entries = requests.get(f"{sim_url}/console/api/journal", params={"institution": scen["institution"]["code"]},
+                           timeout=10).json()["entries"]
+    sent = {e["infno"]: e["request"]["input"] for e in entries if e["kind"] == "request" and e["outcome"] == "ok"}
+    register = sent["2201"]["data"]
+    assert (register["dept_code"], register["dept_name"], register["atddr_no"], register["caty"]) == \
+        ("A03.01", "心血管内科", "D021", "A03")
+    assert [(d["diag_srt_no"], d["diag_code"], d["diag_name"]) for d in sent["2203"]["diseinfo"]] == \
+        [("1", "I10", "原发性高血压"), ("2", "E11.9", "2型糖尿病")]
+    assert {row["bilg_dept_codg"] for row in sent["2204"]["feedetail"]} == {"A03.01"}
+    bad = CliRunner().invoke(main, ["checkout", "--code", scen["people"][0]["certno"], "--cart", str(cart), "--flow",
+                                    "outpatient", "--diagnosis", "I10", "--yes"], env=env)
+    assert bad.exit_code == 2 and "ERR_INPUT" in bad.output  # a diagnosis needs its name too
