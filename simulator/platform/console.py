@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.domain.money import fmt, from_fen
 from simulator.platform.ports import StorePort
 
 
@@ -35,6 +36,22 @@ class ConsoleQueries:
     def pool_of(self, psn_no: str) -> dict[str, Any] | None:
         with self._store.read() as tx:
             return tx.inspect().pool_of(psn_no)
+
+    def stays(self, code: str | None, limit: int) -> list[dict[str, Any]]:
+        """The last `limit` inpatient stays (one institution's, or every institution's), newest first, each with
+        its state (admitted / discharged / settled / cancelled) and its fee lines (docs/domain.md §2.7)."""
+        codes = [code] if code else self.institution_codes()
+        with self._store.read() as tx:
+            repo = tx.stays()
+            found = sorted((s for c in codes for s in repo.of_institution(c, limit)), key=lambda s: -s.id)[:limit]
+            people = tx.persons_by_ids({s.person_id for s in found})
+            return [{"mdtrt_id": s.mdtrt_id, "fixmedins_code": s.fixmedins_code, "psn_no": people[s.person_id].psn_no,
+                     "status": s.status, "begntime": s.begntime, "endtime": s.endtime, "ipt_no": s.ipt_no,
+                     "dept_name": s.adm_dept_name, "setl_id": s.setl_id,
+                     "lines": [{"feedetl_sn": r.feedetl_sn, "code": r.code, "name": r.name, "cnt": r.cnt,
+                                "pric": r.pric, "amount": fmt(from_fen(r.amt_fen)), "fee_ocur_time": r.fee_ocur_time,
+                                "settled": r.setl_id is not None} for r in repo.lines(s.mdtrt_id)]}
+                    for s in found]
 
     def settlements(self, code: str | None, limit: int) -> list[dict[str, Any]]:
         """The last `limit` settlements (one institution's, or all), each with its ledger legs, oldest first."""

@@ -88,6 +88,13 @@ def settlements() -> Response:
     return json_response({"settlements": list(reversed(rows))})
 
 
+@console.get("/api/stays")
+def stays() -> Response:
+    """Inpatient stays (admitted / discharged / settled / cancelled) and their fee lines, newest first."""
+    rows = sim().platform.console.stays(request.args.get("institution") or None, SETTLEMENT_LIMIT)
+    return json_response({"stays": rows})
+
+
 @console.get("/api/journal")
 def journal() -> Response:
     code = request.args.get("institution") or None
