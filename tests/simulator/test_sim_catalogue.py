@@ -9,7 +9,8 @@ import pytest
 from flask import Flask
 from sim_client import fee_line
 from sim_flows import Sim, druginfo, lines_of, open_visit, upload
-from sim_worlds import HOSPITAL, PHARMACY, item, world
+
+from tools.worlds import HOSPITAL, PHARMACY, item, world
 
 CATALOGUE = [
     {"code": "A001", "name": "阿莫西林胶囊", "class": "A"},
