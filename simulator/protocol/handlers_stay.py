@@ -92,7 +92,8 @@ def upload(platform: Platform, env: Envelope) -> dict[str, Any]:
     lines = inputs.fee_lines(items, "feedetail")
     fees = [StayFee(line, inputs.stamp(item, "fee_ocur_time", f"feedetail[{index}]"))
             for index, (line, item) in enumerate(zip(lines, items, strict=True), start=1)]
-    splits = platform.stays.upload(env.meta(), mdtrt_id, psn_no, fees)
+    splits, warnings = platform.stays.upload(env.meta(), mdtrt_id, psn_no, fees)
+    wire.warn(warnings)
     return {"result": [wire.line_split(split) for split in splits]}
 
 

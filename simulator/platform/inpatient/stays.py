@@ -29,6 +29,7 @@ from simulator.domain.refusals import (
 )
 from simulator.domain.split import LineSplit, split_line
 from simulator.platform.base import PlatformBase, RequestMeta
+from simulator.platform.catalogue.lookup import line_catalogue
 from simulator.platform.inpatient.repository import StayRepository
 from simulator.platform.ports import TxPort
 
@@ -168,8 +169,10 @@ class StayOps(PlatformBase):
             stays.delete_lines([r.id for r in stays.lines(mdtrt_id) if r.setl_id is None])
             stays.save(replace(stay, status="cancelled"))
 
-    def upload(self, meta: RequestMeta, mdtrt_id: str, psn_no: str, fees: Sequence[StayFee]) -> list[LineSplit]:
-        """2301: store fee lines of a stay still in hospital; returns the platform's split of each."""
+    def upload(self, meta: RequestMeta, mdtrt_id: str, psn_no: str,
+               fees: Sequence[StayFee]) -> tuple[list[LineSplit], tuple[str, ...]]:
+        """2301: store fee lines of a stay still in hospital; returns the platform's split of each, with the
+        catalogue's warnings."""
         sns = [fee.line.feedetl_sn for fee in fees]
         if len(set(sns)) != len(sns):
             raise DuplicateFeeLine(detail="同一次上传中费用明细流水号 feedetl_sn 重复")
@@ -190,8 +193,8 @@ class StayOps(PlatformBase):
                 id=0, mdtrt_id=mdtrt_id, feedetl_sn=f.line.feedetl_sn, code=f.line.code, name=f.line.name,
                 cnt=str(f.line.cnt), pric=str(f.line.pric), amt_fen=to_fen(f.line.amt), fee_ocur_time=f.fee_ocur_time,
                 setl_id=None, revoked_setl_id=None) for f in fees])
-            catalogue = tx.catalogue_items(fee.line.code for fee in fees)
-            return [split_line(fee.line, catalogue.get(fee.line.code)) for fee in fees]
+            found = line_catalogue(tx.catalogue(), (fee.line.code for fee in fees), self.today())
+            return [split_line(fee.line, found.items.get(fee.line.code)) for fee in fees], found.warnings
 
     def delete_lines(self, meta: RequestMeta, mdtrt_id: str, psn_no: str, feedetl_sn: str) -> int:
         """2302: delete one unsettled line (`0000`: every unsettled line) of a stay not settled. Returns how many."""

@@ -29,6 +29,7 @@ from simulator.domain.refusals import (
 )
 from simulator.domain.views import AMOUNT_COLUMNS, SettlementView, balance_after, plan_amounts
 from simulator.platform.base import PlatformBase, RequestMeta
+from simulator.platform.catalogue.lookup import line_catalogue
 from simulator.platform.context import payer_context
 from simulator.platform.inpatient.stays import open_stay
 from simulator.platform.ports import TxPort
@@ -88,9 +89,9 @@ class SettleOps(PlatformBase):
 
     def _plan(self, tx: TxPort, ctx: PayerContext, lines: Sequence[FeeLine], inp: SettleInput,
               inpatient: InpatientYear | None = None) -> SettlementPlan:
-        catalogue = tx.catalogue_items(line.code for line in lines)
-        plan = plan_settlement(ctx, lines, catalogue, inp.med_type, inp.use_account, inp.exp.use_wallet,
-                               self.today(), inpatient)
+        found = line_catalogue(tx.catalogue(), (line.code for line in lines), self.today())
+        plan = replace(plan_settlement(ctx, lines, found.items, inp.med_type, inp.use_account, inp.exp.use_wallet,
+                                       self.today(), inpatient), warnings=found.warnings)
         if plan.medfee_sumamt != inp.medfee_sumamt:
             raise MedfeeMismatch(medfee_sumamt=inp.medfee_sumamt, lines_total=plan.medfee_sumamt)
         return plan
@@ -226,7 +227,7 @@ class SettleOps(PlatformBase):
             patient=ctx.patient, institution=ctx.institution, mdtrt_id=mdtrt_id, setl_id=setl_id,
             setl_time=setl_time, med_type=med_type, clr_type=clr_type, insutype=ctx.patient.insutype,
             amounts=plan_amounts(plan), balc=balance_after(ctx.patient, plan), legs=plan.legs, msgid=msgid,
-            splits=plan.splits,
+            splits=plan.splits, warnings=plan.warnings,
         )
 
     def _commit(self, tx: TxPort, meta: RequestMeta, ctx: PayerContext, plan: SettlementPlan, setl_id: str,
