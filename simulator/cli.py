@@ -51,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("--seed", type=int, default=0, help="the id seed the simulator is served with")
     seed.add_argument("--quiet", action="store_true", help="no progress bar")
     audit_cli.add_parsers(sub)
+    schema = sub.add_parser("schema", help="print the JSON Schema of world (yibao-world/1) or scenario files")
+    schema.add_argument("kind", nargs="?", choices=("world", "scenario"), default="world")
     return parser
 
 
@@ -123,6 +125,10 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(audit_cli.run_audit(args))
         elif args.command == "audit-diff":
             sys.exit(audit_cli.run_diff(args))
+        elif args.command == "schema":
+            from simulator.protocol.file_schema import KINDS, schema_text
+
+            sys.stdout.write(schema_text(KINDS[args.kind]))
     except PlatformError as exc:  # a bad --load file, an unknown policy: one line, no traceback
         print(f"{exc.code}: {exc.message}", file=sys.stderr)
         raise SystemExit(EXIT_ERROR) from None

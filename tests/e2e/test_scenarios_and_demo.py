@@ -22,7 +22,7 @@ def test_every_fixture_scenario_passes_end_to_end():
     result = pos_plugin("scenarios", "run", *files)
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.strip().splitlines()
-    assert lines[-1] == f"{len(files)} passed, 0 failed"
+    assert lines[-1] == f"{len(files)} passed, 0 failed, 0 errors"
     assert sum(line.startswith("PASS ") for line in lines) == len(files)
 
 
@@ -38,14 +38,14 @@ def test_a_scenario_that_disagrees_fails_with_each_difference(tmp_path: Path, si
     result = pos_plugin("scenarios", "run", str(good), str(bad), "--platform", sim_url, "--json")
     assert result.returncode == 1
     rows = [json.loads(line) for line in result.stdout.strip().splitlines()]
-    assert rows[0] == {"scenario": "own-account-covers-everything", "passed": True, "diffs": []}
-    assert rows[1]["passed"] is False
+    assert rows[0] == {"scenario": "own-account-covers-everything", "status": "pass", "passed": True, "diffs": []}
+    assert rows[1]["passed"] is False and rows[1]["status"] == "fail"
     assert rows[1]["diffs"] == [
         "setlinfo.hifp_pay: expected 243.75, got 243.74",
         "legs[1].amount: expected 179.99, got 180.00",
         "then[0].balances_after.son: expected 1999.99, got 2000.00",
     ]
-    assert rows[2] == {"summary": "1 passed, 1 failed", "passed": 1, "failed": 1}
+    assert rows[2] == {"summary": "1 passed, 1 failed, 0 errors", "passed": 1, "failed": 1, "errors": 0}
 
 
 def test_demo_shows_every_kind_of_leg_and_receipts():

@@ -80,7 +80,10 @@ def test_installed_scenarios_run_a_copied_scenario_file(installed: Installed):
     shutil.copy(SCENARIO, installed.empty / SCENARIO.name)
     result = installed.run("pos-plugin", "scenarios", "run", SCENARIO.name)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.strip().splitlines() == ["PASS own-account-covers-everything", "1 passed, 0 failed"]
+    assert result.stdout.strip().splitlines() == ["PASS own-account-covers-everything", "1 passed, 0 failed, 0 errors"]
+    for command, kind in ((("pos-plugin", "scenarios", "schema"), "scenario"), (("yibao-sim", "schema"), "world")):
+        printed = installed.run(*command)  # the schemas ship inside the package
+        assert printed.returncode == 0 and json.loads(printed.stdout)["$id"] == f"yibao-{kind}/1", printed.stderr
 
 
 def test_installed_simulator_serves_a_loaded_scenario(installed: Installed):
