@@ -26,5 +26,6 @@ def test_readme_shell_example_sells_reprints_and_revokes(admin, sim_url, tmp_pat
     assert done.returncode == 0, (done.stdout, done.stderr)
     lines = done.stdout.splitlines()
     assert lines[0] == '[["own","56.80"]]'
-    assert "西安康平大药房" in done.stdout and "已撤销结算" in lines[-1]
+    assert "西安康平大药房" in done.stdout and "已撤销结算" in done.stdout
+    assert "  本人账户" in done.stdout and lines[-1] == "请退还顾客现金 0.00"  # every leg back, named
     assert admin.balances() == before  # sold, then revoked: every leg back

@@ -52,7 +52,7 @@ def test_demo_shows_every_kind_of_leg_and_receipts():
     result = pos_plugin("demo")
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
-    for label in ("本人账户", "共济账户(第一顺位 王*)", "共济账户(第二顺位 王*)", "家庭共济账户", "医保钱包", "现金",
+    for label in ("本人账户", "共济账户(第一顺位 王* 尾号", "共济账户(第二顺位 王* 尾号", "家庭共济账户", "医保钱包", "现金",
                   "医保电子凭证二维码（扫码识别）", "应收现金合计", "非医保商品(现金)"):
         assert label in out, label
     assert out.strip().splitlines()[-1] == f"{len(list(SCENARIOS.glob('*.json')))} passed, 0 failed"
