@@ -53,7 +53,8 @@ def _lines(error: ValidationError, fmt: str) -> list[str]:
         known = set(error.schema.get("properties", {}))
         return [f"{json_path([*path, key])}: 未知字段（{fmt} 中没有此字段）" for key in instance if key not in known]
     if kind == "required" and isinstance(instance, dict):
-        return [f"{json_path([*path, key])}: 缺少必填字段" for key in value if key not in instance]
+        return [f"{json_path([*path, key])}: 缺少必填字段" for key in value  # one error per missing key
+                if key not in instance and repr(key) in error.message]
     if kind == "enum":
         return [f"{here}: 取值 {instance!r} 无效（可选：{', '.join(map(str, value))}）"]
     if kind == "const":

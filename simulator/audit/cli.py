@@ -27,12 +27,16 @@ from simulator.audit.report import (
     waived_rules,
 )
 from simulator.audit.source import journal_rows
+from simulator.help_format import HelpFormatter
 
 EXIT = {"pass": 0, "fail": 1, "incomplete": 3}
 
 
 def add_parsers(sub: Any) -> None:
-    audit = sub.add_parser("audit", help="conformance report of one institution's recorded traffic")
+    audit = sub.add_parser("audit", help="conformance report of one institution's recorded traffic",
+                           formatter_class=HelpFormatter,
+                           description="Exit 0 PASS, 1 FAIL, 3 INCOMPLETE (a rule not exercised and not waived), "
+                                       "2 refused (no database, no traffic, bad code). docs/audit.md")
     audit.add_argument("--institution", required=True, metavar="CODE",
                        help="fixmedins_code of the till: one upper-case letter and 11 digits (P61010300017)")
     where = audit.add_mutually_exclusive_group(required=True)
@@ -41,7 +45,7 @@ def add_parsers(sub: Any) -> None:
     audit.add_argument("--admin-token", default="", help="with --url: the simulator's admin token")
     audit.add_argument("--since", help="judge only requests from this time (YYYY-MM-DD[THH:MM:SS])")
     audit.add_argument("--resolve-within", type=float, default=DEFAULT_RESOLVE_WITHIN, metavar="SECONDS",
-                       help="time allowed to resolve a lost money request (default 600)")
+                       help="time allowed to resolve a lost money request")
     audit.add_argument("--waive", action="append", default=[], metavar="RULE[,RULE]",
                        help="rules you accept as not exercised, by id (repeatable); any other rule not "
                             "exercised makes the verdict INCOMPLETE (exit 3)")

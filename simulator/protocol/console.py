@@ -21,6 +21,7 @@ from simulator.protocol.app_page import fresh_code
 from simulator.protocol.runtime import json_response, sim
 
 console = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
+root = Blueprint("root", __name__)  # `/`: a person who opens the simulator's address lands on the console
 JOURNAL_LIMIT = 200
 SETTLEMENT_LIMIT = 50
 FAULT_PRESETS = {"lost_reply": "drop", "http500": "http500", "slow_reply": "delay",
@@ -30,6 +31,11 @@ FAULT_PRESETS = {"lost_reply": "drop", "http500": "http500", "slow_reply": "dela
 def _html(name: str, **values: Any) -> Response:
     return Response(render_template(name, **values), content_type="text/html; charset=utf-8",
                     headers={"Cache-Control": "no-store"})
+
+
+@root.get("/")
+def home() -> Response:
+    return Response(status=302, headers={"Location": "/console", "Cache-Control": "no-store"})
 
 
 @console.get("")

@@ -55,4 +55,10 @@ def test_demo_shows_every_kind_of_leg_and_receipts():
     for label in ("本人账户", "共济账户(第一顺位 王* 尾号", "共济账户(第二顺位 王* 尾号", "家庭共济账户", "医保钱包", "现金",
                   "医保电子凭证二维码（扫码识别）", "应收现金合计", "非医保商品(现金)"):
         assert label in out, label
-    assert out.strip().splitlines()[-1] == f"{len(list(SCENARIOS.glob('*.json')))} passed, 0 failed"
+    lines = out.strip().splitlines()
+    assert f"{len(list(SCENARIOS.glob('*.json')))} passed, 0 failed" in lines
+    # It ends with the next step (before: it stopped its simulator and suggested nothing).
+    tail = lines[lines.index(f"{len(list(SCENARIOS.glob('*.json')))} passed, 0 failed") + 1:]
+    assert tail[1] == "下一步 next — 自己动手 try it yourself:"
+    assert tail[2] == "  yibao-sim serve --port 8080 --load fixtures/scenarios/own-account-covers-everything.json"
+    assert "http://127.0.0.1:8080/console" in tail[3] and "/admin/evouchers/<psn_no>.png" in tail[4]

@@ -72,7 +72,9 @@ def test_installed_demo_runs_from_an_empty_directory(installed: Installed):
     result = installed.run("pos-plugin", "demo")
     assert result.returncode == 0, result.stdout + result.stderr
     count = len(list((ROOT / "fixtures" / "scenarios").glob("*.json")))
-    assert result.stdout.strip().splitlines()[-1] == f"{count} passed, 0 failed"
+    lines = result.stdout.strip().splitlines()
+    assert f"{count} passed, 0 failed" in lines and lines[-4] == "下一步 next — 自己动手 try it yourself:"
+    assert "--load /" in lines[-3] and lines[-3].endswith("own-account-covers-everything.json")  # the installed file
     assert "本人账户" in result.stdout and "Traceback" not in result.stderr
 
 
