@@ -7,12 +7,12 @@ import socket
 import tempfile
 from collections.abc import Iterator
 
-import pg
 import pytest
 from hypothesis import settings
 
 from pos_plugin.lab.embedded import running_simulator
 from pos_plugin.lab.sim_admin import SimulatorAdmin
+from tools import pg
 
 # A terminal without --state-dir keeps its state in the per-user directory (pos_plugin/state_home.py): in the
 # suite that is a throwaway folder, never the real home of whoever runs the tests (subprocesses inherit it).
