@@ -16,12 +16,12 @@ import pytest
 from flask import Flask
 from sim_client import FlaskTransport
 from sim_flows import Sim
-from sim_worlds import PHARMACY
 from test_audit_careless_client import Ran, buy, settle_properly, till
 from werkzeug.serving import make_server
 
 from simulator import create_app
 from simulator.cli import main
+from tools.worlds import PHARMACY
 
 
 @pytest.fixture
