@@ -73,8 +73,8 @@ def test_installed_demo_runs_from_an_empty_directory(installed: Installed):
     assert result.returncode == 0, result.stdout + result.stderr
     count = len(list((ROOT / "fixtures" / "scenarios").glob("*.json")))
     lines = result.stdout.strip().splitlines()
-    assert f"{count} passed, 0 failed" in lines and lines[-4] == "下一步 next — 自己动手 try it yourself:"
-    assert "--load /" in lines[-3] and lines[-3].endswith("own-account-covers-everything.json")  # the installed file
+    assert f"{count} passed, 0 failed" in lines and lines[-5] == "下一步 next — 自己动手 try it yourself:"
+    assert "--load /" in lines[-4] and lines[-4].endswith("own-account-covers-everything.json")  # the installed file
     assert "本人账户" in result.stdout and "Traceback" not in result.stderr
 
 
