@@ -13,7 +13,7 @@ from pos_plugin.domain.money import ZERO, format_amount
 from pos_plugin.domain.payer_chain import Leg
 from pos_plugin.journal.stays import StayFee, StayRecord
 from pos_plugin.platform.models import Settlement
-from pos_plugin.present import display_width, leg_label, mask_name, pad
+from pos_plugin.present import display_width, leg_labels, mask_name, pad
 
 WIDTH = 48
 
@@ -74,7 +74,8 @@ def render_receipt(receipt: Receipt, width: int = WIDTH) -> str:
     out += [rule, _row("医疗费总额", format_amount(fig.medfee_sumamt), width),
             _row("统筹基金支付", format_amount(fig.fund_pay_sumamt), width),
             _row("个人负担", format_amount(fig.psn_part_amt), width)]
-    out += [_row("  " + leg_label(leg), format_amount(leg.amount), width) for leg in receipt.legs]
+    out += [_row("  " + label, format_amount(leg.amount), width)
+            for label, leg in zip(leg_labels(receipt.legs), receipt.legs, strict=True)]
     out.append(_row("  现金", format_amount(fig.psn_cash_pay), width))
     if receipt.outside_settlement:
         out.append(_row("非医保商品(现金)", format_amount(receipt.outside_settlement), width))
@@ -151,7 +152,7 @@ def render_discharge_receipt(institution: str, stay: StayRecord, fees: Sequence[
             _row("  起付线", format_amount(settled.amount("act_pay_dedc")), width),
             _row("统筹基金支付", format_amount(settled.amount("fund_pay_sumamt")), width),
             _row("个人负担", format_amount(settled.amount("psn_part_amt")), width)]
-    out += [_row("  " + leg_label(leg), format_amount(leg.amount), width) for leg in legs]
+    out += [_row("  " + label, format_amount(leg.amount), width) for label, leg in zip(leg_labels(legs), legs, strict=True)]
     out += [_row("  现金", format_amount(settled.amount("psn_cash_pay")), width), rule,
             _row("应收现金（预交金另行冲抵）", format_amount(settled.amount("psn_cash_pay")), width)]
     return "\n".join(out) + "\n"
