@@ -63,11 +63,17 @@ def sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app_pools() -> Iterator[dict[str, AppPool]]:
-    pools: dict[str, AppPool] = {}
-    yield pools
-    for pool in pools.values():
-        pool.close()
+def sqlite_apps(sqlite_database: str) -> Iterator[AppPool]:
+    pool = AppPool(sqlite_database)
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(scope="session")
+def pg_apps(pg_database: str) -> Iterator[AppPool]:
+    pool = AppPool(pg_database)  # closed before the server stops (it depends on it)
+    yield pool
+    pool.close()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -76,23 +82,28 @@ def db_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def make_app(request: pytest.FixtureRequest, db_url: str, app_pools: dict[str, AppPool],
-             tmp_path: Any) -> Iterator[Callable[..., Flask]]:
+def app_pool(request: pytest.FixtureRequest, db_url: str) -> AppPool:
+    found: AppPool = request.getfixturevalue("sqlite_apps" if db_url.startswith("sqlite") else "pg_apps")
+    return found
+
+
+@pytest.fixture
+def make_app(request: pytest.FixtureRequest, app_pool: AppPool, tmp_path: Any) -> Iterator[Callable[..., Flask]]:
     """This test's apps on its database, reset; the same configuration twice gives two apps (two processes).
     A test marked `own_app` (it reads the store's statement cache or the planner's statistics, which a
     shared app and database keep) gets new apps on a new SQLite file instead, disposed after it."""
     if request.node.get_closest_marker("own_app") is not None:
+        db_url = app_pool.db_url
         own = AppPool(f"sqlite:///{tmp_path / 'own.sqlite'}" if db_url.startswith("sqlite") else db_url)
         yield lambda **config: fresh(own.lease(config, sum(map(len, own.apps.values()))))
         own.close()
         return
-    pool = app_pools.setdefault(db_url, AppPool(db_url))
     taken: dict[str, int] = {}
 
     def make(**config: Any) -> Flask:
         key = json.dumps(config, sort_keys=True, default=str)
         nth = taken[key] = taken.get(key, -1) + 1
-        return fresh(pool.lease(config, nth))
+        return fresh(app_pool.lease(config, nth))
 
     yield make
 
