@@ -250,7 +250,8 @@ def test_the_platform_store_rule_catches_a_planted_import(tmp_path, monkeypatch)
 
 # --- the platform's ports: repositories per aggregate, typed, small; composition, not inheritance ----------
 
-PORT_FILES = ("simulator/platform/ports.py", "simulator/platform/repositories.py")
+PORT_FILES = ("simulator/platform/ports.py", "simulator/platform/repositories.py",
+              "simulator/platform/catalogue/repository.py")
 
 
 def protocol_classes(relative: str):
@@ -293,6 +294,7 @@ def test_the_any_rule_catches_a_planted_any(tmp_path, monkeypatch):
     planted = tmp_path / "simulator" / "platform"
     planted.mkdir(parents=True)
     for relative in PORT_FILES:
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / relative).write_text("from typing import Any, Protocol\nclass P(Protocol):\n"
                                          "    def f(self, **values: Any) -> None: ...\n")
     monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)

@@ -17,6 +17,7 @@ from typing import Protocol
 
 from simulator.domain.models import AppSession
 from simulator.domain.records import TrafficEntry
+from simulator.platform.catalogue.repository import CatalogueRepository
 from simulator.platform.repositories import (
     BalanceRepository,
     BindingRepository,
@@ -75,6 +76,8 @@ class UnitOfWork(Protocol):
     def messages(self) -> MessageRepository: ...
     @property
     def reference(self) -> ReferenceRepository: ...
+    @property
+    def catalogue(self) -> CatalogueRepository: ...
     @property
     def signins(self) -> SigninRepository: ...
     @property

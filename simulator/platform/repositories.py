@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Literal, Protocol
 
-from simulator.domain.models import Binding, CatalogueItem, Institution, Person, Pool, Wallet
+from simulator.domain.models import Binding, Institution, Person, Pool, Wallet
 from simulator.domain.records import (
     BalanceKind,
     BindingEvent,
@@ -154,14 +154,12 @@ class MessageRepository(Protocol):
 
 
 class ReferenceRepository(Protocol):
-    """What a world load brings besides people: institutions, region policies, the catalogue, handles."""
+    """What a world load brings besides people and the catalogue: institutions, region policies, handles."""
 
     def institution(self, code: str) -> Institution | None: ...
     def save_institution(self, institution: Institution) -> None: ...
     def policy_bodies(self) -> list[str]: ...  # JSON texts, by name
     def save_policy(self, name: str, body: str) -> None: ...
-    def catalogue_items(self, codes: Iterable[str]) -> dict[str, CatalogueItem]: ...
-    def save_catalogue(self, items: Sequence[CatalogueItem]) -> None: ...
     def handles(self, kind: str) -> dict[str, str]: ...
     def set_handles(self, kind: str, mapping: dict[str, str]) -> None: ...
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from simulator.domain.models import Person
 from simulator.domain.records import TrafficEntry
 from simulator.platform.access import AppSessions, Nonces
+from simulator.platform.catalogue.ops import CatalogueOps
 from simulator.platform.clock import Clock
 from simulator.platform.console import ConsoleQueries
 from simulator.platform.deps import Deps
@@ -43,6 +44,7 @@ class Platform:
         self.settlement = SettleOps(self.deps)
         self.revocation = RevokeOps(self.deps)
         self.reconciliation = ReconOps(self.deps)
+        self.catalogue = CatalogueOps(self.deps)
         self.world = WorldOps(self.deps)
         self.admin = AdminOps(self.deps)
         self.nonces = Nonces(store)  # the x-tif gateway's replay check

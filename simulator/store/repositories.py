@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from typing import Any, Literal
 
-from simulator.domain.models import Binding, CatalogueItem, Institution, Person, Pool, Wallet
+from simulator.domain.models import Binding, Institution, Person, Pool, Wallet
 from simulator.domain.money import to_fen
 from simulator.domain.records import (
     BalanceKind,
@@ -318,13 +318,6 @@ class SqlReference:
 
     def save_policy(self, name: str, body: str) -> None:
         self.q.upsert_policy(name, body)
-
-    def catalogue_items(self, codes: Iterable[str]) -> dict[str, CatalogueItem]:
-        return self.q.catalogue_items(codes)
-
-    def save_catalogue(self, items: Sequence[CatalogueItem]) -> None:
-        self.q.upsert_catalogue([{"code": i.code, "name": i.name, "lv": i.lv, "selfpay_prop": str(i.selfpay_prop),
-                                  "price_cap": None if i.price_cap is None else str(i.price_cap)} for i in items])
 
     def handles(self, kind: str) -> dict[str, str]:
         return self.q.handles(kind)

@@ -3,12 +3,22 @@ uncommitted changes nothing)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 from desk import Desk, account, conserved, world
 
-from simulator.domain.refusals import BadAmount, BadWorld, DuplicatePerson, NoAccount, PoolUnknown
+from simulator.domain.catalogue import MappingRecord
+from simulator.domain.refusals import (
+    BadAmount,
+    BadWorld,
+    DuplicatePerson,
+    ListCodeUnknown,
+    MappingUnknown,
+    NoAccount,
+    PoolUnknown,
+)
 from simulator.memory import memory_platform
 from simulator.platform.service import Platform
 
@@ -60,3 +70,18 @@ def test_a_request_left_uncommitted_is_rolled_back_and_a_committed_one_stays(pla
         desk.pharmacy("pat", ("A001", "1", "5.00"))
         pending.commit()
     assert account(platform, "pat") == "15.00" and conserved(platform)
+
+
+def test_the_catalogue_is_queried_by_update_time_and_mapped_by_each_institution(platform: Platform,
+                                                                              desk: Desk) -> None:
+    page = platform.catalogue.query(desk.meta("1312"), "2000-01-01 00:00:00", 1, 2)
+    assert (page.total, page.pages, [e.code for e in page.entries]) == (3, 2, ["A001", "B001"])
+    row = MappingRecord(desk.code, "ITEM1", "本店阿莫西林", "101", "A001", "2026-01-01", None, "2026-05-10 10:00:00")
+    assert platform.catalogue.map_items(desk.meta("3301"), [row]) == 1
+    with pytest.raises(ListCodeUnknown):
+        platform.catalogue.map_items(desk.meta("3301"), [replace(row, fixmedins_hilist_id="X", med_list_codg="Z9")])
+    assert platform.catalogue.mappings(desk.code) == [row]
+    platform.catalogue.unmap_item(desk.meta("3302"), "ITEM1")
+    with pytest.raises(MappingUnknown):
+        platform.catalogue.unmap_item(desk.meta("3302"), "ITEM1")
+    assert platform.catalogue.mappings(desk.code) == []

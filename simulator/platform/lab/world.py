@@ -5,20 +5,20 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
-from simulator.domain.models import Binding, CatalogueItem, Institution, Person, Pool, Wallet
+from simulator.domain.catalogue import CatalogueEntry
+from simulator.domain.models import Binding, Institution, Person, Pool, Wallet
 from simulator.domain.money import from_fen, parse_amount, to_fen
 from simulator.domain.policy import parse_policy
 from simulator.domain.records import FundsIn
 from simulator.domain.refusals import BadWorld, DuplicatePerson, PlatformError, RequestRejected
-from simulator.platform.clock import parse_timestamp
+from simulator.platform.catalogue.entries import parse_entry
+from simulator.platform.clock import parse_timestamp, stamp
 from simulator.platform.deps import Deps
 from simulator.platform.ports import UnitOfWork
 from simulator.platform.profiles import load_profile
 
-CLASS_LV = {"A": "01", "B": "02", "C": "03"}
 BINDING_STATES = ("active", "pending", "ended")
 
 
@@ -70,7 +70,7 @@ class WorldPlan:
     bindings: list[dict[str, Any]] = field(default_factory=list)
     pools: list[dict[str, Any]] = field(default_factory=list)
     wallets: list[dict[str, Any]] = field(default_factory=list)
-    catalogue: list[dict[str, Any]] = field(default_factory=list)
+    catalogue: list[CatalogueEntry] = field(default_factory=list)
     today: str | None = None
 
 
@@ -112,6 +112,7 @@ class WorldOps:
             except ValueError:
                 raise _bad(f"today 时间格式错误：{body['today']!r}") from None
             plan.today = str(body["today"])
+        at = stamp(parse_timestamp(plan.today)) if plan.today else self.clock.stamp()  # the entries' updt_time
         if fmt == "yibao-scenario/1":
             name = self._add_policy(plan, _req(body, "policy", "场景"))
             for ref in _listed(body, "policies"):
@@ -119,13 +120,15 @@ class WorldOps:
             inst = _req(body, "institution", "场景")
             plan.institutions.append(self._institution(inst, self._scenario_shop_policy(plan, inst, name)))
             lines = (body.get("checkout") or {}).get("lines") or []
-            plan.catalogue = [self._catalogue(line) for line in lines if line.get("insurable", True) is not False]
+            plan.catalogue = [self._catalogue(line, at, cart=True) for line in lines
+                              if line.get("insurable", True) is not False and "class" in line]
+            plan.catalogue += [self._catalogue(item, at) for item in _listed(body, "catalogue")]
         else:
             names = [self._add_policy(plan, p) for p in _listed(body, "policies")]
             default = names[0] if names else None
             for inst in body.get("institutions") or []:
                 plan.institutions.append(self._institution(inst, self._inst_policy(plan, inst, default)))
-            plan.catalogue = [self._catalogue(item) for item in body.get("catalogue") or []]
+            plan.catalogue = [self._catalogue(item, at) for item in _listed(body, "catalogue")]
         self._parse_people(plan, body)
         return plan
 
@@ -173,21 +176,12 @@ class WorldOps:
                 "wallet_enabled": bool(inst.get("wallet_enabled", False)), "policy": policy}
 
     @staticmethod
-    def _catalogue(item: dict[str, Any]) -> dict[str, Any]:
-        cls = item.get("class")
-        if cls not in CLASS_LV:
-            raise _bad(f"目录项 {item.get('code')} 的类别 {cls!r} 无效（A/B/C）")
+    def _catalogue(item: Any, at: str, cart: bool = False) -> CatalogueEntry:
+        """A catalogue entry from the world's `catalogue` (or, in a scenario, a class-annotated cart line)."""
         try:
-            prop = Decimal(str(item.get("selfpay_prop") or "0"))
-        except ArithmeticError:
-            raise _bad(f"目录项 {item.get('code')} 的自付比例无效") from None
-        if not Decimal(0) <= prop <= Decimal(1):
-            raise _bad(f"目录项 {item.get('code')} 的自付比例无效")
-        cap = item.get("price_cap")
-        if cap not in (None, ""):
-            _money(cap, f"目录项 {item.get('code')} 的限价")
-        return {"code": str(_req(item, "code", "目录项")), "name": str(item.get("name") or item["code"]),
-                "lv": CLASS_LV[cls], "selfpay_prop": str(prop), "price_cap": None if cap in (None, "") else str(cap)}
+            return parse_entry(item, at, cart=cart)
+        except ValueError as exc:
+            raise _bad(str(exc)) from None
 
     def _parse_people(self, plan: WorldPlan, body: dict[str, Any]) -> None:
         seen: set[str] = set()
@@ -290,9 +284,7 @@ class WorldOps:
             uow.reference.save_policy(name, json.dumps(body, ensure_ascii=False))
         for inst in plan.institutions:
             uow.reference.save_institution(Institution(**inst))
-        uow.reference.save_catalogue([CatalogueItem(c["code"], c["name"], c["lv"], Decimal(c["selfpay_prop"]),
-                                                    None if c["price_cap"] is None else Decimal(c["price_cap"]))
-                                      for c in plan.catalogue])
+        uow.catalogue.save(plan.catalogue)
         people = [Person(id=0, psn_no=psn_nos[p["id"]], name=p["name"], certno=p["certno"], gender=p["gender"],
                          birthday=date.fromisoformat(p["birthday"]), insutype=p["insutype"], psn_type=p["psn_type"],
                          insuplc=p["insuplc"], status=p["status"],

@@ -26,6 +26,7 @@ from simulator.domain.refusals import (
 )
 from simulator.domain.requests import RequestMeta, check_insuplc
 from simulator.domain.views import SettlementView, balance_after, plan_amounts
+from simulator.platform.catalogue.lookup import line_catalogue
 from simulator.platform.context import payer_context
 from simulator.platform.deps import Deps
 from simulator.platform.ports import UnitOfWork
@@ -92,9 +93,9 @@ class SettleOps:
         return payer_context(uow, patient, institution, self.lookups.policy_of(uow, patient, institution), lock)
 
     def _plan(self, uow: UnitOfWork, ctx: PayerContext, lines: Sequence[FeeLine], inp: SettleInput) -> SettlementPlan:
-        catalogue = uow.reference.catalogue_items(line.code for line in lines)
-        plan = plan_settlement(ctx, lines, catalogue, inp.med_type, inp.use_account, inp.exp.use_wallet,
-                               self.clock.today())
+        found = line_catalogue(uow.catalogue, (line.code for line in lines), self.clock.today())
+        plan = replace(plan_settlement(ctx, lines, found.items, inp.med_type, inp.use_account, inp.exp.use_wallet,
+                                       self.clock.today()), warnings=found.warnings)
         if plan.medfee_sumamt != inp.medfee_sumamt:
             raise MedfeeMismatch(medfee_sumamt=inp.medfee_sumamt, lines_total=plan.medfee_sumamt)
         return plan
@@ -183,7 +184,7 @@ class SettleOps:
             patient=ctx.patient, institution=ctx.institution, mdtrt_id=mdtrt_id, setl_id=setl_id,
             setl_time=setl_time, med_type=med_type, clr_type=clr_type, insutype=ctx.patient.insutype,
             amounts=plan_amounts(plan), balc=balance_after(ctx.patient, plan), legs=plan.legs, msgid=msgid,
-            splits=plan.splits,
+            splits=plan.splits, warnings=plan.warnings,
         )
 
     def _commit(self, uow: UnitOfWork, meta: RequestMeta, ctx: PayerContext, plan: SettlementPlan, setl_id: str,

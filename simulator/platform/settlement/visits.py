@@ -19,6 +19,7 @@ from simulator.domain.refusals import (
 )
 from simulator.domain.requests import RequestMeta, check_insuplc
 from simulator.domain.split import LineSplit, split_line
+from simulator.platform.catalogue.lookup import line_catalogue
 from simulator.platform.deps import Deps
 from simulator.platform.ports import UnitOfWork
 from simulator.platform.settlement.settle import line_record
@@ -74,8 +75,9 @@ class VisitOps:
             visit, _patient = self._visit(uow, meta, mdtrt_id, psn_no)
             uow.visits.save(replace(visit, med_type=med_type, diseinfo=json.dumps(diseinfo, ensure_ascii=False)))
 
-    def upload(self, meta: RequestMeta, mdtrt_id: str, psn_no: str, lines: Sequence[FeeLine]) -> list[LineSplit]:
-        """2204: store fee lines and return the platform's split of each."""
+    def upload(self, meta: RequestMeta, mdtrt_id: str, psn_no: str,
+               lines: Sequence[FeeLine]) -> tuple[list[LineSplit], tuple[str, ...]]:
+        """2204: store fee lines and return the platform's split of each, with the catalogue's warnings."""
         sns = [line.feedetl_sn for line in lines]
         if len(set(sns)) != len(sns):
             raise DuplicateFeeLine(detail="同一次上传中费用明细流水号 feedetl_sn 重复")
@@ -86,9 +88,9 @@ class VisitOps:
             clash = sorted(existing & set(sns))
             if clash:
                 raise DuplicateFeeLine(detail=f"费用明细流水号已上传：{', '.join(clash)}")
-            catalogue = uow.reference.catalogue_items(line.code for line in lines)
+            found = line_catalogue(uow.catalogue, (line.code for line in lines), self.clock.today())
             uow.visits.add_lines([line_record(mdtrt_id, line, None) for line in lines])
-            return [split_line(line, catalogue.get(line.code)) for line in lines]
+            return [split_line(line, found.items.get(line.code)) for line in lines], found.warnings
 
     def delete_lines(self, meta: RequestMeta, mdtrt_id: str, psn_no: str, chrg_bchno: str) -> int:
         """2205: delete unsettled lines of a batch (`0000`: every unsettled line). Returns how many."""

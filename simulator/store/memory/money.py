@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Literal
 
-from simulator.domain.models import CatalogueItem, Institution
+from simulator.domain.models import Institution
 from simulator.domain.records import (
     EvoucherRecord,
     FeeLineRecord,
@@ -152,13 +152,6 @@ class MemoryReference:
 
     def save_policy(self, name: str, body: str) -> None:
         self.t.policies[name] = body
-
-    def catalogue_items(self, codes: Iterable[str]) -> dict[str, CatalogueItem]:
-        return {c: self.t.catalogue[c] for c in sorted(set(codes)) if c in self.t.catalogue}
-
-    def save_catalogue(self, items: Sequence[CatalogueItem]) -> None:
-        for item in items:
-            self.t.catalogue[item.code] = item
 
     def handles(self, kind: str) -> dict[str, str]:
         return {h: ref for (k, h), ref in self.t.handles.items() if k == kind}

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from simulator.domain.models import Binding, CatalogueItem, Institution, Person, Pool, Wallet
+from simulator.domain.catalogue import CatalogueEntry, MappingRecord
+from simulator.domain.models import Binding, Institution, Person, Pool, Wallet
 from simulator.domain.records import (
     BindingEvent,
     EvoucherRecord,
@@ -48,7 +49,8 @@ class Tables:
     funds_in: list[FundsIn] = field(default_factory=list)
     institutions: dict[str, Institution] = field(default_factory=dict)
     policies: dict[str, str] = field(default_factory=dict)
-    catalogue: dict[str, CatalogueItem] = field(default_factory=dict)
+    catalogue: dict[str, CatalogueEntry] = field(default_factory=dict)
+    mappings: dict[tuple[str, str], MappingRecord] = field(default_factory=dict)
     handles: dict[tuple[str, str], str] = field(default_factory=dict)
     signins: dict[str, SigninRecord] = field(default_factory=dict)
     evouchers: dict[str, EvoucherRecord] = field(default_factory=dict)

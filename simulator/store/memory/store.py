@@ -20,6 +20,7 @@ from typing import Any
 from simulator.domain.models import AppSession
 from simulator.domain.records import TrafficEntry
 from simulator.store.memory import money, people
+from simulator.store.memory.catalogue import MemoryCatalogue
 from simulator.store.memory.inspect import MemoryInspect
 from simulator.store.memory.state import Tables
 
@@ -73,6 +74,10 @@ class MemoryUnitOfWork:
     @cached_property
     def reference(self) -> money.MemoryReference:
         return money.MemoryReference(self.t)
+
+    @cached_property
+    def catalogue(self) -> MemoryCatalogue:
+        return MemoryCatalogue(self.t)
 
     @cached_property
     def signins(self) -> money.MemorySignins:
