@@ -3,10 +3,8 @@ their ledger legs, and the request journal. Unmasked rows: the protocol layer ma
 
 from __future__ import annotations
 
-from typing import Any
-
 from simulator.domain.money import fmt, from_fen
-from simulator.platform.ports import StorePort
+from simulator.platform.ports import JsonObject, StorePort
 
 
 class ConsoleQueries:
@@ -18,33 +16,33 @@ class ConsoleQueries:
     def institution_codes(self) -> list[str]:
         """Every institution the world knows or the journal has seen, sorted."""
         with self._store.read() as tx:
-            known = tx.inspect().institution_codes()
+            known = tx.inspect.institution_codes()
         return sorted(set(known) | set(self._store.traffic.institutions()))
 
     def journal_institutions(self) -> list[str]:
         """The institution codes the request journal has seen."""
         return list(self._store.traffic.institutions())
 
-    def journal(self, code: str | None, limit: int | None = None) -> list[dict[str, Any]]:
+    def journal(self, code: str | None, limit: int | None = None) -> list[JsonObject]:
         """The request journal's rows (one institution's, or all), oldest first; the last `limit` if given."""
         return self._store.traffic.rows(code, limit=limit)
 
-    def find_persons(self, text: str) -> list[dict[str, Any]]:
+    def find_persons(self, text: str) -> list[JsonObject]:
         with self._store.read() as tx:
-            return tx.inspect().find_persons(text)
+            return tx.inspect.find_persons(text)
 
-    def pool_of(self, psn_no: str) -> dict[str, Any] | None:
+    def pool_of(self, psn_no: str) -> JsonObject | None:
         with self._store.read() as tx:
-            return tx.inspect().pool_of(psn_no)
+            return tx.inspect.pool_of(psn_no)
 
-    def stays(self, code: str | None, limit: int) -> list[dict[str, Any]]:
+    def stays(self, code: str | None, limit: int) -> list[JsonObject]:
         """The last `limit` inpatient stays (one institution's, or every institution's), newest first, each with
         its state (admitted / discharged / settled / cancelled) and its fee lines (docs/domain.md §2.7)."""
         codes = [code] if code else self.institution_codes()
-        with self._store.read() as tx:
-            repo = tx.stays()
+        with self._store.read() as uow:
+            repo = uow.stays
             found = sorted((s for c in codes for s in repo.of_institution(c, limit)), key=lambda s: -s.id)[:limit]
-            people = tx.persons_by_ids({s.person_id for s in found})
+            people = uow.persons.by_ids({s.person_id for s in found})
             return [{"mdtrt_id": s.mdtrt_id, "fixmedins_code": s.fixmedins_code, "psn_no": people[s.person_id].psn_no,
                      "status": s.status, "begntime": s.begntime, "endtime": s.endtime, "ipt_no": s.ipt_no,
                      "dept_name": s.adm_dept_name, "setl_id": s.setl_id,
@@ -53,10 +51,10 @@ class ConsoleQueries:
                                 "settled": r.setl_id is not None} for r in repo.lines(s.mdtrt_id)]}
                     for s in found]
 
-    def settlements(self, code: str | None, limit: int) -> list[dict[str, Any]]:
+    def settlements(self, code: str | None, limit: int) -> list[JsonObject]:
         """The last `limit` settlements (one institution's, or all), each with its ledger legs, oldest first."""
         with self._store.read() as tx:
-            rows = tx.inspect().settlement_list(code)[-limit:]
+            rows = tx.inspect.settlement_list(code)[-limit:]
             for row in rows:
-                row["legs"] = tx.inspect().ledger_entries(row["setl_id"], None)
+                row["legs"] = tx.inspect.ledger_entries(str(row["setl_id"]), None)
         return rows

@@ -1,8 +1,8 @@
 """The stay's storage as the platform sees it: one small typed repository (`typing.Protocol`) of stays, their
-fee lines and the inpatient accumulators, reached in the caller's transaction as `tx.stays()`.
+fee lines and the inpatient accumulators, reached in the caller's unit of work as `uow.stays`.
 
 Typed records in and out (simulator/domain/records.py), no keyword bags: the store (simulator/store/stays.py)
-implements it over SQL, tests/simulator_rules/stay_fake.py over dictionaries.
+implements it over SQL, simulator/store/memory/stays.py in memory.
 """
 
 from __future__ import annotations

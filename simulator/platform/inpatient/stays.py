@@ -27,11 +27,12 @@ from simulator.domain.refusals import (
     StayUnknown,
     VisitMismatch,
 )
+from simulator.domain.requests import RequestMeta, check_insuplc
 from simulator.domain.split import LineSplit, split_line
-from simulator.platform.base import PlatformBase, RequestMeta
 from simulator.platform.catalogue.lookup import line_catalogue
+from simulator.platform.deps import Deps
 from simulator.platform.inpatient.repository import StayRepository
-from simulator.platform.ports import TxPort
+from simulator.platform.ports import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -80,11 +81,11 @@ class StayFee:
     fee_ocur_time: str
 
 
-def open_stay(tx: TxPort, meta: RequestMeta, mdtrt_id: str, patient: Person, lock: bool,
+def open_stay(tx: UnitOfWork, meta: RequestMeta, mdtrt_id: str, patient: Person, lock: bool,
               then: str = "") -> StayRecord:
     """The stay `mdtrt_id` of this institution and this patient, not cancelled: the one check every stay step
     starts with (`then` ends the cancelled-stay message)."""
-    stay = tx.stays().get(mdtrt_id, lock=lock)
+    stay = tx.stays.get(mdtrt_id, lock=lock)
     if stay is None or stay.fixmedins_code != meta.fixmedins_code:
         raise StayUnknown(mdtrt_id=mdtrt_id)
     if stay.person_id != patient.id:
@@ -103,28 +104,32 @@ def unsettle_stay(stays: StayRepository, setl_id: str, mdtrt_id: str) -> None:
     stays.save(replace(stay, status="discharged", setl_id=None))
 
 
-class StayOps(PlatformBase):
+class StayOps:
     """2401–2405, 2301/2302."""
 
-    def _stay(self, tx: TxPort, meta: RequestMeta, mdtrt_id: str, psn_no: str, then: str = "") -> StayRecord:
-        patient = self.patient(tx, psn_no)
-        self.check_insuplc(meta, patient)
+    def __init__(self, deps: Deps) -> None:
+        self.store, self.clock, self.ids = deps.store, deps.clock, deps.ids
+        self.lookups, self.msgids = deps.lookups, deps.msgids
+
+    def _stay(self, tx: UnitOfWork, meta: RequestMeta, mdtrt_id: str, psn_no: str, then: str = "") -> StayRecord:
+        patient = self.lookups.patient(tx, psn_no)
+        check_insuplc(meta, patient)
         return open_stay(tx, meta, mdtrt_id, patient, lock=True, then=then)
 
     def admit(self, meta: RequestMeta, adm: Admission) -> str:
         """2401: admit the patient (one unsettled stay per patient and institution); returns the mdtrt_id."""
         serial = self.ids.serial("mdtrt")
         with self.store.write() as tx:
-            self.claim(tx, meta, adm.psn_no)
-            institution = self.institution(tx, meta.fixmedins_code)
-            patient = self.patient(tx, adm.psn_no)
-            self.check_insuplc(meta, patient)
+            self.msgids.claim(tx, meta, adm.psn_no)
+            institution = self.lookups.institution(tx, meta.fixmedins_code)
+            patient = self.lookups.patient(tx, adm.psn_no)
+            check_insuplc(meta, patient)
             if patient.status != "1":
                 raise NotInsured(status=STATUS_NAMES.get(patient.status, patient.status), what="办理入院登记")
             if adm.insutype != patient.insutype:
                 raise InsutypeMismatch(insutype=adm.insutype, insured=patient.insutype)
-            self.check_certificate(tx, patient, adm.cert_type, adm.cert_no, adm.card_sn)
-            stays = tx.stays()
+            self.lookups.check_certificate(tx, patient, adm.cert_type, adm.cert_no, adm.card_sn)
+            stays = tx.stays
             for other in stays.of_person(patient.id):
                 if other.fixmedins_code == meta.fixmedins_code and other.status in ("admitted", "discharged"):
                     raise StayOpen(mdtrt_id=other.mdtrt_id)
@@ -142,30 +147,30 @@ class StayOps(PlatformBase):
                diseinfo: str | None) -> None:
         """2403: change the admission's ward fields, admission time or diagnoses, before settlement."""
         with self.store.write() as tx:
-            self.claim(tx, meta, psn_no)
+            self.msgids.claim(tx, meta, psn_no)
             stay = self._stay(tx, meta, mdtrt_id, psn_no, then="，不能变更")
             if stay.status == "settled":
                 raise StaySettled(setl_id=stay.setl_id, then="不能变更入院信息，请先撤销结算（2305）")
             begin = begntime or stay.begntime
             if stay.endtime is not None and stay.endtime < begin:
                 raise DischargeBeforeAdmission(endtime=stay.endtime, begntime=begin)
-            lines = tx.stays().lines(mdtrt_id)
+            lines = tx.stays.lines(mdtrt_id)
             _check_inside(begin, stay.endtime or OPEN_END,
                           [(f"已上传明细 {r.feedetl_sn}", r.fee_ocur_time) for r in lines])
-            tx.stays().save(replace(
+            tx.stays.save(replace(
                 stay, begntime=begin, diseinfo=stay.diseinfo if diseinfo is None else diseinfo,
                 **{name: getattr(ward, name) or getattr(stay, name) for name in _WARD_FIELDS}))
 
     def cancel(self, meta: RequestMeta, mdtrt_id: str, psn_no: str) -> None:
         """2404: cancel an admission that is neither discharged nor settled; its unsettled lines go too."""
         with self.store.write() as tx:
-            self.claim(tx, meta, psn_no)
+            self.msgids.claim(tx, meta, psn_no)
             stay = self._stay(tx, meta, mdtrt_id, psn_no, then="，不能重复取消")
             if stay.status == "settled":
                 raise StaySettled(setl_id=stay.setl_id, then="不能取消入院，请先撤销结算（2305）")
             if stay.status == "discharged":
                 raise StayDischarged(endtime=stay.endtime, then="请先撤销出院（2405）再取消入院")
-            stays = tx.stays()
+            stays = tx.stays
             stays.delete_lines([r.id for r in stays.lines(mdtrt_id) if r.setl_id is None])
             stays.save(replace(stay, status="cancelled"))
 
@@ -177,7 +182,7 @@ class StayOps(PlatformBase):
         if len(set(sns)) != len(sns):
             raise DuplicateFeeLine(detail="同一次上传中费用明细流水号 feedetl_sn 重复")
         with self.store.write() as tx:
-            self.claim(tx, meta, psn_no)
+            self.msgids.claim(tx, meta, psn_no)
             stay = self._stay(tx, meta, mdtrt_id, psn_no, then="，不能上传费用")
             if stay.status == "settled":
                 raise StaySettled(setl_id=stay.setl_id, then="不能再上传费用")
@@ -185,7 +190,7 @@ class StayOps(PlatformBase):
                 raise StayDischarged(endtime=stay.endtime, then="不能再上传费用（需补录请先撤销出院 2405）")
             _check_inside(stay.begntime, OPEN_END,
                           [(f"feedetail[{n}]", fee.fee_ocur_time) for n, fee in enumerate(fees, start=1)])
-            stays = tx.stays()
+            stays = tx.stays
             clash = sorted({r.feedetl_sn for r in stays.lines(mdtrt_id)} & set(sns))
             if clash:
                 raise DuplicateFeeLine(detail=f"费用明细流水号已上传：{', '.join(clash)}")
@@ -193,17 +198,17 @@ class StayOps(PlatformBase):
                 id=0, mdtrt_id=mdtrt_id, feedetl_sn=f.line.feedetl_sn, code=f.line.code, name=f.line.name,
                 cnt=str(f.line.cnt), pric=str(f.line.pric), amt_fen=to_fen(f.line.amt), fee_ocur_time=f.fee_ocur_time,
                 setl_id=None, revoked_setl_id=None) for f in fees])
-            found = line_catalogue(tx.catalogue(), (fee.line.code for fee in fees), self.today())
+            found = line_catalogue(tx.catalogue, (fee.line.code for fee in fees), self.clock.today())
             return [split_line(fee.line, found.items.get(fee.line.code)) for fee in fees], found.warnings
 
     def delete_lines(self, meta: RequestMeta, mdtrt_id: str, psn_no: str, feedetl_sn: str) -> int:
         """2302: delete one unsettled line (`0000`: every unsettled line) of a stay not settled. Returns how many."""
         with self.store.write() as tx:
-            self.claim(tx, meta, psn_no)
+            self.msgids.claim(tx, meta, psn_no)
             stay = self._stay(tx, meta, mdtrt_id, psn_no, then="，不能删除费用")
             if stay.status == "settled":
                 raise StaySettled(setl_id=stay.setl_id, then="不能删除费用，请先撤销结算（2305）")
-            stays = tx.stays()
+            stays = tx.stays
             doomed = [r.id for r in stays.lines(mdtrt_id)
                       if r.setl_id is None and feedetl_sn in ("0000", r.feedetl_sn)]
             stays.delete_lines(doomed)
@@ -212,7 +217,7 @@ class StayOps(PlatformBase):
     def discharge(self, meta: RequestMeta, mdtrt_id: str, psn_no: str, insutype: str, out: Discharge) -> None:
         """2402: discharge a stay in hospital; fees after `endtime` are refused from now on."""
         with self.store.write() as tx:
-            self.claim(tx, meta, psn_no)
+            self.msgids.claim(tx, meta, psn_no)
             stay = self._stay(tx, meta, mdtrt_id, psn_no, then="，不能办理出院")
             if insutype and insutype != stay.insutype:
                 raise InsutypeMismatch(insutype=insutype, insured=stay.insutype)
@@ -223,21 +228,21 @@ class StayOps(PlatformBase):
             if out.endtime < stay.begntime:
                 raise DischargeBeforeAdmission(endtime=out.endtime, begntime=stay.begntime)
             _check_inside(stay.begntime, out.endtime,
-                          [(f"已上传明细 {r.feedetl_sn}", r.fee_ocur_time) for r in tx.stays().lines(mdtrt_id)])
-            tx.stays().save(replace(stay, status="discharged", endtime=out.endtime, dscg_dept_codg=out.dscg_dept_codg,
+                          [(f"已上传明细 {r.feedetl_sn}", r.fee_ocur_time) for r in tx.stays.lines(mdtrt_id)])
+            tx.stays.save(replace(stay, status="discharged", endtime=out.endtime, dscg_dept_codg=out.dscg_dept_codg,
                                     dscg_dept_name=out.dscg_dept_name, dscg_way=out.dscg_way,
                                     diseinfo=stay.diseinfo if out.diseinfo is None else out.diseinfo))
 
     def cancel_discharge(self, meta: RequestMeta, mdtrt_id: str, psn_no: str) -> None:
         """2405: undo a discharge that is not settled (the settlement must be revoked first)."""
         with self.store.write() as tx:
-            self.claim(tx, meta, psn_no)
+            self.msgids.claim(tx, meta, psn_no)
             stay = self._stay(tx, meta, mdtrt_id, psn_no, then="，不能撤销出院")
             if stay.status == "settled":
                 raise StaySettled(setl_id=stay.setl_id, then="请先撤销结算（2305）再撤销出院")
             if stay.status == "admitted":
                 raise StayNotDischarged(then="无出院可撤销")
-            tx.stays().save(replace(stay, status="admitted", endtime=None, dscg_dept_codg="", dscg_dept_name="",
+            tx.stays.save(replace(stay, status="admitted", endtime=None, dscg_dept_codg="", dscg_dept_name="",
                                     dscg_way=""))
 
 
