@@ -20,7 +20,6 @@ from pos_plugin.agent.idempotency import IdempotencyStore, fingerprint
 from pos_plugin.agent.openapi import document
 from pos_plugin.agent.service import AgentService
 from pos_plugin.config import Terminal
-from pos_plugin.domain.errors import DomainError
 from pos_plugin.errors import InputError, PosError
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -123,8 +122,7 @@ def create_app(terminal: Terminal, *, token: str = "") -> Flask:
         return _answer(service.reconcile(_body()), 200)
 
     @app.errorhandler(PosError)
-    @app.errorhandler(DomainError)
-    def plugin_error(error: PosError | DomainError) -> Response:
+    def plugin_error(error: PosError) -> Response:
         return _answer(*render(error))
 
     @app.errorhandler(HTTPException)
@@ -146,20 +144,19 @@ def create_app(terminal: Terminal, *, token: str = "") -> Flask:
     return app
 
 
-def render(error: PosError | DomainError) -> tuple[dict[str, Any], int]:
+def render(error: PosError) -> tuple[dict[str, Any], int]:
     """The one rendering of every error: stable English code, Chinese message (and a fresh quote when a
     balance moved)."""
     answer: dict[str, Any] = {"code": error.code, "message": error.message}
-    details = getattr(error, "details", {})
-    if isinstance(details.get("quote"), dict):
-        answer["quote"] = details["quote"]
+    if isinstance(error.details.get("quote"), dict):
+        answer["quote"] = error.details["quote"]
     return answer, status_of(error)
 
 
 def _run(handler: Callable[[], tuple[dict[str, Any], int]]) -> tuple[dict[str, Any], int]:
     try:
         return handler()
-    except (PosError, DomainError) as error:
+    except PosError as error:
         return render(error)
 
 

@@ -25,6 +25,7 @@ from pos_plugin.checkout.sale import (
     as_flow,
     leg_from_platform,
 )
+from pos_plugin.checkout.sale_receipt import receipt_for_sale
 from pos_plugin.domain.cart import CartLine, cart_line_from_mapping, split_cart
 from pos_plugin.domain.payer_chain import Choices, Leg
 from pos_plugin.errors import IdentityMismatch, InputError, PosError
@@ -32,7 +33,7 @@ from pos_plugin.journal.recovery import Recovery, Resolution
 from pos_plugin.journal.sales import LOCAL_PREFIX, SaleBook, SaleRecord
 from pos_plugin.journal.store import Entry, Journal
 from pos_plugin.platform.models import Settlement
-from pos_plugin.receipt import Receipt, SettlementFigures, receipt_for_sale, render_receipt
+from pos_plugin.receipt import Receipt, SettlementFigures, render_receipt
 
 STANDING_TITLE = "医保结算凭条（分项与确认不一致，待撤销）"
 RECOVERED_TITLE = "医保结算凭条（补记）"
