@@ -123,6 +123,8 @@ def _checkout(scenario: Mapping[str, Any], world: World, admin: SimulatorAdmin, 
                       str(checkout.get("med_type", "41" if flow == "pharmacy" else "11")),
                       Choices(bool(checkout.get("use_account", True)), bool(checkout.get("use_wallet", True))))
         return till.checkout(patient, order, confirm=lambda quote: True), None
+    except DomainError:
+        raise  # a bad scenario (its cart, its world) stops the run; it is not the checkout's outcome
     except PosError as exc:
         return None, exc
 
@@ -202,6 +204,8 @@ def run_files(paths: list[Path], base_url: str) -> list[ScenarioResult]:
         with tempfile.TemporaryDirectory(prefix="yibao-scn-") as tmp:
             try:
                 results.append(run_scenario(load_scenario(path), base_url, Path(tmp)))
+            except DomainError:
+                raise  # a bad scenario file is one error line for the whole run (ScenarioError)
             except PosError as exc:
                 results.append(ScenarioResult(Path(path).stem, [f"run: {exc}"]))
     return results
