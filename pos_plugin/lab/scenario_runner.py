@@ -14,8 +14,8 @@ from pos_plugin.checkout.sale import Order, Sale
 from pos_plugin.checkout.till import BookedSale, Till
 from pos_plugin.config import PolicyRef, TerminalSettings, open_terminal, region_policy
 from pos_plugin.domain.cart import cart_line_from_mapping
-from pos_plugin.domain.money import format_amount
 from pos_plugin.domain.errors import DomainError
+from pos_plugin.domain.money import format_amount
 from pos_plugin.domain.payer_chain import Choices
 from pos_plugin.errors import InputError, PlatformError, PosError
 from pos_plugin.lab.scenario_compare import ScenarioError, compare, load_scenario
