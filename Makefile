@@ -24,8 +24,10 @@ bench: bootstrap
 
 # Seeded fuzz of the simulator (tests/fuzz/run_fuzz.py): FUZZ_N protocol requests (default 2000), FUZZ_SEED,
 # FUZZ_DB (default: fresh SQLite files). Exits 1 on any HTTP 5xx, odd shape or state change from a refusal.
+# Then schemathesis run on the simulator's and the agent's OpenAPI (ST_EXAMPLES cases per operation, default 25).
 fuzz: bootstrap
 	@$(PY) tests/fuzz/run_fuzz.py
+	@$(PY) tests/fuzz/schemathesis_run.py
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache .hypothesis

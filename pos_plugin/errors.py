@@ -4,6 +4,8 @@ and a Chinese `message`, and is rendered as ``"<code>: <message>"``.
     PosError(code, message)              the one root (defined in pos_plugin/domain/errors.py, the innermost layer)
     ├── DomainError                      ERR_INVALID_AMOUNT, ERR_INVALID_CART, ERR_INVARIANT: the pure core's
     ├── InputError                       ERR_INPUT              bad input from the checkout; nothing changed
+    │   ├── SaleUnknown                  ERR_SALE_UNKNOWN       no sale of that id in this terminal's sale book
+    │   └── AlreadyRevoked               ERR_ALREADY_REVOKED    the sale was revoked already
     ├── IdentityMismatch                 ERR_IDENTITY_MISMATCH  code/card names another person than the cashier typed
     ├── NotInsured                       ERR_NOT_INSURED        insurance status not normal (psn_insu_stas != 1)
     ├── PlanMismatch                     ERR_PLAN_MISMATCH      the POS's planned legs differ from the platform's
@@ -39,6 +41,20 @@ from pos_plugin.domain.errors import PosError as PosError  # re-exported: the ro
 class InputError(PosError):
     code = "ERR_INPUT"
     default_message = "输入有误"
+
+
+class SaleUnknown(InputError):
+    """No sale of that id in this terminal's sale book."""
+
+    code = "ERR_SALE_UNKNOWN"
+    default_message = "本机没有这笔交易"
+
+
+class AlreadyRevoked(InputError):
+    """The sale was revoked already: a second revoke (or a refund, or a re-revoke) is refused at the till."""
+
+    code = "ERR_ALREADY_REVOKED"
+    default_message = "该结算已撤销，不能重复撤销"
 
 
 class IdentityMismatch(PosError):

@@ -46,6 +46,10 @@ def _by(**more: Schema) -> Schema:
 _HTML = {"type": "string", "description": "text/html page"}
 _PNG = {"type": "string", "format": "binary"}
 
+def _optional_body(operation: dict[str, Any]) -> dict[str, Any]:
+    return operation | {"requestBody": operation["requestBody"] | {"required": False}}
+
+
 def _public(operation: dict[str, Any]) -> dict[str, Any]:
     return operation | {"security": []}
 
@@ -128,7 +132,7 @@ ADMIN_PATHS: dict[str, dict[str, dict[str, Any]]] = {
     "/admin/evouchers/{psn_no}.png": {"get": _admin("A fresh e-voucher as PNG (header X-Ecode)", _PNG,
                                                     media="image/png")},
     "/admin/echo": {"get": _admin("Echo (benchmark baseline)", ANY_OBJ),
-                    "post": _admin("Echo the JSON body", ANY_OBJ, ANY_OBJ)},
+                    "post": _optional_body(_admin("Echo the JSON body (none: {})", ANY_OBJ, ANY_OBJ))},
     "/admin/health": {"get": _admin("Liveness and database kind", "Health")},
     "/admin/audit": {"get": _admin("Conformance report of an institution's recorded traffic (docs/audit.md)",
                                    "AuditReport", query=("institution", "since", "resolve_within"))},
