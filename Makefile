@@ -16,18 +16,18 @@ test:
 	@$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: bootstrap
-	@$(PY) -m ruff check pos_plugin simulator tests
-	@$(PY) -m mypy pos_plugin simulator/domain simulator/platform simulator/app.py
+	@$(PY) -m ruff check pos_plugin simulator tests tools
+	@$(PY) -m mypy pos_plugin simulator/domain simulator/platform simulator/app.py tools
 
 bench: bootstrap
-	@BENCH=$${BENCH:-quick} $(PY) -m bench
+	@BENCH=$${BENCH:-quick} $(PY) -m tools.bench
 
-# Seeded fuzz of the simulator (tests/fuzz/run_fuzz.py): FUZZ_N protocol requests (default 2000), FUZZ_SEED,
+# Seeded fuzz of the simulator (tools/fuzz/run.py): FUZZ_N protocol requests (default 2000), FUZZ_SEED,
 # FUZZ_DB (default: fresh SQLite files). Exits 1 on any HTTP 5xx, odd shape or state change from a refusal.
 # Then schemathesis run on the simulator's and the agent's OpenAPI (ST_EXAMPLES cases per operation, default 25).
 fuzz: bootstrap
-	@$(PY) tests/fuzz/run_fuzz.py
-	@$(PY) tests/fuzz/schemathesis_run.py
+	@$(PY) -m tools.fuzz
+	@$(PY) -m tools.fuzz.schemathesis_run
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache .hypothesis
@@ -35,4 +35,4 @@ clean:
 # Seeded chaos soak through terminal.till (faults, kill -9, recover, reconcile) on SQLite and PostgreSQL.
 # SOAK_OPS=10000 SOAK_SEED=12 make soak   (SOAK_DBS=sqlite for one database)
 soak: bootstrap
-	@$(PY) scripts/soak.py
+	@$(PY) -m tools.soak

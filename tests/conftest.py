@@ -6,12 +6,12 @@ import os
 import socket
 from collections.abc import Iterator
 
-import pg
 import pytest
 from hypothesis import settings
 
 from pos_plugin.lab.embedded import running_simulator
 from pos_plugin.lab.sim_admin import SimulatorAdmin
+from tools import pg
 
 # Property tests check invariants, not speed: no per-example deadline on a busy 2-core CI machine.
 settings.register_profile("yibao", deadline=None)

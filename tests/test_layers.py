@@ -62,6 +62,24 @@ def test_simulator_never_imports_the_plugin():
     assert offenders == []
 
 
+def test_the_product_never_imports_the_tools():
+    offenders = [(str(p.relative_to(ROOT)), m) for package in ("pos_plugin", "simulator")
+                 for p, m in imported_modules(package) if m.split(".")[0] in {"tools", "tests"}]
+    assert offenders == []
+
+
+def test_the_tools_are_one_package_that_borrows_nothing_by_path():
+    # tools/ (bench, soak, fuzz, pg, worlds) imports as a package: no sys.path edits, no file-path module
+    # loading, nothing from tests/.
+    files = sorted((ROOT / "tools").rglob("*.py"))
+    assert {p.parent.name for p in files} >= {"tools", "bench", "soak", "fuzz"}
+    assert all((p.parent / "__init__.py").exists() for p in files)
+    offenders = [(str(p.relative_to(ROOT)), m) for p, m in imported_modules("tools") if m.split(".")[0] == "tests"]
+    offenders += [(str(p.relative_to(ROOT)), text) for p in files for text in ("sys.path", "spec_from_file_location")
+                  if text in p.read_text(encoding="utf-8")]
+    assert offenders == []
+
+
 # --- the plugin's layers: production code, the lab, and one adapter per outside library -------------
 
 LAB = "pos_plugin/lab"

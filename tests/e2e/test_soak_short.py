@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_a_short_seeded_soak_loses_nothing_and_the_books_agree():
     env = {**os.environ, "SOAK_OPS": "200", "SOAK_SEED": "12", "SOAK_DBS": "sqlite"}
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "soak.py")], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "tools.soak"], capture_output=True, text=True,
                           env=env, cwd=ROOT, timeout=240)
     assert done.returncode == 0, done.stdout + done.stderr
     verdict = done.stdout.splitlines()[0]

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from run_fuzz import main  # noqa: E402
+from tools.fuzz.run import main
 
 
 def test_a_short_seeded_fuzz_finds_no_5xx_no_odd_shape_and_no_state_change(capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,14 +3,9 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from schemathesis_run import main  # noqa: E402
+from tools.fuzz.schemathesis_run import main
 
 
 def test_schemathesis_finds_no_failure_in_either_document(capsys: pytest.CaptureFixture[str]) -> None:

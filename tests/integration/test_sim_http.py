@@ -21,7 +21,8 @@ sys.path.insert(0, str(ROOT / "tests" / "simulator"))
 
 from sim_client import HttpTransport, fee_line  # noqa: E402
 from sim_flows import Sim, druginfo  # noqa: E402
-from sim_worlds import PHARMACY, item  # noqa: E402
+
+from tools.worlds import PHARMACY, item  # noqa: E402
 
 THREADS, PURCHASES, PRICE, FUNDER_BALANCE = 8, 6, Decimal("25.00"), Decimal("1000.00")
 

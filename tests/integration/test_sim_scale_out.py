@@ -18,8 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "simulator"))
 
 from sim_client import HttpTransport, fee_line  # noqa: E402
 from sim_flows import Sim, druginfo  # noqa: E402
-from sim_worlds import PHARMACY, item  # noqa: E402
 from test_sim_http import FUNDER_BALANCE, crowd_shops, crowd_world, served  # noqa: E402
+
+from tools.worlds import PHARMACY, item  # noqa: E402
 
 
 @pytest.mark.parametrize("db", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

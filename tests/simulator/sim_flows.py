@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from sim_client import ProtocolClient, Reply, fee_line, line_total
-from sim_worlds import PHARMACY, item, world
+
+from tools.worlds import PHARMACY, item, world
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 DECLARED = ("fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt")

@@ -14,11 +14,11 @@ import pytest
 from flask import Flask
 from sim_client import FlaskTransport, ProtocolClient, fee_line
 from sim_flows import PATIENT_CERT, Sim, druginfo
-from sim_worlds import PHARMACY, item, world
 
 from simulator import create_app
 from simulator.audit.rules import RULES
 from simulator.cli import main
+from tools.worlds import PHARMACY, item, world
 
 LINE = [fee_line("1", item("A001", "2", "9.50"))]
 

@@ -11,9 +11,9 @@ import pytest
 from flask import Flask
 from sim_client import SERVICE, FlaskTransport
 from sim_flows import PATIENT_CERT, Sim, pharmacy_shop
-from sim_worlds import PHARMACY, world
 
 from simulator.app import create_app
+from tools.worlds import PHARMACY, world
 
 TOKEN = "s3cret"
 

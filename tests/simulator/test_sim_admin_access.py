@@ -4,10 +4,10 @@ an open /admin beyond loopback."""
 from __future__ import annotations
 
 import pytest
-from sim_worlds import world
 
 from simulator.app import create_app
 from simulator.protocol.admin_access import check_bind
+from tools.worlds import world
 
 
 @pytest.fixture()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sim_client import ProtocolClient, fee_line
 from sim_flows import PATIENT_CERT, Sim, druginfo
-from sim_worlds import PHARMACY, item, world
+
+from tools.worlds import PHARMACY, item, world
 
 CERT = PATIENT_CERT
 

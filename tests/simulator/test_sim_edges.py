@@ -12,9 +12,9 @@ import pytest
 from flask import Flask
 from sim_client import SERVICE, FlaskTransport, ProtocolClient
 from sim_flows import Sim, pharmacy_shop
-from sim_worlds import PHARMACY, world
 
 from simulator.protocol import fsi
+from tools.worlds import PHARMACY, world
 
 
 def post_raw(sim: Sim, path: str, raw: bytes, method: str = "post") -> Any:

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from sim_client import SERVICE, FlaskTransport
 from sim_flows import Sim
-from sim_worlds import PHARMACY, world
+
+from tools.worlds import PHARMACY, world
 
 PERSON_QUERY = {"data": {"mdtrt_cert_type": "02", "mdtrt_cert_no": "610103197001011111"}}
 
@@ -142,7 +143,8 @@ def test_a_rejected_requests_msgid_is_not_consumed(loaded: Sim) -> None:
     """Documented choice (PlatformBase.claim): a refusal changes nothing, not even the msgid record."""
     from sim_client import fee_line
     from sim_flows import druginfo
-    from sim_worlds import item
+
+    from tools.worlds import item
 
     h = loaded.admin("get", "/handles")["handles"]
     pc = loaded.client(PHARMACY)

@@ -13,7 +13,8 @@ import pytest
 from flask import Flask
 from sim_client import DECODE, SERVICE, FlaskTransport, ProtocolClient
 from sim_flows import Sim, pharmacy_shop
-from sim_worlds import HOSPITAL, PHARMACY, world
+
+from tools.worlds import HOSPITAL, PHARMACY, world
 
 _nonces = itertools.count(1)
 

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 from sim_flows import Sim, scenario
-from sim_worlds import PHARMACY, world
+
+from tools.worlds import PHARMACY, world
 
 NOT_CODES = ["134567890123456789", "6901234567892", "https://example.com/pay?x=1", "12345678901234567890123456789",
              "1234567890123456789012345a78", "", None, 12345]

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from sim_client import fee_line
 from sim_flows import PATIENT_CERT, Sim, druginfo, pharmacy_shop
-from sim_worlds import HOSPITAL, PHARMACY, item
+
+from tools.worlds import HOSPITAL, PHARMACY, item
 
 CERT = PATIENT_CERT
 

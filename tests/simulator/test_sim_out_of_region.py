@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 from sim_flows import Sim, druginfo, lines_of
-from sim_worlds import item
+
+from tools.worlds import item
 
 SHOP = "P44010600021"
 CART = [item("A001", "1", "38.50"), item("B001", "2", "24.00"), item("CAP1", "1", "66.00"), item("C001", "1", "45.00")]

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from sim_client import fee_line
 from sim_flows import PATIENT_CERT, Sim, open_visit, presettle_and_settle, setl_data, upload
-from sim_worlds import HOSPITAL, item, world
+
+from tools.worlds import HOSPITAL, item, world
 
 CERT = PATIENT_CERT
 

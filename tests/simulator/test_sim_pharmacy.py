@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from sim_client import ProtocolClient, fee_line
 from sim_flows import Sim, druginfo
-from sim_worlds import PHARMACY, item, world
+
+from tools.worlds import PHARMACY, item, world
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from sim_client import fee_line
 from sim_flows import Sim, druginfo, open_visit, presettle_and_settle, setl_data, table_scans, upload
-from sim_worlds import HOSPITAL, PHARMACY, item, world
+
+from tools.worlds import HOSPITAL, PHARMACY, item, world
 
 CERT = ("02", "610103197001011111")
 

@@ -17,7 +17,8 @@ from sim_flows import (
     setl_data,
     upload,
 )
-from sim_worlds import HOSPITAL, item, world
+
+from tools.worlds import HOSPITAL, item, world
 
 CERT = PATIENT_CERT
 

@@ -12,12 +12,12 @@ import pytest
 from flask import Flask
 from sim_client import fee_line
 from sim_flows import Sim, druginfo, table_scans
-from sim_worlds import PHARMACY, item, world
 from sqlalchemy import func, select, text
 
 from simulator.cli import run_seed
 from simulator.seed import SeedPlan, certno, check_digit, is_valid_certno, seed
 from simulator.store.tables import bindings, funds_in, persons, wallets
+from tools.worlds import PHARMACY, item, world
 
 PERSONS = 3000
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 from sim_flows import FIXTURES, Sim, scenario
-from sim_worlds import PHARMACY, world
 
 from simulator import create_app
+from tools.worlds import PHARMACY, world
 
 
 def test_a_scenario_loads_its_world_clock_and_catalogue(sim: Sim) -> None:

@@ -1,6 +1,6 @@
 """The load generator: a process of its own, so the harness never measures itself.
 
-    python -m bench.loadgen < spec.json  ->  one JSON line: ops, seconds, errors, latencies (ms)
+    python -m tools.bench.loadgen < spec.json  ->  one JSON line: ops, seconds, errors, latencies (ms)
 
 One thread per connection, each with one keep-alive `http.client` connection (reopened by http.client
 if the server closes it). An "op" is what a cashier waits for: `echo` one POST /admin/echo, `1101` one
@@ -123,7 +123,7 @@ def outpatient_settle(client: Client, data: dict[str, Any], insuplc: str) -> Non
 def run(spec: dict[str, Any]) -> dict[str, Any]:
     """Run `spec["conns"]` connections for `spec["seconds"]` (or `spec["max_ops"]` ops in all)."""
     kind, conns, persons = spec["kind"], int(spec["conns"]), spec.get("persons") or [["", ""]]
-    code = spec.get("hospital") if kind == "outpatient" else spec.get("pharmacy", "")
+    code = str(spec.get("hospital") if kind == "outpatient" else spec.get("pharmacy", ""))
     msgids = Msgids(datetime.fromisoformat(spec["msgid_base"]))
     area, insuplc = spec.get("area", "610103"), spec.get("insuplc", "610103")
     sign_no = Client(spec["url"], code, area, msgids).sign_in() if kind != "echo" else ""

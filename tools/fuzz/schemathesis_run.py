@@ -1,10 +1,10 @@
 """`schemathesis run` — the real command line a tester would type — against both OpenAPI documents:
 the simulator's (/openapi.json of `yibao-sim serve`) and the local agent's (`pos-plugin agent`, against that
 simulator with a worked scenario loaded). Every default check and phase runs, seeded, with the settings of
-tests/fuzz/schemathesis.toml. Exit 0 only when both report no failure and the agent's open quote survived
+tools/fuzz/schemathesis.toml. Exit 0 only when both report no failure and the agent's open quote survived
 every fuzzed call (none of them may drop it: docs/agent-api.md "One sale at a time").
 
-    python tests/fuzz/schemathesis_run.py --examples 25 --seed 12     # `make fuzz` (ST_EXAMPLES, FUZZ_SEED)
+    python -m tools.fuzz.schemathesis_run --examples 25 --seed 12     # `make fuzz` (ST_EXAMPLES, FUZZ_SEED)
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pos_plugin.lab.sim_admin import SimulatorAdmin
 
 HERE = Path(__file__).resolve().parent
 CONFIG = HERE / "schemathesis.toml"
-SCENARIO = HERE.parents[1] / "fixtures" / "scenarios" / "own-account-covers-everything.json"
+SCENARIO = HERE.parents[2] / "fixtures" / "scenarios" / "own-account-covers-everything.json"
 LINE = {"code": "D4001", "name": "二甲双胍缓释片", "class": "A", "qty": "2", "price": "28.40"}
 
 

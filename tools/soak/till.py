@@ -1,4 +1,4 @@
-"""One till process of the chaos soak (scripts/soak.py): reads operations as JSON lines on stdin, runs each
+"""One till process of the chaos soak (tools/soak/__main__.py): reads operations as JSON lines on stdin, runs each
 through the plugin's Python API (`terminal.till`) and answers one JSON line per operation on stdout.
 
 An operation may name a kill point; the process then SIGKILLs itself there, as a power cut would:

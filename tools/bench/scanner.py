@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.stats import Row, at_least, at_most, info, percentile
 from pos_plugin.lab.scanner.hard import HardSample, corpus
 from pos_plugin.qr import image, scan_image, zbar, zxing
+from tools.bench.stats import Row, at_least, at_most, info, percentile
 
-SEEDS = Path(__file__).resolve().parents[1] / "tests" / "data" / "scanner_hard_corpus.json"
+SEEDS = Path(__file__).resolve().parents[2] / "tests" / "data" / "scanner_hard_corpus.json"
 
 
 @dataclass(frozen=True)

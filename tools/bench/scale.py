@@ -14,11 +14,11 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
-from bench import servers
-from bench.sim import msgid_base
-from bench.stats import Row, at_most, info, percentile
-from bench.world import AREA, HOSPITAL, PHARMACY, bench_world
 from simulator.store.engine import normalise_url
+from tools.bench import servers
+from tools.bench.sim import msgid_base
+from tools.bench.stats import Row, at_most, info, percentile
+from tools.bench.world import AREA, HOSPITAL, PHARMACY, bench_world
 
 
 @dataclass(frozen=True)

@@ -14,17 +14,13 @@ import itertools
 import json
 import random
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "simulator"))  # sim_worlds
-
-from sim_worlds import HOSPITAL, PHARMACY, world  # noqa: E402
+from tools.worlds import HOSPITAL, PHARMACY, world
 
 SERVICE = "/fsi/api/rsfComIfsService/callService"
 ENVELOPE_KEYS = {"infcode", "inf_refmsgid", "refmsg_time", "respond_time", "err_msg", "warn_msg", "cainfo",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from bench.stats import Row
+from tools.bench.stats import Row
 
 
 def _value(row: Row) -> str:

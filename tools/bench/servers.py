@@ -1,12 +1,10 @@
 """What the benchmark runs against: simulator processes and a throwaway PostgreSQL.
 
-PostgreSQL comes from the same code the test suite uses (tests/pg.py, loaded by path: the benchmark
-is not a test and tests/ is not a package).
+PostgreSQL comes from the same code the test suite uses (tools/pg.py).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import subprocess
@@ -18,28 +16,17 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from pos_plugin.lab.embedded import stop_process
+from tools import pg
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def pg_module() -> ModuleType:
-    """tests/pg.py as a module (initdb + pg_ctl in a temp dir, fsync off)."""
-    spec = importlib.util.spec_from_file_location("yibao_tests_pg", ROOT / "tests" / "pg.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses resolve the module by name
-    spec.loader.exec_module(module)
-    return module
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextmanager
-def postgres() -> Iterator[Any]:
+def postgres() -> Iterator[pg.PgServer | None]:
     """A throwaway PostgreSQL server (stopped and removed afterwards); None if it cannot start."""
-    pg = pg_module()
     try:
         server = pg.start()
     except pg.PostgresUnavailable as exc:
@@ -92,8 +79,8 @@ def timed_admin(url: str, method: str, path: str, body: Any = None) -> tuple[flo
 
 
 def load(spec: dict[str, Any]) -> dict[str, Any]:
-    """Run the load generator in its own process (python -m bench.loadgen) and return its result."""
-    done = subprocess.run([sys.executable, "-m", "bench.loadgen"], input=json.dumps(spec), cwd=ROOT,
+    """Run the load generator in its own process (python -m tools.bench.loadgen) and return its result."""
+    done = subprocess.run([sys.executable, "-m", "tools.bench.loadgen"], input=json.dumps(spec), cwd=ROOT,
                           capture_output=True, text=True, timeout=float(spec["seconds"]) + 600)
     if done.returncode != 0:
         raise RuntimeError(f"load generator failed: {done.stderr[-2000:]}")
@@ -101,11 +88,11 @@ def load(spec: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def database_targets(tmp: str, pg: Any, prefix: str) -> list[tuple[str, Callable[[object], str]]]:
+def database_targets(tmp: str, server: pg.PgServer | None, prefix: str) -> list[tuple[str, Callable[[object], str]]]:
     """The databases a section measures: a SQLite file in `tmp`, and PostgreSQL when a server runs.
     Each entry makes a fresh database URL for a key (a worker count, a size)."""
     targets: list[tuple[str, Callable[[object], str]]] = [
         ("sqlite", lambda key: f"sqlite:///{Path(tmp) / f'{prefix}-{key}.sqlite'}")]
-    if pg is not None:
-        targets.append(("postgresql", lambda key: str(pg.create_database(f"bench_{prefix}_{key}"))))
+    if server is not None:
+        targets.append(("postgresql", lambda key: server.create_database(f"bench_{prefix}_{key}")))
     return targets

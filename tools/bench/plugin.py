@@ -15,9 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import servers
-from bench.stats import Row, at_most, percentile
-from bench.world import AREA, PHARMACY, bench_world
 from pos_plugin.checkout.identify import Credential, credential_from_text, identify
 from pos_plugin.checkout.sale import Order
 from pos_plugin.config import TerminalSettings, open_terminal
@@ -25,6 +22,9 @@ from pos_plugin.domain.cart import cart_line_from_mapping
 from pos_plugin.domain.payer_chain import Choices
 from pos_plugin.lab.sim_admin import SimulatorAdmin
 from pos_plugin.qr.decoder import decode_image
+from tools.bench import servers
+from tools.bench.stats import Row, at_most, percentile
+from tools.bench.world import AREA, PHARMACY, bench_world
 
 CART = ({"code": "A001", "name": "阿莫西林胶囊", "qty": "1", "price": "12.50", "class": "A"},)
 

@@ -1,10 +1,10 @@
 """The chaos soak (`make soak`): seeded settle / revoke / partial refund / wallet transfers on several
 terminals through the plugin's Python API against a real simulator (SQLite, then PostgreSQL), with faults
 armed through the admin API (drop_after_commit, http500, error) and kill -9 of the till process at chosen
-points (scripts/soak_till.py). At the end every terminal runs `recover`, then `reconcile` (with and
+points (tools/soak/till.py). At the end every terminal runs `recover`, then `reconcile` (with and
 without refunds), and the books are compared: platform vs journal vs sale book.
 
-    SOAK_OPS=300 SOAK_SEED=7 SOAK_DBS=sqlite,postgres .venv/bin/python scripts/soak.py
+    SOAK_OPS=300 SOAK_SEED=7 SOAK_DBS=sqlite,postgres .venv/bin/python -m tools.soak
     SOAK_STATE_DIR=var/soak ...   keeps each database's journal files and CLI output (cli-output.txt)
 
 Prints fen lost or created, unresolved entries, book mismatches, unbalanced reconciliations and full ID
@@ -29,14 +29,14 @@ from typing import Any
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+from pos_plugin.journal import Journal
+from pos_plugin.journal.sales import SaleBook
+from pos_plugin.journal.store import CONFIRMED, DONE, REVOKES, SETTLES
+from pos_plugin.lab.embedded import running_simulator
+from pos_plugin.lab.sim_admin import SimulatorAdmin
+from tools import pg
 
-from pos_plugin.journal import Journal  # noqa: E402
-from pos_plugin.journal.sales import SaleBook  # noqa: E402
-from pos_plugin.journal.store import CONFIRMED, DONE, REVOKES, SETTLES  # noqa: E402
-from pos_plugin.lab.embedded import running_simulator  # noqa: E402
-from pos_plugin.lab.sim_admin import SimulatorAdmin  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 TERMINALS = ("T1", "T2", "T3")
 PEOPLE = 6
@@ -47,7 +47,7 @@ FULL_ID = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])")
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 INSTITUTION = {"code": "P61010300017", "name": "西安康平大药房", "kind": "pharmacy", "admdvs": "610103", "level": "1",
                "wallet_enabled": True}
-CATALOGUE = ({"code": "D4001", "name": "二甲双胍缓释片", "class": "A", "price": "28.40"},
+CATALOGUE: tuple[dict[str, Any], ...] = ({"code": "D4001", "name": "二甲双胍缓释片", "class": "A", "price": "28.40"},
              {"code": "D4002", "name": "血糖试纸", "class": "B", "selfpay_prop": "0.15", "price": "99.00"},
              {"code": "G001", "name": "维生素软糖", "insurable": False, "price": "59.00"})
 
@@ -84,9 +84,11 @@ def move_to_wallet(url: str, sender: str, receiver: str, amount: Decimal) -> str
     theirs, _ = _app_login(url, receiver)
     theirs.post(f"{url}/app/wallets", json={"psn_no": receiver}, timeout=10)  # opened once; a repeat is refused
     mine, face = _app_login(url, sender)
+    name = str(mine.get(f"{url}/admin/persons/{receiver}", timeout=10).json()["name"])  # the sender knows them
     sent = mine.post(f"{url}/app/wallet-transfers", json={"from": sender, "to": receiver, "source": "account",
                                                           "amount": f"{amount:.2f}", "relation": "spouse",
-                                                          "verification": "face", "face": face}, timeout=10)
+                                                          "verification": "face", "face": face,
+                                                          "names": {receiver: name}}, timeout=10)
     if sent.status_code != 200:
         return str(sent.json().get("code", sent.status_code))
     taken = theirs.post(f"{url}/app/wallet-transfers/{sent.json()['transfer_id']}/accept", json={"by": receiver},
@@ -95,7 +97,7 @@ def move_to_wallet(url: str, sender: str, receiver: str, amount: Decimal) -> str
 
 
 class TillProcess:
-    """The till as a child process (scripts/soak_till.py), restarted whenever it was killed."""
+    """The till as a child process (tools/soak/till.py), restarted whenever it was killed."""
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = config
@@ -104,7 +106,7 @@ class TillProcess:
     def send(self, op: dict[str, Any]) -> dict[str, Any] | None:
         """The till's answer, or None when it died (kill -9 at the chosen point)."""
         if self.proc is None or self.proc.poll() is not None:
-            self.proc = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "soak_till.py"), json.dumps(self.config)],
+            self.proc = subprocess.Popen([sys.executable, "-m", "tools.soak.till", json.dumps(self.config)],
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
                                          env={**os.environ, "PYTHONPATH": str(ROOT)})
         assert self.proc.stdin is not None and self.proc.stdout is not None
@@ -147,7 +149,7 @@ def soak(url: str, ops: int, seed: int, state: Path) -> dict[str, Any]:
             continue
         kind = "settle" if roll < 0.6 else "revoke" if roll < 0.8 else "refund"
         i = rng.randrange(PEOPLE)
-        lines = [dict(item, qty=str(rng.randint(1, 3))) for item in rng.sample(CATALOGUE, rng.randint(1, 3))]
+        lines = [{**item, "qty": str(rng.randint(1, 3))} for item in rng.sample(CATALOGUE, rng.randint(1, 3))]
         kill = rng.choice(KILL_POINTS) if rng.random() < 0.04 else None
         op = {"kind": kind, "terminal": rng.choice(TERMINALS), "seed": seed * 100003 + n, "kill": kill,
               "certno": scen["people"][i]["certno"], "certnos": certnos, "lines": lines}
@@ -186,7 +188,7 @@ def check(admin: SimulatorAdmin, state: Path, outputs: list[subprocess.Completed
     settles = {e.setl_id: e for e in answered if e.infno in SETTLES}
     revokes: Counter[str] = Counter(e.orig_setl_id or "" for e in answered if e.infno in REVOKES)
     booked = {r["setl_id"]: r["state"] for r in sales.db.read("SELECT setl_id, state FROM sales")}
-    platform = requests.get(f"{url}/admin/settlements", params={"fixmedins_code": INSTITUTION["code"]},
+    platform = requests.get(f"{url}/admin/settlements", params={"fixmedins_code": str(INSTITUTION["code"])},
                             timeout=30).json()["settlements"]
     mismatches = []
     for row in platform:
@@ -218,8 +220,6 @@ def database(kind: str) -> Iterator[str | None]:
     if kind == "sqlite":
         yield None
         return
-    import pg
-
     server = pg.start()
     try:
         yield server.create_database("soak")

@@ -1,4 +1,4 @@
-"""`make bench` (python -m bench): every figure of issue 11 next to its target, in one table.
+"""`make bench` (python -m tools.bench): every figure of issue 11 next to its target, in one table.
 
     BENCH=quick (default, < 2 minutes)   short runs, scale at 1k and 10k persons, a small scanner corpus
     BENCH=full                           longer runs, scale at 1k / 100k / 1M, the whole corpus
@@ -17,11 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import plugin, scale, scanner, servers, sim
-from bench.report import render_markdown, render_table
-from bench.stats import Row
+from tools.bench import plugin, scale, scanner, servers, sim
+from tools.bench.report import render_markdown, render_table
+from tools.bench.stats import Row
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "var" / "bench"
 SECTIONS = ("sim", "scale", "plugin", "scanner")
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bench import servers
-from bench.stats import Row, at_least, at_most, info, median, percentile
-from bench.world import AREA, HOSPITAL, PHARMACY, bench_world, persons_of
+from tools.bench import servers
+from tools.bench.stats import Row, at_least, at_most, info, median, percentile
+from tools.bench.world import AREA, HOSPITAL, PHARMACY, bench_world, persons_of
 
 KINDS = ("echo", "1101", "pharmacy", "outpatient")
 LABEL = {"echo": "echo", "1101": "1101", "pharmacy": "sale 2101+2102", "outpatient": "settle 2206+2207"}
