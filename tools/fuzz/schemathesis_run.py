@@ -23,10 +23,11 @@ import requests
 
 from pos_plugin.lab.embedded import running_simulator, stop_process
 from pos_plugin.lab.sim_admin import SimulatorAdmin
+from pos_plugin.profiles import installed_fixtures
 
 HERE = Path(__file__).resolve().parent
 CONFIG = HERE / "schemathesis.toml"
-SCENARIO = HERE.parents[2] / "fixtures" / "scenarios" / "own-account-covers-everything.json"
+SCENARIO = installed_fixtures() / "scenarios" / "own-account-covers-everything.json"
 LINE = {"code": "D4001", "name": "二甲双胍缓释片", "class": "A", "qty": "2", "price": "28.40"}
 
 
