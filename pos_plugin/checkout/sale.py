@@ -177,12 +177,13 @@ class Counter:
         a relative's top-up, an earlier sale, or the reversal of a lost one). So on any difference the plan is
         made again from a fresh 1101 and the same pre-settlement; only a difference that remains is a real
         disagreement (ERR_PLAN_MISMATCH)."""
-        assert quote.presettle is not None
-        if not plan_difference(quote.plan, quote.presettle):
+        pre = quote.presettle
+        assert pre is not None
+        if not plan_difference(quote.plan, pre):
             return quote
         fresh = self.refreshed(quote.patient)
-        quote = replace(quote, patient=fresh, plan=self._plan(fresh, quote.presettle, quote.order))
-        difference = plan_difference(quote.plan, quote.presettle)
+        quote = replace(quote, patient=fresh, plan=self._plan(fresh, pre, quote.order))
+        difference = plan_difference(quote.plan, pre)
         if difference:  # the caller closes the outpatient visit (quote / checkout)
             raise PlanMismatch(f"平台预结算的支付分项与本地计算不一致（已重新查询账户）：{difference}，已停止结算")
         return quote
