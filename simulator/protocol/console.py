@@ -64,7 +64,7 @@ def _people_data() -> None:
 def persons() -> Response:
     _people_data()
     found = sim().platform.console.find_persons(request.args.get("q", "").strip())
-    return json_response({"persons": [{**row, "name": mask_name(row["name"]), "certno": mask_certno(row["certno"])}
+    return json_response({"persons": [{**row, "name": mask_name(str(row["name"])), "certno": mask_certno(str(row["certno"]))}
                                       for row in found]})
 
 
@@ -102,7 +102,7 @@ def journal() -> Response:
     for row in reversed(rows):
         item = {k: row[k] for k in ("id", "at", "kind", "fixmedins_code", "infno", "msgid", "sign_no", "outcome",
                                     "err_code", "fault", "http_status")}
-        item["request"], item["reply"] = masked_text(row["request"]), masked_text(row["reply"])
+        item["request"], item["reply"] = masked_text(str(row["request"])), masked_text(str(row["reply"]))
         out.append(item)
     return json_response({"entries": out})
 

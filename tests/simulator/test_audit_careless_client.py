@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sim_apps import AppPool, fresh
 from sim_client import FlaskTransport, ProtocolClient, fee_line
 from sim_flows import PATIENT_CERT, Sim, druginfo
 
-from simulator import create_app
 from simulator.audit.rules import RULES
 from simulator.cli import main
 from tools.worlds import PHARMACY, item, world
@@ -23,11 +23,17 @@ from tools.worlds import PHARMACY, item, world
 LINE = [fee_line("1", item("A001", "2", "9.50"))]
 
 
+@pytest.fixture(scope="module")
+def audit_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """One app for the module (tests/simulator/sim_apps.py), handed to each test reset."""
+    pool = AppPool(f"sqlite:///{tmp_path_factory.mktemp('audit') / 'audit.sqlite'}")
+    yield pool.lease({"seed": 3}, 0)
+    pool.close()
+
+
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    made = create_app({"db_url": f"sqlite:///{tmp_path / 'audit.sqlite'}", "seed": 3})
-    yield made
-    made.extensions["simulator"].platform.store.dispose()
+def app(audit_app: Flask) -> Flask:
+    return fresh(audit_app)
 
 
 @pytest.fixture
