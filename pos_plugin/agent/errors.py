@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pos_plugin.domain.errors import DomainError
 from pos_plugin.errors import (
+    AlreadyRevoked,
     BusinessError,
     CodeExpired,
     CodeUsed,
@@ -19,6 +20,7 @@ from pos_plugin.errors import (
     PlatformError,
     PosError,
     RecoveryPending,
+    SaleUnknown,
     ScanError,
     TransportError,
     UnknownOutcome,
@@ -69,6 +71,11 @@ class UnknownField(PosError):
     default_message = "请求中有未定义的字段"
 
 
+class BodyTooLarge(PosError):
+    code = "ERR_BODY_TOO_LARGE"
+    default_message = "请求体过大"
+
+
 class PatientUnknown(PosError):
     code = "ERR_PATIENT_UNKNOWN"
     default_message = "没有这个已识别的参保人（patient_id），请重新识别"
@@ -84,6 +91,9 @@ STATUS: dict[type[BaseException], int] = {
     IdempotencyConflict: 422,
     PatientUnknown: 404,
     UnknownField: 422,
+    BodyTooLarge: 413,
+    SaleUnknown: 404,
+    AlreadyRevoked: 409,
     InputError: 400,
     DomainError: 400,
     DecoderMissing: 500,  # this machine cannot scan at all (zbar missing), not the picture
