@@ -103,6 +103,7 @@ def test_every_operation_has_an_id_and_documents_405_413_and_the_replay_header()
         keyed = any(p["name"] == "Idempotency-Key" for p in op.get("parameters", []))
         replayed = all("Idempotent-Replayed" in answer.get("headers", {}) for answer in op["responses"].values())
         assert keyed == replayed, (method, path)
-    assert sum(any(p["name"] == "Idempotency-Key" for p in op.get("parameters", [])) for _, _, op in ops) == 4
-    for name in ("Credential", "SaleRequest", "CartLine", "RefundRequest", "ReconcileRequest"):
+    assert sum(any(p["name"] == "Idempotency-Key" for p in op.get("parameters", [])) for _, _, op in ops) == 6  # 4 sale, 2 stay
+    for name in ("Credential", "SaleRequest", "CartLine", "RefundRequest", "ReconcileRequest", "Visit", "AdmitRequest",
+                 "FeesRequest", "DischargeRequest", "StayQuoteRequest", "StaySettleRequest"):
         assert doc["components"]["schemas"][name]["additionalProperties"] is False
