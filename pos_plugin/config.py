@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pos_plugin.catalogue.book import CatalogueBook
 from pos_plugin.checkout.sale import Counter
 from pos_plugin.checkout.till import Till
 from pos_plugin.domain.region import RegionPolicies, RegionPolicy
@@ -62,11 +63,13 @@ class Terminal:
     counter: Counter
     sales: SaleBook
     till: Till
+    catalogue: CatalogueBook  # the downloaded insurance catalogue and the item-code mapping
 
     def close(self) -> None:
         self.client.close()
         self.journal.close()
         self.sales.close()
+        self.catalogue.close()
 
 
 def tif_credentials(text: str) -> TifCredentials | None:
@@ -99,5 +102,5 @@ def open_terminal(settings: TerminalSettings) -> Terminal:
     recovery = Recovery(client, journal)
     counter = Counter(client, policies=region_policies(settings.policy, settings.other_policies), recovery=recovery)
     sales = SaleBook(state / "journal.sqlite")
-    return Terminal(settings, client, journal, recovery, counter, sales, Till(counter, sales, settings.fixmedins_name,
-                                                                             recovery))
+    till = Till(counter, sales, settings.fixmedins_name, recovery)
+    return Terminal(settings, client, journal, recovery, counter, sales, till, CatalogueBook(state / "catalogue.sqlite"))

@@ -33,8 +33,12 @@ SCHEMAS: dict[str, Any] = {
     "Credential": obj({"code": STR, "certno": STR, "patient_name": STR, "patient_certno": STR, "flow": STR},
                       ["code"]),
     "Patient": obj({"patient_id": STR, "psn_no": STR, "name": STR, "insutype": STR, "insuplc": STR}),
-    "CartLine": obj({"code": STR, "name": STR, "class": {"enum": ["A", "B", "C"]}, "qty": STR, "price": STR,
-                     "insurable": BOOL, "selfpay_prop": STR, "price_cap": STR}, ["code", "price"]),
+    "CartLine": obj({"code": STR, "item": STR, "name": STR, "class": {"enum": ["A", "B", "C"]}, "qty": STR,
+                     "price": STR, "insurable": BOOL, "selfpay_prop": STR, "price_cap": STR}, ["price"]),
+    "CatalogueSynced": obj({"fetched": INT, "total": INT, "version": STR}),
+    "MappingRequest": obj({"mappings": arr(obj({"item": STR, "med_list_codg": STR, "name": STR, "list_type": STR},
+                                               ["item", "med_list_codg"]))}),
+    "Mapped": obj({"mapped": INT}),
     "SaleRequest": obj({"patient_id": STR, "code": STR, "certno": STR, "patient_name": STR, "patient_certno": STR,
                         "flow": {"enum": ["pharmacy", "outpatient"]}, "med_type": STR, "use_account": BOOL,
                         "use_wallet": BOOL, "lines": arr(ref("CartLine"))}, ["lines"]),
@@ -103,6 +107,8 @@ PATHS: dict[str, Any] = {
     "/sales/{sale_id}/receipt": {"get": _op("补打小票（80 mm 文本）", "Receipt", params=("sale_id",))},
     "/recover": {"post": _op("处理结果未知的交易（冲正）", "Recovered", idempotent=True)},
     "/reconcile": {"post": _op("日终对账", "Reconciled", body="ReconcileRequest")},
+    "/catalogue/sync": {"post": _op("增量同步医保目录（1312）", "CatalogueSynced")},
+    "/catalogue/mappings": {"post": _op("上传本店商品目录对照（3301）", "Mapped", body="MappingRequest")},
 }
 
 

@@ -18,6 +18,8 @@ from typing import Any
 from pos_plugin import dayend
 from pos_plugin.agent import wire
 from pos_plugin.agent.errors import BalanceMoved, PatientUnknown, QuoteStale
+from pos_plugin.catalogue import sync_catalogue, upload_mappings
+from pos_plugin.catalogue.sync import mappings_of
 from pos_plugin.checkout.identify import BUSINESS_TYPE, Credential, Expected, Patient, identify
 from pos_plugin.checkout.sale import Quote, as_flow
 from pos_plugin.config import Terminal
@@ -80,7 +82,7 @@ class AgentService:
 
     # -- sell -----------------------------------------------------------------------------------
     def open_sale(self, body: dict[str, Any]) -> dict[str, Any]:
-        order = wire.order_of(body)
+        order = wire.order_of(body, self.terminal.catalogue, self.terminal.client.clock().date().isoformat())
         patient = self.patient_of(body, order.flow)
         with self.lock:
             self._drop_open()
@@ -157,6 +159,20 @@ class AgentService:
                                       refd_setl_flag="1" if refunds else "0")
         return {"begin": begin.isoformat(), "end": end.isoformat(), "balanced": report.balanced,
                 "report": dayend.render_report(report)}
+
+    def catalogue_sync(self) -> dict[str, Any]:
+        with self.lock:
+            result = sync_catalogue(self.terminal.client, self.terminal.catalogue)
+        return {"fetched": result.fetched, "total": result.total, "version": result.version}
+
+    def catalogue_map(self, body: dict[str, Any]) -> dict[str, Any]:
+        if set(body) != {"mappings"}:
+            raise InputError("请求体须为 {\"mappings\": [{item, med_list_codg, name?, list_type?}, …]}")
+        mappings = mappings_of(body["mappings"])
+        with self.lock:
+            count = upload_mappings(self.terminal.client, self.terminal.catalogue, mappings,
+                                    begndate=self.terminal.client.clock().date().isoformat())
+        return {"mapped": count}
 
     def health(self) -> dict[str, Any]:
         s = self.terminal.settings

@@ -249,4 +249,10 @@ def _lines_sent(rows: list[dict[str, object]]) -> tuple[CartLine, ...]:
     """The insurable lines as a 2102 sent them (drugdetail), for a sale booked from the journal."""
     return tuple(cart_line_from_mapping({"code": row.get("medins_list_codg") or row.get("med_list_codg"),
                                          "name": row.get("medins_list_name") or row.get("med_list_codg"),
-                                         "qty": row.get("cnt"), "price": row.get("pric")}) for row in rows)
+                                         "qty": row.get("cnt"), "price": row.get("pric"),
+                                         "trace_codes": _codes_sent(row)}) for row in rows)
+
+
+def _codes_sent(row: dict[str, object]) -> list[str]:
+    nodes = row.get("drugtracinfo")
+    return [str(n["drug_trac_codg"]) for n in nodes if isinstance(n, dict)] if isinstance(nodes, list) else []

@@ -65,7 +65,7 @@ def catalogue() -> Response:
         entries = [parse_entry(item, at) for item in body["entries"]]
     except ValueError as exc:
         raise BadWorld(message=str(exc)) from None
-    return _ok({"saved": platform.catalogue.update(entries), "updt_time": at})
+    return _ok({"saved": len(entries), "updt_time": platform.catalogue.update(entries)})
 
 
 @admin.get("/handles")

@@ -24,6 +24,7 @@ from simulator.store.engine import (
 )
 from simulator.store.inspection import InspectQueries
 from simulator.store.tables import id_counters, metadata
+from simulator.store.trace_repo import SqlTraceCodes
 from simulator.store.traffic import TrafficLog
 from simulator.store.tx_family import FamilyQueries
 from simulator.store.tx_money import MoneyQueries
@@ -48,6 +49,10 @@ class Tx(PeopleQueries, MoneyQueries):
     def catalogue(self) -> SqlCatalogue:
         """The insurance catalogue and the institutions' 目录对照 rows, in this transaction."""
         return SqlCatalogue(self.conn)
+
+    def trace_codes(self) -> SqlTraceCodes:
+        """The drug traceability codes uploaded and sold, in this transaction."""
+        return SqlTraceCodes(self.conn)
 
     def inspect(self) -> InspectQueries:
         """The admin API's and console's read-only queries, in this transaction."""

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from simulator.domain.catalogue import CatalogueEntry, MappingRecord
+from simulator.domain.trace import TraceRecord
 
 
 class CatalogueRepository(Protocol):
@@ -17,8 +18,24 @@ class CatalogueRepository(Protocol):
 
     def entries(self, codes: Iterable[str]) -> dict[str, CatalogueEntry]: ...
     def save(self, entries: Sequence[CatalogueEntry]) -> None: ...  # replaces entries of the same code
+    def newest(self) -> str | None: ...  # the greatest updt_time held
     def changed_since(self, updt_time: str, offset: int, limit: int) -> tuple[list[CatalogueEntry], int]:
-        ...  # (one page in (updt_time, code) order, how many changed in all)
+        ...  # (one page of entries updated after `updt_time`, in (updt_time, code) order; how many in all)
     def save_mappings(self, rows: Sequence[MappingRecord]) -> None: ...  # replaces the same item code
     def drop_mapping(self, fixmedins_code: str, fixmedins_hilist_id: str) -> bool: ...  # False: none
     def mappings_of(self, fixmedins_code: str) -> list[MappingRecord]: ...
+
+
+class TraceCodeRepository(Protocol):
+    """Drug traceability codes: `uploaded` with an outpatient fee line, `sold` under one settlement at a time,
+    `returned` when it is revoked or reversed (simulator/store/trace_repo.py)."""
+
+    def sold(self, codes: Iterable[str]) -> dict[str, TraceRecord]: ...
+    def sell(self, mdtrt_id: str, records: Sequence[TraceRecord]) -> None: ...
+    def upload(self, mdtrt_id: str, records: Sequence[TraceRecord]) -> None: ...
+    def uploaded(self, mdtrt_id: str) -> dict[str, list[str]]: ...  # feedetl_sn -> codes
+    def settle_uploaded(self, mdtrt_id: str, feedetl_sns: Sequence[str], setl_id: str, at: str) -> None: ...
+    def drop_uploaded(self, mdtrt_id: str, feedetl_sns: Sequence[str]) -> None: ...
+    def release(self, setl_id: str, back_to_visit: bool, at: str) -> int: ...
+    def of_settlement(self, setl_id: str) -> list[TraceRecord]: ...
+    def resell(self, setl_id: str, at: str) -> list[str]: ...

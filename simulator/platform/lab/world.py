@@ -13,6 +13,7 @@ from simulator.domain.policy import parse_policy
 from simulator.domain.refusals import BadWorld, DuplicatePerson, PlatformError, RequestRejected
 from simulator.platform.base import PlatformBase
 from simulator.platform.catalogue.entries import parse_entry
+from simulator.platform.catalogue.ops import save_versioned
 from simulator.platform.clock import parse_timestamp, stamp
 from simulator.platform.profiles import load_profile
 
@@ -274,7 +275,7 @@ class WorldOps(PlatformBase):
             tx.upsert_policy(name, json.dumps(body, ensure_ascii=False))
         for inst in plan.institutions:
             tx.upsert_institution(inst)
-        tx.catalogue().save(plan.catalogue)
+        save_versioned(tx.catalogue(), plan.catalogue)
         rows = [{k: v for k, v in p.items() if k != "id"} | {"psn_no": psn_nos[p["id"]], "card_sn": card_sn[p["id"]]}
                 for p in plan.people]
         row_ids = tx.insert_persons(rows)

@@ -22,6 +22,7 @@ from simulator.domain.refusals import (
 )
 from simulator.domain.views import SettlementView, ledger_legs, row_amounts
 from simulator.platform.base import PlatformBase, RequestMeta, msgid_institution
+from simulator.platform.catalogue.trace import resell_codes
 from simulator.platform.ports import TxPort
 from simulator.platform.settlement.settle import leg_target
 
@@ -89,6 +90,7 @@ class RevokeOps(PlatformBase):
                                  revoked_at=now)
             if row.clr_type == "11":
                 tx.unsettle_lines(setl_id)
+            tx.trace_codes().release(setl_id, back_to_visit=row.clr_type == "11", at=now)
             own_back = sum((leg.amount for leg in ledger_legs(entries) if leg.source == "own"), ZERO)
             balc = ZERO if patient_before.balance is None else patient_before.balance + own_back
             return SettlementView(
@@ -136,6 +138,7 @@ class RevokeOps(PlatformBase):
         tx.update_settlement(row.setl_id, status="reversed", revoked_at=self.now_stamp())
         if row.clr_type == "11":
             tx.unsettle_lines(row.setl_id)
+        tx.trace_codes().release(row.setl_id, back_to_visit=row.clr_type == "11", at=self.now_stamp())
 
     def _reverse_revoke(self, tx: TxPort, meta: RequestMeta, row: Any) -> None:
         if row.status != "revoked":
@@ -148,6 +151,8 @@ class RevokeOps(PlatformBase):
             if not lines or any(r.setl_id is not None for r in lines):
                 raise NotReversible(detail="原撤销后费用已重新结算或删除，不能冲正")
             tx.set_lines_settlement([r.id for r in lines], row.setl_id)
+        resell_codes(tx.trace_codes(), row, [r.feedetl_sn for r in tx.lines_of(row.mdtrt_id)
+                                             if r.setl_id == row.setl_id], self.now_stamp())
         entries = tx.ledger_of(row.setl_id)
         legs = ledger_legs(entries)
         self._lock_legs(tx, int(row.person_id), legs)

@@ -27,6 +27,7 @@ from simulator.domain.refusals import (
 from simulator.domain.views import AMOUNT_COLUMNS, SettlementView, balance_after, plan_amounts
 from simulator.platform.base import PlatformBase, RequestMeta
 from simulator.platform.catalogue.lookup import line_catalogue
+from simulator.platform.catalogue.trace import check_sale_codes, sold_records
 from simulator.platform.context import payer_context
 from simulator.platform.ports import TxPort
 
@@ -85,8 +86,9 @@ class SettleOps(PlatformBase):
 
     def _plan(self, tx: TxPort, ctx: PayerContext, lines: Sequence[FeeLine], inp: SettleInput) -> SettlementPlan:
         found = line_catalogue(tx.catalogue(), (line.code for line in lines), self.today())
+        check_sale_codes(tx.trace_codes(), lines, found)
         plan = replace(plan_settlement(ctx, lines, found.items, inp.med_type, inp.use_account, inp.exp.use_wallet,
-                                       self.today()), warnings=found.warnings)
+                                       self.today()), warnings=found.warnings, traced=found.traced_codes())
         if plan.medfee_sumamt != inp.medfee_sumamt:
             raise MedfeeMismatch(medfee_sumamt=inp.medfee_sumamt, lines_total=plan.medfee_sumamt)
         return plan
@@ -118,7 +120,9 @@ class SettleOps(PlatformBase):
                               "code": s.line.code, "name": s.line.name, "cnt": str(s.line.cnt),
                               "pric": str(s.line.pric), "amt_fen": to_fen(s.line.amt), "setl_id": setl_id}
                              for s in plan.splits])
-            return self._commit(tx, meta, ctx, plan, setl_id, mdtrt_id, inp.med_type, "41")
+            view = self._commit(tx, meta, ctx, plan, setl_id, mdtrt_id, inp.med_type, "41")
+            tx.trace_codes().sell(mdtrt_id, sold_records(inp.lines, setl_id, meta.fixmedins_code, self.now_stamp()))
+            return view
 
     # outpatient ------------------------------------------------------------------------------
     def outpatient(self, meta: RequestMeta, inp: SettleInput, commit: bool) -> SettlementView:
@@ -140,14 +144,16 @@ class SettleOps(PlatformBase):
             if inp.exp.payplan is not None:
                 check_payplan(inp.exp.payplan, plan.legs)
             tx.set_lines_settlement([r.id for r in rows], setl_id)
+            tx.trace_codes().settle_uploaded(inp.mdtrt_id, [r.feedetl_sn for r in rows], setl_id, self.now_stamp())
             return self._commit(tx, meta, ctx, plan, setl_id, inp.mdtrt_id, inp.med_type, "11")
 
     def _batch_plan(self, tx: TxPort, meta: RequestMeta, ctx: PayerContext, inp: SettleInput,
                     lock: bool) -> tuple[list[Any], SettlementPlan]:
         """The visit's unsettled lines of the batch and their plan (declared amounts checked)."""
         rows = self._batch(tx, meta, ctx, inp, lock=lock)
+        codes = tx.trace_codes().uploaded(inp.mdtrt_id)
         lines = [FeeLine(r.feedetl_sn, r.code, r.name, Decimal(r.cnt), Decimal(r.pric), from_fen(r.amt_fen),
-                         r.chrg_bchno) for r in rows]
+                         r.chrg_bchno, tuple(codes.get(r.feedetl_sn, ()))) for r in rows]
         plan = self._plan(tx, ctx, lines, inp)
         self._check_declared(plan, inp.declared)
         return rows, plan
@@ -177,7 +183,7 @@ class SettleOps(PlatformBase):
             patient=ctx.patient, institution=ctx.institution, mdtrt_id=mdtrt_id, setl_id=setl_id,
             setl_time=setl_time, med_type=med_type, clr_type=clr_type, insutype=ctx.patient.insutype,
             amounts=plan_amounts(plan), balc=balance_after(ctx.patient, plan), legs=plan.legs, msgid=msgid,
-            splits=plan.splits, warnings=plan.warnings,
+            splits=plan.splits, warnings=plan.warnings, traced=plan.traced,
         )
 
     def _commit(self, tx: TxPort, meta: RequestMeta, ctx: PayerContext, plan: SettlementPlan, setl_id: str,

@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from simulator.domain.catalogue import LineCatalogue
 from simulator.domain.models import FeeLine, Person
 from simulator.domain.money import to_fen
 from simulator.domain.plan import STATUS_NAMES
@@ -19,6 +20,7 @@ from simulator.domain.refusals import (
 from simulator.domain.split import LineSplit, split_line
 from simulator.platform.base import PlatformBase, RequestMeta
 from simulator.platform.catalogue.lookup import line_catalogue
+from simulator.platform.catalogue.trace import check_sale_codes, sold_records
 from simulator.platform.ports import TxPort
 
 
@@ -70,7 +72,7 @@ class VisitOps(PlatformBase):
             tx.update_visit(mdtrt_id, med_type=med_type, diseinfo=json.dumps(diseinfo, ensure_ascii=False))
 
     def upload(self, meta: RequestMeta, mdtrt_id: str, psn_no: str,
-               lines: Sequence[FeeLine]) -> tuple[list[LineSplit], tuple[str, ...]]:
+               lines: Sequence[FeeLine]) -> tuple[list[LineSplit], LineCatalogue]:
         """2204: store fee lines and return the platform's split of each, with the catalogue's warnings."""
         sns = [line.feedetl_sn for line in lines]
         if len(set(sns)) != len(sns):
@@ -83,17 +85,21 @@ class VisitOps(PlatformBase):
             if clash:
                 raise DuplicateFeeLine(detail=f"费用明细流水号已上传：{', '.join(clash)}")
             found = line_catalogue(tx.catalogue(), (line.code for line in lines), self.today())
+            check_sale_codes(tx.trace_codes(), lines, found)
+            tx.trace_codes().upload(mdtrt_id, sold_records(lines, "", meta.fixmedins_code, self.now_stamp()))
             tx.insert_lines([{"mdtrt_id": mdtrt_id, "feedetl_sn": line.feedetl_sn, "chrg_bchno": line.chrg_bchno,
                               "code": line.code, "name": line.name, "cnt": str(line.cnt), "pric": str(line.pric),
                               "amt_fen": to_fen(line.amt), "setl_id": None} for line in lines])
-            return [split_line(line, found.items.get(line.code)) for line in lines], found.warnings
+            return [split_line(line, found.items.get(line.code)) for line in lines], found
 
     def delete_lines(self, meta: RequestMeta, mdtrt_id: str, psn_no: str, chrg_bchno: str) -> int:
         """2205: delete unsettled lines of a batch (`0000`: every unsettled line). Returns how many."""
         with self.store.write() as tx:
             self.claim(tx, meta, psn_no)
             self._visit(tx, meta, mdtrt_id, psn_no)
-            doomed = [r.id for r in tx.lines_of(mdtrt_id)
-                      if r.setl_id is None and (chrg_bchno in ("", "0000") or r.chrg_bchno == chrg_bchno)]
+            rows = [r for r in tx.lines_of(mdtrt_id)
+                    if r.setl_id is None and (chrg_bchno in ("", "0000") or r.chrg_bchno == chrg_bchno)]
+            doomed = [r.id for r in rows]
             tx.delete_lines(doomed)
+            tx.trace_codes().drop_uploaded(mdtrt_id, [r.feedetl_sn for r in rows])
             return len(doomed)
