@@ -1,6 +1,7 @@
 """Classify a decoded string or scanner-wedge text: which kind of code did the cashier just scan?
 
-Pure: standard library only (no Pillow, no pyzbar), no clock, no I/O. The same function serves a
+Pure: standard library only (no Pillow, no pyzbar; the traceability-code form from the equally pure
+pos_plugin/domain/trace.py), no clock, no I/O. The same function serves a
 string decoded from an image and the text a handheld scanner "types" into the till (which may carry a
 trailing CR/LF, spaces, control characters or full-width digits from a Chinese input method).
 
