@@ -13,6 +13,7 @@ from pos_plugin.domain.region import RegionPolicies, RegionPolicy
 from pos_plugin.errors import InputError
 from pos_plugin.journal import Journal, Recovery
 from pos_plugin.journal.sales import SaleBook
+from pos_plugin.journal.uploads import SalesUploads
 from pos_plugin.platform import Institution, Operator, PlatformClient, TifCredentials
 from pos_plugin.profiles import load_profile
 
@@ -70,6 +71,8 @@ class Terminal:
         self.journal.close()
         self.sales.close()
         self.catalogue.close()
+        if self.till.uploads is not None:
+            self.till.uploads.close()
 
 
 def tif_credentials(text: str) -> TifCredentials | None:
@@ -102,5 +105,6 @@ def open_terminal(settings: TerminalSettings) -> Terminal:
     recovery = Recovery(client, journal)
     counter = Counter(client, policies=region_policies(settings.policy, settings.other_policies), recovery=recovery)
     sales = SaleBook(state / "journal.sqlite")
-    till = Till(counter, sales, settings.fixmedins_name, recovery)
+    uploads = SalesUploads(state / "journal.sqlite", client)
+    till = Till(counter, sales, settings.fixmedins_name, recovery, uploads)
     return Terminal(settings, client, journal, recovery, counter, sales, till, CatalogueBook(state / "catalogue.sqlite"))

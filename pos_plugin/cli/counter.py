@@ -193,6 +193,8 @@ def recover(terminal: Terminal) -> None:
         click.echo(record.receipt)
     if recovered.booked:
         click.echo(f"{len(recovered.booked)} 笔已扣款的结算已补记")
+    if recovered.uploads_sent or recovered.uploads_pending:
+        click.echo(f"进销存上传（3505/3506）：补传 {recovered.uploads_sent} 笔，仍未上传 {recovered.uploads_pending} 笔")
     if recovered.unresolved:
         raise SystemExit(1)
 
@@ -236,6 +238,11 @@ def reconcile(terminal: Terminal, day: datetime | None, end_day: datetime | None
     report = dayend.reconcile(terminal.client, terminal.journal, begin, end_day.date() if end_day else begin,
                               refd_setl_flag="1" if with_refunds else "0")
     click.echo(dayend.render_report(report), nl=False)
+    pending = terminal.till.uploads.pending() if terminal.till.uploads is not None else []
+    for item in pending:
+        click.echo(f"[未上传] {item.infno} 结算 {item.setl_id}（已尝试 {item.attempts} 次：{item.last_error}）")
+    if pending:
+        click.echo(f"{len(pending)} 笔进销存上传未完成：运行 pos-plugin recover 补传")
     if not report.balanced:
         raise SystemExit(1)
 

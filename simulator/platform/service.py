@@ -12,6 +12,7 @@ from pathlib import Path
 from simulator.platform.access import AppSessions, Nonces
 from simulator.platform.base import Deps, PlatformBase
 from simulator.platform.catalogue.ops import CatalogueOps
+from simulator.platform.catalogue.sales import SalesOps
 from simulator.platform.clock import Clock
 from simulator.platform.console import ConsoleQueries
 from simulator.platform.faults import FaultPlan
@@ -38,6 +39,7 @@ class Platform(PlatformBase):
         self.revocation = RevokeOps(self.deps)
         self.reconciliation = ReconOps(self.deps)
         self.catalogue = CatalogueOps(self.deps)
+        self.sales = SalesOps(self.deps)
         self.world = WorldOps(self.deps)
         self.admin = AdminOps(self.deps)
         self.nonces = Nonces(store)  # the x-tif gateway's replay check

@@ -68,6 +68,15 @@ def catalogue() -> Response:
     return _ok({"saved": len(entries), "updt_time": platform.catalogue.update(entries)})
 
 
+@admin.get("/uploads")
+def uploads() -> Response:
+    """An institution's sales uploads (3505/3506) reconciled against its settlements."""
+    code = request.args.get("fixmedins_code", "")
+    if not code:
+        raise MissingField(detail="请指定机构编码 ?fixmedins_code=CODE")
+    return _ok(sim().platform.sales.reconcile(code))
+
+
 @admin.get("/handles")
 def handles() -> Response:
     return _ok(sim().platform.admin.handles())

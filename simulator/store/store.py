@@ -23,6 +23,7 @@ from simulator.store.engine import (
     write_connection,
 )
 from simulator.store.inspection import InspectQueries
+from simulator.store.sales_repo import SqlSalesUploads
 from simulator.store.tables import id_counters, metadata
 from simulator.store.trace_repo import SqlTraceCodes
 from simulator.store.traffic import TrafficLog
@@ -53,6 +54,10 @@ class Tx(PeopleQueries, MoneyQueries):
     def trace_codes(self) -> SqlTraceCodes:
         """The drug traceability codes uploaded and sold, in this transaction."""
         return SqlTraceCodes(self.conn)
+
+    def sales_uploads(self) -> SqlSalesUploads:
+        """The till's sales uploads (3505/3506), in this transaction."""
+        return SqlSalesUploads(self.conn)
 
     def inspect(self) -> InspectQueries:
         """The admin API's and console's read-only queries, in this transaction."""

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from simulator.domain.catalogue import CatalogueEntry, MappingRecord
+from simulator.domain.sales import SalesUpload
 from simulator.domain.trace import TraceRecord
 
 
@@ -39,3 +40,11 @@ class TraceCodeRepository(Protocol):
     def release(self, setl_id: str, back_to_visit: bool, at: str) -> int: ...
     def of_settlement(self, setl_id: str) -> list[TraceRecord]: ...
     def resell(self, setl_id: str, at: str) -> list[str]: ...
+
+
+class SalesUploadRepository(Protocol):
+    """The till's 3505/3506 lines (simulator/store/sales_repo.py)."""
+
+    def known(self, fixmedins_code: str, kind: str, numbers: Sequence[str]) -> set[str]: ...
+    def add(self, uploads: Sequence[SalesUpload]) -> None: ...
+    def of_institution(self, fixmedins_code: str) -> list[SalesUpload]: ...
