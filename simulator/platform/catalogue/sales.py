@@ -7,12 +7,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from simulator.domain.refusals import BadSalesUpload
+from simulator.domain.requests import RequestMeta
 from simulator.domain.sales import SalesUpload, UploadKind
-from simulator.platform.base import PlatformBase, RequestMeta
+from simulator.platform.deps import Deps
 
 
-class SalesOps(PlatformBase):
+class SalesOps:
     """Sales uploads and their reconciliation against the settlements."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.store, self.lookups, self.msgids = deps.store, deps.lookups, deps.msgids
 
     def upload(self, meta: RequestMeta, kind: UploadKind, lines: Sequence[SalesUpload]) -> tuple[int, int]:
         """Store the lines not stored before (a retried upload is accepted again and stores nothing);
@@ -21,15 +25,15 @@ class SalesOps(PlatformBase):
         if len(set(numbers)) != len(numbers):
             raise BadSalesUpload(detail="同一次上传中商品销售流水号 medins_prod_sel_no 重复")
         with self.store.write() as tx:
-            self.institution(tx, meta.fixmedins_code)
-            self.claim(tx, meta)
+            self.lookups.institution(tx, meta.fixmedins_code)
+            self.msgids.claim(tx, meta)
             for setl_id in sorted({u.setl_id for u in lines if u.setl_id}):
-                row = tx.settlement(setl_id)
+                row = tx.settlements.get(setl_id)
                 if row is None or row.fixmedins_code != meta.fixmedins_code:
                     raise BadSalesUpload(detail=f"结算ID {setl_id} 不是本机构的结算")
                 if kind == "return" and row.status == "settled":
                     raise BadSalesUpload(detail=f"结算 {setl_id} 未撤销，不能上传退货（3506）")
-            repo = tx.sales_uploads()
+            repo = tx.sales_uploads
             seen = repo.known(meta.fixmedins_code, kind, numbers)
             fresh = [u for u in lines if u.medins_prod_sel_no not in seen]
             repo.add(fresh)
@@ -40,8 +44,8 @@ class SalesOps(PlatformBase):
         whose return is not uploaded, an upload that names no settlement of it. A reversed settlement (2601)
         never happened for the till, so it owes no upload."""
         with self.store.read() as tx:
-            uploads = tx.sales_uploads().of_institution(fixmedins_code)
-            settled = tx.inspect().settlement_list(fixmedins_code)
+            uploads = tx.sales_uploads.of_institution(fixmedins_code)
+            settled = tx.inspect.settlement_list(fixmedins_code)
         sold = {u.setl_id for u in uploads if u.kind == "sale"}
         returned = {u.setl_id for u in uploads if u.kind == "return"}
         known = {str(s["setl_id"]) for s in settled}
