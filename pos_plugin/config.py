@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pos_plugin.catalogue.book import CatalogueBook
 from pos_plugin.checkout.sale import Counter
 from pos_plugin.checkout.stay import StayDesk
 from pos_plugin.checkout.till import Till
@@ -14,6 +15,7 @@ from pos_plugin.errors import InputError
 from pos_plugin.journal import Journal, Recovery
 from pos_plugin.journal.sales import SaleBook
 from pos_plugin.journal.stays import StayBook
+from pos_plugin.journal.uploads import SalesUploads
 from pos_plugin.platform import Institution, Operator, PlatformClient, TifCredentials
 from pos_plugin.platform.transport import Timeouts
 from pos_plugin.profiles import load_profile
@@ -69,6 +71,7 @@ class Terminal:
     counter: Counter
     sales: SaleBook
     till: Till
+    catalogue: CatalogueBook  # the downloaded insurance catalogue and the item-code mapping
     stays: StayBook
     desk: StayDesk  # the inpatient stays (checkout/stay.py)
 
@@ -77,6 +80,9 @@ class Terminal:
         self.journal.close()
         self.sales.close()
         self.stays.close()
+        self.catalogue.close()
+        if self.till.uploads is not None:
+            self.till.uploads.close()
 
 
 def platform_timeouts(seconds: float) -> Timeouts:
@@ -117,7 +123,8 @@ def open_terminal(settings: TerminalSettings) -> Terminal:
     recovery = Recovery(client, journal)
     counter = Counter(client, policies=region_policies(settings.policy, settings.other_policies), recovery=recovery)
     sales = SaleBook(state / "journal.sqlite")
+    uploads = SalesUploads(state / "journal.sqlite", client)
+    till = Till(counter, sales, settings.fixmedins_name, recovery, uploads)
     stays = StayBook(state / "journal.sqlite")
-    return Terminal(settings, client, journal, recovery, counter, sales,
-                    Till(counter, sales, settings.fixmedins_name, recovery), stays,
-                    StayDesk(counter, stays, settings.fixmedins_name, recovery))
+    return Terminal(settings, client, journal, recovery, counter, sales, till, CatalogueBook(state / "catalogue.sqlite"),
+                    stays, StayDesk(counter, stays, settings.fixmedins_name, recovery))

@@ -23,6 +23,7 @@ from simulator.domain.refusals import (
 )
 from simulator.domain.requests import RequestMeta, check_insuplc, msgid_institution
 from simulator.domain.views import SettlementView, ledger_legs, row_amounts
+from simulator.platform.catalogue.trace import resell_codes
 from simulator.platform.deps import Deps
 from simulator.platform.inpatient.stays import unsettle_stay
 from simulator.platform.ports import UnitOfWork
@@ -109,6 +110,7 @@ class RevokeOps:
                 uow.visits.release_lines(setl_id)
             if row.clr_type == "21":
                 unsettle_stay(uow.stays, setl_id, row.mdtrt_id)
+            uow.trace_codes.release(setl_id, back_to_visit=row.clr_type == "11", at=now)
             own_back = sum((leg.amount for leg in ledger_legs(entries) if leg.source == "own"), ZERO)
             balc = ZERO if patient_before.balance is None else patient_before.balance + own_back
             return SettlementView(
@@ -158,6 +160,7 @@ class RevokeOps:
             uow.visits.release_lines(row.setl_id)
         if row.clr_type == "21":
             unsettle_stay(uow.stays, row.setl_id, row.mdtrt_id)
+        uow.trace_codes.release(row.setl_id, back_to_visit=row.clr_type == "11", at=self.clock.stamp())
 
     def _reverse_revoke(self, uow: UnitOfWork, meta: RequestMeta, row: SettlementRecord) -> None:
         if row.status != "revoked":
@@ -170,6 +173,8 @@ class RevokeOps:
             if not lines or any(r.setl_id is not None for r in lines):
                 raise NotReversible(detail="原撤销后费用已重新结算或删除，不能冲正")
             uow.visits.settle_lines([r.id for r in lines], row.setl_id)
+        resell_codes(uow.trace_codes, row, [r.feedetl_sn for r in uow.visits.lines_of(row.mdtrt_id)
+                                             if r.setl_id == row.setl_id], self.clock.stamp())
         entries = uow.settlements.entries_of(row.setl_id)
         legs = ledger_legs(entries)
         self._lock_legs(uow, row.person_id, legs)
