@@ -34,7 +34,7 @@ def configs(full: bool) -> dict[str, Any]:
                 "plugin": plugin.PluginConfig(sales=200), "scanner": scanner.ScannerConfig(per_category=25)}
     return {"sim": sim.SimConfig(seconds=1.0, people=200, visits=150, workers=workers),
             "scale": scale.ScaleConfig(sizes=(1_000, 10_000), samples=100),
-            "plugin": plugin.PluginConfig(sales=60), "scanner": scanner.ScannerConfig(per_category=6)}
+            "plugin": plugin.PluginConfig(sales=60), "scanner": scanner.ScannerConfig(per_category=15)}
 
 
 def main() -> int:
