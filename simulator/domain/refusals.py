@@ -17,6 +17,7 @@ The kinds (nothing changes on any refusal):
     ├── RuleRefused                       a business rule says no (status, balance, payplan...) 400
     ├── Conflict                          reused msgid, already settled / revoked, dead msgid   400
     ├── AuthRejected                      x-tif gateway / admin token check failed              401 (envelope 401)
+    │   └── Forbidden                     a known caller whose role may not do this             403
     ├── DecodeRefused                     the e-voucher decode service refused a code           400
     ├── FaultInjected                     an armed fault of kind "error"                        400
     ├── HttpRefused                       unmatched route, wrong method, body too large      404/405/413 (envelope too)
@@ -77,6 +78,13 @@ class AuthRejected(PlatformError):
 
     status = 401
     http_status = 401
+
+
+class Forbidden(AuthRejected):
+    """The caller is known but its role may not do this (an agency on a person's route)."""
+
+    status = 403
+    http_status = 403
 
 
 class FaultInjected(PlatformError):
@@ -381,6 +389,9 @@ class PayplanMismatch(RuleRefused):
     code = "ERR_PAYPLAN_MISMATCH"
     template = "支付计划与平台计算不一致：第 {segment} 段 预期 {expected}，平台计算 {actual}（余额或共济关系可能已变化，请重新预结算）"
 
+class PinMalformed(RequestRejected):
+    code, template = "ERR_PIN_MALFORMED", "支付密码须为 6 位 ASCII 数字的 JSON 字符串（如 \"123456\"），转账未执行"
+
 class PinWrong(RuleRefused):
     code, template = "ERR_PIN_WRONG", "支付密码错误，转账未执行"
 
@@ -501,7 +512,7 @@ class LoginFailed(AuthRejected):
 class LoginRequired(AuthRejected):
     code, template = "ERR_LOGIN_REQUIRED", "请先登录（POST /app/login，携带 Authorization: Bearer <token>）"
 
-class NotAPerson(AuthRejected):
+class NotAPerson(Forbidden):
     code, template = "ERR_NOT_A_PERSON", "该操作须由参保人本人登录后办理"
 
 class TifInstitution(AuthRejected):

@@ -19,7 +19,7 @@ from simulator.domain.refusals import (
 from simulator.platform.family.bindings import BindingRequest
 from simulator.platform.family.ops import FamilyOps
 from simulator.platform.family.pool import MemberRequest
-from simulator.protocol.app_auth import actor, as_me, face_secret, me, own, verified
+from simulator.protocol.app_auth import actor, app_json, as_me, counterparty, face_secret, me, own, verified
 from simulator.protocol.app_common import amount, body, day, family, flag, integer, optional_integer, text
 from simulator.protocol.runtime import json_response
 
@@ -63,16 +63,20 @@ def request_binding() -> Response:
     requester = as_me(b, "requested_by", required=False)
     if requester not in (funder, beneficiary):
         raise PersonUnknown(detail=f"被共济人 {beneficiary} 不存在")
+    if requester == funder:
+        counterparty(b, beneficiary, "被共济人")
+    else:
+        counterparty(b, funder, "共济人")
     funder_face, beneficiary_face = _faces(b, funder, beneficiary)
     req = BindingRequest(funder=funder, beneficiary=beneficiary, relation=text(b, "relation"),
                          rank=optional_integer(b, "rank"), start=day(b, "start"), end=day(b, "end"),
                          funder_face=funder_face, beneficiary_face=beneficiary_face, requested_by=requester)
-    return json_response(family().bindings.request_binding(req))
+    return app_json(family().bindings.request_binding(req))
 
 
 @app_api.get("/bindings/<int:binding_id>")
 def binding_detail(binding_id: int) -> Response:
-    return json_response(_binding(binding_id))
+    return app_json(_binding(binding_id))
 
 
 @app_api.post("/bindings/<int:binding_id>/approve")
@@ -80,14 +84,14 @@ def approve_binding(binding_id: int) -> Response:
     b = body()
     _binding(binding_id, review=True)
     reviewer = text(b, "reviewer", required=False) or f"医保经办机构 {actor().admdvs}"
-    return json_response(family().bindings.approve_binding(binding_id, reviewer))
+    return app_json(family().bindings.approve_binding(binding_id, reviewer))
 
 
 @app_api.post("/bindings/<int:binding_id>/reject")
 def reject_binding(binding_id: int) -> Response:
     b = body()
     _binding(binding_id, review=True)
-    return json_response(family().bindings.reject_binding(binding_id, text(b, "reason", required=False)))
+    return app_json(family().bindings.reject_binding(binding_id, text(b, "reason", required=False)))
 
 
 @app_api.post("/bindings/<int:binding_id>/rank")
@@ -95,24 +99,24 @@ def change_rank(binding_id: int) -> Response:
     b = body()
     by = as_me(b, "by")
     _binding(binding_id)
-    return json_response(family().bindings.change_rank(binding_id, integer(b, "rank"), by))
+    return app_json(family().bindings.change_rank(binding_id, integer(b, "rank"), by))
 
 
 @app_api.post("/bindings/<int:binding_id>/end")
 def end_binding(binding_id: int) -> Response:
     by = as_me(body(), "by")
     _binding(binding_id)
-    return json_response(family().bindings.end_binding(binding_id, by))
+    return app_json(family().bindings.end_binding(binding_id, by))
 
 
 @app_api.get("/persons/<psn_no>/funders")
 def funders_of(psn_no: str) -> Response:
-    return json_response(family().bindings.funders_of(own(psn_no)))
+    return app_json(family().bindings.funders_of(own(psn_no)))
 
 
 @app_api.get("/persons/<psn_no>/beneficiaries")
 def beneficiaries_of(psn_no: str) -> Response:
-    return json_response(family().bindings.beneficiaries_of(own(psn_no)))
+    return app_json(family().bindings.beneficiaries_of(own(psn_no)))
 
 
 # family pools (Gansu) ----------------------------------------------------------------------------
@@ -132,12 +136,12 @@ def create_pool() -> Response:
     b = body()
     creator = as_me(b, "creator")
     face = flag(b, "face_verified") and verified("face", creator, face_secret(b, creator))
-    return json_response(family().pool.create_pool(creator, face))
+    return app_json(family().pool.create_pool(creator, face))
 
 
 @app_api.get("/pools/<pool_id>")
 def pool_detail(pool_id: str) -> Response:
-    return json_response(_pool(pool_id))
+    return app_json(_pool(pool_id))
 
 
 @app_api.post("/pools/<pool_id>/members")
@@ -145,17 +149,18 @@ def add_member(pool_id: str) -> Response:
     b = body()
     by, member = as_me(b, "by"), text(b, "psn_no")
     _pool(pool_id)
+    counterparty(b, member, "家庭成员")
     req = MemberRequest(pool_id=pool_id, psn_no=member, relation=text(b, "relation"),
                         face_verified=flag(b, "face_verified") and verified("face", member, face_secret(b, member)),
                         by=by)
-    return json_response(family().pool.add_member(req))
+    return app_json(family().pool.add_member(req))
 
 
 @app_api.post("/pools/<pool_id>/members/<psn_no>/remove")
 def remove_member(pool_id: str, psn_no: str) -> Response:
     by = as_me(body(), "by")
     _pool(pool_id)
-    return json_response(family().pool.remove_member(pool_id, psn_no, by))
+    return app_json(family().pool.remove_member(pool_id, psn_no, by))
 
 
 @app_api.post("/pools/<pool_id>/allot")
@@ -163,14 +168,14 @@ def allot(pool_id: str) -> Response:
     b = body()
     by = as_me(b, "by")
     _pool(pool_id)
-    return json_response(family().pool.allot(pool_id, amount(b, "amount"), by))
+    return app_json(family().pool.allot(pool_id, amount(b, "amount"), by))
 
 
 @app_api.post("/pools/<pool_id>/dissolve")
 def dissolve(pool_id: str) -> Response:
     by = as_me(body(), "by")
     _pool(pool_id)
-    return json_response(family().pool.dissolve(pool_id, by))
+    return app_json(family().pool.dissolve(pool_id, by))
 
 
 # insurance status (admin: the agency's record changes) -------------------------------------------

@@ -6,18 +6,25 @@ receive, the minors in their own 亲情账户; anyone else's answers as if it di
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import Blueprint, Response
 
 from simulator.domain.refusals import FaceCheckFailed, PinWrong, TransferUnknown
 from simulator.platform.family.wallet import SOURCES, TransferRequest
-from simulator.protocol.app_auth import as_me, face_secret, me, not_found_person, own, verified
+from simulator.protocol.app_auth import (
+    app_json,
+    as_me,
+    counterparty,
+    face_secret,
+    me,
+    not_found_person,
+    own,
+    pin_field,
+    verified,
+)
 from simulator.protocol.app_common import amount, body, choice, family, text
-from simulator.protocol.runtime import json_response
 
-PIN = re.compile(r"[0-9]{6}\Z", re.ASCII)  # a malformed PIN is refused by the platform's own check
 app_wallet = Blueprint("app_wallet", __name__, url_prefix="/app")
 
 
@@ -38,38 +45,40 @@ def _transfer(transfer_id: str) -> dict[str, Any]:
 
 @app_wallet.post("/wallets")
 def open_wallet() -> Response:
-    return json_response(family().wallet.open_wallet(as_me(body(), "psn_no")))
+    return app_json(family().wallet.open_wallet(as_me(body(), "psn_no")))
 
 
 @app_wallet.get("/persons/<psn_no>/wallet")
 def wallet_history(psn_no: str) -> Response:
-    return json_response(family().wallet.wallet_history(_mine_or_ward(psn_no)))
+    return app_json(family().wallet.wallet_history(_mine_or_ward(psn_no)))
 
 
 @app_wallet.post("/wallet-transfers")
 def send_transfer() -> Response:
     b = body()
     sender = as_me(b, "from")
-    req = TransferRequest(sender=sender, receiver=text(b, "to"), source=choice(b, "source", SOURCES, "account"),
+    pin = pin_field(b)  # a malformed PIN is refused before anything is compared or looked up
+    receiver = counterparty(b, text(b, "to"), "收款人")
+    req = TransferRequest(sender=sender, receiver=receiver, source=choice(b, "source", SOURCES, "account"),
                           amount=amount(b, "amount"), relation=text(b, "relation"),
-                          verification=text(b, "verification", required=False), pin=text(b, "pin", required=False))
-    if req.verification == "pin" and PIN.match(req.pin) and not verified("pin", sender, req.pin):
+                          verification=text(b, "verification", required=False), pin=pin or "")
+    if pin is not None and not verified("pin", sender, pin):  # a PIN that is sent is always compared
         raise PinWrong()
     if req.verification == "face" and not verified("face", sender, face_secret(b, sender)):
         raise FaceCheckFailed()
-    return json_response(family().wallet.send_transfer(req))
+    return app_json(family().wallet.send_transfer(req))
 
 
 @app_wallet.get("/wallet-transfers/<transfer_id>")
 def transfer_detail(transfer_id: str) -> Response:
-    return json_response(_transfer(transfer_id))
+    return app_json(_transfer(transfer_id))
 
 
 @app_wallet.post("/wallet-transfers/<transfer_id>/accept")
 def accept_transfer(transfer_id: str) -> Response:
     by = as_me(body(), "by")
     _transfer(transfer_id)
-    return json_response(family().wallet.accept_transfer(transfer_id, by))
+    return app_json(family().wallet.accept_transfer(transfer_id, by))
 
 
 @app_wallet.post("/guardians")
@@ -79,9 +88,9 @@ def add_guardian() -> Response:
     guardian, minor = as_me(b, "guardian"), text(b, "minor")
     if not verified("face", minor, face_secret(b, minor)):
         raise not_found_person(minor)
-    return json_response(family().guardians.add_guardian(guardian, minor, text(b, "relation")))
+    return app_json(family().guardians.add_guardian(guardian, minor, text(b, "relation")))
 
 
 @app_wallet.get("/persons/<psn_no>/minors")
 def minors_of(psn_no: str) -> Response:
-    return json_response(family().guardians.minors_of(own(psn_no)))
+    return app_json(family().guardians.minors_of(own(psn_no)))

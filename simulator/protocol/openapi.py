@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from simulator.protocol.openapi_schemas import ANY_OBJ, BY, MONEY, SCHEMAS, STR, Schema, obj, ref
+from simulator.protocol.openapi_schemas import ANY_OBJ, BY, MONEY, NAMES, SCHEMAS, STR, Schema, obj, ref
 from simulator.protocol.runtime import json_response
 
 openapi = Blueprint("openapi", __name__)
@@ -28,6 +28,8 @@ def op(summary: str, response: Schema | str, body: Schema | None = None, query: 
         "400": {"description": "refused; nothing changed", "content": {JSON: {"schema": ref("Error")}}},
         "401": {"description": "no valid login token (/app) or admin token (/admin)",
                 "content": {JSON: {"schema": ref("Error")}}},
+        "403": {"description": "logged in, but this role may not do it (an agency on a person's route: "
+                               "ERR_NOT_A_PERSON)", "content": {JSON: {"schema": ref("Error")}}},
         "404": {"description": "not found, or not the caller's to see", "content": {JSON: {"schema": ref("Error")}}},
         "413": {"description": "request body too large", "content": {JSON: {"schema": ref("Error")}}}}}
     if tag == "app":
@@ -74,7 +76,8 @@ APP_PATHS: dict[str, dict[str, dict[str, Any]]] = {
                                                                      "face": ref("Face")}))},
     "/app/pools/{pool_id}": {"get": op("A family pool: members, balance, history, spending", "Pool")},
     "/app/pools/{pool_id}/members": {"post": op("Creator adds a member", "Pool", obj(
-        {"psn_no": STR, "relation": STR, "by": BY}, {"face_verified": {"type": "boolean"}, "face": ref("Face")}))},
+        {"psn_no": STR, "relation": STR, "by": BY}, {"face_verified": {"type": "boolean"}, "face": ref("Face"),
+                                                     "names": NAMES}))},
     "/app/pools/{pool_id}/members/{psn_no}/remove": {"post": op("Creator removes a member", "Pool", _by())},
     "/app/pools/{pool_id}/allot": {"post": op("划拨: creator's account -> pool", "Pool", _by(amount=MONEY))},
     "/app/pools/{pool_id}/dissolve": {"post": op("Dissolve; the balance returns to the creator", "Pool", _by())},

@@ -38,10 +38,17 @@ PSN_NO: Schema = {"type": "string", "example": "61010300000000100001"}
 RELATION: Schema = {"type": "string", "enum": ["spouse", "parent", "child", "sibling", "grandparent", "grandchild"],
                     "description": "what the funder / creator / sender / guardian is to the other person"}
 BY: Schema = {"type": "string", "description": "psn_no of the person acting in the app"}
+PIN: Schema = {"type": "string", "pattern": "^[0-9]{6}$", "description": "six ASCII digits, as a JSON string"}
+NAMES: Schema = {"type": "object", "additionalProperties": STR,
+                 "description": "{psn_no: full name} of the other party: proves the caller knows them (without it, "
+                                "or with a wrong name, the person answers as unknown)"}
+AREA_NOTE = "the person's insured area: shown only for the caller themselves (and to an agency)"
 
 _FAMILY: dict[str, Schema] = {
     "Error": obj({"code": {"type": "string", "pattern": "^ERR_[A-Z_]+$"}, "message": STR}),
-    "Party": obj({"psn_no": PSN_NO, "name": STR, "insuplc": STR}),
+    "Party": obj({"psn_no": PSN_NO, "name": {"type": "string", "description": "full for the caller, masked (王*) "
+                                                                            "for anyone else"}},
+                 {"insuplc": {"type": "string", "description": AREA_NOTE}}),
     "BindingEvent": obj({"at": STAMP, "action": {"type": "string", "enum": [
         "requested", "approved", "rejected", "rank_changed", "ended", "auto_ended"]},
         "actor": nullable(STR), "detail": nullable(STR)}),
@@ -56,7 +63,8 @@ _FAMILY: dict[str, Schema] = {
     "BeneficiaryList": obj({"psn_no": PSN_NO, "bindings": array(ref("Binding")), "spending": array(ref("Spending"))}),
     "BindingRequest": obj({"funder": PSN_NO, "beneficiary": PSN_NO, "relation": RELATION}, {
         "rank": INT, "start": DATE, "end": DATE, "requested_by": STR,
-        "face_verified": {"oneOf": [BOOL, obj({}, {"funder": BOOL, "beneficiary": BOOL})]}, "face": ref("Face")}),
+        "face_verified": {"oneOf": [BOOL, obj({}, {"funder": BOOL, "beneficiary": BOOL})]}, "face": ref("Face"),
+        "names": NAMES}),
     "PoolEvent": obj({"at": STAMP, "action": {"type": "string", "enum": [
         "created", "member_added", "member_removed", "allot", "dissolved"]},
         "psn_no": nullable(STR), "relation": nullable(STR), "amount": nullable(MONEY)}),
@@ -75,9 +83,10 @@ _FAMILY: dict[str, Schema] = {
     "TransferRequest": obj({"from": PSN_NO, "to": PSN_NO, "amount": MONEY, "relation": RELATION,
                             "verification": {"type": "string", "enum": ["face", "pin"]}},
                            {"source": {"type": "string", "enum": ["account", "wallet"], "default": "account"},
-                            "pin": {"type": "string", "pattern": r"^\d{6}$"}, "face": ref("Face")}),
+                            "pin": PIN, "face": ref("Face"), "names": NAMES}),
     "Minors": obj({"psn_no": PSN_NO, "name": STR, "minors": array(obj({
-        "psn_no": PSN_NO, "name": STR, "insuplc": STR, "relation": STR, "age": INT, "added_at": STAMP}))}),
+        "psn_no": PSN_NO, "name": STR, "relation": STR, "age": INT, "added_at": STAMP},
+        {"insuplc": {"type": "string", "description": AREA_NOTE}}))}),
     "AppEvoucher": obj({"psn_no": PSN_NO, "name": STR, "expires_at": STAMP, "expires_in": INT,
                         "png_base64": STR}),
     "StatusChanged": obj({"psn_no": PSN_NO, "status": STR, "ended_bindings": array(INT)}),
@@ -122,8 +131,10 @@ _ADMIN: dict[str, Schema] = {
 }
 
 _LOGIN: dict[str, Schema] = {
-    "LoginRequest": obj({"password": STR}, {
-        "certno": {"type": "string", "description": "a person logs in with their ID number (or psn_no)"},
+    "LoginRequest": obj({"password": {"type": "string", "minLength": 1, "maxLength": 128,
+                                      "description": "compared exactly as sent (never trimmed)"}}, {
+        "certno": {"type": "string", "description": "a person logs in with their ID number or psn_no (both: they "
+                                                    "must name the same person)"},
         "psn_no": PSN_NO, "agency": {"type": "string", "pattern": r"^\d{6}$",
                                      "description": "an area's insurance agency (reviews bindings)"}}),
     "Login": obj({"token": STR, "role": {"type": "string", "enum": ["person", "agency"]}, "expires_in": INT},

@@ -30,6 +30,7 @@ def db_dump(engine: Engine) -> dict[str, list[str]]:
 _ACTOR_KEYS = ("by", "requested_by", "creator", "from", "guardian")
 _PARTY_KEYS = ("funder", "beneficiary", "creator", "psn_no", "from", "minor", "guardian")
 _REVIEW = re.compile(r"/app/bindings/(\d+)/(approve|reject)$")
+_MEMBERS = re.compile(r"/app/pools/[^/]+/members$")
 _PERSON_PATH = re.compile(r"/app/persons/([^/]+)")
 
 
@@ -58,10 +59,15 @@ class Api:
         return Sim(HttpTransport(self.base, self.session))
 
     # logging in ----------------------------------------------------------------------------------------
+    def person(self, psn_no: str) -> dict[str, Any] | None:
+        """The admin view of a person (None if there is no such person)."""
+        resp = self.session.get(f"{self.base}/admin/persons/{psn_no}", timeout=30)
+        return dict(resp.json()) if resp.status_code == 200 else None
+
     def secret(self, psn_no: str) -> str | None:
         """The default password / face secret of a world person (None if there is no such person)."""
-        resp = self.session.get(f"{self.base}/admin/persons/{psn_no}", timeout=30)
-        return str(resp.json()["certno"])[-6:] if resp.status_code == 200 else None
+        found = self.person(psn_no)
+        return None if found is None else str(found["certno"])[-6:]
 
     def login(self, who: str) -> str | None:
         """A bearer token for a psn_no or "agency:<admdvs>" (cached); None if there is no such person."""
@@ -136,8 +142,22 @@ class Api:
         faces = {p: self.secret(p) for k in _PARTY_KEYS if isinstance(p := body.get(k), str) and p}
         return body | {"face": {p: s for p, s in faces.items() if s is not None}}
 
+    def with_names(self, path: str, body: Any) -> Any:
+        """Add the counterparties' full names (`names`) to a request naming one, as a relative who knows
+        them would: a binding's two parties, a transfer's `to`, a pool member being added."""
+        if not isinstance(body, dict) or "names" in body:
+            return body
+        keys = {"/app/bindings": ("funder", "beneficiary"), "/app/wallet-transfers": ("to",)}.get(path)
+        if keys is None and _MEMBERS.search(path):
+            keys = ("psn_no",)
+        names = {}
+        for key in keys or ():
+            if isinstance(p := body.get(key), str) and (found := self.person(p)) is not None:
+                names[p] = str(found["name"])
+        return body | {"names": names} if names else body
+
     def call(self, method: str, path: str, body: Any = None) -> requests.Response:
-        body = self.with_faces(path, body)
+        body = self.with_names(path, self.with_faces(path, body))
         return self.session.request(method, self.base + path, json=body, timeout=30,
                                     headers=self.auth(method, path, body))
 
@@ -146,7 +166,9 @@ class Api:
         assert resp.status_code == 200, f"{method} {path}: {resp.status_code} {resp.text}"
         found = resp.json()
         if path == "/app/bindings" and isinstance(found, dict) and "binding_id" in found:
-            self.areas[int(found["binding_id"])] = found["beneficiary"]["insuplc"]
+            beneficiary = self.person(found["beneficiary"]["psn_no"])  # the reply masks the other party
+            if beneficiary is not None:
+                self.areas[int(found["binding_id"])] = str(beneficiary["insuplc"])
         return found
 
     def post(self, path: str, body: Any = None) -> Any:
@@ -157,7 +179,7 @@ class Api:
 
     def refused(self, path: str, body: Any, code: str, status: int = 400) -> str:
         """POST `body`, expect the refusal `code` with a Chinese message, and an unchanged database."""
-        body = self.with_faces(path, body)
+        body = self.with_names(path, self.with_faces(path, body))
         headers = self.auth("POST", path, body)  # log in first: a login is not the refused request
         before = db_dump(self.engine)
         resp = self.session.request("POST", self.base + path, json=body, timeout=30, headers=headers)

@@ -108,7 +108,8 @@ def test_three_a_day_and_one_pending_at_a_time(api: Api, fam: dict[str, str]) ->
 @pytest.mark.parametrize(("change", "code"), [
     ({"verification": ""}, "ERR_VERIFICATION_REQUIRED"),
     ({"verification": "sms"}, "ERR_VERIFICATION_REQUIRED"),
-    ({"verification": "pin", "pin": "12345"}, "ERR_VERIFICATION_REQUIRED"),
+    ({"verification": "pin", "pin": "12345"}, "ERR_PIN_MALFORMED"),
+    ({"verification": "pin"}, "ERR_VERIFICATION_REQUIRED"),
     ({"relation": "friend"}, "ERR_RELATION_NOT_ALLOWED"),
     ({"amount": "4999.00"}, "ERR_WALLET_AMOUNT"),
     ({"source": "cash"}, "ERR_BAD_FIELD"),

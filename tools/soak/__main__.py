@@ -84,9 +84,11 @@ def move_to_wallet(url: str, sender: str, receiver: str, amount: Decimal) -> str
     theirs, _ = _app_login(url, receiver)
     theirs.post(f"{url}/app/wallets", json={"psn_no": receiver}, timeout=10)  # opened once; a repeat is refused
     mine, face = _app_login(url, sender)
+    name = str(mine.get(f"{url}/admin/persons/{receiver}", timeout=10).json()["name"])  # the sender knows them
     sent = mine.post(f"{url}/app/wallet-transfers", json={"from": sender, "to": receiver, "source": "account",
                                                           "amount": f"{amount:.2f}", "relation": "spouse",
-                                                          "verification": "face", "face": face}, timeout=10)
+                                                          "verification": "face", "face": face,
+                                                          "names": {receiver: name}}, timeout=10)
     if sent.status_code != 200:
         return str(sent.json().get("code", sent.status_code))
     taken = theirs.post(f"{url}/app/wallet-transfers/{sent.json()['transfer_id']}/accept", json={"by": receiver},

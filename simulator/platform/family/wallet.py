@@ -75,7 +75,7 @@ def check_amount(amount: Decimal) -> None:
 def check_verification(method: str, pin: str) -> None:
     if method not in VERIFICATIONS:
         raise VerificationRequired(detail="转账须经人脸识别或支付密码验证（verification: face/pin）")
-    if method == "pin" and not (len(pin) == 6 and pin.isdigit()):
+    if method == "pin" and not (len(pin) == 6 and pin.isascii() and pin.isdigit()):
         raise VerificationRequired(detail="支付密码须为 6 位数字")
 
 
