@@ -30,6 +30,7 @@ class SettlementPlan:
     acct_mulaid_pay: Decimal
     wallet_pay: Decimal
     psn_cash_pay: Decimal
+    warnings: tuple[str, ...] = ()  # catalogue warnings (a code split as 丙 for want of a valid entry)
 
     @property
     def medfee_sumamt(self) -> Decimal:

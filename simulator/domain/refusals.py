@@ -183,6 +183,9 @@ class BadInfTime(RequestRejected):
 class BadJson(RequestRejected):
     code, template = "ERR_BAD_JSON", "{detail}"
 
+class BadMapping(RequestRejected):
+    code, template = "ERR_BAD_MAPPING", "{detail}"
+
 class BadMsgid(RequestRejected):
     code, template = "ERR_BAD_MSGID", "报文ID msgid {msgid!r} 格式错误（应为 定点机构编号+yyyyMMddHHmmss+4位顺序号）"
 
@@ -206,6 +209,9 @@ class BadTarget(RequestRejected):
 
 class BadTime(RequestRejected):
     code, template = "ERR_BAD_TIME", "{detail}"
+
+class BadTraceCode(RequestRejected):
+    code, template = "ERR_BAD_TRACE_CODE", "{detail}"
 
 class BadWorld(RequestRejected):
     code, template = "ERR_BAD_WORLD", "世界文件错误：{message}"
@@ -252,6 +258,12 @@ class FileUnknown(NotFound):
 class InstitutionUnknown(NotFound):
     code, template = "ERR_INSTITUTION_UNKNOWN", "{detail}"
     decode_number = 5
+
+class ListCodeUnknown(NotFound):
+    code, template = "ERR_LIST_CODE_UNKNOWN", "医保目录编码 {code} 不在医保目录中"
+
+class MappingUnknown(NotFound):
+    code, template = "ERR_MAPPING_UNKNOWN", "目录对照 {fixmedins_hilist_id} 不存在"
 
 class RecordUnknown(NotFound):
     code, template = "ERR_NOT_FOUND", "路径参数 {name} 所指的记录不存在"
@@ -339,6 +351,9 @@ class InsuplcMismatch(RuleRefused):
 
 class InsutypeMismatch(RuleRefused):
     code, template = "ERR_INSUTYPE_MISMATCH", "险种 {insutype} 与参保人险种 {insured} 不符"
+
+class ListCodeRefused(RuleRefused):
+    code, template = "ERR_LIST_CODE_REFUSED", "医保目录编码 {code} 不在有效期内（{window}），目录规定不得医保结算"
 
 class ModelDrawdown(RuleRefused):
     code, template = "ERR_MODEL_DRAWDOWN", "{policy} 采用共济绑定模式（按顺位使用共济人个人账户），不设家庭共济账户"
@@ -431,6 +446,9 @@ class TokenInvalid(RuleRefused):
 class TooManyFunders(RuleRefused):
     code, template = "ERR_TOO_MANY_FUNDERS", "被共济人最多绑定 {max_funders} 名共济人（{policy}）"
 
+class TraceCountMismatch(RuleRefused):
+    code, template = "ERR_TRACE_COUNT", "{detail}"
+
 class TransferNotPending(RuleRefused):
     code, template = "ERR_TRANSFER_NOT_PENDING", "转账 {transfer_id} 已{state}，不能确认收款"
 
@@ -490,6 +508,9 @@ class MsgidReused(Conflict):
 
 class MsgidReversed(Conflict):
     code, template = "ERR_MSGID_REVERSED", "报文 {msgid} 已被冲正（2601），迟到的原交易不予处理"
+
+class TraceCodeSold(Conflict):
+    code, template = "ERR_TRACE_CODE_SOLD", "药品追溯码 {code} 已在结算 {setl_id} 中销售，同一盒药不能再次销售"
 
 class NotReversible(Conflict):
     code, template = "ERR_NOT_REVERSIBLE", "{detail}"

@@ -41,6 +41,7 @@ class SettlementView:
     init_setl_id: str | None = None
     revocation: tuple[str, str, str] | None = None  # 5203 of a revoked settlement: (setl_id, time, msgid)
     splits: tuple[LineSplit, ...] = field(default=())
+    warnings: tuple[str, ...] = ()
 
 
 def plan_amounts(plan: SettlementPlan) -> dict[str, Decimal]:

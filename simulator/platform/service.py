@@ -11,6 +11,7 @@ from pathlib import Path
 
 from simulator.platform.access import AppSessions, Nonces
 from simulator.platform.base import Deps, PlatformBase
+from simulator.platform.catalogue.ops import CatalogueOps
 from simulator.platform.clock import Clock
 from simulator.platform.console import ConsoleQueries
 from simulator.platform.faults import FaultPlan
@@ -36,6 +37,7 @@ class Platform(PlatformBase):
         self.settlement = SettleOps(self.deps)
         self.revocation = RevokeOps(self.deps)
         self.reconciliation = ReconOps(self.deps)
+        self.catalogue = CatalogueOps(self.deps)
         self.world = WorldOps(self.deps)
         self.admin = AdminOps(self.deps)
         self.nonces = Nonces(store)  # the x-tif gateway's replay check

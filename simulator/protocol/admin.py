@@ -11,7 +11,8 @@ import segno
 from flask import Blueprint, Response, current_app, request
 
 from simulator.domain.money import parse_amount
-from simulator.domain.refusals import BadFault, BadJson, BadTime, MissingField
+from simulator.domain.refusals import BadFault, BadJson, BadTime, BadWorld, MissingField
+from simulator.platform.catalogue.entries import parse_entry
 from simulator.platform.clock import parse_timestamp, stamp
 from simulator.protocol.admin_access import require_admin
 from simulator.protocol.app_auth import load_world
@@ -50,6 +51,21 @@ def reset() -> Response:
 @admin.post("/world")
 def world() -> Response:
     return _ok(load_world(sim().platform, _body()))  # with the people's app credentials
+
+
+@admin.post("/catalogue")
+def catalogue() -> Response:
+    """Add or replace catalogue entries; their `updt_time` is the platform's now (so 1312 serves the change)."""
+    body = _body()
+    if not isinstance(body, dict) or set(body) != {"entries"} or not isinstance(body["entries"], list):
+        raise BadWorld(message="请求体须为 {\"entries\": [目录项, …]}")
+    platform = sim().platform
+    at = platform.now_stamp()
+    try:
+        entries = [parse_entry(item, at) for item in body["entries"]]
+    except ValueError as exc:
+        raise BadWorld(message=str(exc)) from None
+    return _ok({"saved": platform.catalogue.update(entries), "updt_time": at})
 
 
 @admin.get("/handles")

@@ -127,12 +127,12 @@ def _is_stamp(text: str, pattern: str) -> bool:
 
 
 def response(now: datetime, refmsgid: str, output: Any, env: Envelope | None = None, *, err_msg: str | None = None,
-             err_code: str | None = None) -> dict[str, Any]:
+             err_code: str | None = None, warn_msg: str | None = None) -> dict[str, Any]:
     """A response envelope; `err_msg` set means infcode -1 and no output."""
     stamp = now.strftime("%Y%m%d%H%M%S") + f"{now.microsecond // 1000:03d}"
     body: dict[str, Any] = {
         "infcode": -1 if err_msg else 0, "inf_refmsgid": refmsgid, "refmsg_time": stamp, "respond_time": stamp,
-        "err_msg": err_msg, "warn_msg": None, "cainfo": env.cainfo if env else None,
+        "err_msg": err_msg, "warn_msg": None if err_msg else warn_msg, "cainfo": env.cainfo if env else None,
         "signtype": env.signtype if env else None, "output": None if err_msg else output,
     }
     if err_code:

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, g, request
 from simulator.domain.models import mask_certno
 from simulator.domain.refusals import FaultInjected, UnknownInfno
 from simulator.platform.faults import Fault
-from simulator.protocol import handlers_people, handlers_recon, handlers_settle, inputs
+from simulator.protocol import handlers_catalogue, handlers_people, handlers_recon, handlers_settle, inputs
 from simulator.protocol.envelope import parse_envelope, parse_json, response
 from simulator.protocol.journal_hook import mark_arrival, record_exchange
 from simulator.protocol.runtime import ConnectionDropped, json_response, sim
@@ -19,7 +19,8 @@ from simulator.protocol.runtime import ConnectionDropped, json_response, sim
 fsi = Blueprint("fsi", __name__)
 decode = Blueprint("decode", __name__)
 
-HANDLERS = handlers_people.HANDLERS | handlers_settle.HANDLERS | handlers_recon.HANDLERS
+HANDLERS = (handlers_people.HANDLERS | handlers_settle.HANDLERS | handlers_recon.HANDLERS
+            | handlers_catalogue.HANDLERS)
 NO_SIGN_IN = ("9001",)
 fsi.before_request(mark_arrival)  # the request journal: every exchange, refused or not, in arrival order
 fsi.after_request(record_exchange)
@@ -52,8 +53,8 @@ def call_service() -> Response:
             reply = output
         else:
             now = platform.clock.now()
-            reply = json_response(response(now, platform.ids.inf_refmsgid(env.mdtrtarea_admvs, now), output, env),
-                                  strict=True)
+            reply = json_response(response(now, platform.ids.inf_refmsgid(env.mdtrtarea_admvs, now), output, env,
+                                           warn_msg=g.get("warn_msg")), strict=True)
         pending.commit()
     if fault is not None and fault.kind == "drop_after_commit":
         _drop_connection("drop_after_commit: committed, connection closed")

@@ -99,7 +99,9 @@ def upload(platform: Platform, env: Envelope) -> dict[str, Any]:
     if any(str(item.get("mdtrt_id")) != mdtrt_id or str(item.get("psn_no")) != psn_no for item in items):
         raise BadField(detail="feedetail 中所有明细须属于同一 mdtrt_id 与 psn_no")
     lines = inputs.fee_lines(items, "feedetail", batch=True)
-    return {"result": [wire.line_split(split) for split in platform.visits.upload(env.meta(), mdtrt_id, psn_no, lines)]}
+    splits, warnings = platform.visits.upload(env.meta(), mdtrt_id, psn_no, lines)
+    wire.warn(warnings)
+    return {"result": [wire.line_split(split) for split in splits]}
 
 
 def delete_lines(platform: Platform, env: Envelope) -> dict[str, Any]:

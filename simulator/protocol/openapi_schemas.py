@@ -117,6 +117,7 @@ _ADMIN: dict[str, Schema] = {
         "error", "http500", "delay", "drop", "drop_after_commit"]}}, {"count": INT, "message": STR, "delay_ms": INT}),
     "Conservation": obj({"ok": BOOL, "loaded": MONEY, "topups": MONEY, "held": MONEY, "in_transit": MONEY,
                          "fund_paid": MONEY, "difference": MONEY}),
+    "CatalogueUpdated": obj({"saved": {"type": "integer"}, "updt_time": STR}),
     "TopUp": obj({"target": STR, "ref": STR, "amount": MONEY}),
     "EvoucherIssued": obj({"code": {"type": "string", "pattern": r"^\d{28}$"}, "expires_at": STAMP,
                            "png_base64": STR}),

@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from flask import g
+
 from simulator.domain.chain import Leg
 from simulator.domain.models import Person, age_on, mask_name
 from simulator.domain.money import ZERO, fmt
@@ -86,8 +88,15 @@ def line_split(split: LineSplit) -> dict[str, Any]:
     }
 
 
+def warn(warnings: tuple[str, ...]) -> None:
+    """The request's warnings (e.g. a code split as 丙 for want of a catalogue entry) go in `warn_msg`."""
+    if warnings:
+        g.warn_msg = "；".join(warnings)
+
+
 def settlement_output(view: SettlementView, today: date, cert_type: str = "",
                       with_lines: bool = False) -> dict[str, Any]:
+    warn(view.warnings)
     out: dict[str, Any] = {"setlinfo": setlinfo(view, today, cert_type), "setldetail": setldetail(view),
                            "payleg": [leg(item) for item in view.legs]}
     if with_lines:

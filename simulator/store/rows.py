@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
-from simulator.domain.models import Binding, CatalogueItem, Institution, Person, Pool, Wallet
+from simulator.domain.models import Binding, Institution, Person, Pool, Wallet
 from simulator.domain.money import from_fen
 from simulator.domain.records import LedgerEntry, MessageRecord, SettlementRecord, VisitRecord
 
@@ -45,13 +44,6 @@ def wallet(row: Any) -> Wallet:
 def institution(row: Any) -> Institution:
     return Institution(code=row.code, name=row.name, kind=row.kind, admdvs=row.admdvs, level=row.level,
                        wallet_enabled=bool(row.wallet_enabled), policy=row.policy)
-
-
-def catalogue_item(row: Any) -> CatalogueItem:
-    return CatalogueItem(
-        code=row.code, name=row.name, lv=row.lv, selfpay_prop=Decimal(row.selfpay_prop),
-        price_cap=None if row.price_cap is None else Decimal(row.price_cap),
-    )
 
 
 def visit(row: Any) -> VisitRecord:

@@ -12,6 +12,7 @@ from simulator.domain.models import AppSession
 from simulator.domain.refusals import Duplicate
 from simulator.store import deferred, tables_app, tables_gate  # registers their tables
 from simulator.store import shared as _shared  # puts the shared_state table on `metadata`
+from simulator.store.catalogue_repo import SqlCatalogue
 from simulator.store.compiled import Statements
 from simulator.store.engine import (
     create_schema,
@@ -43,6 +44,10 @@ class Tx(PeopleQueries, MoneyQueries):
     def family(self) -> FamilyQueries:
         """The family-account queries, in this transaction."""
         return FamilyQueries(self.conn, self.locking)
+
+    def catalogue(self) -> SqlCatalogue:
+        """The insurance catalogue and the institutions' 目录对照 rows, in this transaction."""
+        return SqlCatalogue(self.conn)
 
     def inspect(self) -> InspectQueries:
         """The admin API's and console's read-only queries, in this transaction."""

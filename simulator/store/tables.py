@@ -22,7 +22,7 @@ from sqlalchemy import (
 from simulator.store.metadata import _id
 from simulator.store.metadata import metadata as metadata  # re-exported: table modules elsewhere name it here
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 schema_version = Table("schema_version", metadata, Column("version", Integer, primary_key=True))
@@ -115,15 +115,6 @@ wallets = Table(
     Column("owner_id", BigInteger, nullable=False, unique=True),
     Column("balance_fen", BigInteger, nullable=False),
     Column("status", String(12), nullable=False),
-)
-
-catalogue = Table(
-    "catalogue", metadata,
-    Column("code", String(50), primary_key=True),
-    Column("name", String(200), nullable=False),
-    Column("lv", String(2), nullable=False),
-    Column("selfpay_prop", String(12), nullable=False),
-    Column("price_cap", String(24)),
 )
 
 signins = Table(

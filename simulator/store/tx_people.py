@@ -10,12 +10,11 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
 
-from simulator.domain.models import Binding, CatalogueItem, Institution, Person, Pool, Wallet
+from simulator.domain.models import Binding, Institution, Person, Pool, Wallet
 from simulator.store import rows
 from simulator.store.compiled import FastQueries, id_params, ids_in
 from simulator.store.tables import (
     bindings,
-    catalogue,
     ectokens,
     evouchers,
     handles,
@@ -137,7 +136,7 @@ class PeopleQueries(FastQueries):
         self.conn.execute(insert(wallets).values(wallet_id=wallet_id, owner_id=owner_id,
                                                  balance_fen=balance_fen, status=status))
 
-    # institutions, policies, catalogue, handles ----------------------------------------------
+    # institutions, policies, handles ----------------------------------------------
     def institution(self, code: str) -> Institution | None:
         row = self.run("institution", lambda: select(institutions).where(institutions.c.code == bindparam("c")),
                        c=code).first()
@@ -154,20 +153,6 @@ class PeopleQueries(FastQueries):
     def upsert_policy(self, name: str, body: str) -> None:
         self.conn.execute(delete(policies).where(policies.c.name == name))
         self.conn.execute(insert(policies).values(name=name, body=body))
-
-    def catalogue_items(self, codes: Iterable[str]) -> dict[str, CatalogueItem]:
-        wanted = sorted(set(codes))
-        if not wanted:
-            return {}
-        found = self.run(("catalogue_items", len(wanted)), lambda: select(catalogue).where(
-            ids_in(catalogue.c.code, len(wanted))), **id_params(wanted)).all()
-        return {row.code: rows.catalogue_item(row) for row in found}
-
-    def upsert_catalogue(self, values: Sequence[dict[str, Any]]) -> None:
-        codes = [v["code"] for v in values]
-        if codes:
-            self.conn.execute(delete(catalogue).where(catalogue.c.code.in_(codes)))
-            self.conn.execute(insert(catalogue), list(values))
 
     def set_handles(self, kind: str, mapping: dict[str, str]) -> None:
         if mapping:

@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
+from simulator.domain.catalogue import CatalogueEntry
 from simulator.domain.money import parse_amount, to_fen
 from simulator.domain.policy import parse_policy
 from simulator.domain.refusals import BadWorld, DuplicatePerson, PlatformError, RequestRejected
 from simulator.platform.base import PlatformBase
-from simulator.platform.clock import parse_timestamp
+from simulator.platform.catalogue.entries import parse_entry
+from simulator.platform.clock import parse_timestamp, stamp
 from simulator.platform.profiles import load_profile
 
-CLASS_LV = {"A": "01", "B": "02", "C": "03"}
 BINDING_STATES = ("active", "pending", "ended")
 
 
@@ -63,7 +63,7 @@ class WorldPlan:
     bindings: list[dict[str, Any]] = field(default_factory=list)
     pools: list[dict[str, Any]] = field(default_factory=list)
     wallets: list[dict[str, Any]] = field(default_factory=list)
-    catalogue: list[dict[str, Any]] = field(default_factory=list)
+    catalogue: list[CatalogueEntry] = field(default_factory=list)
     today: str | None = None
 
 
@@ -102,6 +102,7 @@ class WorldOps(PlatformBase):
             except ValueError:
                 raise _bad(f"today 时间格式错误：{body['today']!r}") from None
             plan.today = str(body["today"])
+        at = stamp(parse_timestamp(plan.today)) if plan.today else self.now_stamp()  # the entries' updt_time
         if fmt == "yibao-scenario/1":
             name = self._add_policy(plan, _req(body, "policy", "场景"))
             for ref in _listed(body, "policies"):
@@ -109,13 +110,15 @@ class WorldOps(PlatformBase):
             inst = _req(body, "institution", "场景")
             plan.institutions.append(self._institution(inst, self._scenario_shop_policy(plan, inst, name)))
             lines = (body.get("checkout") or {}).get("lines") or []
-            plan.catalogue = [self._catalogue(line) for line in lines if line.get("insurable", True) is not False]
+            plan.catalogue = [self._catalogue(line, at, cart=True) for line in lines
+                              if line.get("insurable", True) is not False and "class" in line]
+            plan.catalogue += [self._catalogue(item, at) for item in _listed(body, "catalogue")]
         else:
             names = [self._add_policy(plan, p) for p in _listed(body, "policies")]
             default = names[0] if names else None
             for inst in body.get("institutions") or []:
                 plan.institutions.append(self._institution(inst, self._inst_policy(plan, inst, default)))
-            plan.catalogue = [self._catalogue(item) for item in body.get("catalogue") or []]
+            plan.catalogue = [self._catalogue(item, at) for item in _listed(body, "catalogue")]
         self._parse_people(plan, body)
         return plan
 
@@ -163,21 +166,12 @@ class WorldOps(PlatformBase):
                 "wallet_enabled": bool(inst.get("wallet_enabled", False)), "policy": policy}
 
     @staticmethod
-    def _catalogue(item: dict[str, Any]) -> dict[str, Any]:
-        cls = item.get("class")
-        if cls not in CLASS_LV:
-            raise _bad(f"目录项 {item.get('code')} 的类别 {cls!r} 无效（A/B/C）")
+    def _catalogue(item: Any, at: str, cart: bool = False) -> CatalogueEntry:
+        """A catalogue entry from the world's `catalogue` (or, in a scenario, a class-annotated cart line)."""
         try:
-            prop = Decimal(str(item.get("selfpay_prop") or "0"))
-        except ArithmeticError:
-            raise _bad(f"目录项 {item.get('code')} 的自付比例无效") from None
-        if not Decimal(0) <= prop <= Decimal(1):
-            raise _bad(f"目录项 {item.get('code')} 的自付比例无效")
-        cap = item.get("price_cap")
-        if cap not in (None, ""):
-            _money(cap, f"目录项 {item.get('code')} 的限价")
-        return {"code": str(_req(item, "code", "目录项")), "name": str(item.get("name") or item["code"]),
-                "lv": CLASS_LV[cls], "selfpay_prop": str(prop), "price_cap": None if cap in (None, "") else str(cap)}
+            return parse_entry(item, at, cart=cart)
+        except ValueError as exc:
+            raise _bad(str(exc)) from None
 
     def _parse_people(self, plan: WorldPlan, body: dict[str, Any]) -> None:
         seen: set[str] = set()
@@ -280,7 +274,7 @@ class WorldOps(PlatformBase):
             tx.upsert_policy(name, json.dumps(body, ensure_ascii=False))
         for inst in plan.institutions:
             tx.upsert_institution(inst)
-        tx.upsert_catalogue(plan.catalogue)
+        tx.catalogue().save(plan.catalogue)
         rows = [{k: v for k, v in p.items() if k != "id"} | {"psn_no": psn_nos[p["id"]], "card_sn": card_sn[p["id"]]}
                 for p in plan.people]
         row_ids = tx.insert_persons(rows)

@@ -8,7 +8,7 @@ accumulators, the settlement row and its ledger. Any refusal rolls the whole tra
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +26,7 @@ from simulator.domain.refusals import (
 )
 from simulator.domain.views import AMOUNT_COLUMNS, SettlementView, balance_after, plan_amounts
 from simulator.platform.base import PlatformBase, RequestMeta
+from simulator.platform.catalogue.lookup import line_catalogue
 from simulator.platform.context import payer_context
 from simulator.platform.ports import TxPort
 
@@ -83,9 +84,9 @@ class SettleOps(PlatformBase):
         return payer_context(tx, patient, institution, self.policy_of(tx, patient, institution), lock)
 
     def _plan(self, tx: TxPort, ctx: PayerContext, lines: Sequence[FeeLine], inp: SettleInput) -> SettlementPlan:
-        catalogue = tx.catalogue_items(line.code for line in lines)
-        plan = plan_settlement(ctx, lines, catalogue, inp.med_type, inp.use_account, inp.exp.use_wallet,
-                               self.today())
+        found = line_catalogue(tx.catalogue(), (line.code for line in lines), self.today())
+        plan = replace(plan_settlement(ctx, lines, found.items, inp.med_type, inp.use_account, inp.exp.use_wallet,
+                                       self.today()), warnings=found.warnings)
         if plan.medfee_sumamt != inp.medfee_sumamt:
             raise MedfeeMismatch(medfee_sumamt=inp.medfee_sumamt, lines_total=plan.medfee_sumamt)
         return plan
@@ -176,7 +177,7 @@ class SettleOps(PlatformBase):
             patient=ctx.patient, institution=ctx.institution, mdtrt_id=mdtrt_id, setl_id=setl_id,
             setl_time=setl_time, med_type=med_type, clr_type=clr_type, insutype=ctx.patient.insutype,
             amounts=plan_amounts(plan), balc=balance_after(ctx.patient, plan), legs=plan.legs, msgid=msgid,
-            splits=plan.splits,
+            splits=plan.splits, warnings=plan.warnings,
         )
 
     def _commit(self, tx: TxPort, meta: RequestMeta, ctx: PayerContext, plan: SettlementPlan, setl_id: str,

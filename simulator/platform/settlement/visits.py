@@ -18,6 +18,7 @@ from simulator.domain.refusals import (
 )
 from simulator.domain.split import LineSplit, split_line
 from simulator.platform.base import PlatformBase, RequestMeta
+from simulator.platform.catalogue.lookup import line_catalogue
 from simulator.platform.ports import TxPort
 
 
@@ -68,8 +69,9 @@ class VisitOps(PlatformBase):
             self._visit(tx, meta, mdtrt_id, psn_no)
             tx.update_visit(mdtrt_id, med_type=med_type, diseinfo=json.dumps(diseinfo, ensure_ascii=False))
 
-    def upload(self, meta: RequestMeta, mdtrt_id: str, psn_no: str, lines: Sequence[FeeLine]) -> list[LineSplit]:
-        """2204: store fee lines and return the platform's split of each."""
+    def upload(self, meta: RequestMeta, mdtrt_id: str, psn_no: str,
+               lines: Sequence[FeeLine]) -> tuple[list[LineSplit], tuple[str, ...]]:
+        """2204: store fee lines and return the platform's split of each, with the catalogue's warnings."""
         sns = [line.feedetl_sn for line in lines]
         if len(set(sns)) != len(sns):
             raise DuplicateFeeLine(detail="同一次上传中费用明细流水号 feedetl_sn 重复")
@@ -80,11 +82,11 @@ class VisitOps(PlatformBase):
             clash = sorted(existing & set(sns))
             if clash:
                 raise DuplicateFeeLine(detail=f"费用明细流水号已上传：{', '.join(clash)}")
-            catalogue = tx.catalogue_items(line.code for line in lines)
+            found = line_catalogue(tx.catalogue(), (line.code for line in lines), self.today())
             tx.insert_lines([{"mdtrt_id": mdtrt_id, "feedetl_sn": line.feedetl_sn, "chrg_bchno": line.chrg_bchno,
                               "code": line.code, "name": line.name, "cnt": str(line.cnt), "pric": str(line.pric),
                               "amt_fen": to_fen(line.amt), "setl_id": None} for line in lines])
-            return [split_line(line, catalogue.get(line.code)) for line in lines]
+            return [split_line(line, found.items.get(line.code)) for line in lines], found.warnings
 
     def delete_lines(self, meta: RequestMeta, mdtrt_id: str, psn_no: str, chrg_bchno: str) -> int:
         """2205: delete unsettled lines of a batch (`0000`: every unsettled line). Returns how many."""

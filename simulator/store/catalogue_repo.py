@@ -1,0 +1,81 @@
+"""The catalogue repository on SQLite and PostgreSQL (simulator/platform/catalogue/repository.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, func, insert, select, tuple_
+
+from simulator.domain.catalogue import CatalogueEntry, MappingRecord
+from simulator.store.tables_catalogue import hilist, list_mappings
+
+
+def _entry(row: Any) -> CatalogueEntry:
+    return CatalogueEntry(
+        code=row.code, name=row.name, lv=row.lv, selfpay_prop=Decimal(row.selfpay_prop),
+        price_cap=None if row.price_cap is None else Decimal(row.price_cap), begndate=row.begndate,
+        enddate=row.enddate, updt_time=row.updt_time, list_type=row.list_type, lmt_used_flag=row.lmt_used_flag,
+        lmt_note=row.lmt_note, expired_use="refuse" if row.expired_use == "refuse" else "own_pay",
+        traced=bool(row.traced))
+
+
+def _mapping(row: Any) -> MappingRecord:
+    return MappingRecord(row.fixmedins_code, row.fixmedins_hilist_id, row.fixmedins_hilist_name, row.list_type,
+                         row.med_list_codg, row.begndate, row.enddate, row.uploaded_at)
+
+
+class SqlCatalogue:
+    """In the caller's transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def entries(self, codes: Iterable[str]) -> dict[str, CatalogueEntry]:
+        wanted = sorted(set(codes))
+        if not wanted:
+            return {}
+        found = self.conn.execute(select(hilist).where(hilist.c.code.in_(wanted)))
+        return {row.code: _entry(row) for row in found}
+
+    def save(self, entries: Sequence[CatalogueEntry]) -> None:
+        if not entries:
+            return
+        self.conn.execute(delete(hilist).where(hilist.c.code.in_([e.code for e in entries])))
+        self.conn.execute(insert(hilist), [{
+            "code": e.code, "name": e.name, "lv": e.lv, "selfpay_prop": str(e.selfpay_prop),
+            "price_cap": None if e.price_cap is None else str(e.price_cap), "begndate": e.begndate,
+            "enddate": e.enddate, "updt_time": e.updt_time, "list_type": e.list_type,
+            "lmt_used_flag": e.lmt_used_flag, "lmt_note": e.lmt_note, "expired_use": e.expired_use,
+            "traced": e.traced} for e in entries])
+
+    def changed_since(self, updt_time: str, offset: int, limit: int) -> tuple[list[CatalogueEntry], int]:
+        where = hilist.c.updt_time >= updt_time
+        total = int(self.conn.execute(select(func.count()).select_from(hilist).where(where)).scalar_one())
+        page = self.conn.execute(select(hilist).where(where).order_by(hilist.c.updt_time, hilist.c.code)
+                                 .offset(offset).limit(limit))
+        return [_entry(row) for row in page], total
+
+    def save_mappings(self, rows: Sequence[MappingRecord]) -> None:
+        if not rows:
+            return
+        keys = [(r.fixmedins_code, r.fixmedins_hilist_id) for r in rows]
+        self.conn.execute(delete(list_mappings).where(
+            tuple_(list_mappings.c.fixmedins_code, list_mappings.c.fixmedins_hilist_id).in_(keys)))
+        self.conn.execute(insert(list_mappings), [{
+            "fixmedins_code": r.fixmedins_code, "fixmedins_hilist_id": r.fixmedins_hilist_id,
+            "fixmedins_hilist_name": r.fixmedins_hilist_name, "list_type": r.list_type,
+            "med_list_codg": r.med_list_codg, "begndate": r.begndate, "enddate": r.enddate,
+            "uploaded_at": r.uploaded_at} for r in rows])
+
+    def drop_mapping(self, fixmedins_code: str, fixmedins_hilist_id: str) -> bool:
+        done = self.conn.execute(delete(list_mappings).where(and_(
+            list_mappings.c.fixmedins_code == fixmedins_code,
+            list_mappings.c.fixmedins_hilist_id == fixmedins_hilist_id)))
+        return bool(done.rowcount)
+
+    def mappings_of(self, fixmedins_code: str) -> list[MappingRecord]:
+        found = self.conn.execute(select(list_mappings).where(list_mappings.c.fixmedins_code == fixmedins_code)
+                                  .order_by(list_mappings.c.fixmedins_hilist_id))
+        return [_mapping(row) for row in found]
