@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pos_plugin.platform.state import StateDb
+from pos_plugin.platform.state import StateStore
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class SignIn:
 class SignInCache:
     """Per (institution, operator) the last sign-in, valid for its day."""
 
-    def __init__(self, db: StateDb, fixmedins_code: str) -> None:
+    def __init__(self, db: StateStore, fixmedins_code: str) -> None:
         self.db = db
         self.fixmedins_code = fixmedins_code
         # The sign-in this process last read or wrote, per operator: every platform call needs it, and a
