@@ -17,7 +17,7 @@ test:
 
 lint: bootstrap
 	@$(PY) -m ruff check pos_plugin simulator tests tools
-	@$(PY) -m mypy pos_plugin simulator/domain simulator/platform simulator/app.py tools
+	@$(PY) -m mypy pos_plugin simulator/domain simulator/platform simulator/app.py simulator/memory.py tools
 
 bench: bootstrap
 	@BENCH=$${BENCH:-quick} $(PY) -m tools.bench

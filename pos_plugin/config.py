@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from pos_plugin.journal.sales import SaleBook
 from pos_plugin.platform import Institution, Operator, PlatformClient, TifCredentials
 from pos_plugin.platform.state_pg import is_url
 from pos_plugin.profiles import load_profile
+from pos_plugin.state_home import default_state_dir
 
 # The profiles the plugin ships (docs/domain.md §3): a patient insured in their province is planned with theirs.
 SHIPPED_PROFILES = ("gansu", "guangdong", "national-default", "shaanxi")
@@ -44,7 +45,7 @@ class TerminalSettings:
     fixmedins_name: str = ""
     admdvs: str = ""
     policy: PolicyRef | None = None
-    state_dir: Path = Path("var")
+    state_dir: Path = field(default_factory=default_state_dir)  # per user, never the current directory
     terminal: str = "T1"
     operator: str = "0001"
     operator_name: str = "收银员"

@@ -28,6 +28,20 @@ def leg_label(leg: Leg) -> str:
     return "医保钱包"
 
 
+def leg_labels(legs: Sequence[Leg]) -> list[str]:
+    """The labels of one listing of legs, the relatives told apart: two funders whose masked names read the
+    same (relatives of one surname, both 王*) also show the last four characters of their personal number
+    psn_no, `共济账户(第一顺位 王* 尾号0042)`, as the patient's insurance app lists it."""
+    shown = [mask_name(leg.name) for leg in legs if leg.source == "funder" and leg.name]
+    labels = []
+    for leg in legs:
+        label = leg_label(leg)
+        if leg.source == "funder" and leg.name and leg.psn_no and shown.count(mask_name(leg.name)) > 1:
+            label = label[:-1] + f" 尾号{leg.psn_no[-4:]})"
+        labels.append(label)
+    return labels
+
+
 def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
@@ -45,6 +59,6 @@ def table(rows: Iterable[Sequence[str]], widths: Sequence[int]) -> list[str]:
 
 def plan_lines(plan: PayerPlan, width: int = 40) -> list[str]:
     """The payer chain as the cashier confirms it, every leg named, cash always shown."""
-    rows = [(leg_label(leg), format_amount(leg.amount)) for leg in plan.legs]
+    rows = [(label, format_amount(leg.amount)) for label, leg in zip(leg_labels(plan.legs), plan.legs, strict=True)]
     rows.append(("现金", format_amount(plan.psn_cash_pay)))
     return table(rows, (width - 12, 12))

@@ -9,7 +9,7 @@ from pos_plugin.checkout.sale import Sale
 from pos_plugin.domain.cart import CartLine
 from pos_plugin.domain.money import ZERO, format_amount
 from pos_plugin.domain.payer_chain import Leg
-from pos_plugin.present import display_width, leg_label, mask_name, pad
+from pos_plugin.present import display_width, leg_labels, mask_name, pad
 
 WIDTH = 48
 
@@ -70,7 +70,8 @@ def render_receipt(receipt: Receipt, width: int = WIDTH) -> str:
     out += [rule, _row("医疗费总额", format_amount(fig.medfee_sumamt), width),
             _row("统筹基金支付", format_amount(fig.fund_pay_sumamt), width),
             _row("个人负担", format_amount(fig.psn_part_amt), width)]
-    out += [_row("  " + leg_label(leg), format_amount(leg.amount), width) for leg in receipt.legs]
+    out += [_row("  " + label, format_amount(leg.amount), width)
+            for label, leg in zip(leg_labels(receipt.legs), receipt.legs, strict=True)]
     out.append(_row("  现金", format_amount(fig.psn_cash_pay), width))
     if receipt.outside_settlement:
         out.append(_row("非医保商品(现金)", format_amount(receipt.outside_settlement), width))

@@ -12,6 +12,9 @@ have_zbar || need_apt+=(libzbar0)
 if [ "$want_browser" = 1 ] && [ "${YIBAO_SKIP_BROWSER:-0}" != 1 ]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
   command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
+  # A CJK font, or every page draws its Chinese as boxes (tests/e2e/test_cjk_glyphs.py checks the pixels).
+  [ -n "$(fc-list :lang=zh family 2>/dev/null)" ] || need_apt+=(fonts-noto-cjk)
+  command -v fc-list >/dev/null 2>&1 || need_apt+=(fontconfig)
   command -v curl >/dev/null 2>&1 || need_apt+=(curl)   # the README's shell examples, run by the tests
   command -v jq >/dev/null 2>&1 || need_apt+=(jq)
 fi

@@ -20,7 +20,7 @@ from simulator.protocol.admin import admin
 from simulator.protocol.app_api import install as install_family
 from simulator.protocol.app_auth import load_world
 from simulator.protocol.auth import TifGate
-from simulator.protocol.console import console
+from simulator.protocol.console import console, root
 from simulator.protocol.fsi import decode, fsi
 from simulator.protocol.runtime import Simulator
 from simulator.store.store import Store
@@ -39,7 +39,7 @@ def create_app(config: SimConfig | dict[str, Any] | None = None) -> Flask:
     app.extensions["simulator"] = Simulator(platform, TifGate(cfg.auth == "tif", cfg.tif_credentials, platform.nonces))
     errors.install(app)
     edges.install(app, cfg.max_body_bytes)
-    for blueprint in (fsi, decode, admin, console):
+    for blueprint in (fsi, decode, admin, console, root):
         app.register_blueprint(blueprint)
     install_family(app)  # family app API, app page, OpenAPI, wallet bounces
     if cfg.shared:

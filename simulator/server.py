@@ -41,12 +41,17 @@ def gunicorn_available() -> bool:
     return importlib.util.find_spec("gunicorn") is not None
 
 
-def announce(host: str, port: int) -> None:
-    print(f"http://{host}:{port}", flush=True)
+Banner = Callable[[str], list[str]]
+
+
+def announce(host: str, port: int, banner: Banner | None = None) -> None:
+    """The base URL as the first stdout line (what scripts read), then the banner's lines for a person."""
+    base = f"http://{host}:{port}"
+    print("\n".join([base, *(banner(base) if banner else [])]), flush=True)
 
 
 def serve_gunicorn(app: Flask, host: str, port: int, workers: int, threads: int, limits: ServerLimits,
-                   on_exit: Callable[[], None]) -> None:
+                   on_exit: Callable[[], None], banner: Banner | None = None) -> None:
     """Run `app` (already built: schema created, worlds loaded) in `workers` forked processes of
     `threads` threads each, until SIGTERM/SIGINT."""
     from gunicorn.app.base import BaseApplication
@@ -59,7 +64,7 @@ def serve_gunicorn(app: Flask, host: str, port: int, workers: int, threads: int,
         # SIGTERM stops at once, like SIGINT: a test tool must not linger on idle keep-alive connections,
         # and a request cut short rolls its transaction back whole.
         server.handle_term = server.handle_int
-        announce(host, int(server.LISTENERS[0].getsockname()[1]))
+        announce(host, int(server.LISTENERS[0].getsockname()[1]), banner)
 
     options: dict[str, Any] = {
         "bind": f"{host}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
@@ -101,7 +106,7 @@ class KeepAliveHandler(WSGIRequestHandler):
         pass  # per-request logging costs throughput; errors are still logged
 
 
-def serve_werkzeug(app: Flask, host: str, port: int, on_exit: Callable[[], None]) -> None:
+def serve_werkzeug(app: Flask, host: str, port: int, on_exit: Callable[[], None], banner: Banner | None = None) -> None:
     """The fallback: Werkzeug's threaded server, one process."""
     server = make_server(host, port, app, threaded=True, request_handler=KeepAliveHandler)
     setattr(server, "daemon_threads", True)  # noqa: B010 - exit without waiting for keep-alive threads
@@ -111,7 +116,7 @@ def serve_werkzeug(app: Flask, host: str, port: int, on_exit: Callable[[], None]
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    announce(host, server.server_port)
+    announce(host, server.server_port, banner)
     try:
         server.serve_forever()
     finally:

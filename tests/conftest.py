@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 from collections.abc import Iterator
 
 import pytest
@@ -12,6 +13,11 @@ from hypothesis import settings
 from pos_plugin.lab.embedded import running_simulator
 from pos_plugin.lab.sim_admin import SimulatorAdmin
 from tools import pg
+
+# A terminal without --state-dir keeps its state in the per-user directory (pos_plugin/state_home.py): in the
+# suite that is a throwaway folder, never the real home of whoever runs the tests (subprocesses inherit it).
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="yibao-test-state-")
+os.environ.pop("YIBAO_STATE_DIR", None)
 
 # Property tests check invariants, not speed: no per-example deadline on a busy 2-core CI machine.
 settings.register_profile("yibao", deadline=None)

@@ -181,7 +181,7 @@ def test_the_simulator_scanner_sees_imports():
     # Guards the simulator checks below against passing vacuously.
     assert ("simulator/domain/money.py", "decimal") in set(simulator_imports("domain"))
     assert any(m.startswith("sqlalchemy") for _, m in simulator_imports("store"))
-    assert ("simulator/platform/base.py", "simulator.platform.ports") in set(simulator_imports("platform"))
+    assert ("simulator/platform/deps.py", "simulator.platform.ports") in set(simulator_imports("platform"))
     # the composition root wires the concrete store into the platform
     assert "simulator.store.store" in set(modules_in(ast.parse((ROOT / "simulator/app.py").read_text(encoding="utf-8"))))
     assert any(m.startswith("flask") for _, m in simulator_imports("protocol"))
@@ -250,3 +250,84 @@ def test_the_platform_store_rule_catches_a_planted_import(tmp_path, monkeypatch)
                                              ("simulator/platform/settlement/leak.py", "simulator.store.store"),
                                              ("simulator/platform/settlement/leak.py", "simulator.store.inspection"),
                                              ("simulator/platform/settlement/leak.py", "simulator.store")}
+
+
+# --- the platform's ports: repositories per aggregate, typed, small; composition, not inheritance ----------
+
+PORT_FILES = ("simulator/platform/ports.py", "simulator/platform/repositories.py",
+              "simulator/platform/catalogue/repository.py")
+
+
+def protocol_classes(relative: str):
+    tree = ast.parse((ROOT / relative).read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and any(getattr(b, "id", None) == "Protocol" for b in node.bases):
+            yield node
+
+
+def test_the_port_scanner_sees_the_ports():
+    names = {c.name for f in PORT_FILES for c in protocol_classes(f)}
+    assert {"UnitOfWork", "StorePort", "SettlementRepository", "VisitRepository", "PersonRepository"} <= names
+
+
+def test_no_port_has_more_than_twelve_methods():
+    sizes = {c.name: sum(isinstance(n, ast.FunctionDef) for n in c.body) for f in PORT_FILES for c in protocol_classes(f)}
+    assert sizes and {name: n for name, n in sizes.items() if n > 12 and name != "UnitOfWork"} == {}
+    # the unit of work is one read-only property per repository, no methods of its own
+    unit = next(c for c in protocol_classes("simulator/platform/ports.py") if c.name == "UnitOfWork")
+    assert all(any(getattr(d, "id", None) == "property" for d in n.decorator_list)
+               for n in unit.body if isinstance(n, ast.FunctionDef))
+
+
+def untyped_port_parts():
+    """Every `Any` and every `**values` in the ports and repositories."""
+    offenders = []
+    for relative in PORT_FILES:
+        tree = ast.parse((ROOT / relative).read_text(encoding="utf-8"))
+        offenders += [(relative, type(node).__name__) for node in ast.walk(tree)
+                      if (isinstance(node, ast.Name) and node.id == "Any")
+                      or (isinstance(node, ast.arguments) and node.kwarg is not None)]
+    return offenders
+
+
+def test_ports_and_repositories_take_no_any_and_no_column_keywords():
+    assert untyped_port_parts() == []
+
+
+def test_the_any_rule_catches_a_planted_any(tmp_path, monkeypatch):
+    planted = tmp_path / "simulator" / "platform"
+    planted.mkdir(parents=True)
+    for relative in PORT_FILES:
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("from typing import Any, Protocol\nclass P(Protocol):\n"
+                                         "    def f(self, **values: Any) -> None: ...\n")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert sorted(untyped_port_parts()) == sorted([(f, kind) for f in PORT_FILES for kind in ("Name", "arguments")])
+
+
+def test_platform_areas_are_composed_not_inherited():
+    # PlatformBase / FamilyBase are gone: a use-case area holds its collaborators (platform/deps.py).
+    subclassing = []
+    for path in sorted((ROOT / "simulator/platform").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                bases = {getattr(b, "id", getattr(b, "attr", "")) for b in node.bases}
+                if bases - {"Protocol", "Exception"}:
+                    subclassing.append((path.relative_to(ROOT).as_posix(), node.name, sorted(bases)))
+    assert subclassing == []
+    assert not (ROOT / "simulator/platform/base.py").exists() and not (ROOT / "simulator/platform/family/base.py").exists()
+
+
+def test_the_memory_store_needs_no_database():
+    offenders = [(p, m) for p, m in simulator_imports("store/memory") if m.split(".")[0] == "sqlalchemy"
+                 or m.startswith(("simulator.platform", "simulator.protocol"))]
+    assert offenders == [] and any(m == "simulator.store.memory.state" for _, m in simulator_imports("store/memory"))
+
+
+def test_only_the_composition_roots_join_platform_and_store():
+    joined = []
+    for path in sorted((ROOT / "simulator").glob("*.py")):
+        modules = set(modules_in(ast.parse(path.read_text(encoding="utf-8"))))
+        if any(m.startswith("simulator.platform") for m in modules) and any(m.startswith("simulator.store") for m in modules):
+            joined.append(path.name)
+    assert {"app.py", "memory.py"} <= set(joined)

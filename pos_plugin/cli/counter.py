@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,8 @@ import click
 from pos_plugin import dayend
 from pos_plugin.checkout.identify import BUSINESS_TYPE, Expected, identify
 from pos_plugin.checkout.sale import Order, Quote, SaleCancelled, as_flow
-from pos_plugin.checkout.till import BookedSale, Revoked
+from pos_plugin.checkout.till import BookedSale
+from pos_plugin.cli import words
 from pos_plugin.config import Terminal, TerminalSettings, open_terminal
 from pos_plugin.credentials import read_credential
 from pos_plugin.domain.cart import cart_line_from_mapping
@@ -26,6 +27,7 @@ from pos_plugin.domain.payer_chain import Choices
 from pos_plugin.errors import InputError
 from pos_plugin.platform.models import SETLINFO_FIELDS
 from pos_plugin.present import mask_name, plan_lines
+from pos_plugin.state_home import default_state_dir
 
 
 def terminal_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -36,8 +38,9 @@ def terminal_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--institution-name", envvar="YIBAO_INSTITUTION_NAME", default="", help="定点机构名称"),
         click.option("--admdvs", envvar="YIBAO_ADMDVS", default="", help="就医地医保区划 (6 位)"),
         click.option("--policy", envvar="YIBAO_POLICY", default="national-default", help="本机构所在地区的政策名（异地参保人按其参保地政策结算）"),
-        click.option("--state-dir", envvar="YIBAO_STATE_DIR", default="var", type=click.Path(path_type=Path),
-                     help="本机交易日志与流水号所在目录"),
+        click.option("--state-dir", envvar="YIBAO_STATE_DIR", default=default_state_dir,
+                     show_default="~/.local/state/yibao-pos（Windows: %LOCALAPPDATA%\\yibao-pos）",
+                     type=click.Path(path_type=Path), help="本机交易日志与流水号所在目录（每个用户固定一处，不随当前目录变化）"),
         click.option("--state-db", envvar="YIBAO_STATE_DB", default="", metavar="URL",
                      help="多台收银机共用的账本数据库 postgresql://…（流水号、交易日志、销售记录）；不设则用 --state-dir"),
         click.option("--terminal", "terminal_id", envvar="YIBAO_TERMINAL", default="T1", help="终端编号"),
@@ -156,7 +159,7 @@ def checkout(terminal: Terminal, image: Path | None, code: str | None, certno: s
 @terminal_options
 def revoke(terminal: Terminal, setl_id: str) -> None:
     """撤销一笔结算：每一段原路退回（本人、共济、家庭共济、钱包）。"""
-    click.echo(_revoked_text(terminal.till.revoke(setl_id)))
+    click.echo(words.revoked_text(terminal.till.revoke(setl_id)))
 
 
 @click.command()
@@ -173,11 +176,9 @@ def refund(terminal: Terminal, setl_id: str, image: Path | None, code: str | Non
                        expected=Expected(patient_name, patient_certno), business_type=BUSINESS_TYPE[record.flow])
     refunded = terminal.till.refund(setl_id, patient, lines, _confirm_with(yes, False))
     click.echo("原结算:\n" + record.receipt)
-    click.echo(_revoked_text(refunded.revoked))
-    if refunded.new is None:
-        click.echo("全部退货，没有新的结算。")
-        return
-    click.echo("新结算:\n" + refunded.new.receipt)
+    click.echo(words.revoked_text(refunded.revoked))
+    click.echo("全部退货，没有新的结算。" if refunded.new is None else "新结算:\n" + refunded.new.receipt)
+    click.echo(words.cash_settlement(refunded))
 
 
 @click.command()
@@ -186,14 +187,11 @@ def recover(terminal: Terminal) -> None:
     """启动时运行：处理结果未知的资金交易（冲正 2601），绝不重复扣款。"""
     recovered = terminal.till.recover()
     for item in recovered.resolutions:
-        click.echo(f"[{item.outcome}] {item.infno} {item.msgid}: {item.message}")
-    click.echo(f"{len(recovered.resolutions)} 笔待处理交易")
+        click.echo(words.resolution_line(item))
     for record in recovered.booked:
-        click.echo(f"[booked] 结算 {record.setl_id} 已扣款但本机未入账（结算时中断）：已补记，请补打小票给顾客，"
-                   f"不要重新收费")
+        click.echo(words.booked_line(record.setl_id))
         click.echo(record.receipt)
-    if recovered.booked:
-        click.echo(f"{len(recovered.booked)} 笔已扣款的结算已补记")
+    click.echo(words.pending_line(recovered))
     if recovered.unresolved:
         raise SystemExit(1)
 
@@ -216,29 +214,31 @@ def receipt(terminal: Terminal, setl_id: str) -> None:
     click.echo(terminal.till.receipt(setl_id))
 
 
-def _revoked_text(revoked: Revoked) -> str:
-    done = revoked.settlement
-    if done is None:
-        return f"已撤销交易 {revoked.sale_id}：没有医保结算，退还现金 {format_amount(revoked.cash_back)}"
-    legs = "，".join(f"{leg.source} {format_amount(leg.amount)}" for leg in done.payleg) or "无账户支付"
-    return (f"已撤销结算 {revoked.sale_id}：医疗费 {format_amount(done.amount('medfee_sumamt'))}，"
-            f"退回 {legs}")
-
-
 @click.command()
 @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="对账日期（默认今天）")
+              help="对账日期（默认：平台的营业日，即今日签到时平台的日期）")
 @click.option("--end", "end_day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="截止日期（默认同上）")
 @click.option("--with-refunds", is_flag=True, help="退费结算单独成笔对账（refd_setl_flag=1）")
 @terminal_options
 def reconcile(terminal: Terminal, day: datetime | None, end_day: datetime | None, with_refunds: bool) -> None:
     """日终对账：3201 总账、3202 明细，逐笔列出差异。平账退出码 0，不平 1。"""
-    begin = (day or datetime.now()).date()
+    begin = day.date() if day else business_day(terminal)
     report = dayend.reconcile(terminal.client, terminal.journal, begin, end_day.date() if end_day else begin,
                               refd_setl_flag="1" if with_refunds else "0")
     click.echo(dayend.render_report(report), nl=False)
     if not report.balanced:
         raise SystemExit(1)
+
+
+def business_day(terminal: Terminal) -> date:
+    """The platform's business day: the date of its clock at today's sign-in (9001, sent if need be), not the
+    machine's. A platform that does not say (no sign_time) leaves the cashier to name it with --date."""
+    stamp = terminal.client.sign_in().sign_time
+    try:
+        return datetime.fromisoformat(stamp.strip()[:19].replace(" ", "T")).date()
+    except ValueError:
+        raise InputError(f"平台签到应答没有给出营业日期（sign_time {stamp!r}），请用 --date YYYY-MM-DD 指定对账日期") \
+            from None
 
 
 @click.command()

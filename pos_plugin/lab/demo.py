@@ -22,6 +22,7 @@ from pos_plugin.receipt import receipt_for_sale, render_receipt
 Echo = Callable[[str], None]
 SPLIT_HEAD = ("项目", "金额", "全自费", "超限价", "先行自付", "范围内")
 SPLIT_WIDTHS = (22, 9, 9, 9, 10, 9)
+FIRST_WORLD = "own-account-covers-everything"  # the world the last words suggest serving
 
 
 def run(echo: Echo, scenario_dir: Path | None = None) -> int:
@@ -53,7 +54,28 @@ def run(echo: Echo, scenario_dir: Path | None = None) -> int:
                 echo(f"  {diff}")
             failed += 0 if result.passed else 1
     echo(f"\n{len(files) - failed} passed, {failed} failed")
+    for line in next_steps(next((f for f in files if f.stem == FIRST_WORLD), files[0])):
+        echo(line)
     return failed
+
+
+def next_steps(example: Path) -> list[str]:
+    """The demo's last words: how to go on by hand (the simulator and its console, a scan, a sale)."""
+    shown = _shorter(example)
+    return ["",
+            "下一步 next — 自己动手 try it yourself:",
+            f"  yibao-sim serve --port 8080 --load {shown}",
+            "  浏览器打开 open http://127.0.0.1:8080/console（人员、二维码、结算、报文、故障、审计）",
+            "  curl -o frame.png http://127.0.0.1:8080/admin/evouchers/<psn_no>.png   # psn_no: serve 启动时列出",
+            "  pos-plugin scan frame.png; README \"At the counter\" 从这里收一笔费用 (a whole sale from the shell)"]
+
+
+def _shorter(path: Path) -> str:
+    """`path` relative to the current directory when it is under it (a checkout), else as it is (installed)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def show_sale(sale: Sale, *, institution: str, echo: Echo) -> None:

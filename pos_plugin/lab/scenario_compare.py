@@ -1,4 +1,5 @@
-"""Scenario files (`yibao-scenario/1`): loading, and comparing what came out with `expect`.
+"""Scenario files (`yibao-scenario/1`): loading (checked against the shipped schema), and comparing what came
+out with `expect`.
 
 Pure: the runner (pos_plugin.lab.scenario_runner) produces an `actual` dict in the same shape as `expect`,
 with people and pools named by the file's handles; this module lists every difference as
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pos_plugin.domain.errors import DomainError
+from pos_plugin.lab.file_schema import problems
 
 FORMAT = "yibao-scenario/1"
 LEG_KEYS = ("source", "rank", "person", "pool", "amount")
@@ -24,7 +26,8 @@ class ScenarioError(DomainError):
 
 
 def load_scenario(path: str | Path) -> dict[str, Any]:
-    """Read and check the shape of a scenario file; a bad file is a ScenarioError naming the problem."""
+    """Read a scenario file and check it against the `yibao-scenario/1` schema; a bad file is a ScenarioError
+    naming every problem with its JSON path (`expect.legz: 未知字段…`)."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -33,9 +36,9 @@ def load_scenario(path: str | Path) -> dict[str, Any]:
         raise ScenarioError(f"无法读取场景文件 {path}: {exc}") from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ScenarioError(f"场景文件格式必须是 {FORMAT}: {path}")
-    for key in ("name", "institution", "people", "checkout"):
-        if key not in data:
-            raise ScenarioError(f"场景文件缺少 {key}: {path}")
+    found = problems(data, "scenario")
+    if found:
+        raise ScenarioError(f"场景文件 {path} 不符合 {FORMAT}: " + "；".join(found))
     return data
 
 

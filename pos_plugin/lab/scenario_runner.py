@@ -26,14 +26,32 @@ from pos_plugin.qr.decoder import decode_image
 
 @dataclass
 class ScenarioResult:
+    """One file's verdict: `error` (the file could not be judged: unreadable, off the schema, world refused),
+    else passed when no difference was found. `actual` and `then_actual` are what the run got."""
+
     name: str
     diffs: list[str] = field(default_factory=list)
     actual: dict[str, Any] = field(default_factory=dict)
     sale: Sale | None = None
+    error: str = ""
+    then_actual: list[dict[str, Any]] = field(default_factory=list)
+    steps: list[Mapping[str, Any]] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
-        return not self.diffs
+        return not self.diffs and not self.error
+
+    @property
+    def status(self) -> str:
+        return "error" if self.error else "pass" if self.passed else "fail"
+
+    def got(self) -> dict[str, Any]:
+        """What the run got, in the scenario format: `expect` and each `then` step with its `expect`."""
+        out: dict[str, Any] = {"expect": self.actual}
+        if self.steps:
+            out["then"] = [{**{k: v for k, v in step.items() if k != "expect"}, "expect": got}
+                           for step, got in zip(self.steps, self.then_actual, strict=False)]
+        return out
 
 
 @dataclass
@@ -76,6 +94,8 @@ def run_scenario(scenario: Mapping[str, Any], base_url: str, workdir: Path,
         for index, step in enumerate(scenario.get("then", [])):
             booked = _then(step, booked, terminal.till)
             got = outcome(booked.sale if booked else None, None, world, admin)
+            result.steps.append(step)
+            result.then_actual.append(got)
             narrate(f"后续步骤 {step.get('action')}: 余额 {got['balances_after']} 家庭共济 {got['pools_after']}"
                     f" 钱包 {got['wallets_after']}")
             result.diffs += compare(step.get("expect", {}), got, prefix=f"then[{index}].")
@@ -197,11 +217,15 @@ def _sale_outcome(sale: Sale, world: World) -> dict[str, Any]:
 
 
 def run_files(paths: list[Path], base_url: str) -> list[ScenarioResult]:
+    """Each file judged on its own: one that cannot be read, breaks the schema or whose world the simulator
+    refuses is that file's ERROR, and the others still run."""
     results = []
     for path in paths:
         with tempfile.TemporaryDirectory(prefix="yibao-scn-") as tmp:
             try:
                 results.append(run_scenario(load_scenario(path), base_url, Path(tmp)))
+            except ScenarioError as exc:
+                results.append(ScenarioResult(str(path), error=str(exc)))
             except PosError as exc:
                 results.append(ScenarioResult(Path(path).stem, [f"run: {exc}"]))
     return results

@@ -9,6 +9,7 @@ from decimal import Decimal
 from simulator.domain.models import Binding, Institution, Person, Pool, Wallet
 from simulator.domain.money import ZERO
 from simulator.domain.policy import Policy, in_scope
+from simulator.domain.records import LedgerSource
 
 SOURCES = ("own", "funder", "pool", "wallet")
 _STATE_REASONS = {"pending": "共济关系待审核，尚未生效", "ended": "共济关系已终止",
@@ -41,7 +42,7 @@ class PayerContext:
 class Leg:
     """One non-zero payment leg. `psn_no`/`name` say whose money (a pool leg names its creator)."""
 
-    source: str
+    source: LedgerSource
     rank: int | None
     psn_no: str
     name: str

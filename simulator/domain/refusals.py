@@ -156,6 +156,9 @@ def catalogue() -> dict[str, type[PlatformError]]:
 class BadAmount(RequestRejected):
     code, template = "ERR_BAD_AMOUNT", "{what}金额必须大于 0"
 
+class BadAuditRule(RequestRejected):
+    code, template = "ERR_AUDIT_RULE_UNKNOWN", "审计规则 {rule!r} 不在规则目录中（可用：{known}）"
+
 class BadCertType(RequestRejected):
     code, template = "ERR_BAD_CERT_TYPE", "就诊凭证类型 mdtrt_cert_type {cert_type!r} 无效（01/02/03）"
 
@@ -179,6 +182,10 @@ class BadFile(RequestRejected):
 
 class BadInfTime(RequestRejected):
     code, template = "ERR_BAD_INF_TIME", "交易时间 inf_time {inf_time!r} 格式错误（yyyy-MM-dd HH:mm:ss）"
+
+class BadInstitutionCode(RequestRejected):
+    code, template = "ERR_BAD_INSTITUTION_CODE", ("定点医药机构编码 {fixmedins_code!r} 格式错误：应为 1 位大写字母加 11 位数字"
+                                                  "（如 P61010300017）")
 
 class BadJson(RequestRejected):
     code, template = "ERR_BAD_JSON", "{detail}"
@@ -248,6 +255,12 @@ class WorldFile(RequestRejected):
 
 
 # NotFound
+
+class AuditDatabaseUnknown(NotFound):
+    code, template = "ERR_AUDIT_NO_DATABASE", "{detail}"
+
+class AuditNoTraffic(NotFound):
+    code, template = "ERR_AUDIT_NO_TRAFFIC", "机构 {fixmedins_code} {window}没有任何报文：没有可审计的业务（审计不会在空记录上通过）"
 
 class BindingUnknown(NotFound):
     code, template = "ERR_BINDING_UNKNOWN", "共济关系 {binding_id} 不存在"

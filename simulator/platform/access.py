@@ -1,5 +1,5 @@
 """Who may act, kept by the platform: the x-tif nonces seen, the family app's credentials and sessions
-(the request-wide deferred commit of the envelope endpoint is `PlatformBase.deferred_commit`).
+(the request-wide deferred commit of the envelope endpoint is `Platform.deferred_commit`).
 
 The protocol layer (Flask) calls these instead of the store, so it only parses, calls the platform and
 shapes replies; the tables behind them are store/tables_gate.py, store/tables_app.py and
@@ -23,7 +23,7 @@ class Nonces:
     def remember(self, nonce: str, paasid: str, now: int, forget_before: int | None = None) -> bool:
         """Record `nonce` (its own short transaction); False when any process saw it before.
         `forget_before`: also drop nonces seen before this unix time."""
-        return self._store.remember_nonce(nonce, paasid, now, forget_before)
+        return self._store.access.remember_nonce(nonce, paasid, now, forget_before)
 
 
 class AppSessions:
@@ -34,26 +34,26 @@ class AppSessions:
 
     def save_credentials(self, rows: dict[str, dict[str, str]]) -> None:
         """`rows`: subject -> {"password": ..., "pin": ..., "face": ...} (plain; stored as digests)."""
-        self._store.save_credentials(rows)
+        self._store.access.save_credentials(rows)
 
     def secret_matches(self, kind: str, subject: str, secret: str) -> bool | None:
         """True/False when the subject has such a secret on file; None when it has none."""
-        return self._store.secret_matches(kind, subject, secret)
+        return self._store.access.secret_matches(kind, subject, secret)
 
     def person(self, certno: str, psn_no: str) -> Person | None:
         """The person logging in, by ID number (preferred) or psn_no; None when neither names anyone."""
         with self._store.read() as tx:
             if certno:
-                return tx.person_by("certno", certno)
-            return tx.person_by("psn_no", psn_no) if psn_no else None
+                return tx.persons.by_key("certno", certno)
+            return tx.persons.by_key("psn_no", psn_no) if psn_no else None
 
     def open(self, token: str, subject: str, role: str, expires_at: int, now: int) -> None:
         """A new session (expired ones are dropped on the way)."""
-        self._store.open_session(token, subject, role, expires_at, now)
+        self._store.access.open_session(token, subject, role, expires_at, now)
 
     def find(self, token: str, now: int) -> AppSession | None:
         """The live session of `token`, if any."""
-        return self._store.find_session(token, now)
+        return self._store.access.find_session(token, now)
 
     def close(self, token: str) -> None:
-        self._store.close_session(token)
+        self._store.access.close_session(token)

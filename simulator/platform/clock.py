@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 
 class Clock:
@@ -43,6 +43,17 @@ class Clock:
     def load(self, offset: timedelta, frozen_at: datetime | None) -> None:
         with self._lock:
             self._offset, self._frozen_at = offset, frozen_at
+
+    def to_second(self) -> datetime:
+        """The current time without microseconds (what replies and records show)."""
+        return self.now().replace(microsecond=0)
+
+    def today(self) -> date:
+        return self.now().date()
+
+    def stamp(self) -> str:
+        """The current time in storage/wire form."""
+        return stamp(self.now())
 
     @property
     def frozen(self) -> bool:

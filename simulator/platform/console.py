@@ -3,9 +3,7 @@ their ledger legs, and the request journal. Unmasked rows: the protocol layer ma
 
 from __future__ import annotations
 
-from typing import Any
-
-from simulator.platform.ports import StorePort
+from simulator.platform.ports import JsonObject, StorePort
 
 
 class ConsoleQueries:
@@ -17,29 +15,29 @@ class ConsoleQueries:
     def institution_codes(self) -> list[str]:
         """Every institution the world knows or the journal has seen, sorted."""
         with self._store.read() as tx:
-            known = tx.inspect().institution_codes()
+            known = tx.inspect.institution_codes()
         return sorted(set(known) | set(self._store.traffic.institutions()))
 
     def journal_institutions(self) -> list[str]:
         """The institution codes the request journal has seen."""
         return list(self._store.traffic.institutions())
 
-    def journal(self, code: str | None, limit: int | None = None) -> list[dict[str, Any]]:
+    def journal(self, code: str | None, limit: int | None = None) -> list[JsonObject]:
         """The request journal's rows (one institution's, or all), oldest first; the last `limit` if given."""
         return self._store.traffic.rows(code, limit=limit)
 
-    def find_persons(self, text: str) -> list[dict[str, Any]]:
+    def find_persons(self, text: str) -> list[JsonObject]:
         with self._store.read() as tx:
-            return tx.inspect().find_persons(text)
+            return tx.inspect.find_persons(text)
 
-    def pool_of(self, psn_no: str) -> dict[str, Any] | None:
+    def pool_of(self, psn_no: str) -> JsonObject | None:
         with self._store.read() as tx:
-            return tx.inspect().pool_of(psn_no)
+            return tx.inspect.pool_of(psn_no)
 
-    def settlements(self, code: str | None, limit: int) -> list[dict[str, Any]]:
+    def settlements(self, code: str | None, limit: int) -> list[JsonObject]:
         """The last `limit` settlements (one institution's, or all), each with its ledger legs, oldest first."""
         with self._store.read() as tx:
-            rows = tx.inspect().settlement_list(code)[-limit:]
+            rows = tx.inspect.settlement_list(code)[-limit:]
             for row in rows:
-                row["legs"] = tx.inspect().ledger_entries(row["setl_id"], None)
+                row["legs"] = tx.inspect.ledger_entries(str(row["setl_id"]), None)
         return rows

@@ -40,7 +40,7 @@ class SharedSync:
             self._pid = os.getpid()
             self.ids.fork(f"pid{self._pid}")
             self._generation = None
-        generation, offset_us, frozen_at = self.store.read_shared()
+        generation, offset_us, frozen_at = self.store.shared_state.read_shared()
         if generation != self._generation:
             caches.forget_caches()
             self.ids.forget_blocks()
@@ -51,5 +51,5 @@ class SharedSync:
     def publish(self) -> None:
         """After a change the other processes must see (this process already applied it)."""
         offset, frozen = self.clock.state()
-        self._generation = self.store.publish_shared(offset // timedelta(microseconds=1),
+        self._generation = self.store.shared_state.publish_shared(offset // timedelta(microseconds=1),
                                           frozen.isoformat() if frozen else None)

@@ -44,6 +44,7 @@ from simulator.platform.access import AppSessions
 from simulator.platform.service import Platform
 from simulator.protocol import inputs
 from simulator.protocol.app_common import body
+from simulator.protocol.file_schema import check_world_file
 from simulator.protocol.runtime import json_response, sim
 
 app_auth = Blueprint("app_auth", __name__, url_prefix="/app", template_folder="templates")
@@ -111,7 +112,9 @@ def _agency_rows(platform: Platform, body: Any) -> dict[str, dict[str, str]]:
 
 
 def load_world(platform: Platform, body: Any) -> dict[str, Any]:
-    """Load a world (platform) and keep its people's and agencies' app credentials."""
+    """Check the file against its schema, load the world (platform), keep its people's and agencies' app
+    credentials."""
+    check_world_file(body)
     loaded = platform.world.load_world(body)
     rows: dict[str, dict[str, str]] = {}
     for raw in body.get("people") or []:

@@ -13,14 +13,15 @@ from typing import Any
 from flask import Blueprint, Response, current_app, render_template, request
 
 from simulator.audit.masking import masked
-from simulator.audit.report import DEFAULT_RESOLVE_WITHIN, STATUS_ZH, build_report, parse_since
+from simulator.audit.report import DEFAULT_RESOLVE_WITHIN, STATUS_ZH, VERDICT_ZH, build_report, parse_since
 from simulator.domain.models import mask_certno, mask_name
-from simulator.domain.refusals import BadField, MissingField
+from simulator.domain.refusals import BadField, MissingField, PlatformError
 from simulator.protocol.admin_access import is_admin, require_admin
 from simulator.protocol.app_page import fresh_code
 from simulator.protocol.runtime import json_response, sim
 
 console = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
+root = Blueprint("root", __name__)  # `/`: a person who opens the simulator's address lands on the console
 JOURNAL_LIMIT = 200
 SETTLEMENT_LIMIT = 50
 FAULT_PRESETS = {"lost_reply": "drop", "http500": "http500", "slow_reply": "delay",
@@ -30,6 +31,11 @@ FAULT_PRESETS = {"lost_reply": "drop", "http500": "http500", "slow_reply": "dela
 def _html(name: str, **values: Any) -> Response:
     return Response(render_template(name, **values), content_type="text/html; charset=utf-8",
                     headers={"Cache-Control": "no-store"})
+
+
+@root.get("/")
+def home() -> Response:
+    return Response(status=302, headers={"Location": "/console", "Cache-Control": "no-store"})
 
 
 @console.get("")
@@ -58,7 +64,7 @@ def _people_data() -> None:
 def persons() -> Response:
     _people_data()
     found = sim().platform.console.find_persons(request.args.get("q", "").strip())
-    return json_response({"persons": [{**row, "name": mask_name(row["name"]), "certno": mask_certno(row["certno"])}
+    return json_response({"persons": [{**row, "name": mask_name(str(row["name"])), "certno": mask_certno(str(row["certno"]))}
                                       for row in found]})
 
 
@@ -96,7 +102,7 @@ def journal() -> Response:
     for row in reversed(rows):
         item = {k: row[k] for k in ("id", "at", "kind", "fixmedins_code", "infno", "msgid", "sign_no", "outcome",
                                     "err_code", "fault", "http_status")}
-        item["request"], item["reply"] = masked_text(row["request"]), masked_text(row["reply"])
+        item["request"], item["reply"] = masked_text(str(row["request"])), masked_text(str(row["reply"]))
         out.append(item)
     return json_response({"entries": out})
 
@@ -124,7 +130,7 @@ def audit_report(code: str) -> dict[str, Any]:
         raise BadField(detail="since（YYYY-MM-DD[THH:MM:SS]）或 resolve_within（秒）格式错误") from None
     platform = sim().platform
     return build_report(platform.console.journal(code), code, now=platform.now(), since=since,
-                        resolve_within=within)
+                        resolve_within=within, waive=request.args.getlist("waive"))
 
 
 @console.get("/api/audit")
@@ -138,5 +144,10 @@ def audit_page() -> Response:
     choices = sim().platform.console.journal_institutions()
     if not code and len(choices) == 1:
         code = choices[0]
-    report = audit_report(code) if code else None
-    return _html("audit.html", report=report, institutions=choices, institution=code, status_zh=STATUS_ZH)
+    report, refused = None, ""
+    try:
+        report = audit_report(code) if code else None
+    except PlatformError as exc:  # no traffic in the window, a malformed code: said on the page
+        refused = f"{exc.code}: {exc.message}"
+    return _html("audit.html", report=report, refused=refused, institutions=choices, institution=code,
+                 status_zh=STATUS_ZH, verdict_zh=VERDICT_ZH)

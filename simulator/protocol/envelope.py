@@ -16,7 +16,7 @@ from simulator.domain.refusals import (
     BadMsgid,
     MissingField,
 )
-from simulator.platform.base import RequestMeta
+from simulator.domain.requests import RequestMeta
 from simulator.protocol.inputs import MAX_DEPTH, check_tree, checked_text
 
 REQUIRED = ("infno", "msgid", "mdtrtarea_admvs", "recer_sys_code", "infver", "opter_type", "opter",

@@ -29,7 +29,7 @@ fsi.after_request(record_exchange)
 @fsi.post("/fsi/api/rsfComIfsService/callService")
 def call_service() -> Response:
     """Every field is checked before the handler runs; the reply is encoded before the request's
-    transaction commits (`deferred_commit`, platform/base.py), so a committed request is never answered with an error."""
+    transaction commits (`deferred_commit`, platform/service.py), so a committed request is never answered with an error."""
     runtime = sim()
     caller = runtime.gate.check(request.headers)
     env = parse_envelope(parse_json(request.get_data()))

@@ -14,6 +14,7 @@ from typing import Any
 from flask import Response, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from simulator.domain.records import TrafficEntry
 from simulator.domain.refusals import PlatformError
 from simulator.protocol.envelope import parse_json
 from simulator.protocol.runtime import sim
@@ -73,15 +74,17 @@ def record_exchange(response: Response) -> Response:
     else:
         text = response.get_data(as_text=True)
         outcome, code = _outcome(response, text)
-    platform.record_traffic(at=g.get("arrived_at") or platform.clock.now().isoformat(), arrival=g.get("arrival", 0),
-                            kind="request", outcome=outcome, err_code=code, fault=g.get("fault", ""),
-                            http_status=response.status_code, request=raw, reply=text, **ident)
+    platform.record_traffic(TrafficEntry(
+        at=g.get("arrived_at") or platform.clock.now().isoformat(), arrival=g.get("arrival", 0), kind="request",
+        outcome=outcome, err_code=code, fault=g.get("fault", ""), http_status=response.status_code, request=raw,
+        reply=text, **ident))
     return response
 
 
 def record_fault_event(kind: str, detail: dict[str, Any]) -> None:
     """A fault armed or the plan cleared (global: no institution)."""
     platform = sim().platform
-    platform.record_traffic(at=platform.clock.now().isoformat(), kind=kind, infno=str(detail.get("infno", "")),
-                            outcome="armed" if kind == "arm" else "cleared", fault=str(detail.get("kind", "")),
-                            request=json.dumps(detail, ensure_ascii=False, default=str))
+    platform.record_traffic(TrafficEntry(
+        at=platform.clock.now().isoformat(), kind=kind, infno=str(detail.get("infno", "")),
+        outcome="armed" if kind == "arm" else "cleared", fault=str(detail.get("kind", "")),
+        request=json.dumps(detail, ensure_ascii=False, default=str)))

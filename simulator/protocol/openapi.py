@@ -136,7 +136,7 @@ ADMIN_PATHS: dict[str, dict[str, dict[str, Any]]] = {
                     "post": _admin("Echo the JSON body", ANY_OBJ, ANY_OBJ)},
     "/admin/health": {"get": _admin("Liveness and database kind", "Health")},
     "/admin/audit": {"get": _admin("Conformance report of an institution's recorded traffic (docs/audit.md)",
-                                   "AuditReport", query=("institution", "since", "resolve_within"))},
+                                   "AuditReport", query=("institution", "since", "resolve_within", "waive"))},
 }
 
 _PARAM = re.compile(r"{(\w+)}")

@@ -123,10 +123,12 @@ _ADMIN: dict[str, Schema] = {
                            "png_base64": STR}),
     "Health": obj({"ok": BOOL, "db": STR, "now": STAMP}),
     "AuditReport": obj({"format": {"type": "string", "enum": ["yibao-audit/1"]}, "institution": STR, "passed": BOOL,
-                        "requests": INT, "counts": obj({"pass": INT, "fail": INT, "not_exercised": INT}),
+                        "verdict": {"type": "string", "enum": ["pass", "fail", "incomplete"]},
+                        "exchanges": INT, "requests": INT, "waived": array(STR),
+                        "counts": obj({"pass": INT, "fail": INT, "not_exercised": INT, "waived": INT}),
                         "faults": array(ANY_OBJ), "rules": array(obj({
                             "id": STR, "zh": STR, "en": STR, "checked": INT,
-                            "status": {"type": "string", "enum": ["pass", "fail", "not_exercised"]},
+                            "status": {"type": "string", "enum": ["pass", "fail", "not_exercised", "waived"]},
                             "breaches": array(obj({"msgids": array(STR), "note": STR})),
                             "evidence": array(obj({"msgids": array(STR), "note": STR}))}))}),
 }

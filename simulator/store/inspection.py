@@ -110,8 +110,9 @@ class InspectQueries:
     def settlement_list(self, fixmedins_code: str | None) -> list[dict[str, Any]]:
         return settlement_list(self.conn, fixmedins_code)
 
-    def binding_list(self, column: str, person_id: int) -> list[dict[str, Any]]:
-        return binding_list(self.conn, column, person_id)
+    def binding_list(self, party: str, person_id: int) -> list[dict[str, Any]]:
+        """`party`: "funder" or "beneficiary"."""
+        return binding_list(self.conn, {"funder": "funder_id", "beneficiary": "beneficiary_id"}[party], person_id)
 
     def institution_codes(self) -> list[str]:
         return console_queries.institution_codes(self.conn)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 
 from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from simulator.domain.models import AppSession
 from simulator.domain.refusals import Duplicate
-from simulator.store import deferred, tables_app, tables_gate  # registers their tables
+from simulator.store import deferred, repositories, tables_app, tables_gate  # registers their tables
 from simulator.store import shared as _shared  # puts the shared_state table on `metadata`
 from simulator.store.catalogue_repo import SqlCatalogue
 from simulator.store.compiled import Statements
@@ -34,24 +35,122 @@ _TRUNCATE_FROM = 5000  # rows; above this a PostgreSQL table is truncated rather
 
 
 class Tx(PeopleQueries, MoneyQueries):
-    """One database transaction with the platform's queries. `locking`: emit SELECT ... FOR UPDATE."""
+    """One database transaction: the unit of work (platform/ports.py) whose repositories
+    (store/repositories.py) run the queries of this transaction. `locking`: emit SELECT ... FOR UPDATE."""
 
     def __init__(self, conn: Connection, locking: bool, statements: Statements) -> None:
         self.conn = conn
         self.locking = locking
         self.statements = statements
 
+    @cached_property
     def family(self) -> FamilyQueries:
         """The family-account queries, in this transaction."""
         return FamilyQueries(self.conn, self.locking)
 
+    @cached_property
     def catalogue(self) -> SqlCatalogue:
         """The insurance catalogue and the institutions' 目录对照 rows, in this transaction."""
         return SqlCatalogue(self.conn)
 
+    @cached_property
     def inspect(self) -> InspectQueries:
         """The admin API's and console's read-only queries, in this transaction."""
         return InspectQueries(self.conn)
+
+    @cached_property
+    def persons(self) -> repositories.SqlPersons:
+        return repositories.SqlPersons(self, self.family)
+
+    @cached_property
+    def balances(self) -> repositories.SqlBalances:
+        return repositories.SqlBalances(self)
+
+    @cached_property
+    def bindings(self) -> repositories.SqlBindings:
+        return repositories.SqlBindings(self, self.family)
+
+    @cached_property
+    def pools(self) -> repositories.SqlPools:
+        return repositories.SqlPools(self, self.family)
+
+    @cached_property
+    def wallets(self) -> repositories.SqlWallets:
+        return repositories.SqlWallets(self)
+
+    @cached_property
+    def transfers(self) -> repositories.SqlTransfers:
+        return repositories.SqlTransfers(self.family)
+
+    @cached_property
+    def guardianships(self) -> repositories.SqlGuardianships:
+        return repositories.SqlGuardianships(self.family)
+
+    @cached_property
+    def visits(self) -> repositories.SqlVisits:
+        return repositories.SqlVisits(self)
+
+    @cached_property
+    def settlements(self) -> repositories.SqlSettlements:
+        return repositories.SqlSettlements(self, self.family)
+
+    @cached_property
+    def messages(self) -> repositories.SqlMessages:
+        return repositories.SqlMessages(self)
+
+    @cached_property
+    def reference(self) -> repositories.SqlReference:
+        return repositories.SqlReference(self, self.family)
+
+    @cached_property
+    def signins(self) -> repositories.SqlSignins:
+        return repositories.SqlSignins(self)
+
+    @cached_property
+    def codes(self) -> repositories.SqlCodes:
+        return repositories.SqlCodes(self)
+
+    @cached_property
+    def files(self) -> repositories.SqlFiles:
+        return repositories.SqlFiles(self)
+
+
+class AccessTables:
+    """x-tif nonces, app credentials and sessions (platform/ports.py `AccessPort`), each its own transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def remember_nonce(self, nonce: str, paasid: str, now: int, forget_before: int | None = None) -> bool:
+        return tables_gate.remember_nonce(self.engine, nonce, paasid, now, forget_before)
+
+    def save_credentials(self, rows: dict[str, dict[str, str]]) -> None:
+        tables_app.save_credentials(self.engine, rows)
+
+    def secret_matches(self, kind: str, subject: str, secret: str) -> bool | None:
+        return tables_app.secret_matches(self.engine, kind, subject, secret)
+
+    def open_session(self, token: str, subject: str, role: str, expires_at: int, now: int) -> None:
+        tables_app.open_session(self.engine, token, subject, role, expires_at, now)
+
+    def find_session(self, token: str, now: int) -> AppSession | None:
+        return tables_app.find_session(self.engine, token, now)
+
+    def close_session(self, token: str) -> None:
+        tables_app.close_session(self.engine, token)
+
+
+class SharedRow:
+    """The state every process on the database shares (store/shared.py)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def read_shared(self) -> tuple[int, int, str | None]:
+        return _shared.read_shared(self.engine)
+
+    def publish_shared(self, offset_us: int, frozen_at: str | None) -> int:
+        return _shared.publish_shared(self.engine, offset_us, frozen_at)
 
 
 class Store:
@@ -63,6 +162,8 @@ class Store:
         self.statements = Statements(self.engine.dialect)
         create_schema(self.engine)
         self.traffic = TrafficLog(self.engine)  # the request journal (console, audit)
+        self.access = AccessTables(self.engine)
+        self.shared_state = SharedRow(self.engine)
 
     @contextmanager
     def write(self) -> Iterator[Tx]:
@@ -150,31 +251,6 @@ class Store:
     def deferred_commit() -> deferred.DeferredCommit:
         """`with store.deferred_commit() as pending: ...; pending.commit()` (store/deferred.py)."""
         return deferred.DeferredCommit()
-
-    # state shared by every process on the database: its own short transactions -----------------
-    def remember_nonce(self, nonce: str, paasid: str, now: int, forget_before: int | None = None) -> bool:
-        return tables_gate.remember_nonce(self.engine, nonce, paasid, now, forget_before)
-
-    def save_credentials(self, rows: dict[str, dict[str, str]]) -> None:
-        tables_app.save_credentials(self.engine, rows)
-
-    def secret_matches(self, kind: str, subject: str, secret: str) -> bool | None:
-        return tables_app.secret_matches(self.engine, kind, subject, secret)
-
-    def open_session(self, token: str, subject: str, role: str, expires_at: int, now: int) -> None:
-        tables_app.open_session(self.engine, token, subject, role, expires_at, now)
-
-    def find_session(self, token: str, now: int) -> AppSession | None:
-        return tables_app.find_session(self.engine, token, now)
-
-    def close_session(self, token: str) -> None:
-        tables_app.close_session(self.engine, token)
-
-    def read_shared(self) -> tuple[int, int, str | None]:
-        return _shared.read_shared(self.engine)
-
-    def publish_shared(self, offset_us: int, frozen_at: str | None) -> int:
-        return _shared.publish_shared(self.engine, offset_us, frozen_at)
 
     def dispose(self) -> None:
         self.traffic.close()

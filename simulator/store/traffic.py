@@ -15,10 +15,12 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import Engine, insert, select
 
+from simulator.domain.records import TrafficEntry
 from simulator.store.engine import read_connection, write_connection
 from simulator.store.tables_traffic import traffic
 
@@ -42,13 +44,13 @@ class TrafficLog:
         self._stopped = False
         self._thread: threading.Thread | None = None
 
-    def record(self, **row: Any) -> None:
-        """Queue one row (see the table's columns); missing text columns default to "". Texts are stored as
-        any database can hold them (a NUL or a lone surrogate from a hostile request would otherwise fail
-        the whole batch, on every retry)."""
+    def record(self, entry: TrafficEntry) -> None:
+        """Queue one row. Texts are stored as any database can hold them (a NUL or a lone surrogate from a
+        hostile request would otherwise fail the whole batch, on every retry)."""
+        row = asdict(entry)
         full = {name: _storable(row.get(name, ""), _WIDTH.get(name)) for name in COLUMNS}
-        full["http_status"] = int(row.get("http_status") or 0)
-        full["arrival"] = int(row.get("arrival") or time.time_ns())
+        full["http_status"] = int(entry.http_status or 0)
+        full["arrival"] = int(entry.arrival or time.time_ns())
         with self._lock:
             self._pending.append(full)
             size = len(self._pending)

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -37,9 +36,8 @@ class FamilyQueries:
         return stmt.with_for_update() if lock and self.locking else stmt
 
     # policies, persons -------------------------------------------------------------------------
-    def loaded_policies(self) -> list[dict[str, Any]]:
-        found = self.conn.execute(select(policies.c.body).order_by(policies.c.name)).scalars()
-        return [json.loads(body) for body in found]
+    def policy_bodies(self) -> list[str]:
+        return [str(body) for body in self.conn.execute(select(policies.c.body).order_by(policies.c.name)).scalars()]
 
     def set_person_status(self, person_id: int, status: str) -> None:
         self.conn.execute(update(persons).where(persons.c.id == person_id).values(status=status))

@@ -66,7 +66,7 @@ def test_worked_example_from_a_qr_image_with_cashier_confirmation(admin, make_te
     assert sale.figure("hifp_pay") == D("243.74") and sale.figure("psn_cash_pay") == D("0.00")
     assert "王*" in shown[0] and "王建国" not in shown[0] and "王丽" not in shown[0]
     text = render_receipt(receipt_for_sale(sale, "西安市示范第二医院"))
-    for label in ("本人账户", "共济账户(第一顺位 王*)", "共济账户(第二顺位 王*)", "现金"):
+    for label in ("本人账户", "共济账户(第一顺位 王* 尾号", "共济账户(第二顺位 王* 尾号", "现金"):  # namesakes told apart
         assert label in text
     assert "王建国" not in text and "610103195801010753" not in text
     assert accounts(admin, loaded) == {"wang": "0.00", "daughter": "0.00", "son": "1926.94"}

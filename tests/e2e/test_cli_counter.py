@@ -39,7 +39,7 @@ def test_checkout_from_an_image_then_receipt_refund_and_revoke(world, admin, tmp
     sale = json.loads(done.output.strip().splitlines()[-1])
     assert [leg["amount"] for leg in sale["legs"]] == ["35.20", "180.00", "73.06"]
     assert sale["setlinfo"]["acct_mulaid_pay"] == "253.06" and sale["cash_total"] == "0.00"
-    assert "共济账户(第一顺位 王*)" in sale["receipt"]
+    assert "共济账户(第一顺位 王* 尾号" in sale["receipt"]
 
     reprint = run(env, "receipt", sale["setl_id"])
     assert reprint.exit_code == 0 and reprint.output.startswith(sale["receipt"].rstrip("\n")[:20])
@@ -47,6 +47,12 @@ def test_checkout_from_an_image_then_receipt_refund_and_revoke(world, admin, tmp
     refund = run(env, "refund", sale["setl_id"], "--code", scen["people"][0]["certno"], "--line", "D9004", "--yes")
     assert refund.exit_code == 0, refund.output
     assert "原结算" in refund.output and "新结算" in refund.output and "468.00" in refund.output
+    # Before: `退回 own -35.20，funder -180.00，…` (English names, negative amounts), and no cash line.
+    given_back = refund.output.split("退回:\n", 1)[1].split("请退还顾客现金", 1)[0].splitlines()
+    assert [line.split()[0] for line in given_back] == ["本人账户", "共济账户(第一顺位", "共济账户(第二顺位", "现金"]
+    assert [line.split()[-1] for line in given_back] == ["35.20", "180.00", "73.06", "0.00"]
+    assert " own " not in refund.output and "-35.20" not in refund.output
+    assert refund.output.strip().splitlines()[-1].startswith("合计：")
     balances = admin.balances()["accounts"]
     assert str(balances[loaded["handles"]["son"]]) == "1990.94"
 
@@ -92,7 +98,7 @@ def test_errors_are_rendered_once_with_code_and_message(world, tmp_path):
 def test_recover_with_nothing_pending(world):
     _, _, env, _ = world
     result = run(env, "recover")
-    assert result.exit_code == 0 and "0 笔待处理交易" in result.output
+    assert result.exit_code == 0 and result.output.splitlines() == ["已处理 0 笔，仍待处理 0 笔"]
 
 
 def test_recover_resolves_a_lost_reply_left_by_a_crash(world, admin, tmp_path):
@@ -107,7 +113,10 @@ def test_recover_resolves_a_lost_reply_left_by_a_crash(world, admin, tmp_path):
     admin.clear_faults()
     result = run(env, "recover")
     assert result.exit_code == 0, result.output
-    assert "[reversed]" in result.output
+    # Before: "[reversed] … 本笔未扣款" then "1 笔待处理交易", which read as still pending.
+    first, last = result.output.strip().splitlines()
+    assert first.startswith("[reversed] 结算（2207，流水号 ") and first.endswith("：未扣款，可重新收费"), first
+    assert last == "已处理 1 笔，仍待处理 0 笔"
     assert admin.balances() == before
 
 

@@ -14,6 +14,7 @@ def test_readme_python_example_settles_a_sale(admin, sim_url, tmp_path, monkeypa
     _, png = admin.evoucher(loaded["handles"]["zhao"])
     (tmp_path / "frame.png").write_bytes(png)
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("YIBAO_STATE_DIR", str(tmp_path / "state"))  # the example uses the per-user default
     printed: list[tuple[object, ...]] = []
     namespace = {"print": lambda *args: printed.append(args)}
     exec(compile(code.replace("http://127.0.0.1:8080", sim_url), "README.md", "exec"), namespace)

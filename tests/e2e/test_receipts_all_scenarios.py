@@ -39,7 +39,9 @@ def assert_printable_and_masked(text: str, scen: dict[str, Any]) -> None:
 def assert_every_leg_named(sale: Sale, text: str) -> None:
     for leg in sale.legs:
         if leg.source == "funder":
-            label = f"共济账户({RANKS[leg.rank or 0]}" + (f" {leg.name[0]}*)" if leg.name else ")")
+            label = f"共济账户({RANKS[leg.rank or 0]}" + (f" {leg.name[0]}*" if leg.name else ")")
+            if sum(other.name[:1] == leg.name[:1] for other in sale.legs if other.source == "funder") > 1:
+                label += f" 尾号{leg.psn_no[-4:]})"  # namesakes told apart (present.leg_labels)
         else:
             label = LEG_LABELS[leg.source]
         assert label in text, (label, text)

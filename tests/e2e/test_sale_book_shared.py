@@ -70,7 +70,7 @@ def test_cash_only_sale_is_booked_and_revoked_without_the_platform(shop, admin):
 
     shown = cli(terminal, "revoke", booked.sale_id)
     assert shown.exit_code == 0, shown.output
-    assert "没有医保结算，退还现金 84.00" in shown.output
+    assert "没有医保结算\n请退还顾客现金 84.00" in shown.output
     assert admin.balances() == before
     after = len(terminal.journal.entries(states=("pending", "done", "confirmed", "unknown", "failed", "reversed")))
     assert after == sent  # nothing was sent to the platform

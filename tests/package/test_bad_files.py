@@ -1,6 +1,7 @@
-"""A missing, unreadable or refused scenario/world file is one line `ERR_...: 中文说明` on stderr and exit
-code 2, never a traceback: `pos-plugin scenarios run X` and `yibao-sim serve --load X` (the installed
-`yibao-sim` is checked the same way in test_installed_wheel.py)."""
+"""A missing, unreadable or refused world file is one line `ERR_...: 中文说明` on stderr and exit code 2 from
+`yibao-sim serve --load X` (the installed `yibao-sim` is checked the same way in test_installed_wheel.py);
+for `pos-plugin scenarios run X` it is that file's one `ERROR file: ERR_...` line, the other files still run,
+and the exit code is 2. Never a traceback."""
 
 from __future__ import annotations
 
@@ -26,15 +27,6 @@ def bad_file(tmp_path: Path, kind: str) -> Path:
     return path  # "missing": never written
 
 
-def one_error_line(args: list[str], cwd: Path) -> str:
-    result = subprocess.run([sys.executable, "-m", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 2, result.stdout + result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "PASS" not in result.stdout and "FAIL" not in result.stdout  # nothing ran
-    return lines[0]
-
-
 @pytest.mark.parametrize(("kind", "expected"), [
     ("missing", "ERR_WORLD_FILE: 世界文件不存在：missing.json"),
     ("bad-json", "ERR_WORLD_FILE: 世界文件 bad-json.json 无法读取（需为 UTF-8 JSON）"),
@@ -55,21 +47,35 @@ def test_simulator_refuses_a_bad_load_file_in_one_line(tmp_path: Path, monkeypat
 
 
 @pytest.mark.parametrize(("kind", "expected"), [
-    ("missing", "ERR_SCENARIO: 场景文件不存在: missing.json"),
-    ("bad-json", "ERR_SCENARIO: 无法读取场景文件 bad-json.json"),
-    ("unknown-policy", "ERR_BAD_WORLD: 场景 own-account-covers-everything 的世界无法加载: "),
+    ("missing", "ERROR missing.json: ERR_SCENARIO: 场景文件不存在: missing.json"),
+    ("bad-json", "ERROR bad-json.json: ERR_SCENARIO: 无法读取场景文件 bad-json.json"),
+    ("unknown-policy", "ERROR unknown-policy.json: ERR_BAD_WORLD: 场景 own-account-covers-everything 的世界无法加载: "),
 ])
-def test_scenarios_run_refuses_a_bad_file_in_one_line(tmp_path: Path, sim_url: str, kind: str, expected: str):
+def test_scenarios_run_reports_a_bad_file_as_its_error_in_one_line(tmp_path: Path, sim_url: str, kind: str,
+                                                                    expected: str):
     bad_file(tmp_path, kind)
-    line = one_error_line(["pos_plugin", "scenarios", "run", f"{kind}.json", "--platform", sim_url], tmp_path)
-    assert line.startswith(expected), line
+    result = subprocess.run([sys.executable, "-m", "pos_plugin", "scenarios", "run", f"{kind}.json", "--platform",
+                             sim_url], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2, result.stdout + result.stderr  # a file that could not be judged
+    assert result.stdout.splitlines() == [result.stdout.splitlines()[0], "0 passed, 0 failed, 1 errors"]
+    line = result.stdout.splitlines()[0]
+    assert line.startswith(expected) and "Traceback" not in result.stderr, line
     if kind == "unknown-policy":
         assert "未知政策 'atlantis'" in line
 
 
-def test_a_bad_file_stops_the_run_before_the_good_one_runs(tmp_path: Path, sim_url: str):
+def test_a_bad_file_is_its_own_error_and_the_good_ones_still_run(tmp_path: Path, sim_url: str):
+    # Before: the missing file aborted the run and the good file printed nothing.
     good = tmp_path / "good.json"
     good.write_text(json.dumps(GOOD, ensure_ascii=False), encoding="utf-8")
-    line = one_error_line(["pos_plugin", "scenarios", "run", "good.json", "missing.json", "--platform", sim_url],
-                          tmp_path)
-    assert line == "ERR_SCENARIO: 场景文件不存在: missing.json"
+    for kind in ("bad-json", "unknown-policy"):
+        bad_file(tmp_path, kind)
+    result = subprocess.run([sys.executable, "-m", "pos_plugin", "scenarios", "run", "missing.json", "good.json",
+                             "bad-json.json", "unknown-policy.json", "--platform", sim_url],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.split(" ", 2)[:2] for line in lines[:4]] == [
+        ["ERROR", "missing.json:"], ["PASS", "own-account-covers-everything"], ["ERROR", "bad-json.json:"],
+        ["ERROR", "unknown-policy.json:"]]
+    assert lines[-1] == "1 passed, 0 failed, 3 errors"

@@ -72,7 +72,9 @@ def test_installed_demo_runs_from_an_empty_directory(installed: Installed):
     result = installed.run("pos-plugin", "demo")
     assert result.returncode == 0, result.stdout + result.stderr
     count = len(list((ROOT / "fixtures" / "scenarios").glob("*.json")))
-    assert result.stdout.strip().splitlines()[-1] == f"{count} passed, 0 failed"
+    lines = result.stdout.strip().splitlines()
+    assert f"{count} passed, 0 failed" in lines and lines[-5] == "下一步 next — 自己动手 try it yourself:"
+    assert "--load /" in lines[-4] and lines[-4].endswith("own-account-covers-everything.json")  # the installed file
     assert "本人账户" in result.stdout and "Traceback" not in result.stderr
 
 
@@ -80,7 +82,10 @@ def test_installed_scenarios_run_a_copied_scenario_file(installed: Installed):
     shutil.copy(SCENARIO, installed.empty / SCENARIO.name)
     result = installed.run("pos-plugin", "scenarios", "run", SCENARIO.name)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.strip().splitlines() == ["PASS own-account-covers-everything", "1 passed, 0 failed"]
+    assert result.stdout.strip().splitlines() == ["PASS own-account-covers-everything", "1 passed, 0 failed, 0 errors"]
+    for command, kind in ((("pos-plugin", "scenarios", "schema"), "scenario"), (("yibao-sim", "schema"), "world")):
+        printed = installed.run(*command)  # the schemas ship inside the package
+        assert printed.returncode == 0 and json.loads(printed.stdout)["$id"] == f"yibao-{kind}/1", printed.stderr
 
 
 def test_installed_simulator_serves_a_loaded_scenario(installed: Installed):

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sim_apps import AppPool, fresh
 from sim_client import SERVICE, FlaskTransport
 from sim_flows import PATIENT_CERT, Sim, pharmacy_shop
 
-from simulator.app import create_app
 from tools.worlds import PHARMACY, world
 
 TOKEN = "s3cret"
@@ -76,11 +76,16 @@ def test_a_slow_reply_is_journaled_in_arrival_order(app: Flask) -> None:
     assert order["status"] == "pass", order
 
 
+@pytest.fixture(scope="module")
+def guarded_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    pool = AppPool(f"sqlite:///{tmp_path_factory.mktemp('guarded') / 'sim.sqlite'}")
+    yield pool.lease({"admin_token": TOKEN}, 0)
+    pool.close()
+
+
 @pytest.fixture
-def guarded(tmp_path: Any) -> Any:
-    app: Flask = create_app({"db_url": f"sqlite:///{tmp_path / 'sim.sqlite'}", "admin_token": TOKEN})
-    yield app.test_client()
-    app.extensions["simulator"].platform.store.dispose()
+def guarded(guarded_app: Flask) -> Any:
+    return fresh(guarded_app).test_client()
 
 
 def test_console_reads_without_the_token_writes_need_it(guarded: Any) -> None:

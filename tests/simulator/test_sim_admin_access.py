@@ -4,17 +4,22 @@ an open /admin beyond loopback."""
 from __future__ import annotations
 
 import pytest
+from sim_apps import AppPool, fresh
 
-from simulator.app import create_app
 from simulator.protocol.admin_access import check_bind
 from tools.worlds import world
 
 
+@pytest.fixture(scope="module")
+def guarded_app(tmp_path_factory):
+    pool = AppPool(f"sqlite:///{tmp_path_factory.mktemp('guarded') / 'sim.sqlite'}")
+    yield pool.lease({"admin_token": "s3cret"}, 0)
+    pool.close()
+
+
 @pytest.fixture()
-def guarded(tmp_path):
-    app = create_app({"db_url": f"sqlite:///{tmp_path / 'sim.sqlite'}", "admin_token": "s3cret"})
-    yield app.test_client()
-    app.extensions["simulator"].platform.store.dispose()
+def guarded(guarded_app):
+    return fresh(guarded_app).test_client()
 
 
 def test_admin_without_token_is_refused_and_changes_nothing(guarded) -> None:

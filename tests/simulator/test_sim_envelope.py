@@ -140,7 +140,7 @@ def test_x_tif_gateway_when_auth_is_tif(make_app: Any) -> None:
 
 
 def test_a_rejected_requests_msgid_is_not_consumed(loaded: Sim) -> None:
-    """Documented choice (PlatformBase.claim): a refusal changes nothing, not even the msgid record."""
+    """Documented choice (Msgids.claim, platform/msgids.py): a refusal changes nothing, not even the msgid record."""
     from sim_client import fee_line
     from sim_flows import druginfo
 

@@ -1,7 +1,9 @@
 """Numbers and texts at the edges: refused as infcode -1 (HTTP 200) naming the field, never HTTP 500, nothing changes.
 
 Huge numbers once overflowed Decimal's context or 64-bit fen (HTTP 500); Decimal() also reads "1_000" and
-Arabic-Indic digits; over-long or NUL-carrying texts broke PostgreSQL inserts.
+Arabic-Indic digits; over-long or NUL-carrying texts broke PostgreSQL inserts. The number and time parsing itself
+is tested without an app or a database (tests/simulator_rules/test_input_parsing.py); here, on SQLite, that
+its refusals reach the wire and change nothing. Texts stay on both databases (PostgreSQL refuses NUL).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ def refused(sim: Sim, reply: Any, before: dict[str, Any], code: str, words: str)
     assert sim.snapshot() == before
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # parsing: tests/simulator_rules/test_input_parsing.py
 @pytest.mark.parametrize(("raw", "words"), [
     ("1e30", "格式错误"), ("1_000", "格式错误"), ("\u0661\u0662", "格式错误"), ("+60", "格式错误"),
     ("99999999999999999999999999.99", "超出范围"), ("10000000000", "超出范围"), ("60.001", "最多 2 位小数"),
@@ -44,6 +47,7 @@ def test_bad_medfee_sumamt(sim: Sim, shop: dict[str, Any], raw: Any, words: str)
         refused(sim, shop["pc"].call(infno, buy), before, "ERR_BAD_NUMBER", words)
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # parsing: tests/simulator_rules/test_input_parsing.py
 @pytest.mark.parametrize(("field", "raw", "words"), [
     ("pric", "1e25", "格式错误"), ("pric", "99999999999999999999", "超出范围"), ("pric", "1.0000001", "最多 6 位"),
     ("cnt", "0", "大于 0"), ("cnt", "1.00001", "最多 4 位"), ("cnt", "9999999999999", "超出范围"),
@@ -82,6 +86,7 @@ def test_long_or_control_texts_are_refused(sim: Sim, shop: dict[str, Any], infno
     refused(sim, pc.call(infno, {"data": data}), before, "ERR_BAD_FIELD", field)
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # parsing: tests/simulator_rules/test_input_parsing.py
 @pytest.mark.parametrize("begntime", ["2026-01-01 09:00:00.123456", "yesterday", "2026-13-01 09:00:00"])
 def test_a_malformed_begntime_is_refused(sim: Sim, shop: dict[str, Any], begntime: str) -> None:
     before = sim.snapshot()

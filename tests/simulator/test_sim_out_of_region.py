@@ -94,7 +94,7 @@ def test_a_scenario_names_the_patients_policy_and_lists_the_others(sim: Sim, app
     # The inline profile governs province 61: own-pay and over-cap amounts stay off the account, no wallet.
     assert figures(settle(sim, h["xian"], "610103195703154024"))[1] == [("own", "146.50")]
     with app.extensions["simulator"].platform.store.read() as tx:  # the shop's own: the listed profile of 44
-        assert tx.institution(SHOP).policy == "guangdong"
+        assert tx.reference.institution(SHOP).policy == "guangdong"
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

@@ -33,6 +33,7 @@ def _exercise(sim: Sim) -> None:
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.own_app
 def test_request_statements_use_indexes(sim: Sim, app: Any) -> None:
     _exercise(sim)
     store = app.extensions["simulator"].platform.store

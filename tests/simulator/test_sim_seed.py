@@ -74,6 +74,7 @@ def test_seeded_people_are_served_and_money_is_conserved(seeded: dict[str, Any],
     assert sim.conservation()["ok"] is True
 
 
+@pytest.mark.own_app
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_request_statements_use_indexes_over_seeded_people(seeded: dict[str, Any], sim: Sim) -> None:
     store = seeded["store"]

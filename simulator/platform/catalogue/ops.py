@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from simulator.domain.catalogue import CatalogueEntry, MappingRecord
 from simulator.domain.refusals import BadMapping, ListCodeUnknown, MappingUnknown
-from simulator.platform.base import PlatformBase, RequestMeta
+from simulator.domain.requests import RequestMeta
+from simulator.platform.deps import Deps
 
 MAX_PAGE_SIZE = 1000
 
@@ -26,21 +27,24 @@ class CataloguePage:
         return (self.total + self.page_size - 1) // self.page_size
 
 
-class CatalogueOps(PlatformBase):
+class CatalogueOps:
     """The catalogue's transactions."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.store, self.lookups, self.msgids = deps.store, deps.lookups, deps.msgids
 
     def query(self, meta: RequestMeta, since: str, page_num: int, page_size: int, code: str = "") -> CataloguePage:
         """1312: entries updated at or after `since` (`updt_time`), in (updt_time, code) order."""
         with self.store.read() as tx:
-            self.institution(tx, meta.fixmedins_code)
-            self.check_unused(tx, meta)
-            repo = tx.catalogue()
+            self.lookups.institution(tx, meta.fixmedins_code)
+            self.msgids.check_unused(tx, meta)
+            repo = tx.catalogue
             if code:
                 found = [e for e in repo.entries([code]).values() if e.updt_time >= since]
                 entries, total = (found if page_num == 1 else []), len(found)
             else:
                 entries, total = repo.changed_since(since, (page_num - 1) * page_size, page_size)
-        self.claim_read_only(meta)
+        self.msgids.claim_read_only(meta)
         return CataloguePage(entries, page_num, page_size, total)
 
     def map_items(self, meta: RequestMeta, rows: Sequence[MappingRecord]) -> int:
@@ -49,9 +53,9 @@ class CatalogueOps(PlatformBase):
         if len(set(ids)) != len(ids):
             raise BadMapping(detail="同一次上传中定点医药机构目录编号 fixmedins_hilist_id 重复")
         with self.store.write() as tx:
-            self.institution(tx, meta.fixmedins_code)
-            self.claim(tx, meta)
-            repo = tx.catalogue()
+            self.lookups.institution(tx, meta.fixmedins_code)
+            self.msgids.claim(tx, meta)
+            repo = tx.catalogue
             known = repo.entries(r.med_list_codg for r in rows)
             for row in rows:
                 entry = known.get(row.med_list_codg)
@@ -66,16 +70,16 @@ class CatalogueOps(PlatformBase):
     def unmap_item(self, meta: RequestMeta, fixmedins_hilist_id: str) -> None:
         """3302: revoke one mapping of this institution."""
         with self.store.write() as tx:
-            self.claim(tx, meta)
-            if not tx.catalogue().drop_mapping(meta.fixmedins_code, fixmedins_hilist_id):
+            self.msgids.claim(tx, meta)
+            if not tx.catalogue.drop_mapping(meta.fixmedins_code, fixmedins_hilist_id):
                 raise MappingUnknown(fixmedins_hilist_id=fixmedins_hilist_id)
 
     def mappings(self, fixmedins_code: str) -> list[MappingRecord]:
         with self.store.read() as tx:
-            return tx.catalogue().mappings_of(fixmedins_code)
+            return tx.catalogue.mappings_of(fixmedins_code)
 
     def update(self, entries: Sequence[CatalogueEntry]) -> int:
         """`POST /admin/catalogue`: add or replace entries (their `updt_time` is now)."""
         with self.store.write() as tx:
-            tx.catalogue().save(entries)
+            tx.catalogue.save(entries)
         return len(entries)

@@ -1,7 +1,8 @@
 """The catalogue's own small typed repository (typed records in and out, no column dictionaries).
 
-One per transaction: `tx.catalogue()` (simulator/store/catalogue_repo.py implements it on SQLite and
-PostgreSQL).
+One per unit of work: `uow.catalogue` (simulator/store/catalogue_repo.py implements it on SQLite and
+PostgreSQL, simulator/store/memory/catalogue.py in memory; tests/platform_memory/test_repository_contract.py
+holds both to one contract).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from simulator.platform.base import Deps
+from simulator.platform.deps import Deps
 from simulator.platform.family.bindings import BindingOps
 from simulator.platform.family.guardians import GuardianOps
 from simulator.platform.family.pool import PoolOps

@@ -12,11 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
+from simulator.domain.family_checks import check_insured, check_not_self, check_relation
 from simulator.domain.models import Person, Wallet
 from simulator.domain.money import ZERO, fmt, to_fen
 from simulator.domain.policy import NEAR_RELATIVES
+from simulator.domain.records import TransferRecord
 from simulator.domain.refusals import (
     BadField,
     InsufficientBalance,
@@ -35,12 +37,11 @@ from simulator.domain.refusals import (
     WalletRegionDisabled,
     WalletUnknown,
 )
-from simulator.platform.base import Deps
 from simulator.platform.clock import stamp
+from simulator.platform.deps import Deps
 from simulator.platform.family import views
-from simulator.platform.family.base import FamilyBase, check_insured, check_not_self, check_relation
 from simulator.platform.family.wallet_bounce import BounceOps
-from simulator.platform.ports import TxPort
+from simulator.platform.ports import UnitOfWork
 
 MAX_AMOUNT = Decimal("2000.00")
 MAX_PER_DAY = 3
@@ -84,136 +85,139 @@ def bounce_time(now: datetime) -> datetime:
     return datetime.combine(now.date() + timedelta(days=1), DAY_STARTS)
 
 
-class WalletOps(FamilyBase):
+class WalletOps:
     """Wallets and wallet transfers behind the app API."""
 
     def __init__(self, deps: Deps, bounces: BounceOps) -> None:
-        super().__init__(deps)
+        self.store, self.clock, self.ids, self.lookups = deps.store, deps.clock, deps.ids, deps.lookups
         self.bounces = bounces  # the clock-driven bounce of unaccepted transfers (wallet_bounce.py)
 
     def open_wallet(self, psn_no: str) -> dict[str, Any]:
         wallet_id = f"QB{self.ids.serial('wallet'):014d}"
-        with self.store.write() as tx:
-            person = self.person(tx, psn_no, "参保人")
+        with self.store.write() as uow:
+            person = self.lookups.party(uow, psn_no, "参保人")
             check_insured(person, "参保人")
-            self._check_region(tx, person)
-            if tx.wallet_of(person.id) is not None:
+            self._check_region(uow, person)
+            if uow.wallets.of_owner(person.id) is not None:
                 raise WalletExists(psn_no=psn_no)
-            tx.insert_wallet(wallet_id, person.id, 0, "active")
-            return {"psn_no": psn_no, "wallet": views.wallet(tx.wallet_of(person.id))}
+            uow.wallets.add(Wallet(0, wallet_id, person.id, ZERO, "active"))
+            return {"psn_no": psn_no, "wallet": views.wallet(uow.wallets.of_owner(person.id))}
 
     def send_transfer(self, req: TransferRequest) -> dict[str, Any]:
         transfer_id = f"ZZ{self.ids.serial('transfer'):014d}"
-        now = self.now()
-        with self.store.write() as tx:
-            sender, receiver = self.person(tx, req.sender, "转出人"), self.person(tx, req.receiver, "收款人")
+        now = self.clock.to_second()
+        with self.store.write() as uow:
+            sender, receiver = self.lookups.party(uow, req.sender, "转出人"), self.lookups.party(uow, req.receiver, "收款人")
             check_not_self(sender, receiver, "不能向本人的医保钱包转账", SelfTransfer)
             check_daytime(now)
             check_amount(req.amount)
             check_verification(req.verification, req.pin)
             check_relation(req.relation, NEAR_RELATIVES, "医保钱包")
             check_insured(sender, "转出人")
-            self._check_region(tx, sender)
-            self._check_region(tx, receiver)
-            people = self.people_locked(tx, sender, receiver)
+            self._check_region(uow, sender)
+            self._check_region(uow, receiver)
+            people = self.lookups.people_locked(uow, sender, receiver)
             sender = people[sender.id]
-            target = self._active_wallet(tx, receiver, "收款人")
-            own = tx.wallet_of(sender.id)
-            locked = tx.wallets_by_rows([w.id for w in (target, own) if w is not None], lock=True)
-            self._check_limits(tx, sender, now)
-            source_row = self._take(tx, sender, req.source, req.amount, None if own is None else locked[own.id])
+            target = self._active_wallet(uow, receiver, "收款人")
+            own = uow.wallets.of_owner(sender.id)
+            locked = uow.wallets.by_rows([w.id for w in (target, own) if w is not None], lock=True)
+            self._check_limits(uow, sender, now)
+            source, source_row = self._take(uow, sender, req.source, req.amount,
+                                            None if own is None else locked[own.id])
             due = bounce_time(now)
-            self.fam(tx).insert_transfer(
-                transfer_id=transfer_id, sender_id=sender.id, receiver_id=receiver.id, source=req.source,
+            uow.transfers.add(TransferRecord(
+                id=0, transfer_id=transfer_id, sender_id=sender.id, receiver_id=receiver.id, source=source,
                 source_row=source_row, target_wallet_row=target.id, amount_fen=to_fen(req.amount),
                 relation=req.relation, verification=req.verification, status="pending",
-                day=now.date().isoformat(), created_at=stamp(now), due_at=stamp(due), closed_at=None)
-            out = self._transfer_view(tx, transfer_id)
+                day=now.date().isoformat(), created_at=stamp(now), due_at=stamp(due), closed_at=None))
+            out = self._transfer_view(uow, transfer_id)
         self.bounces.note_due(stamp(due))
         return out
 
     def accept_transfer(self, transfer_id: str, by: str) -> dict[str, Any]:
         """The receiver takes a pending transfer into their wallet."""
         self.bounces.process_due_bounces()
-        with self.store.write() as tx:
-            fam = self.fam(tx)
-            row = self._transfer(tx, transfer_id)
-            receiver = tx.persons_by_ids([int(row.receiver_id)])[int(row.receiver_id)]
-            if self.person(tx, by, "操作人").id != receiver.id:
+        with self.store.write() as uow:
+            row = self._transfer(uow, transfer_id)
+            receiver = uow.persons.by_ids([row.receiver_id])[row.receiver_id]
+            if self.lookups.party(uow, by, "操作人").id != receiver.id:
                 raise NotReceiver()
             if row.status != "pending":
-                raise TransferNotPending(transfer_id=transfer_id, state=_STATUS[str(row.status)])
-            self.people_locked(tx, receiver)
-            tx.wallets_by_rows([int(row.target_wallet_row)], lock=True)
-            if not fam.close_transfer(transfer_id, "accepted", self.now_stamp()):
+                raise TransferNotPending(transfer_id=transfer_id, state=_STATUS[row.status])
+            self.lookups.people_locked(uow, receiver)
+            uow.wallets.by_rows([row.target_wallet_row], lock=True)
+            if not uow.transfers.close(transfer_id, "accepted", self.clock.stamp()):
                 raise TransferNotPending(transfer_id=transfer_id, state="处理")
-            tx.move("wallet", int(row.target_wallet_row), int(row.amount_fen))
-            return self._transfer_view(tx, transfer_id)
+            uow.balances.move("wallet", row.target_wallet_row, row.amount_fen)
+            return self._transfer_view(uow, transfer_id)
 
     def transfer_detail(self, transfer_id: str) -> dict[str, Any]:
         self.bounces.process_due_bounces()
-        with self.store.read() as tx:
-            return self._transfer_view(tx, transfer_id)
+        with self.store.read() as uow:
+            return self._transfer_view(uow, transfer_id)
 
     def wallet_history(self, psn_no: str) -> dict[str, Any]:
         """The person's wallet and every transfer they sent or received, oldest first."""
         self.bounces.process_due_bounces()
-        with self.store.read() as tx:
-            person = self.person(tx, psn_no, "参保人")
-            rows = self.fam(tx).transfers_of(person.id)
-            people = tx.persons_by_ids({person.id} | {int(r.sender_id) for r in rows}
-                                       | {int(r.receiver_id) for r in rows})
-            transfers = [views.transfer(r, people) | {"direction": "sent" if int(r.sender_id) == person.id
+        with self.store.read() as uow:
+            person = self.lookups.party(uow, psn_no, "参保人")
+            rows = uow.transfers.of_person(person.id)
+            people = uow.persons.by_ids({person.id} | {r.sender_id for r in rows} | {r.receiver_id for r in rows})
+            transfers = [views.transfer(r, people) | {"direction": "sent" if r.sender_id == person.id
                                                       else "received"} for r in rows]
-            return {"psn_no": psn_no, "wallet": views.wallet(tx.wallet_of(person.id)), "transfers": transfers}
+            return {"psn_no": psn_no, "wallet": views.wallet(uow.wallets.of_owner(person.id)), "transfers": transfers}
 
     # helpers -----------------------------------------------------------------------------------
-    def _check_region(self, tx: TxPort, person: Person) -> None:
-        rules = self.rules_of(tx, person)
+    def _check_region(self, uow: UnitOfWork, person: Person) -> None:
+        rules = self.lookups.policy_of(uow, person)
         if not rules.wallet_enabled:
             raise WalletRegionDisabled(insuplc=person.insuplc, policy=rules.name)
 
     @staticmethod
-    def _active_wallet(tx: TxPort, person: Person, role: str, found: Wallet | None = None) -> Wallet:
-        found = found or tx.wallet_of(person.id)
+    def _active_wallet(uow: UnitOfWork, person: Person, role: str, found: Wallet | None = None) -> Wallet:
+        found = found or uow.wallets.of_owner(person.id)
         if found is None:
             raise WalletUnknown(who=f"{role} {person.psn_no}")
         if found.status != "active":
             raise WalletInactive(role=role, psn_no=person.psn_no, status=found.status)
         return found
 
-    def _check_limits(self, tx: TxPort, sender: Person, now: datetime) -> None:
-        fam = self.fam(tx)
-        if fam.pending_sent_by(sender.id) is not None:
+    def _check_limits(self, uow: UnitOfWork, sender: Person, now: datetime) -> None:
+        if uow.transfers.pending_sent_by(sender.id) is not None:
             raise WalletPending()
-        if fam.count_sent_on(sender.id, now.date().isoformat()) >= MAX_PER_DAY:
+        if uow.transfers.count_sent_on(sender.id, now.date().isoformat()) >= MAX_PER_DAY:
             raise WalletDailyLimit(max_per_day=MAX_PER_DAY)
 
-    def _take(self, tx: TxPort, sender: Person, source: str, amount: Decimal, own: Wallet | None) -> int:
-        """Take `amount` out of the sender's (locked) account or wallet; returns that balance's row id."""
+    def _take(self, uow: UnitOfWork, sender: Person, source: str, amount: Decimal,
+              own: Wallet | None) -> tuple[Literal["account", "wallet"], int]:
+        """Take `amount` out of the sender's (locked) account or wallet; returns that balance and its row id."""
+        kind: Literal["account", "wallet"]
         if source == "account":
+            kind = "account"
             if sender.balance is None or sender.insutype != "310":
                 raise NoAccount(who="转出人")
             available, row_id = sender.balance, sender.id
         elif source == "wallet":
-            wallet = self._active_wallet(tx, sender, "转出人", own)
+            kind = "wallet"
+            wallet = self._active_wallet(uow, sender, "转出人", own)
             available, row_id = wallet.balance, wallet.id
         else:
             raise BadField(detail=f"转出来源 source {source!r} 无效（account/wallet）")
         if available < amount:
             raise InsufficientBalance(detail=f"余额不足（可用 {fmt(available)}，转账 {fmt(amount)}）")
-        tx.move(source, row_id, -to_fen(amount))
-        return row_id
+        uow.balances.move(kind, row_id, -to_fen(amount))
+        return kind, row_id
 
-    def _transfer(self, tx: TxPort, transfer_id: str) -> Any:
-        row = self.fam(tx).transfer(transfer_id, lock=True)
+    @staticmethod
+    def _transfer(uow: UnitOfWork, transfer_id: str) -> TransferRecord:
+        row = uow.transfers.get(transfer_id, lock=True)
         if row is None:
             raise TransferUnknown(transfer_id=transfer_id)
         return row
 
-    def _transfer_view(self, tx: TxPort, transfer_id: str) -> dict[str, Any]:
-        row = self._transfer(tx, transfer_id)
-        people = tx.persons_by_ids([int(row.sender_id), int(row.receiver_id)])
+    def _transfer_view(self, uow: UnitOfWork, transfer_id: str) -> dict[str, Any]:
+        row = self._transfer(uow, transfer_id)
+        people = uow.persons.by_ids([row.sender_id, row.receiver_id])
         return views.transfer(row, people)
 
 

@@ -11,20 +11,18 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
 
-from simulator.platform.base import Deps
-from simulator.platform.family.base import FamilyBase
-from simulator.platform.ports import TxPort
+from simulator.platform.deps import Deps
+from simulator.platform.ports import UnitOfWork
 
 REFRESH_SECONDS = 5.0
 
 
-class BounceOps(FamilyBase):
+class BounceOps:
     """Returns pending transfers whose `due_at` has passed to where they came from."""
 
     def __init__(self, deps: Deps) -> None:
-        super().__init__(deps)
+        self.store, self.clock = deps.store, deps.clock
         self._bounce_lock = threading.Lock()
         self._next_due: str | None = None
         self._checked_at = float("-inf")
@@ -37,18 +35,18 @@ class BounceOps(FamilyBase):
 
     def process_due_bounces(self) -> int:
         """Bounce every pending transfer due by now; returns how many bounced."""
-        now = self.now_stamp()
+        now = self.clock.stamp()
         with self._bounce_lock:
             fresh = time.monotonic() - self._checked_at < REFRESH_SECONDS
             if fresh and (self._next_due is None or self._next_due > now):
                 return 0
-            with self.store.read() as tx:
-                due, self._next_due = self.fam(tx).due_transfers(now), self.fam(tx).next_due()
+            with self.store.read() as uow:
+                due, self._next_due = uow.transfers.due(now), uow.transfers.next_due()
             bounced = 0
             if due:
-                with self.store.write() as tx:
-                    bounced = sum(self._bounce(tx, transfer_id) for transfer_id in due)
-                    self._next_due = self.fam(tx).next_due()
+                with self.store.write() as uow:
+                    bounced = sum(self._bounce(uow, transfer_id) for transfer_id in due)
+                    self._next_due = uow.transfers.next_due()
             self._checked_at = time.monotonic()
             return bounced
 
@@ -57,16 +55,16 @@ class BounceOps(FamilyBase):
         with self._bounce_lock:
             self._next_due, self._checked_at = None, float("-inf")
 
-    def _bounce(self, tx: TxPort, transfer_id: str) -> int:
-        fam = self.fam(tx)
-        row: Any = fam.transfer(transfer_id, lock=True)
+    @staticmethod
+    def _bounce(uow: UnitOfWork, transfer_id: str) -> int:
+        row = uow.transfers.get(transfer_id, lock=True)
         if row is None or row.status != "pending":
             return 0
         if row.source == "account":
-            tx.persons_by_ids([int(row.source_row)], lock=True)
+            uow.persons.by_ids([row.source_row], lock=True)
         else:
-            tx.wallets_by_rows([int(row.source_row)], lock=True)
-        if not fam.close_transfer(transfer_id, "bounced", str(row.due_at)):
+            uow.wallets.by_rows([row.source_row], lock=True)
+        if not uow.transfers.close(transfer_id, "bounced", row.due_at):
             return 0
-        tx.move(str(row.source), int(row.source_row), int(row.amount_fen))
+        uow.balances.move(row.source, row.source_row, row.amount_fen)
         return 1

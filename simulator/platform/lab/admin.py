@@ -3,32 +3,38 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from simulator.domain.money import ZERO, fmt, to_fen
+from simulator.domain.records import FundsIn
 from simulator.domain.refusals import BadAmount, BadTarget, NoAccount, PoolUnknown, WalletUnknown
-from simulator.platform.base import PlatformBase
+from simulator.platform.deps import Deps
+from simulator.platform.ports import JsonObject, UnitOfWork
 
 
-class AdminOps(PlatformBase):
+class AdminOps:
     """State inspection and direct manipulation for testers."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps, self.store, self.clock, self.ids, self.faults = deps, deps.store, deps.clock, deps.ids, deps.faults
+        self.lookups = deps.lookups
 
     def reset(self) -> None:
         """Empty every table; ids restart from the seed; faults and caches cleared; the clock stays."""
         self.store.reset()
         self.ids.reset()
         self.faults.clear()
-        self.forget_caches()
-        self.publish()
+        self.deps.forget_caches()
+        self.deps.publish()
 
     def handles(self) -> dict[str, Any]:
         with self.store.read() as tx:
-            return {"handles": tx.handles("person"), "pools": tx.handles("pool")}
+            return {"handles": tx.reference.handles("person"), "pools": tx.reference.handles("pool")}
 
     def person_view(self, psn_no: str) -> dict[str, Any]:
         with self.store.read() as tx:
-            person = self.patient(tx, psn_no)
-            wallet = tx.wallet_of(person.id)
+            person = self.lookups.patient(tx, psn_no)
+            wallet = tx.wallets.of_owner(person.id)
         return {"psn_no": person.psn_no, "name": person.name, "certno": person.certno, "gender": person.gender,
                 "birthday": person.birthday.isoformat(), "insutype": person.insutype, "psn_type": person.psn_type,
                 "insuplc": person.insuplc, "status": person.status,
@@ -40,51 +46,51 @@ class AdminOps(PlatformBase):
 
     def balances(self) -> dict[str, dict[str, str]]:
         with self.store.read() as tx:
-            return tx.inspect().balances()
+            return tx.inspect.balances()
 
-    def conservation(self) -> dict[str, Any]:
+    def conservation(self) -> JsonObject:
         with self.store.write() as tx:  # one consistent snapshot, no writer in between
-            return tx.inspect().conservation()
+            return tx.inspect.conservation()
 
-    def ledger(self, setl_id: str | None, psn_no: str | None) -> list[dict[str, Any]]:
+    def ledger(self, setl_id: str | None, psn_no: str | None) -> list[JsonObject]:
         with self.store.read() as tx:
-            return tx.inspect().ledger_entries(setl_id, psn_no)
+            return tx.inspect.ledger_entries(setl_id, psn_no)
 
-    def settlements(self, fixmedins_code: str | None) -> list[dict[str, Any]]:
+    def settlements(self, fixmedins_code: str | None) -> list[JsonObject]:
         with self.store.read() as tx:
-            return tx.inspect().settlement_list(fixmedins_code)
+            return tx.inspect.settlement_list(fixmedins_code)
 
-    def bindings(self, role: str, psn_no: str) -> list[dict[str, Any]]:
-        column = {"beneficiary": "beneficiary_id", "funder": "funder_id"}[role]
+    def bindings(self, role: str, psn_no: str) -> list[JsonObject]:
+        party = {"beneficiary": "beneficiary", "funder": "funder"}[role]
         with self.store.read() as tx:
-            person = self.patient(tx, psn_no)
-            return tx.inspect().binding_list(column, person.id)
+            person = self.lookups.patient(tx, psn_no)
+            return tx.inspect.binding_list(party, person.id)
 
     def top_up(self, target: str, ref: str, amount: Decimal) -> dict[str, str]:
         """Add money to an account (psn_no), a pool (pool_id) or a wallet (owner's psn_no)."""
         if amount <= ZERO:
             raise BadAmount(what="充值")
         with self.store.write() as tx:
-            row_id = self._top_up_target(tx, target, ref)
-            tx.move(target, row_id, to_fen(amount))
-            tx.insert_funds_in([{"kind": "topup", "target": target, "ref": ref, "amount_fen": to_fen(amount),
-                                 "at": self.now_stamp()}])
+            kind, row_id = self._top_up_target(tx, target, ref)
+            tx.balances.move(kind, row_id, to_fen(amount))
+            tx.balances.add_funds_in([FundsIn("topup", kind, ref, to_fen(amount), self.clock.stamp())])
         return {"target": target, "ref": ref, "amount": fmt(amount)}
 
-    def _top_up_target(self, tx: Any, target: str, ref: str) -> int:
+    def _top_up_target(self, tx: UnitOfWork, target: str,
+                       ref: str) -> tuple[Literal["account", "pool", "wallet"], int]:
         if target == "pool":
-            pool = tx.pool_by_id(ref)
+            pool = tx.pools.by_id(ref)
             if pool is None:
                 raise PoolUnknown(pool_id=ref)
-            return int(pool.id)
-        person = self.patient(tx, ref)
+            return "pool", pool.id
+        person = self.lookups.patient(tx, ref)
         if target == "account":
             if person.balance is None:
                 raise NoAccount(who=f"{ref} ")
-            return person.id
+            return "account", person.id
         if target == "wallet":
-            wallet = tx.wallet_of(person.id)
+            wallet = tx.wallets.of_owner(person.id)
             if wallet is None:
                 raise WalletUnknown(who=ref)
-            return int(wallet.id)
+            return "wallet", wallet.id
         raise BadTarget(target=target)

@@ -8,12 +8,15 @@ from datetime import date
 from typing import Any
 
 from simulator.domain.catalogue import CatalogueEntry
-from simulator.domain.money import parse_amount, to_fen
+from simulator.domain.models import Binding, Institution, Person, Pool, Wallet
+from simulator.domain.money import from_fen, parse_amount, to_fen
 from simulator.domain.policy import parse_policy
+from simulator.domain.records import FundsIn
 from simulator.domain.refusals import BadWorld, DuplicatePerson, PlatformError, RequestRejected
-from simulator.platform.base import PlatformBase
 from simulator.platform.catalogue.entries import parse_entry
 from simulator.platform.clock import parse_timestamp, stamp
+from simulator.platform.deps import Deps
+from simulator.platform.ports import UnitOfWork
 from simulator.platform.profiles import load_profile
 
 BINDING_STATES = ("active", "pending", "ended")
@@ -44,6 +47,10 @@ def _money(raw: Any, where: str) -> int:
         raise _bad(exc.message) from None
 
 
+def _date(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
 def _day(raw: Any, where: str) -> str | None:
     if raw in (None, ""):
         return None
@@ -67,8 +74,11 @@ class WorldPlan:
     today: str | None = None
 
 
-class WorldOps(PlatformBase):
+class WorldOps:
     """`POST /admin/world` and `--load`."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps, self.store, self.clock, self.ids, self.fixtures = deps, deps.store, deps.clock, deps.ids, deps.fixtures
 
     def load_world(self, body: Any) -> dict[str, Any]:
         plan = self._parse_world(body)
@@ -79,12 +89,12 @@ class WorldOps(PlatformBase):
         card_sn = {h: self.ids.card_sn(c) for h, c in zip(handles, cards, strict=True)}
         pool_ids = {p["id"]: f"GJ{self.ids.serial('pool'):014d}" for p in plan.pools}
         wallet_ids = {w["owner"]: f"QB{self.ids.serial('wallet'):014d}" for w in plan.wallets}
-        with self.store.write() as tx:
-            self._write_world(tx, plan, psn_nos, card_sn, pool_ids, wallet_ids)
-        self.forget_caches()
+        with self.store.write() as uow:
+            self._write_world(uow, plan, psn_nos, card_sn, pool_ids, wallet_ids)
+        self.deps.forget_caches()
         if plan.today is not None:
             self.clock.set(parse_timestamp(plan.today), frozen=self.clock.frozen)
-        self.publish()
+        self.deps.publish()
         return {"handles": psn_nos, "pools": pool_ids, "wallets": {h: wallet_ids[h] for h in wallet_ids},
                 "institutions": [i["code"] for i in plan.institutions], "card_sn": card_sn}
 
@@ -102,7 +112,7 @@ class WorldOps(PlatformBase):
             except ValueError:
                 raise _bad(f"today 时间格式错误：{body['today']!r}") from None
             plan.today = str(body["today"])
-        at = stamp(parse_timestamp(plan.today)) if plan.today else self.now_stamp()  # the entries' updt_time
+        at = stamp(parse_timestamp(plan.today)) if plan.today else self.clock.stamp()  # the entries' updt_time
         if fmt == "yibao-scenario/1":
             name = self._add_policy(plan, _req(body, "policy", "场景"))
             for ref in _listed(body, "policies"):
@@ -265,36 +275,38 @@ class WorldOps(PlatformBase):
                 "status": str(raw.get("status") or "active")}
 
     # writing ---------------------------------------------------------------------------------
-    def _write_world(self, tx: Any, plan: WorldPlan, psn_nos: dict[str, str], card_sn: dict[str, str],
+    def _write_world(self, uow: UnitOfWork, plan: WorldPlan, psn_nos: dict[str, str], card_sn: dict[str, str],
                      pool_ids: dict[str, str], wallet_ids: dict[str, str]) -> None:
-        clash = tx.existing_certnos([p["certno"] for p in plan.people])
+        clash = uow.persons.existing_certnos([p["certno"] for p in plan.people])
         if clash:
             raise DuplicatePerson(clash=', '.join(sorted(clash)))
         for name, body in plan.policies.items():
-            tx.upsert_policy(name, json.dumps(body, ensure_ascii=False))
+            uow.reference.save_policy(name, json.dumps(body, ensure_ascii=False))
         for inst in plan.institutions:
-            tx.upsert_institution(inst)
-        tx.catalogue().save(plan.catalogue)
-        rows = [{k: v for k, v in p.items() if k != "id"} | {"psn_no": psn_nos[p["id"]], "card_sn": card_sn[p["id"]]}
-                for p in plan.people]
-        row_ids = tx.insert_persons(rows)
+            uow.reference.save_institution(Institution(**inst))
+        uow.catalogue.save(plan.catalogue)
+        people = [Person(id=0, psn_no=psn_nos[p["id"]], name=p["name"], certno=p["certno"], gender=p["gender"],
+                         birthday=date.fromisoformat(p["birthday"]), insutype=p["insutype"], psn_type=p["psn_type"],
+                         insuplc=p["insuplc"], status=p["status"],
+                         balance=from_fen(p["balance_fen"]) if p["has_account"] else None,
+                         ytd_deductible_used=from_fen(p["ytd_dedc_fen"]), ytd_fund_paid=from_fen(p["ytd_fund_fen"]),
+                         card_sn=card_sn[p["id"]]) for p in plan.people]
+        row_ids = uow.persons.add_all(people)
         ids = {p["id"]: row_ids[psn_nos[p["id"]]] for p in plan.people}
-        at = self.now_stamp()
-        loads = [{"kind": "load", "target": "account", "ref": psn_nos[p["id"]], "amount_fen": p["balance_fen"],
-                  "at": at} for p in plan.people if p["has_account"] and p["balance_fen"]]
-        tx.insert_bindings([{"funder_id": ids[b["funder"]], "beneficiary_id": ids[b["beneficiary"]],
-                             **{k: b[k] for k in ("rank", "relation", "start_date", "end_date", "state")}}
-                            for b in plan.bindings])
+        at = self.clock.stamp()
+        loads = [FundsIn("load", "account", psn_nos[p["id"]], p["balance_fen"], at)
+                 for p in plan.people if p["has_account"] and p["balance_fen"]]
+        uow.bindings.add_all([Binding(0, ids[b["funder"]], ids[b["beneficiary"]], b["rank"], b["relation"],
+                                      _date(b["start_date"]), _date(b["end_date"]), b["state"])
+                              for b in plan.bindings])
         for pool in plan.pools:
-            tx.insert_pool(pool_ids[pool["id"]], ids[pool["creator"]], pool["balance_fen"],
-                           [ids[m] for m in pool["members"]])
-            loads.append({"kind": "load", "target": "pool", "ref": pool_ids[pool["id"]],
-                          "amount_fen": pool["balance_fen"], "at": at})
+            uow.pools.add(Pool(0, pool_ids[pool["id"]], ids[pool["creator"]], from_fen(pool["balance_fen"])),
+                          [ids[m] for m in pool["members"]])
+            loads.append(FundsIn("load", "pool", pool_ids[pool["id"]], pool["balance_fen"], at))
         for wallet in plan.wallets:
-            tx.insert_wallet(wallet_ids[wallet["owner"]], ids[wallet["owner"]], wallet["balance_fen"],
-                             wallet["status"])
-            loads.append({"kind": "load", "target": "wallet", "ref": wallet_ids[wallet["owner"]],
-                          "amount_fen": wallet["balance_fen"], "at": at})
-        tx.insert_funds_in([row for row in loads if row["amount_fen"]])
-        tx.set_handles("person", psn_nos)
-        tx.set_handles("pool", pool_ids)
+            uow.wallets.add(Wallet(0, wallet_ids[wallet["owner"]], ids[wallet["owner"]],
+                                   from_fen(wallet["balance_fen"]), wallet["status"]))
+            loads.append(FundsIn("load", "wallet", wallet_ids[wallet["owner"]], wallet["balance_fen"], at))
+        uow.balances.add_funds_in([row for row in loads if row.amount_fen])
+        uow.reference.set_handles("person", psn_nos)
+        uow.reference.set_handles("pool", pool_ids)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from simulator.domain.chain import binding_refusal, pool_refusal, wallet_refusal
 from simulator.domain.models import Institution, Person, Wallet
 from simulator.domain.money import ZERO
+from simulator.domain.records import EvoucherRecord, SigninRecord, TokenRecord
 from simulator.domain.refusals import (
     BadBusinessType,
     CodeExpired,
@@ -24,10 +25,11 @@ from simulator.domain.refusals import (
     SigninExpired,
     SignNoUnknown,
 )
-from simulator.platform.base import PlatformBase, RequestMeta
+from simulator.domain.requests import RequestMeta
 from simulator.platform.clock import stamp
 from simulator.platform.context import payer_context
-from simulator.platform.ports import TxPort
+from simulator.platform.deps import Deps
+from simulator.platform.ports import UnitOfWork
 
 CODE_TTL = timedelta(seconds=60)
 TOKEN_TTL = timedelta(minutes=30)
@@ -71,14 +73,18 @@ class Decoded:
     expires_at: datetime
 
 
-class IdentityOps(PlatformBase):
+class IdentityOps:
     """Who is at the till, and is the operator signed in."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps, self.store, self.clock, self.ids = deps, deps.store, deps.clock, deps.ids
+        self.lookups, self.msgids, self.caches = deps.lookups, deps.msgids, deps.caches
 
     # sign-in ---------------------------------------------------------------------------------
     def sign_in(self, meta: RequestMeta, opter_no: str) -> tuple[str, str]:
         """Once per operator per day: a second sign-in the same day returns the same sign_no."""
         opter = opter_no or meta.opter
-        day = self.today().isoformat()
+        day = self.clock.today().isoformat()
         fresh = self.ids.sign_no()  # reserved before the transaction (may go unused)
         for attempt in range(3):
             try:
@@ -87,73 +93,72 @@ class IdentityOps(PlatformBase):
             except Conflict as exc:  # two terminals of one operator signing in at the same instant
                 if not isinstance(exc, Duplicate) or attempt == 2:
                     raise
-        with self._lock:
-            self._signins[sign_no] = (meta.fixmedins_code, day, False)
+        with self.caches.lock:
+            self.caches.signins[sign_no] = (meta.fixmedins_code, day, False)
         return sign_no, sign_time
 
     def _sign_in_once(self, meta: RequestMeta, opter: str, day: str, fresh: str) -> tuple[str, str]:
-        with self.store.write() as tx:
-            self.institution(tx, meta.fixmedins_code)
-            self.claim(tx, meta)
-            found = tx.signin_of(meta.fixmedins_code, opter, day)
+        with self.store.write() as uow:
+            self.lookups.institution(uow, meta.fixmedins_code)
+            self.msgids.claim(uow, meta)
+            found = uow.signins.of_day(meta.fixmedins_code, opter, day)
             if found is not None:
-                tx.set_signed_out(found.sign_no, False)
-                return str(found.sign_no), str(found.sign_time)
-            sign_time = self.now_stamp()
-            tx.insert_signin(sign_no=fresh, fixmedins_code=meta.fixmedins_code, opter=opter, day=day,
-                             sign_time=sign_time)
+                uow.signins.set_signed_out(found.sign_no, False)
+                return found.sign_no, found.sign_time
+            sign_time = self.clock.stamp()
+            uow.signins.add(SigninRecord(fresh, meta.fixmedins_code, opter, day, sign_time, False))
             return fresh, sign_time
 
     def sign_out(self, meta: RequestMeta, sign_no: str) -> tuple[str, str]:
-        with self.store.write() as tx:
-            self.claim(tx, meta)
-            found = tx.signin(sign_no)
+        with self.store.write() as uow:
+            self.msgids.claim(uow, meta)
+            found = uow.signins.get(sign_no)
             if found is None or found.fixmedins_code != meta.fixmedins_code:
                 raise SignNoUnknown(sign_no=sign_no, problem="不存在")
-            tx.set_signed_out(sign_no, True)
-        with self._lock:
-            self._signins.pop(sign_no, None)
-        self.publish()
-        return sign_no, self.now_stamp()
+            uow.signins.set_signed_out(sign_no, True)
+        with self.caches.lock:
+            self.caches.signins.pop(sign_no, None)
+        self.deps.publish()
+        return sign_no, self.clock.stamp()
 
     def check_sign_no(self, sign_no: str, fixmedins_code: str) -> None:
         """Refuse a request whose sign_no is missing, unknown, signed out or from another day."""
         if not sign_no:
             raise NotSignedIn()
-        with self._lock:
-            cached = self._signins.get(sign_no)
+        with self.caches.lock:
+            cached = self.caches.signins.get(sign_no)
         if cached is None:
-            with self.store.read() as tx:
-                row = tx.signin(sign_no)
+            with self.store.read() as uow:
+                row = uow.signins.get(sign_no)
             if row is None:
                 raise SignNoUnknown(sign_no=sign_no, problem="无效，请重新签到（9001）")
-            cached = (str(row.fixmedins_code), str(row.day), bool(row.signed_out))
-            with self._lock:
-                self._signins[sign_no] = cached
+            cached = (row.fixmedins_code, row.day, row.signed_out)
+            with self.caches.lock:
+                self.caches.signins[sign_no] = cached
         inst, day, signed_out = cached
         if inst != fixmedins_code:
             raise SignNoUnknown(sign_no=sign_no, problem=f"不属于机构 {fixmedins_code}，请重新签到")
         if signed_out:
             raise SignedOut()
-        if day != self.today().isoformat():
+        if day != self.clock.today().isoformat():
             raise SigninExpired(day=day)
 
     # 1101 ------------------------------------------------------------------------------------
     def person_info(self, meta: RequestMeta, cert_type: str, cert_no: str, card_sn: str, certno: str,
                     psn_name: str) -> PersonInfo:
-        with self.store.read() as tx:
-            institution = self.institution(tx, meta.fixmedins_code)
-            person = self.resolve_person(tx, cert_type or "02", cert_no, card_sn, certno)
+        with self.store.read() as uow:
+            institution = self.lookups.institution(uow, meta.fixmedins_code)
+            person = self.lookups.resolve_person(uow, cert_type or "02", cert_no, card_sn, certno)
             if psn_name and psn_name != person.name:
                 raise IdentityMismatch(detail="姓名与证件信息不符")
-            self.check_unused(tx, meta)
-            info = self._info(tx, person, institution)
-        self.claim_read_only(meta, person.psn_no)
+            self.msgids.check_unused(uow, meta)
+            info = self._info(uow, person, institution)
+        self.msgids.claim_read_only(meta, person.psn_no)
         return info
 
-    def _info(self, tx: TxPort, person: Person, institution: Institution) -> PersonInfo:
-        ctx = payer_context(tx, person, institution, self.policy_of(tx, person, institution), lock=False)
-        today = self.today()
+    def _info(self, uow: UnitOfWork, person: Person, institution: Institution) -> PersonInfo:
+        ctx = payer_context(uow, person, institution, self.lookups.policy_of(uow, person, institution), lock=False)
+        today = self.clock.today()
         aid: list[AidRow] = []
         for link in ctx.funders:
             reason = binding_refusal(link, ctx, today)
@@ -178,11 +183,11 @@ class IdentityOps(PlatformBase):
     # e-vouchers ------------------------------------------------------------------------------
     def issue_evoucher(self, psn_no: str) -> tuple[str, datetime]:
         """A fresh 28-digit code (22 random digits + insured area), valid 60 s, single use."""
-        expires = self.now() + CODE_TTL
-        with self.store.write() as tx:
-            person = self.patient(tx, psn_no)
+        expires = self.clock.to_second() + CODE_TTL
+        with self.store.write() as uow:
+            person = self.lookups.patient(uow, psn_no)
             code = self.ids.digits(22) + person.insuplc
-            tx.insert_evoucher(code, person.id, stamp(expires))
+            uow.codes.add_evoucher(EvoucherRecord(code, person.id, stamp(expires)))
         return code, expires
 
     def decode_evoucher(self, org_id: str, business_type: str, qr: object) -> Decoded:
@@ -190,21 +195,21 @@ class IdentityOps(PlatformBase):
             raise NotAnInsuranceCode()
         if business_type not in BUSINESS_TYPES:
             raise BadBusinessType(business_type=business_type)
-        now = self.now()
-        with self.store.write() as tx:
-            if tx.institution(org_id) is None:
+        now = self.clock.to_second()
+        with self.store.write() as uow:
+            if uow.reference.institution(org_id) is None:
                 raise InstitutionUnknown(detail=f"机构编码 orgId {org_id!r} 不存在")
-            row = tx.evoucher(qr)
+            row = uow.codes.evoucher(qr)
             if row is None:
                 raise CodeUnknown()
             if row.used_at is not None:
                 raise CodeUsed()
-            if str(row.expires_at) < stamp(now):
+            if row.expires_at < stamp(now):
                 raise CodeExpired()
-            if not tx.use_evoucher(qr, stamp(now)):
+            if not uow.codes.use_evoucher(qr, stamp(now)):
                 raise CodeUsed()
-            person = tx.persons_by_ids([int(row.person_id)])[int(row.person_id)]
+            person = uow.persons.by_ids([row.person_id])[row.person_id]
             token = f"{person.insuplc}ec{self.ids.token(30)}"
             expires = now + TOKEN_TTL
-            tx.insert_token(token, person.id, stamp(expires))
+            uow.codes.add_token(TokenRecord(token, person.id, stamp(expires)))
         return Decoded(person, token, expires)

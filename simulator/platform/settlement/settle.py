@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
 
 from simulator.domain.chain import Leg, PayerContext
 from simulator.domain.models import FeeLine
 from simulator.domain.money import from_fen, to_fen
 from simulator.domain.payplan import ExpContent, check_payplan
 from simulator.domain.plan import SettlementPlan, plan_settlement
+from simulator.domain.records import BalanceKind, FeeLineRecord, LedgerEntry, SettlementRecord, VisitRecord
 from simulator.domain.refusals import (
     AlreadySettled,
     AmountMismatch,
@@ -24,11 +24,12 @@ from simulator.domain.refusals import (
     MedfeeMismatch,
     NoFeeLines,
 )
-from simulator.domain.views import AMOUNT_COLUMNS, SettlementView, balance_after, plan_amounts
-from simulator.platform.base import PlatformBase, RequestMeta
+from simulator.domain.requests import RequestMeta, check_insuplc
+from simulator.domain.views import SettlementView, balance_after, plan_amounts
 from simulator.platform.catalogue.lookup import line_catalogue
 from simulator.platform.context import payer_context
-from simulator.platform.ports import TxPort
+from simulator.platform.deps import Deps
+from simulator.platform.ports import UnitOfWork
 
 DECLARED = ("fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt")
 
@@ -53,7 +54,7 @@ class SettleInput:
     declared: dict[str, Decimal] = field(default_factory=dict)
 
 
-def leg_target(leg: Leg) -> tuple[str, int]:
+def leg_target(leg: Leg) -> tuple[BalanceKind, int]:
     """Which balance a leg moves: a person's account, a pool or a wallet."""
     if leg.source == "pool" and leg.pool_row is not None:
         return "pool", leg.pool_row
@@ -64,29 +65,37 @@ def leg_target(leg: Leg) -> tuple[str, int]:
     return "account", leg.person_id
 
 
-def ledger_entry(setl_id: str, entry: str, leg: Leg, sign: int, msgid: str, at: str) -> dict[str, Any]:
-    return {"setl_id": setl_id, "entry": entry, "source": leg.source, "rank": leg.rank,
-            "person_id": leg.person_id, "psn_no": leg.psn_no, "pool_row": leg.pool_row, "pool_id": leg.pool_id,
-            "wallet_row": leg.wallet_row, "wallet_id": leg.wallet_id, "name": leg.name,
-            "amount_fen": sign * to_fen(leg.amount), "msgid": msgid, "at": at}
+def ledger_entry(setl_id: str, leg: Leg, msgid: str, at: str) -> LedgerEntry:
+    """The settle entry of one leg (the fund's share, or a payer's)."""
+    return LedgerEntry(0, setl_id, "settle", leg.source, leg.rank, leg.person_id, leg.psn_no, leg.pool_row,
+                       leg.pool_id, leg.wallet_row, leg.wallet_id, leg.name, to_fen(leg.amount), msgid, at)
 
 
-class SettleOps(PlatformBase):
+def line_record(mdtrt_id: str, line: FeeLine, setl_id: str | None) -> FeeLineRecord:
+    return FeeLineRecord(0, mdtrt_id, line.feedetl_sn, line.chrg_bchno, line.code, line.name, str(line.cnt),
+                         str(line.pric), to_fen(line.amt), setl_id)
+
+
+class SettleOps:
     """2101/2102/2206/2207."""
 
-    def _context(self, tx: TxPort, meta: RequestMeta, inp: SettleInput, lock: bool) -> PayerContext:
-        institution = self.institution(tx, meta.fixmedins_code)
-        patient = self.patient(tx, inp.psn_no)
-        self.check_insuplc(meta, patient)
+    def __init__(self, deps: Deps) -> None:
+        self.store, self.clock, self.ids = deps.store, deps.clock, deps.ids
+        self.lookups, self.msgids = deps.lookups, deps.msgids
+
+    def _context(self, uow: UnitOfWork, meta: RequestMeta, inp: SettleInput, lock: bool) -> PayerContext:
+        institution = self.lookups.institution(uow, meta.fixmedins_code)
+        patient = self.lookups.patient(uow, inp.psn_no)
+        check_insuplc(meta, patient)
         if inp.insutype and inp.insutype != patient.insutype:
             raise InsutypeMismatch(insutype=inp.insutype, insured=patient.insutype)
-        self.check_certificate(tx, patient, inp.cert_type, inp.cert_no, inp.card_sn)
-        return payer_context(tx, patient, institution, self.policy_of(tx, patient, institution), lock)
+        self.lookups.check_certificate(uow, patient, inp.cert_type, inp.cert_no, inp.card_sn)
+        return payer_context(uow, patient, institution, self.lookups.policy_of(uow, patient, institution), lock)
 
-    def _plan(self, tx: TxPort, ctx: PayerContext, lines: Sequence[FeeLine], inp: SettleInput) -> SettlementPlan:
-        found = line_catalogue(tx.catalogue(), (line.code for line in lines), self.today())
+    def _plan(self, uow: UnitOfWork, ctx: PayerContext, lines: Sequence[FeeLine], inp: SettleInput) -> SettlementPlan:
+        found = line_catalogue(uow.catalogue, (line.code for line in lines), self.clock.today())
         plan = replace(plan_settlement(ctx, lines, found.items, inp.med_type, inp.use_account, inp.exp.use_wallet,
-                                       self.today()), warnings=found.warnings)
+                                       self.clock.today()), warnings=found.warnings)
         if plan.medfee_sumamt != inp.medfee_sumamt:
             raise MedfeeMismatch(medfee_sumamt=inp.medfee_sumamt, lines_total=plan.medfee_sumamt)
         return plan
@@ -95,66 +104,64 @@ class SettleOps(PlatformBase):
     def pharmacy(self, meta: RequestMeta, inp: SettleInput, commit: bool) -> SettlementView:
         """2101 (commit=False: computes, changes nothing) or 2102 (settles)."""
         if not commit:
-            with self.store.read() as tx:
-                ctx = self._context(tx, meta, inp, lock=False)
-                self.check_unused(tx, meta)
-                view = self._view(ctx, self._plan(tx, ctx, inp.lines, inp), "", None, inp.med_type, "41")
-            self.claim_read_only(meta, inp.psn_no)
+            with self.store.read() as uow:
+                ctx = self._context(uow, meta, inp, lock=False)
+                self.msgids.check_unused(uow, meta)
+                view = self._view(ctx, self._plan(uow, ctx, inp.lines, inp), "", None, inp.med_type, "41")
+            self.msgids.claim_read_only(meta, inp.psn_no)
             return view
         serials = (self.ids.serial("setl"), self.ids.serial("mdtrt"))
-        with self.store.write() as tx:
-            ctx = self._context(tx, meta, inp, lock=commit)
+        with self.store.write() as uow:
+            ctx = self._context(uow, meta, inp, lock=commit)
             admdvs = ctx.institution.admdvs
             setl_id, mdtrt_id = self.ids.setl_id(admdvs, serials[0]), self.ids.mdtrt_id(admdvs, serials[1])
-            self.claim(tx, meta, inp.psn_no, setl_id)
-            plan = self._plan(tx, ctx, inp.lines, inp)
+            self.msgids.claim(uow, meta, inp.psn_no, setl_id)
+            plan = self._plan(uow, ctx, inp.lines, inp)
             if inp.exp.payplan is not None:
                 check_payplan(inp.exp.payplan, plan.legs)
-            tx.insert_visit(mdtrt_id=mdtrt_id, person_id=ctx.patient.id, fixmedins_code=meta.fixmedins_code,
-                            kind="pharmacy", insutype=ctx.patient.insutype, med_type=inp.med_type,
-                            status="registered", begntime=inp.begntime or self.now_stamp(),
-                            ipt_otp_no=meta.msgid, diseinfo=None)
-            tx.insert_lines([{"mdtrt_id": mdtrt_id, "feedetl_sn": s.line.feedetl_sn, "chrg_bchno": "",
-                              "code": s.line.code, "name": s.line.name, "cnt": str(s.line.cnt),
-                              "pric": str(s.line.pric), "amt_fen": to_fen(s.line.amt), "setl_id": setl_id}
-                             for s in plan.splits])
-            return self._commit(tx, meta, ctx, plan, setl_id, mdtrt_id, inp.med_type, "41")
+            uow.visits.add(VisitRecord(0, mdtrt_id, ctx.patient.id, meta.fixmedins_code, "pharmacy",
+                                       ctx.patient.insutype, inp.med_type, "registered",
+                                       inp.begntime or self.clock.stamp(), meta.msgid, None))
+            uow.visits.add_lines([line_record(mdtrt_id, replace(s.line, chrg_bchno=""), setl_id)
+                                  for s in plan.splits])
+            return self._commit(uow, meta, ctx, plan, setl_id, mdtrt_id, inp.med_type, "41")
 
     # outpatient ------------------------------------------------------------------------------
     def outpatient(self, meta: RequestMeta, inp: SettleInput, commit: bool) -> SettlementView:
         """2206 (commit=False) or 2207 over the visit's unsettled lines of the batch."""
         if not commit:
-            with self.store.read() as tx:
-                ctx = self._context(tx, meta, inp, lock=False)
-                self.check_unused(tx, meta)
-                plan = self._batch_plan(tx, meta, ctx, inp, lock=False)[1]
+            with self.store.read() as uow:
+                ctx = self._context(uow, meta, inp, lock=False)
+                self.msgids.check_unused(uow, meta)
+                plan = self._batch_plan(uow, meta, ctx, inp, lock=False)[1]
                 view = self._view(ctx, plan, inp.mdtrt_id, None, inp.med_type, "11")
-            self.claim_read_only(meta, inp.psn_no)
+            self.msgids.claim_read_only(meta, inp.psn_no)
             return view
         serial = self.ids.serial("setl")
-        with self.store.write() as tx:
-            ctx = self._context(tx, meta, inp, lock=commit)
+        with self.store.write() as uow:
+            ctx = self._context(uow, meta, inp, lock=commit)
             setl_id = self.ids.setl_id(ctx.institution.admdvs, serial)
-            self.claim(tx, meta, inp.psn_no, setl_id)
-            rows, plan = self._batch_plan(tx, meta, ctx, inp, lock=True)
+            self.msgids.claim(uow, meta, inp.psn_no, setl_id)
+            rows, plan = self._batch_plan(uow, meta, ctx, inp, lock=True)
             if inp.exp.payplan is not None:
                 check_payplan(inp.exp.payplan, plan.legs)
-            tx.set_lines_settlement([r.id for r in rows], setl_id)
-            return self._commit(tx, meta, ctx, plan, setl_id, inp.mdtrt_id, inp.med_type, "11")
+            uow.visits.settle_lines([r.id for r in rows], setl_id)
+            return self._commit(uow, meta, ctx, plan, setl_id, inp.mdtrt_id, inp.med_type, "11")
 
-    def _batch_plan(self, tx: TxPort, meta: RequestMeta, ctx: PayerContext, inp: SettleInput,
-                    lock: bool) -> tuple[list[Any], SettlementPlan]:
+    def _batch_plan(self, uow: UnitOfWork, meta: RequestMeta, ctx: PayerContext, inp: SettleInput,
+                    lock: bool) -> tuple[list[FeeLineRecord], SettlementPlan]:
         """The visit's unsettled lines of the batch and their plan (declared amounts checked)."""
-        rows = self._batch(tx, meta, ctx, inp, lock=lock)
+        rows = self._batch(uow, meta, ctx, inp, lock=lock)
         lines = [FeeLine(r.feedetl_sn, r.code, r.name, Decimal(r.cnt), Decimal(r.pric), from_fen(r.amt_fen),
                          r.chrg_bchno) for r in rows]
-        plan = self._plan(tx, ctx, lines, inp)
+        plan = self._plan(uow, ctx, lines, inp)
         self._check_declared(plan, inp.declared)
         return rows, plan
 
-    def _batch(self, tx: TxPort, meta: RequestMeta, ctx: PayerContext, inp: SettleInput, lock: bool) -> list[Any]:
-        self.open_visit(tx, meta, inp.mdtrt_id, ctx.patient, lock, then="，不能结算")
-        every = tx.lines_of(inp.mdtrt_id)
+    def _batch(self, uow: UnitOfWork, meta: RequestMeta, ctx: PayerContext, inp: SettleInput,
+               lock: bool) -> list[FeeLineRecord]:
+        self.lookups.open_visit(uow, meta, inp.mdtrt_id, ctx.patient, lock, then="，不能结算")
+        every = uow.visits.lines_of(inp.mdtrt_id)
         in_batch = [r for r in every if inp.chrg_bchno in ("", "0000") or r.chrg_bchno == inp.chrg_bchno]
         rows = [r for r in in_batch if r.setl_id is None]
         if not rows and in_batch:
@@ -180,21 +187,26 @@ class SettleOps(PlatformBase):
             splits=plan.splits, warnings=plan.warnings,
         )
 
-    def _commit(self, tx: TxPort, meta: RequestMeta, ctx: PayerContext, plan: SettlementPlan, setl_id: str,
+    def _commit(self, uow: UnitOfWork, meta: RequestMeta, ctx: PayerContext, plan: SettlementPlan, setl_id: str,
                 mdtrt_id: str, med_type: str, clr_type: str) -> SettlementView:
         """Write every leg, the accumulators, the settlement row and its ledger."""
-        now, patient = self.now_stamp(), ctx.patient
+        now, patient = self.clock.stamp(), ctx.patient
         for leg in plan.legs:
-            tx.move(*leg_target(leg), -to_fen(leg.amount))
-        tx.set_accumulators(patient.id, to_fen(plan.fund.act_pay_dedc), to_fen(plan.fund.hifp_pay))
+            uow.balances.move(*leg_target(leg), -to_fen(leg.amount))
+        uow.persons.add_to_accumulators(patient.id, to_fen(plan.fund.act_pay_dedc), to_fen(plan.fund.hifp_pay))
         view = self._view(ctx, plan, mdtrt_id, setl_id, med_type, clr_type, now, meta.msgid)
-        amounts = {f"{col}_fen": to_fen(view.amounts[wire]) for wire, col in AMOUNT_COLUMNS.items()}
-        tx.insert_settlement(setl_id=setl_id, mdtrt_id=mdtrt_id, person_id=patient.id, psn_no=patient.psn_no,
-                             fixmedins_code=meta.fixmedins_code, msgid=meta.msgid, infno=meta.infno,
-                             clr_type=clr_type, med_type=med_type, insutype=patient.insutype,
-                             clr_optins=patient.insuplc, setl_time=now, status="settled",
-                             balc_fen=to_fen(view.balc), **amounts)
+        a = {wire: to_fen(amount) for wire, amount in view.amounts.items()}
+        uow.settlements.add(SettlementRecord(
+            id=0, setl_id=setl_id, mdtrt_id=mdtrt_id, person_id=patient.id, psn_no=patient.psn_no,
+            fixmedins_code=meta.fixmedins_code, msgid=meta.msgid, infno=meta.infno, clr_type=clr_type,
+            med_type=med_type, insutype=patient.insutype, clr_optins=patient.insuplc, setl_time=now,
+            status="settled", medfee_fen=a["medfee_sumamt"], fulamt_fen=a["fulamt_ownpay_amt"],
+            overlmt_fen=a["overlmt_selfpay"], preself_fen=a["preselfpay_amt"], inscp_fen=a["inscp_scp_amt"],
+            dedc_fen=a["act_pay_dedc"], hifp_fen=a["fund_pay_sumamt"], psn_part_fen=a["psn_part_amt"],
+            acct_fen=a["acct_pay"], mulaid_fen=a["acct_mulaid_pay"], wallet_fen=a["wallet_pay"],
+            cash_fen=a["psn_cash_pay"], balc_fen=to_fen(view.balc), revoke_setl_id=None, revoke_msgid=None,
+            revoked_at=None))
         fund = Leg("fund", None, patient.psn_no, patient.name, plan.fund.hifp_pay, person_id=patient.id)
         legs = ((fund,) if plan.fund.hifp_pay else ()) + plan.legs
-        tx.insert_ledger([ledger_entry(setl_id, "settle", leg, 1, meta.msgid, now) for leg in legs])
+        uow.settlements.add_entries([ledger_entry(setl_id, leg, meta.msgid, now) for leg in legs])
         return view

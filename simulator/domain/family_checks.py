@@ -1,9 +1,7 @@
-"""What every family-account operation shares: region rules, person lookups, and the party checks of
-docs/domain.md §3 (relation, insurance, scope, face verification) that bindings, pools and wallets reuse.
-
-Every check raises a `PlatformError` subclass with a stable English code and a Chinese message; it is
-called inside the operation's write transaction, so a refusal rolls everything back.
-"""
+"""The party checks of family accounts (docs/domain.md §3): relation, insurance, scope, face verification,
+reused by bindings, pools, wallets and guardianships. Pure: each raises a `PlatformError` subclass with a
+stable English code and a Chinese message, inside the operation's write transaction (a refusal rolls
+everything back)."""
 
 from __future__ import annotations
 
@@ -16,44 +14,15 @@ from simulator.domain.refusals import (
     FaceCheckRequired,
     FunderNotEmployee,
     FunderNotNormal,
-    MissingField,
     OutOfScope,
-    PersonUnknown,
     RelationNotAllowed,
     RuleRefused,
     SelfBinding,
 )
-from simulator.platform.base import PlatformBase
-from simulator.platform.ports import FamilyQueriesPort, TxPort
 
 RELATION_NAMES = {"spouse": "配偶", "parent": "父母", "child": "子女", "sibling": "兄弟姐妹",
                   "grandparent": "祖父母/外祖父母", "grandchild": "孙子女/外孙子女"}
 SCOPE_NAMES = {"pooling_region": "同一统筹区", "province": "同一省份", "national": "全国"}
-
-
-class FamilyBase(PlatformBase):
-    """Collaborators shared with the platform (same store, clock, ids and region book)."""
-
-    @staticmethod
-    def fam(tx: TxPort) -> FamilyQueriesPort:
-        return tx.family()
-
-    def rules_of(self, tx: TxPort, person: Person) -> Policy:
-        """The family rules of the region where `person` is insured (never the shop's: §1, §3)."""
-        return self.policy_of(tx, person)
-
-    def person(self, tx: TxPort, psn_no: str, role: str) -> Person:
-        """A named party; `role` (Chinese) says which one in the message."""
-        if not psn_no:
-            raise MissingField(detail=f"缺少{role}的人员编号")
-        found = tx.person_by("psn_no", psn_no)
-        if found is None:
-            raise PersonUnknown(detail=f"{role} {psn_no} 不存在")
-        return found
-
-    def people_locked(self, tx: TxPort, *people: Person) -> dict[int, Person]:
-        """Re-read and lock the parties in the fixed order (ascending ids) before a money move."""
-        return tx.persons_by_ids([p.id for p in people], lock=True)
 
 
 def check_not_self(first: Person, second: Person, message: str, refusal: type[RuleRefused] = SelfBinding) -> None:

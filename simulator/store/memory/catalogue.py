@@ -1,0 +1,37 @@
+"""The catalogue repository in memory (simulator/platform/catalogue/repository.py; the SQL one is
+simulator/store/catalogue_repo.py): entries by code, paged by update time, and 目录对照 rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from simulator.domain.catalogue import CatalogueEntry, MappingRecord
+from simulator.store.memory.state import Tables
+
+
+class MemoryCatalogue:
+    def __init__(self, t: Tables) -> None:
+        self.t = t
+
+    def entries(self, codes: Iterable[str]) -> dict[str, CatalogueEntry]:
+        return {c: self.t.catalogue[c] for c in sorted(set(codes)) if c in self.t.catalogue}
+
+    def save(self, entries: Sequence[CatalogueEntry]) -> None:
+        for entry in entries:
+            self.t.catalogue[entry.code] = entry
+
+    def changed_since(self, updt_time: str, offset: int, limit: int) -> tuple[list[CatalogueEntry], int]:
+        found = sorted((e for e in self.t.catalogue.values() if e.updt_time >= updt_time),
+                       key=lambda e: (e.updt_time, e.code))
+        return found[offset:offset + limit], len(found)
+
+    def save_mappings(self, rows: Sequence[MappingRecord]) -> None:
+        for row in rows:
+            self.t.mappings[(row.fixmedins_code, row.fixmedins_hilist_id)] = row
+
+    def drop_mapping(self, fixmedins_code: str, fixmedins_hilist_id: str) -> bool:
+        return self.t.mappings.pop((fixmedins_code, fixmedins_hilist_id), None) is not None
+
+    def mappings_of(self, fixmedins_code: str) -> list[MappingRecord]:
+        return sorted((m for m in self.t.mappings.values() if m.fixmedins_code == fixmedins_code),
+                      key=lambda m: m.fixmedins_hilist_id)
