@@ -24,8 +24,10 @@ bench: bootstrap
 
 # Seeded fuzz of the simulator (tools/fuzz/run.py): FUZZ_N protocol requests (default 2000), FUZZ_SEED,
 # FUZZ_DB (default: fresh SQLite files). Exits 1 on any HTTP 5xx, odd shape or state change from a refusal.
+# Then schemathesis run on the simulator's and the agent's OpenAPI (ST_EXAMPLES cases per operation, default 25).
 fuzz: bootstrap
 	@$(PY) -m tools.fuzz
+	@$(PY) -m tools.fuzz.schemathesis_run
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache .hypothesis

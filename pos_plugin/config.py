@@ -14,12 +14,15 @@ from pos_plugin.journal import Journal, Recovery
 from pos_plugin.journal.sales import SaleBook
 from pos_plugin.platform import Institution, Operator, PlatformClient, TifCredentials
 from pos_plugin.platform.state_pg import is_url
+from pos_plugin.platform.transport import Timeouts
 from pos_plugin.profiles import load_profile
 from pos_plugin.state_home import default_state_dir
 
 # The profiles the plugin ships (docs/domain.md §3): a patient insured in their province is planned with theirs.
 SHIPPED_PROFILES = ("gansu", "guangdong", "national-default", "shaanxi")
 PolicyRef = str | dict[str, Any]
+# Seconds the till waits for the platform's reply before the outcome is unknown (README, docs/agent-api.md).
+DEFAULT_PLATFORM_TIMEOUT = 20.0
 
 
 def region_policy(ref: PolicyRef | None) -> RegionPolicy:
@@ -51,6 +54,7 @@ class TerminalSettings:
     operator_name: str = "收银员"
     tif: str = ""  # "PAASID=TOKEN" when the platform's gateway wants x-tif signatures
     other_policies: tuple[PolicyRef, ...] = ()  # profiles beyond the shipped ones (a scenario's `policies`)
+    platform_timeout: float = DEFAULT_PLATFORM_TIMEOUT  # seconds to wait for a reply (--platform-timeout)
     # postgresql://… : msgids, sign-ins, journal, sale book and idempotency keys in the one store the tills of
     # several PCs share (docs/till-store.md); empty: SQLite files under state_dir
     state_db: str = ""
@@ -72,6 +76,13 @@ class Terminal:
         self.client.close()
         self.journal.close()
         self.sales.close()
+
+
+def platform_timeouts(seconds: float) -> Timeouts:
+    """The reply timeout the terminal was given (the connect timeout stays the transport's own)."""
+    if not 0 < seconds <= 600:
+        raise InputError(f"医保平台超时应在 0–600 秒之间: {seconds:g}")
+    return Timeouts(read=seconds)
 
 
 def tif_credentials(text: str) -> TifCredentials | None:
@@ -103,7 +114,7 @@ def open_terminal(settings: TerminalSettings) -> Terminal:
     client = PlatformClient.open(settings.platform_url, institution=institution,
                                  operator=Operator(settings.operator, settings.operator_name),
                                  state_path=settings.state_db or state / "terminal-state.sqlite", recorder=journal,
-                                 tif=tif_credentials(settings.tif))
+                                 tif=tif_credentials(settings.tif), timeouts=platform_timeouts(settings.platform_timeout))
     recovery = Recovery(client, journal)
     counter = Counter(client, policies=region_policies(settings.policy, settings.other_policies), recovery=recovery)
     sales = SaleBook(books)

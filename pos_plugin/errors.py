@@ -1,8 +1,11 @@
 """The plugin's one exception tree: every failure a cashier can see carries a stable English `code`
 and a Chinese `message`, and is rendered as ``"<code>: <message>"``.
 
-    PosError(code, message)              base; generic so any package may subclass it (qr/ does)
+    PosError(code, message)              the one root (defined in pos_plugin/domain/errors.py, the innermost layer)
+    ├── DomainError                      ERR_INVALID_AMOUNT, ERR_INVALID_CART, ERR_INVARIANT: the pure core's
     ├── InputError                       ERR_INPUT              bad input from the checkout; nothing changed
+    │   ├── SaleUnknown                  ERR_SALE_UNKNOWN       no sale of that id in this terminal's sale book
+    │   └── AlreadyRevoked               ERR_ALREADY_REVOKED    the sale was revoked already
     ├── IdentityMismatch                 ERR_IDENTITY_MISMATCH  code/card names another person than the cashier typed
     ├── NotInsured                       ERR_NOT_INSURED        insurance status not normal (psn_insu_stas != 1)
     ├── PlanMismatch                     ERR_PLAN_MISMATCH      the POS's planned legs differ from the platform's
@@ -26,46 +29,32 @@ and a Chinese `message`, and is rendered as ``"<code>: <message>"``.
         └── UnknownOutcome               ERR_UNKNOWN_OUTCOME    a money-moving request may or may not have committed
 
 Codes are ``ERR_`` + upper snake case; ``short_code`` gives the scenario vocabulary
-(``ERR_NOT_INSURED`` -> ``not_insured``). This module imports nothing from the project.
+(``ERR_NOT_INSURED`` -> ``not_insured``). This module imports only the root from the pure domain.
 """
 
 from __future__ import annotations
 
-import re
-
-_CODE = re.compile(r"^ERR_[A-Z0-9_]+$")
-
-
-class PosError(Exception):
-    """Base of every plugin error: `code` (stable English) and `message` (Chinese, for the cashier).
-
-    Call it as ``PosError("ERR_X", "消息")`` or, on a subclass that fixes its code, ``Sub("消息")``
-    or ``Sub()`` (the class's default message). Keyword arguments are kept in `details`.
-    """
-
-    code = "ERR_POS"
-    default_message = "收银插件出错"
-
-    def __init__(self, code: str | None = None, message: str | None = None, /, **details: object) -> None:
-        if message is None and code is not None and not _CODE.match(code):
-            code, message = None, code  # a single argument is the message
-        self.code = code or type(self).code
-        self.message = message or type(self).default_message
-        self.details = details
-        super().__init__(f"{self.code}: {self.message}")
-
-    @property
-    def short_code(self) -> str:
-        """The code in the scenario vocabulary: ``ERR_CODE_EXPIRED`` -> ``code_expired``."""
-        return self.code.removeprefix("ERR_").lower()
-
-    def __str__(self) -> str:
-        return f"{self.code}: {self.message}"
+from pos_plugin.domain.errors import DomainError as DomainError  # re-exported: the pure core's branch
+from pos_plugin.domain.errors import PosError as PosError  # re-exported: the root every class below extends
 
 
 class InputError(PosError):
     code = "ERR_INPUT"
     default_message = "输入有误"
+
+
+class SaleUnknown(InputError):
+    """No sale of that id in this terminal's sale book."""
+
+    code = "ERR_SALE_UNKNOWN"
+    default_message = "本机没有这笔交易"
+
+
+class AlreadyRevoked(InputError):
+    """The sale was revoked already: a second revoke (or a refund, or a re-revoke) is refused at the till."""
+
+    code = "ERR_ALREADY_REVOKED"
+    default_message = "该结算已撤销，不能重复撤销"
 
 
 class IdentityMismatch(PosError):

@@ -252,6 +252,14 @@ def test_the_platform_store_rule_catches_a_planted_import(tmp_path, monkeypatch)
                                              ("simulator/platform/settlement/leak.py", "simulator.store")}
 
 
+def test_the_receipt_does_not_import_the_checkout():
+    """Layout and masking (pos_plugin/receipt.py) know nothing of the checkout; checkout/sale_receipt.py adapts
+    a Sale to a Receipt, so the two never import each other (issue 16 item 5)."""
+    receipt = [m for p, m in imported_modules("pos_plugin") if p.name == "receipt.py" and p.parent.name == "pos_plugin"]
+    assert "pos_plugin.present" in receipt  # the scanner saw the file
+    assert [m for m in receipt if m.startswith("pos_plugin.checkout")] == []
+
+
 # --- the platform's ports: repositories per aggregate, typed, small; composition, not inheritance ----------
 
 PORT_FILES = ("simulator/platform/ports.py", "simulator/platform/repositories.py",

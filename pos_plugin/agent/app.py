@@ -15,16 +15,25 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.exceptions import MethodNotAllowed as HttpMethodNotAllowed
 
 from pos_plugin.agent import wire
-from pos_plugin.agent.errors import IdempotencyConflict, MethodNotAllowed, NotFound, Unauthorized, status_of
+from pos_plugin.agent.errors import (
+    BodyTooLarge,
+    IdempotencyConflict,
+    MethodNotAllowed,
+    NotFound,
+    Unauthorized,
+    UnknownField,
+    status_of,
+)
 from pos_plugin.agent.idempotency import IdempotencyStore, fingerprint
 from pos_plugin.agent.openapi import document
 from pos_plugin.agent.service import AgentService
 from pos_plugin.config import Terminal
-from pos_plugin.domain.errors import DomainError
 from pos_plugin.errors import InputError, PosError
 
 STATIC = Path(__file__).resolve().parent / "static"
-MAX_UPLOAD = 10 * 1024 * 1024
+MAX_UPLOAD = 10 * 1024 * 1024  # a picture (/scan, /identify)
+MAX_JSON = 1024 * 1024  # every other body: a cart of thousands of lines fits; nothing bigger reaches the platform
+IMAGE_PATHS = ("/scan", "/identify")
 OPEN_PATHS = ("/", "/static/")  # the page itself carries no data and moves nothing; its calls carry the token
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 log = logging.getLogger(__name__)
@@ -39,6 +48,13 @@ def create_app(terminal: Terminal, *, token: str = "") -> Flask:
     service = AgentService(terminal)
     keys = IdempotencyStore(terminal.settings.state_db or Path(terminal.settings.state_dir) / "journal.sqlite")
     app.extensions["yibao_agent"] = service
+
+    @app.before_request
+    def check_size() -> None:
+        """Before anything else (the token, the route, the body): a body over the limit is 413, unread."""
+        limit = body_limit(request.path)
+        if request.content_length is not None and request.content_length > limit:
+            raise BodyTooLarge(f"请求体超过 {limit // 1024 // 1024} MB，未处理")
 
     @app.before_request
     def check_token() -> None:
@@ -100,10 +116,12 @@ def create_app(terminal: Terminal, *, token: str = "") -> Flask:
 
     @app.post("/sales/<quote_id>/confirm")
     def confirm(quote_id: str) -> Response:
+        wire.no_body(_raw())
         return idempotent(lambda: (service.confirm(quote_id), 201))
 
     @app.post("/sales/<sale_id>/revoke")
     def revoke(sale_id: str) -> Response:
+        wire.no_body(_raw())
         return idempotent(lambda: (service.revoke(sale_id), 200))
 
     @app.post("/sales/<sale_id>/refund")
@@ -116,6 +134,7 @@ def create_app(terminal: Terminal, *, token: str = "") -> Flask:
 
     @app.post("/recover")
     def recover() -> Response:
+        wire.no_body(_raw())
         return idempotent(lambda: (service.recover(), 200))
 
     @app.post("/reconcile")
@@ -123,16 +142,17 @@ def create_app(terminal: Terminal, *, token: str = "") -> Flask:
         return _answer(service.reconcile(_body()), 200)
 
     @app.errorhandler(PosError)
-    @app.errorhandler(DomainError)
-    def plugin_error(error: PosError | DomainError) -> Response:
+    def plugin_error(error: PosError) -> Response:
         return _answer(*render(error))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
         if isinstance(error, HttpMethodNotAllowed):
-            return _answer(*render(MethodNotAllowed()))
+            response = _answer(*render(MethodNotAllowed()))
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods or ()))
+            return response
         if isinstance(error, RequestEntityTooLarge):
-            return _answer(*render(InputError(f"上传的内容超过 {MAX_UPLOAD // 1024 // 1024} MB")))
+            return _answer(*render(BodyTooLarge(f"请求体超过 {body_limit(request.path) // 1024 // 1024} MB，未处理")))
         if error.code == 404:
             return _answer(*render(NotFound(f"没有这个接口: {request.method} {request.path}")))
         return _answer(*render(InputError(f"请求无效: {error.description}")))
@@ -146,20 +166,21 @@ def create_app(terminal: Terminal, *, token: str = "") -> Flask:
     return app
 
 
-def render(error: PosError | DomainError) -> tuple[dict[str, Any], int]:
+def render(error: PosError) -> tuple[dict[str, Any], int]:
     """The one rendering of every error: stable English code, Chinese message (and a fresh quote when a
     balance moved)."""
     answer: dict[str, Any] = {"code": error.code, "message": error.message}
-    details = getattr(error, "details", {})
-    if isinstance(details.get("quote"), dict):
-        answer["quote"] = details["quote"]
+    if isinstance(error.details.get("quote"), dict):
+        answer["quote"] = error.details["quote"]
+    if isinstance(error.details.get("field"), str):
+        answer["field"] = error.details["field"]
     return answer, status_of(error)
 
 
 def _run(handler: Callable[[], tuple[dict[str, Any], int]]) -> tuple[dict[str, Any], int]:
     try:
         return handler()
-    except (PosError, DomainError) as error:
+    except PosError as error:
         return render(error)
 
 
@@ -169,14 +190,29 @@ def _answer(answer: dict[str, Any], status: int) -> Response:
     return response
 
 
+def body_limit(path: str) -> int:
+    return MAX_UPLOAD if path in IMAGE_PATHS else MAX_JSON
+
+
+def _raw() -> bytes:
+    """The body, at most its route's limit (a chunked body without Content-Length is counted as it is read)."""
+    raw = request.get_data()
+    if len(raw) > body_limit(request.path):
+        raise BodyTooLarge(f"请求体超过 {body_limit(request.path) // 1024 // 1024} MB，未处理")
+    return raw
+
+
 def _body() -> dict[str, Any]:
-    return wire.read_body(request.get_data())
+    return wire.read_body(_raw())
 
 
 def _image() -> bytes:
     """An uploaded picture: multipart field `image`, or the raw body (Content-Type image/*)."""
+    extra = [name for name in (*request.files, *request.form) if name != "image"]
+    if extra:
+        raise UnknownField(f"未知字段 {extra[0]}（上传图片只用 multipart 字段 image）", field=extra[0])
     upload = request.files.get("image")
-    data = upload.read() if upload is not None else (request.get_data() if not request.files else b"")
+    data = upload.read() if upload is not None else (_raw() if not request.files else b"")
     if not data:
         raise InputError("请上传图片（multipart 字段 image，或以 image/* 作为请求体）")
     return data

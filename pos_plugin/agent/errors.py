@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pos_plugin.domain.errors import DomainError
 from pos_plugin.errors import (
+    AlreadyRevoked,
     BusinessError,
     CodeExpired,
     CodeUsed,
@@ -19,6 +20,7 @@ from pos_plugin.errors import (
     PlatformError,
     PosError,
     RecoveryPending,
+    SaleUnknown,
     ScanError,
     TransportError,
     UnknownOutcome,
@@ -61,6 +63,19 @@ class IdempotencyConflict(PosError):
     default_message = "该 Idempotency-Key 已用于另一个请求，请换一个新的键"
 
 
+class UnknownField(PosError):
+    """A request carried a field its schema does not have (docs/agent-api.md "Closed requests"): refused, never
+    ignored, so a misspelt or camelCase option (`useAccount`) never silently falls back to a default."""
+
+    code = "ERR_UNKNOWN_FIELD"
+    default_message = "请求中有未定义的字段"
+
+
+class BodyTooLarge(PosError):
+    code = "ERR_BODY_TOO_LARGE"
+    default_message = "请求体过大"
+
+
 class PatientUnknown(PosError):
     code = "ERR_PATIENT_UNKNOWN"
     default_message = "没有这个已识别的参保人（patient_id），请重新识别"
@@ -75,6 +90,10 @@ STATUS: dict[type[BaseException], int] = {
     BalanceMoved: 409,
     IdempotencyConflict: 422,
     PatientUnknown: 404,
+    UnknownField: 422,
+    BodyTooLarge: 413,
+    SaleUnknown: 404,
+    AlreadyRevoked: 409,
     InputError: 400,
     DomainError: 400,
     DecoderMissing: 500,  # this machine cannot scan at all (zbar missing), not the picture

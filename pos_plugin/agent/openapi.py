@@ -7,9 +7,12 @@ from typing import Any
 
 MONEY = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "元，两位小数，字符串"}
 STR = {"type": "string"}
+TEXT = {"type": "string", "minLength": 1}  # a required text: empty is the same as missing
+DECIMAL = {"type": "string", "pattern": r"^\s*-?\d+(\.\d+)?\s*$", "description": "十进制数，字符串（不用 JSON 数字）"}
 NSTR = {"type": ["string", "null"]}
 BOOL = {"type": "boolean"}
 INT = {"type": "integer"}
+DAY = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 
 
 def obj(props: dict[str, Any], required: list[str] | None = None, *, extra: bool = False) -> dict[str, Any]:
@@ -26,18 +29,22 @@ def arr(item: dict[str, Any]) -> dict[str, Any]:
 
 
 SCHEMAS: dict[str, Any] = {
-    "Error": obj({"code": {"type": "string", "pattern": "^ERR_[A-Z0-9_]+$"}, "message": STR, "quote": ref("Quote")},
-                 ["code", "message"]),
-    "Health": obj({"ok": BOOL, "institution": STR, "institution_name": STR, "terminal": STR, "open_quote": NSTR}),
+    "Error": obj({"code": {"type": "string", "pattern": "^ERR_[A-Z0-9_]+$"}, "message": STR, "quote": ref("Quote"),
+                  "field": STR}, ["code", "message"]),
+    "Health": obj({"ok": BOOL, "institution": STR, "institution_name": STR, "terminal": STR, "open_quote": NSTR,
+                   "platform": obj({"url": STR, "reachable": BOOL,
+                                    "error": {"oneOf": [obj({"code": STR, "message": STR}), {"type": "null"}]},
+                                    "timeout_seconds": {"type": "number"}}),
+                   "signed_in": BOOL, "sign_in_time": NSTR}),
     "Scan": obj({"codes": arr(obj({"text": STR, "kind": STR, "message": STR})), "credential": NSTR}),
-    "Credential": obj({"code": STR, "certno": STR, "patient_name": STR, "patient_certno": STR, "flow": STR},
-                      ["code"]),
+    "Credential": obj({"code": TEXT, "certno": STR, "patient_name": STR, "patient_certno": STR,
+                       "flow": {"enum": ["pharmacy", "outpatient"]}}, ["code"]),
     "Patient": obj({"patient_id": STR, "psn_no": STR, "name": STR, "insutype": STR, "insuplc": STR}),
-    "CartLine": obj({"code": STR, "name": STR, "class": {"enum": ["A", "B", "C"]}, "qty": STR, "price": STR,
-                     "insurable": BOOL, "selfpay_prop": STR, "price_cap": STR}, ["code", "price"]),
+    "CartLine": obj({"code": TEXT, "name": STR, "class": {"enum": ["A", "B", "C"]}, "qty": DECIMAL, "price": DECIMAL,
+                     "insurable": BOOL, "selfpay_prop": DECIMAL, "price_cap": DECIMAL}, ["code", "price"]),
     "SaleRequest": obj({"patient_id": STR, "code": STR, "certno": STR, "patient_name": STR, "patient_certno": STR,
                         "flow": {"enum": ["pharmacy", "outpatient"]}, "med_type": STR, "use_account": BOOL,
-                        "use_wallet": BOOL, "lines": arr(ref("CartLine"))}, ["lines"]),
+                        "use_wallet": BOOL, "lines": arr(ref("CartLine")) | {"minItems": 1}}, ["lines"]),
     "Line": obj({"code": STR, "name": STR, "class": STR, "qty": STR, "price": STR, "amount": MONEY,
                  "insurable": BOOL}),
     "Leg": obj({"source": {"enum": ["own", "funder", "pool", "wallet"]}, "rank": {"type": ["integer", "null"]},
@@ -50,31 +57,41 @@ SCHEMAS: dict[str, Any] = {
                  "legs": arr(ref("Leg")), "outside_settlement": MONEY, "cash_total": MONEY, "receipt": STR}),
     "Revoked": obj({"sale_id": STR, "on_platform": BOOL, "legs_returned": arr(obj({"source": STR, "amount": MONEY})),
                     "cash_back": MONEY}),
-    "RefundRequest": obj({"lines": arr(STR), "patient_id": STR, "code": STR, "certno": STR, "patient_name": STR,
+    "RefundRequest": obj({"lines": arr(TEXT) | {"minItems": 1}, "patient_id": STR, "code": STR, "certno": STR, "patient_name": STR,
                           "patient_certno": STR}, ["lines"]),
     "Refunded": obj({"old": obj({"sale_id": STR, "lines": arr(ref("Line")), "receipt": STR}),
                      "revoked": ref("Revoked"), "new": {"oneOf": [ref("Sale"), {"type": "null"}]}}),
     "Receipt": obj({"sale_id": STR, "receipt": STR}),
     "Recovered": obj({"resolutions": arr(obj({"outcome": STR, "infno": STR, "msgid": STR, "message": STR})),
                       "unresolved": INT, "booked": arr(obj({"sale_id": STR, "receipt": STR}))}),
-    "ReconcileRequest": obj({"date": STR, "end": STR, "with_refunds": BOOL}, []),
+    "ReconcileRequest": obj({"date": DAY, "end": DAY, "with_refunds": BOOL}, []),
     "Reconciled": obj({"begin": STR, "end": STR, "balanced": BOOL, "report": STR}),
 }
 
 ERRORS = {str(status): {"description": text, "content": {"application/json": {"schema": ref("Error")}}}
-          for status, text in ((400, "输入有误，未做任何更改"), (401, "缺少或错误的令牌"), (404, "没有这笔交易/接口"),
-                               (409, "报价失效、余额变动（附新报价）或有待冲正交易"),
-                               (422, "平台或身份核对拒绝，或 Idempotency-Key 被用于另一请求"),
+          for status, text in ((400, "输入有误，未做任何更改"), (401, "缺少或错误的令牌"),
+                               (404, "没有这笔交易、这个参保人或这个接口"), (405, "该接口不支持这个请求方法（Allow 头列出可用方法）"),
+                               (409, "报价失效、余额变动（附新报价）、已撤销或有待冲正交易"),
+                               (413, "请求体超过上限（图片 10 MB，其余 1 MB），未处理"),
+                               (422, "未定义的字段、平台或身份核对拒绝，或 Idempotency-Key 被用于另一请求"),
                                (502, "医保平台不可用"), (504, "交易结果未知，已记录待冲正"))}
-KEY = {"name": "Idempotency-Key", "in": "header", "required": False, "schema": STR,
-       "description": "重试时带同一个键：只执行一次，返回第一次的答复"}
+ERRORS["405"]["headers"] = {"Allow": {"description": "该路径可用的方法", "schema": STR}}
+KEY = {"name": "Idempotency-Key", "in": "header", "required": False,
+       "schema": {"type": "string", "pattern": r"^[\x21-\x7e]{1,255}$"},
+       "description": "重试时带同一个键：只执行一次，返回第一次的答复（1–255 个可见 ASCII 字符）"}
+REPLAYED = {"Idempotent-Replayed": {"description": "true：这是同一 Idempotency-Key 第一次请求的答复（未再次执行）",
+                                    "schema": {"type": "string", "enum": ["true"]}}}
 
 
-def _op(summary: str, answer: str, status: int = 200, *, body: str | None = None, params: tuple[str, ...] = (),
-        idempotent: bool = False, image: bool = False) -> dict[str, Any]:
-    op: dict[str, Any] = {"summary": summary, "responses": {
-        str(status): {"description": "OK", "content": {"application/json": {"schema": ref(answer)}}}, **ERRORS}}
-    parameters = [{"name": p, "in": "path", "required": True, "schema": STR} for p in params]
+def _op(operation_id: str, summary: str, answer: str, status: int = 200, *, body: str | None = None,
+        params: tuple[str, ...] = (), idempotent: bool = False, image: bool = False) -> dict[str, Any]:
+    ok: dict[str, Any] = {"description": "OK", "content": {"application/json": {"schema": ref(answer)}}}
+    responses: dict[str, Any] = {str(status): ok, **ERRORS}
+    if idempotent:  # a replayed answer (success or refusal) says so
+        responses = {code: answer | {"headers": {**answer.get("headers", {}), **REPLAYED}}
+                     for code, answer in responses.items()}
+    op: dict[str, Any] = {"operationId": operation_id, "summary": summary, "responses": responses}
+    parameters = [{"name": p, "in": "path", "required": True, "schema": TEXT} for p in params]
     if idempotent:
         parameters.append(KEY)
     if parameters:
@@ -91,18 +108,20 @@ def _op(summary: str, answer: str, status: int = 200, *, body: str | None = None
 
 
 PATHS: dict[str, Any] = {
-    "/health": {"get": _op("终端状态", "Health")},
-    "/scan": {"post": _op("识别上传图片中的码并分类", "Scan", image=True)},
-    "/identify": {"post": _op("凭证 → 参保人（姓名脱敏）", "Patient", body="Credential", image=True)},
-    "/sales": {"post": _op("报价：分项表与支付分段（替换本终端未确认的报价）", "Quote", 201, body="SaleRequest")},
-    "/sales/{quote_id}/confirm": {"post": _op("收银员确认：按报价结算；余额变动则 409 附新报价", "Sale", 201,
-                                              params=("quote_id",), idempotent=True)},
-    "/sales/{sale_id}/revoke": {"post": _op("撤销整笔交易", "Revoked", params=("sale_id",), idempotent=True)},
-    "/sales/{sale_id}/refund": {"post": _op("部分退货：原结算与新结算", "Refunded", body="RefundRequest",
+    "/health": {"get": _op("health", "终端状态：医保平台是否可达、今日是否已签到", "Health")},
+    "/scan": {"post": _op("scan", "识别上传图片中的码并分类", "Scan", image=True)},
+    "/identify": {"post": _op("identify", "凭证 → 参保人（姓名脱敏）", "Patient", body="Credential", image=True)},
+    "/sales": {"post": _op("openSale", "报价：分项表与支付分段（替换本终端未确认的报价）", "Quote", 201,
+                           body="SaleRequest")},
+    "/sales/{quote_id}/confirm": {"post": _op("confirmSale", "收银员确认：按报价结算；余额变动则 409 附新报价",
+                                              "Sale", 201, params=("quote_id",), idempotent=True)},
+    "/sales/{sale_id}/revoke": {"post": _op("revokeSale", "撤销整笔交易", "Revoked", params=("sale_id",),
+                                            idempotent=True)},
+    "/sales/{sale_id}/refund": {"post": _op("refundSale", "部分退货：原结算与新结算", "Refunded", body="RefundRequest",
                                             params=("sale_id",), idempotent=True)},
-    "/sales/{sale_id}/receipt": {"get": _op("补打小票（80 mm 文本）", "Receipt", params=("sale_id",))},
-    "/recover": {"post": _op("处理结果未知的交易（冲正）", "Recovered", idempotent=True)},
-    "/reconcile": {"post": _op("日终对账", "Reconciled", body="ReconcileRequest")},
+    "/sales/{sale_id}/receipt": {"get": _op("saleReceipt", "补打小票（80 mm 文本）", "Receipt", params=("sale_id",))},
+    "/recover": {"post": _op("recover", "处理结果未知的交易（冲正）", "Recovered", idempotent=True)},
+    "/reconcile": {"post": _op("reconcile", "日终对账", "Reconciled", body="ReconcileRequest")},
 }
 
 

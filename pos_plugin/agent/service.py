@@ -9,6 +9,7 @@ under one lock, so two requests never interleave on the terminal's platform sess
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ class AgentService:
         return {"codes": found, "credential": credential}
 
     def identify(self, body: dict[str, Any]) -> dict[str, Any]:
+        wire.closed(body, "Credential")
         credential, expected = wire.credential_of(body)
         flow = wire.text_field(body, "flow", "pharmacy") or "pharmacy"
         return self._identify(credential, expected, flow)
@@ -80,38 +82,40 @@ class AgentService:
 
     # -- sell -----------------------------------------------------------------------------------
     def open_sale(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A new quote replaces the open one only once it stands: a refused quote leaves the open one as it was."""
+        wire.closed(body, "SaleRequest")
         order = wire.order_of(body)
         patient = self.patient_of(body, order.flow)
         with self.lock:
-            self._drop_open()
             self.terminal.recovery.clear_backlog(patient.psn_no)
             quote = self.terminal.counter.quote(patient, order)
+            self._drop_open()
             self.open = OpenQuote("Q-" + secrets.token_hex(8), quote)
             return wire.quote_json(self.open.quote_id, quote)
 
     def confirm(self, quote_id: str) -> dict[str, Any]:
-        """Settle exactly the quoted legs and book the sale; a moved balance gives a fresh quote instead."""
+        """Settle exactly the quoted legs and book the sale; a moved balance gives a fresh quote instead.
+
+        A refusal that moved no money (the platform's own words, an unreachable platform, a lost reply that
+        was reversed) leaves the quote open, so the cashier may confirm it again; once money may have moved
+        (settled, an unknown outcome the journal resolves, a settlement that stands) it is closed."""
         with self.lock:
-            quote = self._current(quote_id).quote
-            self.open = None  # a quote is confirmed once, whatever happens next
+            current = self._current(quote_id)
             try:
-                booked = self.terminal.till.settle(quote)
+                booked = self.terminal.till.settle(current.quote)
             except BusinessError as refused:
-                try:
-                    fresh = self.terminal.counter.requote_after(quote, refused)
-                except PosError:  # not a balance that moved: the platform's own words
-                    self.terminal.counter.abandon(quote)
-                    raise
+                fresh = self.terminal.counter.requote_after(current.quote, refused)  # or the refusal again
                 self.open = OpenQuote("Q-" + secrets.token_hex(8), fresh)
                 raise BalanceMoved(quote=wire.quote_json(self.open.quote_id, fresh)) from None
             except PosError as failed:
-                if "sale" not in failed.details and not isinstance(failed, UnknownOutcome):  # the journal resolves it
-                    self.terminal.counter.abandon(quote)
+                if "sale" in failed.details or isinstance(failed, UnknownOutcome):
+                    self.open = None  # money may have moved: this quote is never settled again
                 raise
+            self.open = None
             return wire.sale_json(booked)
 
     def _current(self, quote_id: str) -> OpenQuote:
-        if self.open is None or not secrets.compare_digest(self.open.quote_id, quote_id):
+        if self.open is None or not secrets.compare_digest(self.open.quote_id.encode(), quote_id.encode()):
             raise QuoteStale(f"报价 {quote_id} 已失效或不属于本终端，请重新报价")
         return self.open
 
@@ -127,6 +131,7 @@ class AgentService:
 
     def refund(self, sale_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """The request is the cashier's confirmation: the kept lines are settled again at today's balances."""
+        wire.closed(body, "RefundRequest")
         codes = wire.codes_of(body)
         with self.lock:
             record = self.terminal.till.settled(sale_id)
@@ -147,8 +152,9 @@ class AgentService:
                 "booked": booked}
 
     def reconcile(self, body: dict[str, Any]) -> dict[str, Any]:
-        begin = _day(wire.text_field(body, "date")) or date.today()
-        end = _day(wire.text_field(body, "end")) or begin
+        wire.closed(body, "ReconcileRequest")
+        begin = _day(body, "date") or date.today()
+        end = _day(body, "end") or begin
         refunds = body.get("with_refunds", False)
         if not isinstance(refunds, bool):
             raise InputError("字段 with_refunds 必须是 true/false")
@@ -159,16 +165,35 @@ class AgentService:
                 "report": dayend.render_report(report)}
 
     def health(self) -> dict[str, Any]:
+        """The agent is up; `ok` also says the platform answers. The probe is one HTTP request that moves
+        nothing (no envelope is sent); the sign-in state is the terminal's cache of today's 9001."""
         s = self.terminal.settings
-        return {"ok": True, "institution": s.fixmedins_code, "institution_name": s.fixmedins_name,
-                "terminal": s.terminal, "open_quote": self.open.quote_id if self.open else None}
+        client = self.terminal.client
+        try:
+            client.transport.probe()
+            problem: dict[str, str] | None = None
+        except PosError as exc:
+            problem = {"code": exc.code, "message": exc.message}
+        signed = client.signed_in()
+        return {"ok": problem is None, "institution": s.fixmedins_code, "institution_name": s.fixmedins_name,
+                "terminal": s.terminal, "open_quote": self.open.quote_id if self.open else None,
+                "platform": {"url": s.platform_url, "reachable": problem is None, "error": problem,
+                             "timeout_seconds": client.transport.timeouts.read},
+                "signed_in": signed is not None, "sign_in_time": signed.sign_time if signed else None}
 
 
-def _day(text: str) -> date | None:
-    if not text:
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _day(body: dict[str, Any], name: str) -> date | None:
+    """An optional date field: absent is None; given, it must be a date (an empty string is not one)."""
+    if name not in body:
         return None
+    text = wire.text_field(body, name)
     try:
+        if not _DAY.fullmatch(text):
+            raise ValueError(text)
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise InputError(f"日期格式应为 YYYY-MM-DD: {text!r}") from exc
+        raise InputError(f"字段 {name} 的日期格式应为 YYYY-MM-DD: {text!r}") from exc
 

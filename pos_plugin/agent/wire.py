@@ -4,10 +4,13 @@ names masked). Pure functions: no Flask, no terminal."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from pos_plugin.agent.errors import UnknownField
+from pos_plugin.agent.openapi import SCHEMAS
 from pos_plugin.checkout.identify import Credential, Expected, Patient, credential_from_text
 from pos_plugin.checkout.sale import Order, Quote, as_flow
 from pos_plugin.checkout.till import BookedSale, Refunded, Revoked
@@ -35,6 +38,27 @@ def read_body(raw: bytes) -> dict[str, Any]:
     return body
 
 
+def closed(body: Mapping[str, Any], schema: str, where: str = "") -> None:
+    """Refuse a key the request schema (openapi.SCHEMAS) does not define, naming it: never ignore one. A
+    camelCase spelling of a field (`useAccount`) is such a key; the message names the field meant."""
+    fields = SCHEMAS[schema]["properties"]
+    for key in body:
+        if key not in fields:
+            meant = _CAMEL.sub("_", str(key)).lower()
+            hint = f"（字段名用 snake_case：{meant}）" if meant in fields else f"（可用字段: {', '.join(fields)}）"
+            raise UnknownField(f"未知字段 {where}{key}{hint}", field=f"{where}{key}")
+
+
+def no_body(raw: bytes) -> None:
+    """A call that takes no body (confirm, revoke, recover): an empty body or `{}`, nothing else."""
+    for key in read_body(raw):
+        raise UnknownField(f"未知字段 {key}（该接口不接受请求体字段）", field=key)
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+LINE_TEXT = ("code", "name", "qty", "price", "selfpay_prop", "price_cap", "class")
+
+
 def text_field(body: Mapping[str, Any], name: str, default: str = "") -> str:
     value = body.get(name, default)
     if not isinstance(value, str):
@@ -43,7 +67,8 @@ def text_field(body: Mapping[str, Any], name: str, default: str = "") -> str:
 
 
 def credential_of(body: Mapping[str, Any]) -> tuple[Credential, Expected]:
-    """`{"code": "...", "certno": "", "patient_name": "", "patient_certno": ""}` (a typed or scanned code)."""
+    """`{"code": "...", "certno": "", "patient_name": "", "patient_certno": ""}` (a typed or scanned code);
+    the caller has checked the body's fields against its schema."""
     code = text_field(body, "code")
     if not code:
         raise InputError("请提供凭证：code（医保电子凭证、身份证号或社保卡号）")
@@ -58,6 +83,11 @@ def order_of(body: Mapping[str, Any]) -> Order:
         raise InputError("购物车没有商品行（lines）")
     if not all(isinstance(line, dict) for line in lines):
         raise InputError("每个商品行必须是对象（code、name、qty、price 等）")
+    for index, line in enumerate(lines):
+        closed(line, "CartLine", f"lines[{index}].")
+        for name in LINE_TEXT:
+            if name in line and not isinstance(line[name], str):
+                raise InputError(f"字段 lines[{index}].{name} 必须是字符串（金额与数量以字符串传递）")
     flow = as_flow(text_field(body, "flow", "pharmacy") or "pharmacy")
     med_type = text_field(body, "med_type") or ("41" if flow == "pharmacy" else "11")
     choices = Choices(_flag(body, "use_account"), _flag(body, "use_wallet"))

@@ -171,11 +171,21 @@ class Counter:
         return self.policies.for_insuplc(patient.insuplc)
 
     def _planned(self, quote: Quote) -> Quote:
-        """The platform's pre-settlement legs must be the plugin's own plan, to the fen."""
-        assert quote.presettle is not None
-        difference = plan_difference(quote.plan, quote.presettle)
+        """The platform's pre-settlement legs must be the plugin's own plan, to the fen.
+
+        The pre-settlement is a fresh read of the accounts; the patient's 1101 may be older (identified before
+        a relative's top-up, an earlier sale, or the reversal of a lost one). So on any difference the plan is
+        made again from a fresh 1101 and the same pre-settlement; only a difference that remains is a real
+        disagreement (ERR_PLAN_MISMATCH)."""
+        pre = quote.presettle
+        assert pre is not None
+        if not plan_difference(quote.plan, pre):
+            return quote
+        fresh = self.refreshed(quote.patient)
+        quote = replace(quote, patient=fresh, plan=self._plan(fresh, pre, quote.order))
+        difference = plan_difference(quote.plan, pre)
         if difference:  # the caller closes the outpatient visit (quote / checkout)
-            raise PlanMismatch(f"平台预结算的支付分项与本地计算不一致：{difference}，已停止结算")
+            raise PlanMismatch(f"平台预结算的支付分项与本地计算不一致（已重新查询账户）：{difference}，已停止结算")
         return quote
 
     def abandon(self, quote: Quote) -> None:

@@ -25,14 +25,15 @@ from pos_plugin.checkout.sale import (
     as_flow,
     leg_from_platform,
 )
+from pos_plugin.checkout.sale_receipt import receipt_for_sale
 from pos_plugin.domain.cart import CartLine, cart_line_from_mapping, split_cart
 from pos_plugin.domain.payer_chain import Choices, Leg
-from pos_plugin.errors import IdentityMismatch, InputError, PosError
+from pos_plugin.errors import AlreadyRevoked, IdentityMismatch, InputError, PosError
 from pos_plugin.journal.recovery import Recovery, Resolution
 from pos_plugin.journal.sales import LOCAL_PREFIX, SaleBook, SaleRecord
 from pos_plugin.journal.store import Entry, Journal
 from pos_plugin.platform.models import Settlement
-from pos_plugin.receipt import Receipt, SettlementFigures, receipt_for_sale, render_receipt
+from pos_plugin.receipt import Receipt, SettlementFigures, render_receipt
 
 STANDING_TITLE = "医保结算凭条（分项与确认不一致，待撤销）"
 RECOVERED_TITLE = "医保结算凭条（补记）"
@@ -151,7 +152,7 @@ class Till:
             earlier = self.journal.revoke_in_effect(sale_id)
             if earlier is not None:  # the journal holds its answered revoke: never send a second one
                 self.sales.mark_revoked(sale_id)
-                raise InputError(f"结算 {sale_id} 已撤销（流水号 {earlier.msgid}），不能重复撤销")
+                raise AlreadyRevoked(f"结算 {sale_id} 已撤销（流水号 {earlier.msgid}），不能重复撤销")
         if record.on_platform:
             done = self.counter.revoke_settlement(as_flow(record.flow), setl_id=sale_id, mdtrt_id=record.mdtrt_id,
                                                   psn_no=record.psn_no, insuplc=record.insuplc)
@@ -225,7 +226,7 @@ class Till:
         """The sale book's record of a sale still in force; a revoked one is refused."""
         record = self.sales.get(sale_id)
         if record.state != "settled":
-            raise InputError(f"结算 {sale_id} 已撤销")
+            raise AlreadyRevoked(f"结算 {sale_id} 已撤销")
         return record
 
 

@@ -4,7 +4,7 @@
     cli/scan.py      scan
     cli/agent.py     agent (the local HTTP agent; Flask only when it runs)
 
-Every error a command can meet is a PosError or a DomainError (code + Chinese message); they are
+Every error a command can meet is a PosError (the one root; DomainError included: code + Chinese message); they are
 rendered in exactly one place, `Cli.invoke`, as `CODE: message` on stderr with exit code 2.
 
 The lab's commands (`demo`, `scenarios run`: pos_plugin/lab/cli.py) are attached through a registry of
@@ -23,7 +23,6 @@ import click
 from pos_plugin.cli.agent import agent
 from pos_plugin.cli.counter import checkout, purge, receipt, reconcile, recover, refund, revoke, signout
 from pos_plugin.cli.scan import scan
-from pos_plugin.domain.errors import DomainError
 from pos_plugin.errors import PosError
 from pos_plugin.pii import mask_text
 
@@ -39,7 +38,7 @@ class Cli(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (PosError, DomainError) as exc:
+        except PosError as exc:
             click.echo(mask_text(f"{exc.code}: {exc.message}"), err=True)  # never echo a full ID number
             ctx.exit(EXIT_ERROR)
 

@@ -19,7 +19,7 @@ from pos_plugin.checkout.identify import BUSINESS_TYPE, Expected, identify
 from pos_plugin.checkout.sale import Order, Quote, SaleCancelled, as_flow
 from pos_plugin.checkout.till import BookedSale
 from pos_plugin.cli import words
-from pos_plugin.config import Terminal, TerminalSettings, open_terminal
+from pos_plugin.config import DEFAULT_PLATFORM_TIMEOUT, Terminal, TerminalSettings, open_terminal
 from pos_plugin.credentials import read_credential
 from pos_plugin.domain.cart import cart_line_from_mapping
 from pos_plugin.domain.money import format_amount
@@ -46,13 +46,17 @@ def terminal_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--terminal", "terminal_id", envvar="YIBAO_TERMINAL", default="T1", help="终端编号"),
         click.option("--operator", envvar="YIBAO_OPERATOR", default="0001", help="收银员编号"),
         click.option("--tif", envvar="YIBAO_TIF", default="", metavar="PAASID=TOKEN", help="网关 x-tif 签名凭据"),
+        click.option("--platform-timeout", envvar="YIBAO_PLATFORM_TIMEOUT", default=DEFAULT_PLATFORM_TIMEOUT,
+                     show_default=True, type=float, metavar="SECONDS", help="等待医保平台应答的秒数"),
     ]
 
     @functools.wraps(command)
     def wrapper(platform_url: str | None, institution: str | None, institution_name: str, admdvs: str, policy: str,
-                state_dir: Path, state_db: str, terminal_id: str, operator: str, tif: str, **kwargs: Any) -> Any:
+                state_dir: Path, state_db: str, terminal_id: str, operator: str, tif: str, platform_timeout: float,
+                **kwargs: Any) -> Any:
         settings = TerminalSettings(platform_url or "", institution or "", institution_name, admdvs, policy,
-                                    state_dir, terminal_id, operator, tif=tif, state_db=state_db)
+                                    state_dir, terminal_id, operator, tif=tif, platform_timeout=platform_timeout,
+                                    state_db=state_db)
         terminal = open_terminal(settings)
         try:
             return command(terminal, **kwargs)

@@ -134,10 +134,9 @@ def usable_slots(funds: PatientFunds, choices: Choices) -> tuple[_Slot, ...]:
     if choices.use_account:
         if funds.own_usable:
             slots.append(_Slot("own", funds.own_balance, funds.psn_no, name=funds.name))
-        if funds.pool is not None:
-            if funds.pool.usable:
-                slots.append(_Slot("pool", funds.pool.balance, pool_id=funds.pool.pool_id))
-        else:
+        if funds.pool is not None and funds.pool.usable:  # the family-pool model: the pool instead of funders
+            slots.append(_Slot("pool", funds.pool.balance, pool_id=funds.pool.pool_id))
+        else:  # an unusable pool row (another region's model, empty, out of scope) never hides the funders
             for funder in sorted(funds.funders, key=lambda f: f.rank):
                 if funder.usable:
                     slots.append(_Slot("funder", funder.available, funder.psn_no, funder.rank, name=funder.name))

@@ -2,13 +2,16 @@
 
 A patient insured elsewhere settles under the policy of their insured place, picked by the province
 (first 2 digits) of 1101's `insuplc_admdvs`. The terminal's configured policy (`--policy`) is the
-profile of its own region and the default for a patient whose province has no profile.
+profile of its own region; a patient whose province has no profile is planned with `national-default`,
+as the platform does.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+NATIONAL_DEFAULT = "national-default"
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,9 @@ class RegionPolicies:
 
     def for_insuplc(self, insuplc: str) -> RegionPolicy:
         """The policy of the patient's insured province: the terminal's own if it governs it, else the first
-        known profile that does, else the terminal's own (a province without a profile)."""
+        known profile that does, else `national-default` (a province without a profile, docs/domain.md §1, as
+        the platform plans it); the terminal's own only when no national default is known at all."""
         for policy in (self.default, *self.known):
             if policy.governs(insuplc):
                 return policy
-        return self.default
+        return next((p for p in (self.default, *self.known) if p.name == NATIONAL_DEFAULT), self.default)

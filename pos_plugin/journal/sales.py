@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pos_plugin.domain.cart import CartLine, cart_line_from_mapping
-from pos_plugin.errors import InputError
+from pos_plugin.errors import SaleUnknown
 from pos_plugin.platform.state import open_state
 
 SALES_SCHEMA = """
@@ -72,7 +72,7 @@ class SaleBook:
     def get(self, setl_id: str) -> SaleRecord:
         rows = self.db.read("SELECT * FROM sales WHERE setl_id = ?", (setl_id,))
         if not rows:
-            raise InputError(f"本机没有结算号为 {setl_id} 的交易")
+            raise SaleUnknown(f"本机没有结算号为 {setl_id} 的交易")
         row = rows[0]
         return SaleRecord(row["setl_id"], row["flow"], row["med_type"], row["psn_no"], row["insuplc"],
                           row["mdtrt_id"], bool(row["use_account"]), bool(row["use_wallet"]),

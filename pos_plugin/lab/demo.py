@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pos_plugin.checkout.sale import Sale
+from pos_plugin.checkout.sale_receipt import receipt_for_sale
 from pos_plugin.domain.line_split import split_line, split_totals
 from pos_plugin.domain.money import format_amount
 from pos_plugin.errors import InputError
@@ -17,7 +18,7 @@ from pos_plugin.lab.scenario_compare import load_scenario
 from pos_plugin.lab.scenario_runner import run_scenario
 from pos_plugin.present import plan_lines, table
 from pos_plugin.profiles import worked_scenarios
-from pos_plugin.receipt import receipt_for_sale, render_receipt
+from pos_plugin.receipt import render_receipt
 
 Echo = Callable[[str], None]
 SPLIT_HEAD = ("项目", "金额", "全自费", "超限价", "先行自付", "范围内")

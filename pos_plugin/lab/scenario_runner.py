@@ -14,6 +14,7 @@ from pos_plugin.checkout.sale import Order, Sale
 from pos_plugin.checkout.till import BookedSale, Till
 from pos_plugin.config import PolicyRef, TerminalSettings, open_terminal, region_policy
 from pos_plugin.domain.cart import cart_line_from_mapping
+from pos_plugin.domain.errors import DomainError
 from pos_plugin.domain.money import format_amount
 from pos_plugin.domain.payer_chain import Choices
 from pos_plugin.errors import InputError, PlatformError, PosError
@@ -143,6 +144,8 @@ def _checkout(scenario: Mapping[str, Any], world: World, admin: SimulatorAdmin, 
                       str(checkout.get("med_type", "41" if flow == "pharmacy" else "11")),
                       Choices(bool(checkout.get("use_account", True)), bool(checkout.get("use_wallet", True))))
         return till.checkout(patient, order, confirm=lambda quote: True), None
+    except DomainError:
+        raise  # a bad scenario (its cart, its world) stops the run; it is not the checkout's outcome
     except PosError as exc:
         return None, exc
 

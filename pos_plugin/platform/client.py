@@ -169,6 +169,10 @@ class PlatformCore:
         return fresh
 
 
+    def signed_in(self) -> SignIn | None:
+        """Today's cached sign-in of this operator, without asking the platform (None: not signed in today)."""
+        return self.sign_ins.get(self.operator.opter, self.clock().date().isoformat())
+
     def sign_out(self) -> SignIn | None:
         """Day end: sign the operator's sign_no of today out (9002) and forget it; None if not signed in."""
         day = self.clock().date().isoformat()

@@ -80,9 +80,16 @@ class HttpTransport:
             return response.content
         return wire.loads(response.content)
 
-    def _send(self, url: str, data: bytes, headers: dict[str, str]) -> requests.Response:
+    def probe(self) -> None:
+        """Is the platform there? One GET of the service URL, no envelope: any HTTP answer (the platform says
+        405) means reachable and nothing was processed; otherwise the transport error, as for a request."""
+        self._send(self.base_url + CALL_SERVICE, None, {}, method="GET", read=min(self.timeouts.read, 5.0))
+
+    def _send(self, url: str, data: bytes | None, headers: dict[str, str], *, method: str = "POST",
+              read: float | None = None) -> requests.Response:
         try:
-            return self.session.post(url, data=data, headers=headers, timeout=(self.timeouts.connect, self.timeouts.read))
+            return self.session.request(method, url, data=data, headers=headers,
+                                        timeout=(self.timeouts.connect, read or self.timeouts.read))
         except requests.ConnectTimeout as exc:
             raise PlatformUnreachable(f"连接医保平台超时: {url}") from exc
         except requests.ReadTimeout as exc:

@@ -1,4 +1,7 @@
-"""Personal data masked for display (console, journal view): names 王*, ID numbers 610103********1234.
+"""Personal data masked for display (console, journal view): names 王*, ID numbers 610103********1234,
+and credentials: an e-voucher's ecToken (a 30-minute bearer credential for 1101 and settlements) shows as
+`610103ec****`, an e-voucher code (28 digits) as its first 6 and last 4 digits, so nobody reading the
+console — with or without the admin token — can act as the patient.
 
 The journal keeps what was sent (the audit needs it); only what is shown goes through here.
 """
@@ -14,8 +17,14 @@ NAME_KEYS = frozenset({"psn_name", "name", "userName", "funder_name", "psn_name_
 _CERTNO = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 
 
+_EC_TOKEN = re.compile(r"(?<![0-9A-Za-z])(\d{6}ec)[0-9A-Za-z_-]{8,}")
+_EC_CODE = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{18}(\d{4})(?![0-9A-Za-z])")
+
+
 def mask_text(text: str) -> str:
-    """Every 18-character ID number inside `text` masked."""
+    """Every 18-character ID number, ecToken and 28-digit e-voucher code inside `text` masked."""
+    text = _EC_TOKEN.sub(lambda m: m.group(1) + "****", text)
+    text = _EC_CODE.sub(lambda m: m.group(1) + "*" * 18 + m.group(2), text)
     return _CERTNO.sub(lambda m: mask_certno(m.group(0)), text)
 
 

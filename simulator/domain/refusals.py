@@ -543,6 +543,10 @@ class AdminToken(AuthRejected):
 class LoginFailed(AuthRejected):
     code, template = "ERR_LOGIN_FAILED", "登录失败：账号或密码错误"
 
+class LoginLocked(AuthRejected):
+    code, template = "ERR_LOGIN_LOCKED", "密码错误次数过多，该账号已锁定，请 {minutes} 分钟后再试"
+    status = 429
+
 class LoginRequired(AuthRejected):
     code, template = "ERR_LOGIN_REQUIRED", "请先登录（POST /app/login，携带 Authorization: Bearer <token>）"
 

@@ -45,6 +45,7 @@ def _ok(body: Any = None) -> Response:
 @admin.post("/reset")
 def reset() -> Response:
     sim().platform.admin.reset()
+    current_app.extensions.pop("yibao_login_throttle", None)  # a new world: no account is locked any more
     return _ok()
 
 

@@ -27,13 +27,14 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Flask, Response, g, render_template, request
+from flask import Blueprint, Flask, Response, current_app, g, render_template, request
 
 from simulator.domain.models import mask_name
 from simulator.domain.refusals import (
     BadField,
     BadWorld,
     LoginFailed,
+    LoginLocked,
     LoginRequired,
     NotAPerson,
     NotFound,
@@ -45,6 +46,7 @@ from simulator.platform.service import Platform
 from simulator.protocol import inputs
 from simulator.protocol.app_common import body
 from simulator.protocol.file_schema import check_world_file
+from simulator.protocol.login_throttle import LoginThrottle
 from simulator.protocol.runtime import json_response, sim
 
 app_auth = Blueprint("app_auth", __name__, url_prefix="/app", template_folder="templates")
@@ -210,14 +212,34 @@ def _password_ok(subject: str, password: str) -> bool:
     return _sessions().secret_matches("password", subject, password) is True
 
 
-def _login_person(b: dict[str, Any]) -> str:
-    """The psn_no the login names: by certno or psn_no; naming both, they must be the same person."""
+def _login_person(b: dict[str, Any]) -> tuple[str | None, str]:
+    """(the psn_no the login names or None, the account it counts against): by certno or psn_no; naming
+    both, they must be the same person."""
     certno = inputs.text(b, "certno", "请求体", required=False)
     psn_no = inputs.text(b, "psn_no", "请求体", required=False)
     person = _sessions().person(certno, psn_no)
     if person is None or (certno and psn_no and person.psn_no != psn_no):
+        return None, f"person:{certno or psn_no}"
+    return person.psn_no, f"person:{person.psn_no}"
+
+
+def _throttle() -> LoginThrottle:
+    throttle = current_app.extensions.get("yibao_login_throttle")
+    if throttle is None:
+        throttle = current_app.extensions["yibao_login_throttle"] = LoginThrottle()
+    return throttle
+
+
+def _check_password(account: str, ok: bool) -> None:
+    """Locked accounts are refused before the password counts; a wrong one counts towards the lock."""
+    throttle = _throttle()
+    wait = throttle.locked_for(account)
+    if wait > 0:
+        raise LoginLocked(minutes=throttle.minutes(wait))
+    if not ok:
+        throttle.failed(account)
         raise LoginFailed()
-    return person.psn_no
+    throttle.succeeded(account)
 
 
 @app_auth.post("/login")
@@ -226,15 +248,14 @@ def login() -> Response:
     password = secret_field(b, "password")
     if "agency" in b:
         agency = b["agency"]
-        if "certno" in b or "psn_no" in b or not is_area(agency) or \
-                not _password_ok(f"agency:{agency}", password):
-            raise LoginFailed()
-        subject, role, out = f"agency:{agency}", "agency", {"agency": agency}
+        subject = f"agency:{agency}"
+        _check_password(f"agency:{agency}", "certno" not in b and "psn_no" not in b and is_area(agency)
+                        and _password_ok(subject, password))
+        role, out = "agency", {"agency": agency}
     else:
-        subject = _login_person(b)
-        if not _password_ok(subject, password):
-            raise LoginFailed()
-        role, out = "person", {"psn_no": subject}
+        found, account = _login_person(b)
+        _check_password(account, found is not None and _password_ok(found, password))
+        subject, role, out = str(found), "person", {"psn_no": found}
     token, now = secrets.token_urlsafe(32), int(time.time())
     _sessions().open(token, subject, role, now + SESSION_SECONDS, now)
     reply = json_response(out | {"token": token, "role": role, "expires_in": SESSION_SECONDS})

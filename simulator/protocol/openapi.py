@@ -48,14 +48,25 @@ def _by(**more: Schema) -> Schema:
 _HTML = {"type": "string", "description": "text/html page"}
 _PNG = {"type": "string", "format": "binary"}
 
+def _optional_body(operation: dict[str, Any]) -> dict[str, Any]:
+    return operation | {"requestBody": operation["requestBody"] | {"required": False}}
+
+
 def _public(operation: dict[str, Any]) -> dict[str, Any]:
     return operation | {"security": []}
 
 
+def _throttled(operation: dict[str, Any]) -> dict[str, Any]:
+    """A login: too many wrong passwords lock the account for a while (docs/simulator-api.md, "Doors")."""
+    locked = {"description": "too many wrong passwords: the account is locked for a while (ERR_LOGIN_LOCKED)",
+              "content": {JSON: {"schema": ref("Error")}}}
+    return operation | {"responses": operation["responses"] | {"429": locked}}
+
+
 APP_PATHS: dict[str, dict[str, dict[str, Any]]] = {
-    "/app/login": {"post": _public(op("Log in as a person (certno or psn_no) or an area's agency; returns a bearer "
+    "/app/login": {"post": _throttled(_public(op("Log in as a person (certno or psn_no) or an area's agency; returns a bearer "
                                       "token, also set as the HttpOnly cookie the app page uses",
-                                      "Login", ref("LoginRequest"))),
+                                      "Login", ref("LoginRequest")))),
                    "get": _public(op("Login page (HTML)", _HTML, media="text/html"))},
     "/app/logout": {"post": op("End this session", "Ok")},
     "/app/bindings": {"post": op("Request a binding (active at once, or pending where the region reviews)",
@@ -133,7 +144,7 @@ ADMIN_PATHS: dict[str, dict[str, dict[str, Any]]] = {
     "/admin/evouchers/{psn_no}.png": {"get": _admin("A fresh e-voucher as PNG (header X-Ecode)", _PNG,
                                                     media="image/png")},
     "/admin/echo": {"get": _admin("Echo (benchmark baseline)", ANY_OBJ),
-                    "post": _admin("Echo the JSON body", ANY_OBJ, ANY_OBJ)},
+                    "post": _optional_body(_admin("Echo the JSON body (none: {})", ANY_OBJ, ANY_OBJ))},
     "/admin/health": {"get": _admin("Liveness and database kind", "Health")},
     "/admin/audit": {"get": _admin("Conformance report of an institution's recorded traffic (docs/audit.md)",
                                    "AuditReport", query=("institution", "since", "resolve_within", "waive"))},

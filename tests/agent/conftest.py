@@ -47,10 +47,11 @@ def start_agent(sim_url: str, tmp_path: Path) -> Iterator[Callable[..., Agent]]:
     servers: list[Any] = []
     apps: list[Any] = []
 
-    def start(scen: dict[str, Any], *, token: str = "", state: str = "state", platform: str = "") -> Agent:
+    def start(scen: dict[str, Any], *, token: str = "", state: str = "state", platform: str = "",
+              timeout: float = 20.0) -> Agent:
         inst = scen["institution"]
         terminal = open_terminal(TerminalSettings(platform or sim_url, inst["code"], inst["name"], inst["admdvs"],
-                                                  scen.get("policy"), tmp_path / state))
+                                                  scen.get("policy"), tmp_path / state, platform_timeout=timeout))
         app = create_app(terminal, token=token)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -75,9 +75,9 @@ def test_routes_methods_and_bodies(shop):
     refused(agent.call("POST", "/identify", {"code": "6901234567892"}), 422, "ERR_NOT_AN_INSURANCE_CODE")
     refused(agent.call("POST", "/reconcile", {"date": "2026-13-01"}), 400, "ERR_INPUT")
     refused(agent.call("POST", "/reconcile", {"with_refunds": "yes"}), 400, "ERR_INPUT")
-    refused(agent.call("GET", "/sales/NO-SUCH/receipt"), 400, "ERR_INPUT")
-    refused(agent.call("POST", "/sales/NO-SUCH/revoke"), 400, "ERR_INPUT")
-    refused(agent.call("POST", "/sales/NO-SUCH/refund", {"code": "x"}), 400, "ERR_INPUT")
+    refused(agent.call("GET", "/sales/NO-SUCH/receipt"), 404, "ERR_SALE_UNKNOWN")
+    refused(agent.call("POST", "/sales/NO-SUCH/revoke"), 404, "ERR_SALE_UNKNOWN")
+    refused(agent.call("POST", "/sales/NO-SUCH/refund", {"code": "x"}), 400, "ERR_INPUT")  # no lines: the body first
 
 
 def test_scan_uploads(shop):
@@ -86,7 +86,7 @@ def test_scan_uploads(shop):
     refused(agent.call("POST", "/scan", data=b"not a picture", headers={"Content-Type": "image/png"}), 400,
             "ERR_IMAGE_UNREADABLE")
     refused(agent.call("POST", "/scan", data=b"\0" * (11 * 1024 * 1024), headers={"Content-Type": "image/png"}),
-            400, "ERR_INPUT")
+            413, "ERR_BODY_TOO_LARGE")
 
 
 def test_identify_by_uploaded_image(shop, admin):

@@ -90,3 +90,19 @@ def test_the_page_is_served_as_package_data(admin, start_agent, token):
     for path, text in (("/", "医保收银台"), ("/static/till.js", "Idempotency-Key"), ("/static/till.css", "#error")):
         answer = agent.http.get(agent.base + path, timeout=10)
         assert answer.status_code == 200 and text in answer.text
+
+
+def test_every_operation_has_an_id_and_documents_405_413_and_the_replay_header():
+    doc = document()
+    ops = [(path, method, op) for path, methods in doc["paths"].items() for method, op in methods.items()]
+    ids = [op.get("operationId") for _, _, op in ops]
+    assert all(ids) and len(set(ids)) == len(ids), ids
+    for path, method, op in ops:
+        assert {"405", "413", "422"} <= set(op["responses"]), (method, path)
+        assert "Allow" in op["responses"]["405"]["headers"]
+        keyed = any(p["name"] == "Idempotency-Key" for p in op.get("parameters", []))
+        replayed = all("Idempotent-Replayed" in answer.get("headers", {}) for answer in op["responses"].values())
+        assert keyed == replayed, (method, path)
+    assert sum(any(p["name"] == "Idempotency-Key" for p in op.get("parameters", [])) for _, _, op in ops) == 4
+    for name in ("Credential", "SaleRequest", "CartLine", "RefundRequest", "ReconcileRequest"):
+        assert doc["components"]["schemas"][name]["additionalProperties"] is False

@@ -70,7 +70,7 @@ def test_quote_confirm_retry_receipt_refund_revoke(admin, start_agent):
     assert revoked.json()["on_platform"] is True
     assert admin.balances() == before
     twice = agent.call("POST", f"/sales/{new_id}/revoke")
-    assert (twice.status_code, twice.json()["code"]) == (400, "ERR_INPUT")
+    assert (twice.status_code, twice.json()["code"]) == (409, "ERR_ALREADY_REVOKED")
 
 
 def test_balance_moved_between_quote_and_confirm_gives_a_fresh_quote(admin, start_agent):

@@ -11,6 +11,7 @@ from e2e_world import scenario
 
 from pos_plugin.checkout.identify import Credential, Expected, credential_from_text, identify
 from pos_plugin.checkout.sale import Order, SaleCancelled
+from pos_plugin.checkout.sale_receipt import receipt_for_sale
 from pos_plugin.cli.counter import confirmation_text
 from pos_plugin.domain.cart import cart_line_from_mapping
 from pos_plugin.domain.payer_chain import Choices
@@ -24,7 +25,7 @@ from pos_plugin.errors import (
     PlanMismatch,
 )
 from pos_plugin.qr import decode_image
-from pos_plugin.receipt import receipt_for_sale, render_receipt
+from pos_plugin.receipt import render_receipt
 
 
 def load(admin, name, mutate=None):

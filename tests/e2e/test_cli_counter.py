@@ -57,7 +57,7 @@ def test_checkout_from_an_image_then_receipt_refund_and_revoke(world, admin, tmp
     assert str(balances[loaded["handles"]["son"]]) == "1990.94"
 
     again = run(env, "revoke", sale["setl_id"])
-    assert again.exit_code == 2 and "ERR_INPUT" in again.output  # already revoked by the refund
+    assert again.exit_code == 2 and "ERR_ALREADY_REVOKED" in again.output  # already revoked by the refund
 
 
 def test_interactive_confirmation_declined_moves_nothing(world, admin):
@@ -92,7 +92,7 @@ def test_errors_are_rendered_once_with_code_and_message(world, tmp_path):
     refused = run(env, "checkout", "--code", scen["people"][0]["certno"], "--cart", str(bad_cart), "--yes")
     assert refused.exit_code == 2 and "ERR_INVALID_CART" in refused.output
     unknown = run(env, "receipt", "nope")
-    assert unknown.exit_code == 2 and "ERR_INPUT" in unknown.output
+    assert unknown.exit_code == 2 and "ERR_SALE_UNKNOWN" in unknown.output
 
 
 def test_recover_with_nothing_pending(world):

@@ -213,7 +213,7 @@ def test_refund_whose_resettlement_is_declined_marks_the_original_revoked(admin,
     assert admin.balances() == before  # the original is fully revoked, nothing new settled
     assert "该结算已撤销" in cli(env, "receipt", sale["setl_id"]).output
     again = cli(env, "revoke", sale["setl_id"])
-    assert again.exit_code == 2 and "ERR_INPUT" in again.output and "已撤销" in again.output
+    assert again.exit_code == 2 and "ERR_ALREADY_REVOKED" in again.output and "已撤销" in again.output
 
 
 def test_a_sale_is_revoked_from_another_terminal_of_the_institution(admin, cli_env):

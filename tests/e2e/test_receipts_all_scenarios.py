@@ -10,9 +10,10 @@ import pytest
 from e2e_world import SCENARIOS, scenario
 
 from pos_plugin.checkout.sale import Sale
+from pos_plugin.checkout.sale_receipt import receipt_for_sale
 from pos_plugin.lab.scenario_runner import run_scenario
 from pos_plugin.present import display_width
-from pos_plugin.receipt import WIDTH, receipt_for_sale, render_receipt
+from pos_plugin.receipt import WIDTH, render_receipt
 
 NAMES = sorted(path.stem for path in SCENARIOS.glob("*.json"))
 LEG_LABELS = {"own": "本人账户", "pool": "家庭共济账户", "wallet": "医保钱包"}

@@ -48,7 +48,7 @@ def test_each_code_is_one_class_with_one_status_and_a_template():
     assert len(found) > 100
     for code, cls in found.items():
         assert CODE.fullmatch(code) and cls.code == code
-        assert cls.status in (400, 401, 403, 404, 405, 413, 500), code
+        assert cls.status in (400, 401, 403, 404, 405, 413, 429, 500), code
         assert cls.template and not cls.template.isascii() or cls.template in ("{detail}", "{message}"), code
 
 

@@ -19,9 +19,9 @@ def test_every_shipped_profile_loads_with_its_province() -> None:
 
 
 @pytest.mark.parametrize(("insuplc", "name"), [("610103", "shaanxi"), ("622901", "gansu"), ("440305", "guangdong"),
-                                               ("110101", "guangdong"), ("", "guangdong")])
+                                               ("110101", "national-default"), ("", "national-default")])
 def test_a_guangdong_terminal_plans_each_patient_with_their_insured_regions_policy(insuplc: str, name: str) -> None:
-    assert region_policies("guangdong").for_insuplc(insuplc).name == name  # Beijing (11): no profile, the till's
+    assert region_policies("guangdong").for_insuplc(insuplc).name == name  # Beijing (11): no profile of its own
 
 
 def test_the_terminals_own_policy_wins_for_its_province() -> None:
