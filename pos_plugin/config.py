@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pos_plugin.catalogue.book import CatalogueBook
 from pos_plugin.checkout.sale import Counter
 from pos_plugin.checkout.till import Till
 from pos_plugin.domain.region import RegionPolicies, RegionPolicy
 from pos_plugin.errors import InputError
 from pos_plugin.journal import Journal, Recovery
 from pos_plugin.journal.sales import SaleBook
+from pos_plugin.journal.uploads import SalesUploads
 from pos_plugin.platform import Institution, Operator, PlatformClient, TifCredentials
 from pos_plugin.platform.state_pg import is_url
 from pos_plugin.platform.transport import Timeouts
@@ -71,11 +73,15 @@ class Terminal:
     counter: Counter
     sales: SaleBook
     till: Till
+    catalogue: CatalogueBook  # the downloaded insurance catalogue and the item-code mapping
 
     def close(self) -> None:
         self.client.close()
         self.journal.close()
         self.sales.close()
+        self.catalogue.close()
+        if self.till.uploads is not None:
+            self.till.uploads.close()
 
 
 def platform_timeouts(seconds: float) -> Timeouts:
@@ -118,5 +124,6 @@ def open_terminal(settings: TerminalSettings) -> Terminal:
     recovery = Recovery(client, journal)
     counter = Counter(client, policies=region_policies(settings.policy, settings.other_policies), recovery=recovery)
     sales = SaleBook(books)
-    return Terminal(settings, client, journal, recovery, counter, sales, Till(counter, sales, settings.fixmedins_name,
-                                                                             recovery))
+    uploads = SalesUploads(state / "journal.sqlite", client)
+    till = Till(counter, sales, settings.fixmedins_name, recovery, uploads)
+    return Terminal(settings, client, journal, recovery, counter, sales, till, CatalogueBook(state / "catalogue.sqlite"))

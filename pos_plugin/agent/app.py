@@ -137,6 +137,14 @@ def create_app(terminal: Terminal, *, token: str = "") -> Flask:
         wire.no_body(_raw())
         return idempotent(lambda: (service.recover(), 200))
 
+    @app.post("/catalogue/sync")
+    def catalogue_sync() -> Response:
+        return _answer(service.catalogue_sync(), 200)
+
+    @app.post("/catalogue/mappings")
+    def catalogue_mappings() -> Response:
+        return _answer(service.catalogue_map(_body()), 200)
+
     @app.post("/reconcile")
     def reconcile() -> Response:
         return _answer(service.reconcile(_body()), 200)

@@ -40,8 +40,13 @@ SCHEMAS: dict[str, Any] = {
     "Credential": obj({"code": TEXT, "certno": STR, "patient_name": STR, "patient_certno": STR,
                        "flow": {"enum": ["pharmacy", "outpatient"]}}, ["code"]),
     "Patient": obj({"patient_id": STR, "psn_no": STR, "name": STR, "insutype": STR, "insuplc": STR}),
-    "CartLine": obj({"code": TEXT, "name": STR, "class": {"enum": ["A", "B", "C"]}, "qty": DECIMAL, "price": DECIMAL,
-                     "insurable": BOOL, "selfpay_prop": DECIMAL, "price_cap": DECIMAL}, ["code", "price"]),
+    "CartLine": obj({"code": TEXT, "item": TEXT, "name": STR, "class": {"enum": ["A", "B", "C"]}, "qty": DECIMAL,
+                     "price": DECIMAL, "insurable": BOOL, "selfpay_prop": DECIMAL, "price_cap": DECIMAL,
+                     "trace_codes": arr(TEXT)}, ["price"]),
+    "CatalogueSynced": obj({"fetched": INT, "total": INT, "version": STR}),
+    "MappingRequest": obj({"mappings": arr(obj({"item": TEXT, "med_list_codg": TEXT, "name": STR, "list_type": STR},
+                                               ["item", "med_list_codg"]))}),
+    "Mapped": obj({"mapped": INT}),
     "SaleRequest": obj({"patient_id": STR, "code": STR, "certno": STR, "patient_name": STR, "patient_certno": STR,
                         "flow": {"enum": ["pharmacy", "outpatient"]}, "med_type": STR, "use_account": BOOL,
                         "use_wallet": BOOL, "lines": arr(ref("CartLine")) | {"minItems": 1}}, ["lines"]),
@@ -122,6 +127,9 @@ PATHS: dict[str, Any] = {
     "/sales/{sale_id}/receipt": {"get": _op("saleReceipt", "补打小票（80 mm 文本）", "Receipt", params=("sale_id",))},
     "/recover": {"post": _op("recover", "处理结果未知的交易（冲正）", "Recovered", idempotent=True)},
     "/reconcile": {"post": _op("reconcile", "日终对账", "Reconciled", body="ReconcileRequest")},
+    "/catalogue/sync": {"post": _op("catalogueSync", "增量同步医保目录（1312）", "CatalogueSynced")},
+    "/catalogue/mappings": {"post": _op("catalogueMappings", "上传本店商品目录对照（3301）", "Mapped",
+                                        body="MappingRequest")},
 }
 
 

@@ -19,6 +19,8 @@ from typing import Any
 from pos_plugin import dayend
 from pos_plugin.agent import wire
 from pos_plugin.agent.errors import BalanceMoved, PatientUnknown, QuoteStale
+from pos_plugin.catalogue import sync_catalogue, upload_mappings
+from pos_plugin.catalogue.sync import mappings_of
 from pos_plugin.checkout.identify import BUSINESS_TYPE, Credential, Expected, Patient, identify
 from pos_plugin.checkout.sale import Quote, as_flow
 from pos_plugin.config import Terminal
@@ -84,7 +86,7 @@ class AgentService:
     def open_sale(self, body: dict[str, Any]) -> dict[str, Any]:
         """A new quote replaces the open one only once it stands: a refused quote leaves the open one as it was."""
         wire.closed(body, "SaleRequest")
-        order = wire.order_of(body)
+        order = wire.order_of(body, self.terminal.catalogue, self.terminal.client.clock().date().isoformat())
         patient = self.patient_of(body, order.flow)
         with self.lock:
             self.terminal.recovery.clear_backlog(patient.psn_no)
@@ -163,6 +165,21 @@ class AgentService:
                                       refd_setl_flag="1" if refunds else "0")
         return {"begin": begin.isoformat(), "end": end.isoformat(), "balanced": report.balanced,
                 "report": dayend.render_report(report)}
+
+    def catalogue_sync(self) -> dict[str, Any]:
+        with self.lock:
+            result = sync_catalogue(self.terminal.client, self.terminal.catalogue)
+        return {"fetched": result.fetched, "total": result.total, "version": result.version}
+
+    def catalogue_map(self, body: dict[str, Any]) -> dict[str, Any]:
+        wire.closed(body, "MappingRequest")
+        if set(body) != {"mappings"}:
+            raise InputError("请求体须为 {\"mappings\": [{item, med_list_codg, name?, list_type?}, …]}")
+        mappings = mappings_of(body["mappings"])
+        with self.lock:
+            count = upload_mappings(self.terminal.client, self.terminal.catalogue, mappings,
+                                    begndate=self.terminal.client.clock().date().isoformat())
+        return {"mapped": count}
 
     def health(self) -> dict[str, Any]:
         """The agent is up; `ok` also says the platform answers. The probe is one HTTP request that moves

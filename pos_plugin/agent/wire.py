@@ -11,10 +11,11 @@ from typing import Any
 
 from pos_plugin.agent.errors import UnknownField
 from pos_plugin.agent.openapi import SCHEMAS
+from pos_plugin.catalogue import CatalogueBook, resolve_cart
 from pos_plugin.checkout.identify import Credential, Expected, Patient, credential_from_text
 from pos_plugin.checkout.sale import Order, Quote, as_flow
 from pos_plugin.checkout.till import BookedSale, Refunded, Revoked
-from pos_plugin.domain.cart import CartLine, cart_line_from_mapping
+from pos_plugin.domain.cart import CartLine
 from pos_plugin.domain.money import format_amount
 from pos_plugin.domain.payer_chain import Choices, Leg
 from pos_plugin.errors import InputError
@@ -76,7 +77,7 @@ def credential_of(body: Mapping[str, Any]) -> tuple[Credential, Expected]:
     return credential, Expected(text_field(body, "patient_name"), text_field(body, "patient_certno"))
 
 
-def order_of(body: Mapping[str, Any]) -> Order:
+def order_of(body: Mapping[str, Any], book: CatalogueBook | None = None, today: str = "") -> Order:
     """`lines` (cart lines, money as strings), `flow`, `med_type`, `use_account`, `use_wallet`."""
     lines = body.get("lines")
     if not isinstance(lines, list) or not lines:
@@ -91,7 +92,7 @@ def order_of(body: Mapping[str, Any]) -> Order:
     flow = as_flow(text_field(body, "flow", "pharmacy") or "pharmacy")
     med_type = text_field(body, "med_type") or ("41" if flow == "pharmacy" else "11")
     choices = Choices(_flag(body, "use_account"), _flag(body, "use_wallet"))
-    return Order(tuple(cart_line_from_mapping(line) for line in lines), flow, med_type, choices)
+    return Order(resolve_cart(lines, book, today), flow, med_type, choices)
 
 
 def codes_of(body: Mapping[str, Any]) -> tuple[str, ...]:

@@ -19,12 +19,19 @@ def medfee(lines: Sequence[CartLine]) -> Decimal:
 
 
 def fee_lines(lines: Sequence[CartLine], now: datetime, *, rxno: str = "") -> list[dict[str, Any]]:
-    """drugdetail[] / feedetail[] rows: one per insurable line, amounts as Decimal (sent as strings)."""
-    return [{
+    """drugdetail[] / feedetail[] rows: one per insurable line, amounts as Decimal (sent as strings); a
+    line with scanned boxes carries `drugtracinfo` [{drug_trac_codg}]."""
+    return [_with_codes(line, {
         "feedetl_sn": f"{index:04d}", "med_list_codg": line.code, "medins_list_codg": line.code,
         "det_item_fee_sumamt": line.amt, "cnt": line.qty, "pric": line.price, "fee_ocur_time": now.strftime(TIME),
         "rxno": rxno, "rx_circ_flag": "0", "bilg_dr_codg": "", "bilg_dr_name": "", "medins_list_name": line.name,
-    } for index, line in enumerate(lines, start=1)]
+    }) for index, line in enumerate(lines, start=1)]
+
+
+def _with_codes(line: CartLine, row: dict[str, Any]) -> dict[str, Any]:
+    if line.trace_codes:
+        row["drugtracinfo"] = [{"drug_trac_codg": code} for code in line.trace_codes]
+    return row
 
 
 def druginfo(patient: Patient, lines: Sequence[CartLine], now: datetime, *, use_account: bool,
@@ -34,6 +41,7 @@ def druginfo(patient: Patient, lines: Sequence[CartLine], now: datetime, *, use_
         "psn_no": patient.psn_no, "mdtrt_cert_type": patient.mdtrt_cert_type, "mdtrt_cert_no": patient.mdtrt_cert_no,
         "begntime": now.strftime(TIME), "medfee_sumamt": medfee(lines), "insutype": patient.insutype,
         "acct_used_flag": "1" if use_account else "0", "med_type": med_type, "invono": invono,
+        "minpacunt_drug_trac_cnt": sum(len(line.trace_codes) for line in lines),
     }
 
 

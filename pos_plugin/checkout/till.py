@@ -32,6 +32,7 @@ from pos_plugin.errors import AlreadyRevoked, IdentityMismatch, InputError, PosE
 from pos_plugin.journal.recovery import Recovery, Resolution
 from pos_plugin.journal.sales import LOCAL_PREFIX, SaleBook, SaleRecord
 from pos_plugin.journal.store import Entry, Journal
+from pos_plugin.journal.uploads import SalesUploads
 from pos_plugin.platform.models import Settlement
 from pos_plugin.receipt import Receipt, SettlementFigures, render_receipt
 
@@ -76,6 +77,8 @@ class Recovered:
 
     resolutions: list[Resolution]
     booked: list[SaleRecord]
+    uploads_sent: int = 0  # sales uploads (3505/3506) sent again
+    uploads_pending: int = 0  # still not accepted
 
     @property
     def unresolved(self) -> bool:
@@ -95,11 +98,12 @@ class Till:
     """One terminal's checkout service: `Counter` for the platform, `SaleBook` for what was sold."""
 
     def __init__(self, counter: Counter, sales: SaleBook, institution_name: str,
-                 recovery: Recovery | None = None) -> None:
+                 recovery: Recovery | None = None, uploads: SalesUploads | None = None) -> None:
         self.counter = counter
         self.sales = sales
         self.institution_name = institution_name
         self.recovery = recovery
+        self.uploads = uploads  # the sales upload (3505/3506); a failure never undoes the sale
 
     @property
     def journal(self) -> Journal | None:
@@ -133,7 +137,13 @@ class Till:
                                      sale.settlement.mdtrt_id if sale.settlement else "",
                                      order.choices.use_account, order.choices.use_wallet, order.lines, receipt,
                                      "settled"))
+        if sale.settlement is not None and self.uploads is not None:
+            self.uploads.sold(sale_id, patient.psn_no, patient.insuplc, order.lines)
         return BookedSale(sale, sale_id, receipt)
+
+    def _returned(self, record: SaleRecord) -> None:
+        if record.on_platform and self.uploads is not None:
+            self.uploads.returned(record.setl_id, record.psn_no, record.insuplc, record.lines)
 
     def book_standing(self, failed: PosError) -> BookedSale | None:
         """A failure that leaves a settlement in force (its automatic revoke failed) is still booked, with a
@@ -157,6 +167,7 @@ class Till:
             done = self.counter.revoke_settlement(as_flow(record.flow), setl_id=sale_id, mdtrt_id=record.mdtrt_id,
                                                   psn_no=record.psn_no, insuplc=record.insuplc)
         self.sales.mark_revoked(sale_id)
+        self._returned(record)
         return Revoked(sale_id, done, _cash_back(record, done))
 
     def refund(self, sale_id: str, patient: Patient, returned_codes: Sequence[str], confirm: Confirm) -> Refunded:
@@ -171,9 +182,11 @@ class Till:
             revoked, new = self.counter.refund(old, returned_codes, confirm)
         except ResettleFailed as failed:  # the original is revoked on the platform: the sale book must say so
             self.sales.mark_revoked(sale_id)
+            self._returned(record)
             self.book_standing(failed)
             raise
         self.sales.mark_revoked(sale_id)
+        self._returned(record)
         booked = self.book(new, title="医保结算凭条（退货后重结）") if new.quote.order.lines else None
         return Refunded(record, Revoked(sale_id, revoked, _cash_back(record, revoked)), booked)
 
@@ -194,7 +207,9 @@ class Till:
         if self.recovery is None:
             raise InputError("本终端未启用交易日志，无法恢复")
         resolutions = self.recovery.recover()
-        return Recovered(resolutions, [self._book_from_journal(e) for e in self.recovery.journal.unbooked_settlements()])
+        booked = [self._book_from_journal(e) for e in self.recovery.journal.unbooked_settlements()]
+        sent, pending = self.uploads.resend() if self.uploads is not None else (0, 0)
+        return Recovered(resolutions, booked, sent, pending)
 
     def _book_from_journal(self, entry: Entry) -> SaleRecord:
         data = entry.request.get("input", {})
@@ -214,6 +229,8 @@ class Till:
                             settled.mdtrt_id, str(head.get("acct_used_flag", "1")) == "1",
                             figures.wallet_pay != 0, lines, receipt, "settled")
         self.sales.record(record)
+        if self.uploads is not None:
+            self.uploads.sold(record.setl_id, record.psn_no, record.insuplc, record.lines)
         return record
 
     # -- look up --------------------------------------------------------------------------------
@@ -250,4 +267,10 @@ def _lines_sent(rows: list[dict[str, object]]) -> tuple[CartLine, ...]:
     """The insurable lines as a 2102 sent them (drugdetail), for a sale booked from the journal."""
     return tuple(cart_line_from_mapping({"code": row.get("medins_list_codg") or row.get("med_list_codg"),
                                          "name": row.get("medins_list_name") or row.get("med_list_codg"),
-                                         "qty": row.get("cnt"), "price": row.get("pric")}) for row in rows)
+                                         "qty": row.get("cnt"), "price": row.get("pric"),
+                                         "trace_codes": _codes_sent(row)}) for row in rows)
+
+
+def _codes_sent(row: dict[str, object]) -> list[str]:
+    nodes = row.get("drugtracinfo")
+    return [str(n["drug_trac_codg"]) for n in nodes if isinstance(n, dict)] if isinstance(nodes, list) else []

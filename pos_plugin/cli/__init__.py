@@ -21,6 +21,7 @@ from typing import Any
 import click
 
 from pos_plugin.cli.agent import agent
+from pos_plugin.cli.catalogue import catalogue
 from pos_plugin.cli.counter import checkout, purge, receipt, reconcile, recover, refund, revoke, signout
 from pos_plugin.cli.scan import scan
 from pos_plugin.errors import PosError
@@ -58,5 +59,6 @@ def main() -> None:
     """医保结算插件 yibao-pos: scan the e-voucher, identify the patient, settle through the payer chain."""
 
 
-for _command in (scan, checkout, revoke, refund, recover, reconcile, receipt, signout, purge, agent):
+for _command in (scan, checkout, revoke, refund, recover, reconcile, receipt, signout, purge, agent,
+                 catalogue):
     main.add_command(_command)

@@ -15,13 +15,14 @@ from typing import Any
 import click
 
 from pos_plugin import dayend
+from pos_plugin.catalogue import CatalogueBook, resolve_cart
 from pos_plugin.checkout.identify import BUSINESS_TYPE, Expected, identify
 from pos_plugin.checkout.sale import Order, Quote, SaleCancelled, as_flow
 from pos_plugin.checkout.till import BookedSale
 from pos_plugin.cli import words
 from pos_plugin.config import DEFAULT_PLATFORM_TIMEOUT, Terminal, TerminalSettings, open_terminal
 from pos_plugin.credentials import read_credential
-from pos_plugin.domain.cart import cart_line_from_mapping
+from pos_plugin.domain.cart import CartLine
 from pos_plugin.domain.money import format_amount
 from pos_plugin.domain.payer_chain import Choices
 from pos_plugin.errors import InputError
@@ -80,7 +81,7 @@ def credential_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def read_cart(path: Path) -> tuple[Any, ...]:
+def read_cart(path: Path, book: CatalogueBook | None = None, today: str = "") -> tuple[CartLine, ...]:
     """A cart file: a JSON list of lines, or {"lines": [...]} (the scenario line format). Numbers are read
     as Decimal (never float), and a UTF-8 byte-order mark (Windows Notepad) is accepted."""
     try:
@@ -93,7 +94,7 @@ def read_cart(path: Path) -> tuple[Any, ...]:
     bad = [index + 1 for index, line in enumerate(lines) if not isinstance(line, dict)]
     if bad:
         raise InputError(f"购物车第 {', '.join(map(str, bad))} 个商品行不是对象（需要 code、price 等字段）: {path}")
-    return tuple(cart_line_from_mapping(line) for line in lines)
+    return resolve_cart(lines, book, today)
 
 
 def confirmation_text(quote: Quote) -> str:
@@ -145,7 +146,7 @@ def checkout(terminal: Terminal, image: Path | None, code: str | None, certno: s
              no_wallet: bool, yes: bool, as_json: bool) -> None:
     """识别患者并结算一个购物车：统筹基金、本人账户、共济账户、钱包、现金。"""
     credential = read_credential(image, code, certno)
-    lines = read_cart(cart_path)
+    lines = read_cart(cart_path, terminal.catalogue, terminal.client.clock().date().isoformat())
     patient = identify(terminal.client, credential, expected=Expected(patient_name, patient_certno),
                        business_type=BUSINESS_TYPE[flow])
     order = Order(lines, as_flow(flow), med_type or ("41" if flow == "pharmacy" else "11"),
@@ -196,6 +197,8 @@ def recover(terminal: Terminal) -> None:
         click.echo(words.booked_line(record.setl_id))
         click.echo(record.receipt)
     click.echo(words.pending_line(recovered))
+    if recovered.uploads_sent or recovered.uploads_pending:
+        click.echo(f"进销存上传（3505/3506）：补传 {recovered.uploads_sent} 笔，仍未上传 {recovered.uploads_pending} 笔")
     if recovered.unresolved:
         raise SystemExit(1)
 
@@ -230,6 +233,11 @@ def reconcile(terminal: Terminal, day: datetime | None, end_day: datetime | None
     report = dayend.reconcile(terminal.client, terminal.journal, begin, end_day.date() if end_day else begin,
                               refd_setl_flag="1" if with_refunds else "0")
     click.echo(dayend.render_report(report), nl=False)
+    pending = terminal.till.uploads.pending() if terminal.till.uploads is not None else []
+    for item in pending:
+        click.echo(f"[未上传] {item.infno} 结算 {item.setl_id}（已尝试 {item.attempts} 次：{item.last_error}）")
+    if pending:
+        click.echo(f"{len(pending)} 笔进销存上传未完成：运行 pos-plugin recover 补传")
     if not report.balanced:
         raise SystemExit(1)
 

@@ -9,6 +9,7 @@ from typing import Literal
 
 from pos_plugin.domain.errors import InvalidAmount, InvalidCartLine
 from pos_plugin.domain.money import ZERO, parse_decimal, round2
+from pos_plugin.domain.trace import canonical_trace_code, trace_code_form
 
 CatalogueClass = Literal["A", "B", "C"]
 CLASS_TO_CHRGITM_LV: dict[str, str] = {"A": "01", "B": "02", "C": "03"}
@@ -26,6 +27,7 @@ class CartLine:
     cls: CatalogueClass = "C"
     selfpay_prop: Decimal = ZERO
     price_cap: Decimal | None = None
+    trace_codes: tuple[str, ...] = ()  # 药品追溯码, one per box sold (drugtracinfo)
 
     @property
     def amt(self) -> Decimal:
@@ -88,7 +90,24 @@ def cart_line_from_mapping(raw: Mapping[str, object]) -> CartLine:
         cls=cls,  # type: ignore[arg-type]  # checked against CLASS_TO_CHRGITM_LV above
         selfpay_prop=selfpay,
         price_cap=cap,
+        trace_codes=_trace_codes(raw, code, qty),
     )
+
+
+def _trace_codes(raw: Mapping[str, object], code: str, qty: Decimal) -> tuple[str, ...]:
+    """`trace_codes`: one scanned traceability code per box (docs/protocol.md §7), each once."""
+    given = raw.get("trace_codes", [])
+    if not isinstance(given, (list, tuple)) or not all(isinstance(c, str) for c in given):
+        raise InvalidCartLine(f"商品 {code} 的 trace_codes 必须是追溯码字符串数组")
+    codes = tuple(canonical_trace_code(c.strip()) for c in given)
+    bad = [c for c in codes if trace_code_form(c) is None]
+    if bad:
+        raise InvalidCartLine(f"商品 {code} 的药品追溯码格式错误：{bad[0]!r}（20 位 8 开头，或 GS1 (01)(21)）")
+    if len(set(codes)) != len(codes):
+        raise InvalidCartLine(f"商品 {code} 的同一药品追溯码扫了两次（一盒一码）")
+    if codes and Decimal(len(codes)) != qty:
+        raise InvalidCartLine(f"商品 {code} 数量 {qty}，药品追溯码 {len(codes)} 个（须一盒一码）")
+    return codes
 
 
 def _text(raw: Mapping[str, object], key: str) -> str:

@@ -91,6 +91,7 @@ def _lines_json(lines: tuple[CartLine, ...]) -> str:
         "code": line.code, "name": line.name, "qty": f"{line.qty:f}", "price": f"{line.price:f}",
         "insurable": line.insurable, "class": line.cls, "selfpay_prop": f"{line.selfpay_prop:f}",
         "price_cap": None if line.price_cap is None else f"{line.price_cap:f}",
+        **({"trace_codes": list(line.trace_codes)} if line.trace_codes else {}),
     } for line in lines], ensure_ascii=False)
 
 

@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pos_plugin.catalogue import CatalogueBook, resolve_cart, sync_catalogue, upload_mappings
+from pos_plugin.catalogue.sync import mappings_of
 from pos_plugin.checkout.identify import BUSINESS_TYPE, Credential, Expected, credential_from_text, identify
 from pos_plugin.checkout.sale import Order, Sale
 from pos_plugin.checkout.till import BookedSale, Till
 from pos_plugin.config import PolicyRef, TerminalSettings, open_terminal, region_policy
-from pos_plugin.domain.cart import cart_line_from_mapping
+from pos_plugin.domain.cart import CartLine
 from pos_plugin.domain.errors import DomainError
 from pos_plugin.domain.money import format_amount
 from pos_plugin.domain.payer_chain import Choices
@@ -86,7 +88,8 @@ def run_scenario(scenario: Mapping[str, Any], base_url: str, workdir: Path,
     terminal = open_terminal(settings_for(scenario, base_url, workdir))
     result = ScenarioResult(scenario["name"])
     try:
-        booked, error = _checkout(scenario, world, admin, terminal.client, terminal.till, workdir, narrate)
+        booked, error = _checkout(scenario, world, admin, terminal.client, terminal.till, terminal.catalogue, workdir,
+                                  narrate)
         result.sale = booked.sale if booked else None
         if booked and on_sale:
             on_sale(booked.sale)
@@ -129,7 +132,7 @@ def shop_policy(scenario: Mapping[str, Any]) -> PolicyRef | None:
 
 
 def _checkout(scenario: Mapping[str, Any], world: World, admin: SimulatorAdmin, client: PlatformClient,
-              till: Till, workdir: Path,
+              till: Till, book: CatalogueBook, workdir: Path,
               narrate: Callable[[str], None]) -> tuple[BookedSale | None, PosError | None]:
     checkout = scenario["checkout"]
     people = {p["id"]: p for p in scenario["people"]}
@@ -140,7 +143,7 @@ def _checkout(scenario: Mapping[str, Any], world: World, admin: SimulatorAdmin, 
         flow = checkout.get("flow", "pharmacy")
         patient = identify(client, credential, expected=Expected(**checkout.get("cashier_knows", {})),
                            business_type=BUSINESS_TYPE.get(flow, "02121"))
-        order = Order(tuple(cart_line_from_mapping(raw) for raw in checkout["lines"]), flow,
+        order = Order(_cart(scenario, client, book, workdir), flow,
                       str(checkout.get("med_type", "41" if flow == "pharmacy" else "11")),
                       Choices(bool(checkout.get("use_account", True)), bool(checkout.get("use_wallet", True))))
         return till.checkout(patient, order, confirm=lambda quote: True), None
@@ -148,6 +151,20 @@ def _checkout(scenario: Mapping[str, Any], world: World, admin: SimulatorAdmin, 
         raise  # a bad scenario (its cart, its world) stops the run; it is not the checkout's outcome
     except PosError as exc:
         return None, exc
+
+
+def _cart(scenario: Mapping[str, Any], client: PlatformClient, book: CatalogueBook, workdir: Path) -> tuple[CartLine, ...]:
+    """The cart as the till plans it. A scenario with a `mapping` (item codes to insurance codes) or a
+    `catalogue`, or a line sold by the pharmacy's own item code, syncs the catalogue (1312) first and uploads
+    the mapping (3301); the others plan their class-annotated lines as written (a till with no catalogue)."""
+    lines = scenario["checkout"]["lines"]
+    today = client.clock().date().isoformat()
+    if not (scenario.get("mapping") or scenario.get("catalogue") or any("item" in raw for raw in lines)):
+        return resolve_cart(lines, None, today)
+    sync_catalogue(client, book)
+    if scenario.get("mapping"):
+        upload_mappings(client, book, mappings_of(scenario["mapping"]), begndate=today)
+    return resolve_cart(lines, book, today)
 
 
 def _credential(kind: str, person: Mapping[str, Any], world: World, admin: SimulatorAdmin, workdir: Path) -> Credential:

@@ -54,6 +54,17 @@ class SimulatorAdmin:
     def clear_faults(self) -> None:
         self._call("DELETE", "/admin/faults")
 
+    def update_catalogue(self, entries: list[Mapping[str, Any]]) -> dict[str, Any]:
+        """Add or replace catalogue entries (their 1312 version becomes the platform's now)."""
+        return dict(self._call("POST", "/admin/catalogue", {"entries": entries}))
+
+    def uploads(self, fixmedins_code: str) -> dict[str, Any]:
+        """The institution's sales uploads (3505/3506) reconciled against its settlements."""
+        return dict(self._call("GET", f"/admin/uploads?fixmedins_code={fixmedins_code}"))
+
+    def settlements(self, fixmedins_code: str) -> list[dict[str, Any]]:
+        return list(self._call("GET", f"/admin/settlements?fixmedins_code={fixmedins_code}")["settlements"])
+
     def conservation(self) -> dict[str, Any]:
         return dict(self._call("GET", "/admin/conservation"))
 

@@ -46,8 +46,9 @@ class Safety(Enum):
 
 
 SAFETY: dict[str, Safety] = {
-    **dict.fromkeys(("1101", "2101", "2206", "5203", "9001", "3201", "3202", "9102"), Safety.QUERY),
-    **dict.fromkeys(("2201", "2202", "2203", "2204", "2205", "9002", "9101"), Safety.STATEFUL),
+    **dict.fromkeys(("1101", "1312", "2101", "2206", "5203", "9001", "3201", "3202", "9102"), Safety.QUERY),
+    **dict.fromkeys(("2201", "2202", "2203", "2204", "2205", "3301", "3302", "3505", "3506", "9002", "9101"),
+                   Safety.STATEFUL),
     **dict.fromkeys(("2102", "2207", "2103", "2208"), Safety.MONEY),
     "2601": Safety.REVERSAL,
 }

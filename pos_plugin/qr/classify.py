@@ -1,6 +1,7 @@
 """Classify a decoded string or scanner-wedge text: which kind of code did the cashier just scan?
 
-Pure: standard library only (no Pillow, no pyzbar), no clock, no I/O. The same function serves a
+Pure: standard library only (no Pillow, no pyzbar; the traceability-code form from the equally pure
+pos_plugin/domain/trace.py), no clock, no I/O. The same function serves a
 string decoded from an image and the text a handheld scanner "types" into the till (which may carry a
 trailing CR/LF, spaces, control characters or full-width digits from a Chinese input method).
 
@@ -15,6 +16,9 @@ Rules, applied in this order to the normalized text (see `normalize`):
              starting 25-30. An 18-digit string starting 11-15 that is a fully valid ID number is an
              ID number (it passes province, birth date and checksum: random digits do so ~1 in 20,000).
 ``product``  an EAN-13, UPC-A (12 digits) or EAN-8 barcode whose check digit is verified.
+``trace``    a drug traceability code (药品追溯码) on a box: 20 digits starting with 8, or a GS1 element
+             string with (01) GTIN-14 and (21) serial (pos_plugin/domain/trace.py). It goes on the sale
+             line of that box (`trace_codes`), never to the platform as a credential.
 ``ss_card``  a social security card number (社会保障卡卡号, the `card_sn` of mdtrt_cert_type 03). The
              national card's number is 9 characters; the rule both programs follow (docs/protocol.md):
              exactly one capital letter then 8 digits (``A12345678``), the form the simulator issues.
@@ -34,6 +38,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from pos_plugin.domain.trace import canonical_trace_code, trace_code_form
+
 
 class CodeKind(StrEnum):
     ECODE = "ecode"
@@ -41,6 +47,7 @@ class CodeKind(StrEnum):
     SS_CARD = "ss_card"
     PAYMENT = "payment"
     PRODUCT = "product"
+    TRACE = "trace"
     OTHER = "other"
 
 
@@ -106,7 +113,11 @@ def classify(raw: str) -> Classification:
         return Classification(CodeKind.OTHER, text, "内容为空，没有识别到条码内容", "empty")
     upper = text.upper()
     if _DIGITS.match(text):
-        return _classify_digits(text)
+        found = _classify_digits(text)
+        return found if found.is_insurance_credential else _trace(text) or found
+    trace = _trace(text)
+    if trace is not None:
+        return trace
     if _ID_SHAPE.match(upper):
         return _classify_id_shaped(upper)
     if _SS_CARD.match(upper):
@@ -114,6 +125,15 @@ def classify(raw: str) -> Classification:
     if _URL.match(text):
         return Classification(CodeKind.OTHER, text, "这是网址" + _NOT_INSURANCE, "url")
     return Classification(CodeKind.OTHER, text, "无法识别的内容" + _NOT_INSURANCE)
+
+
+def _trace(text: str) -> Classification | None:
+    """A box's traceability code (a credential shape always wins: an e-voucher is never read as one)."""
+    code = canonical_trace_code(text)
+    form = trace_code_form(code)
+    if form is None:
+        return None
+    return Classification(CodeKind.TRACE, code, "药品追溯码（一盒一码，随销售明细上传）" + _NOT_INSURANCE, form)
 
 
 def _classify_digits(text: str) -> Classification:

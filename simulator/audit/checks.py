@@ -340,6 +340,28 @@ def sign_out(ctx: Context) -> Findings:
 _CERTNO = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 
 
+TRACE_REFUSALS = ("ERR_TRACE_COUNT", "ERR_BAD_TRACE_CODE")
+
+
+def trace_codes(ctx: Context) -> Findings:
+    """A fee-line request refused for missing or malformed codes is a breach; an accepted one whose split
+    lines say `trac_rqr_flag` 1 shows the rule kept."""
+    found = Findings()
+    for x in ctx.judged():
+        if x.infno not in ("2101", "2102", "2204"):
+            continue
+        if x.err_code in TRACE_REFUSALS:
+            found.breach(f"{x.infno} 的须追溯药品未附齐或附错药品追溯码（{x.err_code}）", x.msgid)
+            continue
+        if not x.ok:
+            continue
+        rows = x.output.get("detlcutinfo") or x.output.get("result") or []
+        traced = [r for r in rows if isinstance(r, dict) and r.get("trac_rqr_flag") == "1"]
+        if traced:
+            found.ok(f"{x.infno} 的 {len(traced)} 行须追溯药品均附药品追溯码", x.msgid)
+    return found
+
+
 def _is_certno(text: str) -> bool:
     try:
         born = date(int(text[6:10]), int(text[10:12]), int(text[12:14]))

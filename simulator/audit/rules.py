@@ -79,6 +79,11 @@ RULES: tuple[Rule, ...] = (
          "Every sign_no used for business is signed out (9002) at day end (after reconciliation, or once "
          "the day is over).",
          checks.sign_out),
+    Rule("TRACE-CODES",
+         "须追溯的药品（目录 trac_rqr_flag 1）每一行都附带药品追溯码，一盒一码（drugtracinfo）。",
+         "Every line of a drug that must be traced (catalogue trac_rqr_flag 1) carries its traceability codes, "
+         "one per box (drugtracinfo).",
+         checks.trace_codes),
     Rule("NO-FULL-CERTNO",
          "协议不需要处不发送完整身份证号（仅 1101 的 certno 与凭证类型 02 的 mdtrt_cert_no 可以）。",
          "No full ID number is sent where the protocol does not need it (only 1101 certno and mdtrt_cert_no "

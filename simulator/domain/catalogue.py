@@ -73,6 +73,9 @@ class LineCatalogue:
         entry = self.entries.get(code)
         return entry is not None and entry.traced and code in self.items
 
+    def traced_codes(self) -> frozenset[str]:
+        return frozenset(code for code in self.items if self.traced(code))
+
 
 def resolve_codes(found: Mapping[str, CatalogueEntry], codes: Iterable[str], today: str) -> LineCatalogue:
     """Which entry each line code splits by on `today`; refuses a code whose entry forbids its use."""

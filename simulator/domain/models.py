@@ -108,6 +108,7 @@ class FeeLine:
     pric: Decimal
     amt: Decimal
     chrg_bchno: str = ""
+    trace_codes: tuple[str, ...] = ()  # 药品追溯码, one per box (drugtracinfo)
 
 
 def person_class(insutype: str, psn_type: str) -> str:

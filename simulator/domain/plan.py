@@ -31,6 +31,7 @@ class SettlementPlan:
     wallet_pay: Decimal
     psn_cash_pay: Decimal
     warnings: tuple[str, ...] = ()  # catalogue warnings (a code split as 丙 for want of a valid entry)
+    traced: frozenset[str] = frozenset()  # codes whose every box must carry its traceability code
 
     @property
     def medfee_sumamt(self) -> Decimal:

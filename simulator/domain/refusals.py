@@ -208,6 +208,9 @@ class BadPeriod(RequestRejected):
 class BadPolicy(RequestRejected):
     code, template = "ERR_BAD_POLICY", "{detail}"
 
+class BadSalesUpload(RequestRejected):
+    code, template = "ERR_BAD_SALES_UPLOAD", "{detail}"
+
 class BadStatus(RequestRejected):
     code, template = "ERR_BAD_STATUS", "参保状态 {status!r} 无效（1 正常 / 2 暂停 / 4 终止）"
 

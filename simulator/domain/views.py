@@ -42,6 +42,7 @@ class SettlementView:
     revocation: tuple[str, str, str] | None = None  # 5203 of a revoked settlement: (setl_id, time, msgid)
     splits: tuple[LineSplit, ...] = field(default=())
     warnings: tuple[str, ...] = ()
+    traced: frozenset[str] = frozenset()
 
 
 def plan_amounts(plan: SettlementPlan) -> dict[str, Decimal]:

@@ -40,4 +40,6 @@ class ConsoleQueries:
             rows = tx.inspect.settlement_list(code)[-limit:]
             for row in rows:
                 row["legs"] = tx.inspect.ledger_entries(str(row["setl_id"]), None)
+                row["trace_codes"] = [{"code": r.code, "feedetl_sn": r.feedetl_sn, "med_list_codg": r.med_list_codg}
+                                      for r in tx.trace_codes.of_settlement(str(row["setl_id"]))]
         return rows

@@ -17,7 +17,11 @@ from typing import Protocol
 
 from simulator.domain.models import AppSession
 from simulator.domain.records import TrafficEntry
-from simulator.platform.catalogue.repository import CatalogueRepository
+from simulator.platform.catalogue.repository import (
+    CatalogueRepository,
+    SalesUploadRepository,
+    TraceCodeRepository,
+)
 from simulator.platform.repositories import (
     BalanceRepository,
     BindingRepository,
@@ -78,6 +82,10 @@ class UnitOfWork(Protocol):
     def reference(self) -> ReferenceRepository: ...
     @property
     def catalogue(self) -> CatalogueRepository: ...
+    @property
+    def trace_codes(self) -> TraceCodeRepository: ...
+    @property
+    def sales_uploads(self) -> SalesUploadRepository: ...
     @property
     def signins(self) -> SigninRepository: ...
     @property

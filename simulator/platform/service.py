@@ -15,6 +15,7 @@ from simulator.domain.models import Person
 from simulator.domain.records import TrafficEntry
 from simulator.platform.access import AppSessions, Nonces
 from simulator.platform.catalogue.ops import CatalogueOps
+from simulator.platform.catalogue.sales import SalesOps
 from simulator.platform.clock import Clock
 from simulator.platform.console import ConsoleQueries
 from simulator.platform.deps import Deps
@@ -45,6 +46,7 @@ class Platform:
         self.revocation = RevokeOps(self.deps)
         self.reconciliation = ReconOps(self.deps)
         self.catalogue = CatalogueOps(self.deps)
+        self.sales = SalesOps(self.deps)
         self.world = WorldOps(self.deps)
         self.admin = AdminOps(self.deps)
         self.nonces = Nonces(store)  # the x-tif gateway's replay check

@@ -66,7 +66,16 @@ def catalogue() -> Response:
         entries = [parse_entry(item, at) for item in body["entries"]]
     except ValueError as exc:
         raise BadWorld(message=str(exc)) from None
-    return _ok({"saved": platform.catalogue.update(entries), "updt_time": at})
+    return _ok({"saved": len(entries), "updt_time": platform.catalogue.update(entries)})
+
+
+@admin.get("/uploads")
+def uploads() -> Response:
+    """An institution's sales uploads (3505/3506) reconciled against its settlements."""
+    code = request.args.get("fixmedins_code", "")
+    if not code:
+        raise MissingField(detail="请指定机构编码 ?fixmedins_code=CODE")
+    return _ok(sim().platform.sales.reconcile(code))
 
 
 @admin.get("/handles")

@@ -11,7 +11,14 @@ from flask import Blueprint, Response, g, request
 from simulator.domain.models import mask_certno
 from simulator.domain.refusals import FaultInjected, UnknownInfno
 from simulator.platform.faults import Fault
-from simulator.protocol import handlers_catalogue, handlers_people, handlers_recon, handlers_settle, inputs
+from simulator.protocol import (
+    handlers_catalogue,
+    handlers_people,
+    handlers_recon,
+    handlers_sales,
+    handlers_settle,
+    inputs,
+)
 from simulator.protocol.envelope import parse_envelope, parse_json, response
 from simulator.protocol.journal_hook import mark_arrival, record_exchange
 from simulator.protocol.runtime import ConnectionDropped, json_response, sim
@@ -20,7 +27,7 @@ fsi = Blueprint("fsi", __name__)
 decode = Blueprint("decode", __name__)
 
 HANDLERS = (handlers_people.HANDLERS | handlers_settle.HANDLERS | handlers_recon.HANDLERS
-            | handlers_catalogue.HANDLERS)
+            | handlers_catalogue.HANDLERS | handlers_sales.HANDLERS)
 NO_SIGN_IN = ("9001",)
 fsi.before_request(mark_arrival)  # the request journal: every exchange, refused or not, in arrival order
 fsi.after_request(record_exchange)

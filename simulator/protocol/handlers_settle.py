@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.domain.payplan import parse_exp_content
-from simulator.domain.refusals import BadField, DuplicateFeeLine
+from simulator.domain.refusals import BadField, DuplicateFeeLine, TraceCountMismatch
 from simulator.platform.service import Platform
 from simulator.platform.settlement.settle import DECLARED, SettleInput
 from simulator.protocol import inputs, wire
@@ -37,6 +37,10 @@ def _pharmacy(platform: Platform, env: Envelope, commit: bool) -> dict[str, Any]
     sns = [line.feedetl_sn for line in lines]
     if len(set(sns)) != len(sns):
         raise DuplicateFeeLine(detail="drugdetail 中费用明细流水号 feedetl_sn 重复")
+    declared = data.get("minpacunt_drug_trac_cnt")
+    boxes = sum(len(line.trace_codes) for line in lines)
+    if declared not in (None, "") and str(declared) != str(boxes):
+        raise TraceCountMismatch(detail=f"druginfo.minpacunt_drug_trac_cnt {declared} 与明细中的药品追溯码 {boxes} 个不符")
     inp = _settle_input(data, "druginfo", ("41",), lines=tuple(lines))
     view = platform.settlement.pharmacy(env.meta(), inp, commit)
     return wire.settlement_output(view, platform.today(), inp.cert_type, with_lines=True)
@@ -99,9 +103,9 @@ def upload(platform: Platform, env: Envelope) -> dict[str, Any]:
     if any(str(item.get("mdtrt_id")) != mdtrt_id or str(item.get("psn_no")) != psn_no for item in items):
         raise BadField(detail="feedetail 中所有明细须属于同一 mdtrt_id 与 psn_no")
     lines = inputs.fee_lines(items, "feedetail", batch=True)
-    splits, warnings = platform.visits.upload(env.meta(), mdtrt_id, psn_no, lines)
-    wire.warn(warnings)
-    return {"result": [wire.line_split(split) for split in splits]}
+    splits, found = platform.visits.upload(env.meta(), mdtrt_id, psn_no, lines)
+    wire.warn(found.warnings)
+    return {"result": [wire.line_split(split, found.traced_codes()) for split in splits]}
 
 
 def delete_lines(platform: Platform, env: Envelope) -> dict[str, Any]:

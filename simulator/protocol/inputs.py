@@ -10,8 +10,17 @@ from typing import Any
 
 from simulator.domain.models import FeeLine
 from simulator.domain.money import parse_amount, parse_decimal
-from simulator.domain.refusals import BadField, BadJson, BadNumber, LineAmount, MissingField, MissingNode
+from simulator.domain.refusals import (
+    BadField,
+    BadJson,
+    BadNumber,
+    BadTraceCode,
+    LineAmount,
+    MissingField,
+    MissingNode,
+)
 from simulator.domain.split import line_amount
+from simulator.domain.trace import MAX_CODES_PER_LINE
 
 # The longest value a field may carry: the store's column width (others: 50).
 MAX_LEN = {"psn_no": 32, "omsgid": 40, "setl_id": 40, "mdtrt_id": 40, "file_qury_no": 40, "filename": 200,
@@ -117,6 +126,22 @@ def amount(obj: dict[str, Any], key: str, where: str) -> Decimal:
     return parse_amount(obj[key], f"{where}.{key}")
 
 
+def trace_codes_of(item: dict[str, Any], here: str) -> tuple[str, ...]:
+    """A line's traceability codes: `drugtracinfo` [{drug_trac_codg}] (the newer form) or one `drug_trac_codg`
+    text (the older form; several codes comma-separated). Both at once is refused."""
+    nodes, flat = item.get("drugtracinfo"), item.get("drug_trac_codg")
+    if nodes not in (None, "", []) and flat not in (None, ""):
+        raise BadTraceCode(detail=f"{here} 同时填写了 drugtracinfo 与 drug_trac_codg")
+    if nodes not in (None, "", []):
+        if not isinstance(nodes, list) or len(nodes) > MAX_CODES_PER_LINE or not all(
+                isinstance(n, dict) and set(n) == {"drug_trac_codg"} for n in nodes):
+            raise BadTraceCode(detail=f"{here}.drugtracinfo 须为 [{{\"drug_trac_codg\": \"…\"}}, …]")
+        return tuple(text(n, "drug_trac_codg", f"{here}.drugtracinfo", max_len=100) for n in nodes)
+    if flat in (None, ""):
+        return ()
+    return tuple(c.strip() for c in text(item, "drug_trac_codg", here, max_len=20000).split(",") if c.strip())
+
+
 def fee_lines(items: list[dict[str, Any]], where: str, batch: bool = False) -> list[FeeLine]:
     """Fee lines with `det_item_fee_sumamt == round2(cnt × pric)` checked per line."""
     out: list[FeeLine] = []
@@ -133,5 +158,5 @@ def fee_lines(items: list[dict[str, Any]], where: str, batch: bool = False) -> l
         code = text(item, "med_list_codg", here)
         name = text(item, "medins_list_name", here, required=False) or text(item, "medins_list_codg", here, False)
         out.append(FeeLine(text(item, "feedetl_sn", here), code, name or code, cnt, pric, amt,
-                           text(item, "chrg_bchno", here, required=False)))
+                           text(item, "chrg_bchno", here, required=False), trace_codes_of(item, here)))
     return out

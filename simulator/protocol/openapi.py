@@ -138,6 +138,8 @@ ADMIN_PATHS: dict[str, dict[str, dict[str, Any]]] = {
     "/admin/conservation": {"get": _admin("Money conservation check", "Conservation")},
     "/admin/topup": {"post": _admin("Add money to an account, pool or wallet", "TopUp",
                                     obj({"amount": MONEY}, {"target": STR, "psn_no": STR, "pool_id": STR}))},
+    "/admin/uploads": {"get": _admin("An institution's sales uploads (3505/3506) against its settlements", ANY_OBJ,
+                                     query=("fixmedins_code",))},
     "/admin/catalogue": {"post": _admin("Add or replace catalogue entries (served by 1312 from now on)", "CatalogueUpdated",
                                         obj({"entries": {"type": "array", "items": ANY_OBJ}}))},
     "/admin/evouchers": {"post": _admin("Issue an e-voucher", "EvoucherIssued", obj({"psn_no": STR}))},

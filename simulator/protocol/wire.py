@@ -77,15 +77,16 @@ def setldetail(view: SettlementView) -> list[dict[str, Any]]:
     return out
 
 
-def line_split(split: LineSplit) -> dict[str, Any]:
+def line_split(split: LineSplit, traced: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """One split line; ⊕ `trac_rqr_flag` 1 when the catalogue wants a traceability code per box."""
     line = split.line
-    return {
+    return {"trac_rqr_flag": "1" if line.code in traced else "0", **{
         "feedetl_sn": line.feedetl_sn, "det_item_fee_sumamt": fmt(line.amt), "cnt": _num(line.cnt),
         "pric": _num(line.pric), "pric_uplmt_amt": _num(split.price_cap if split.price_cap is not None else line.pric),
         "selfpay_prop": _num(split.selfpay_prop), "fulamt_ownpay_amt": fmt(split.fulamt),
         "overlmt_amt": fmt(split.overlmt), "preselfpay_amt": fmt(split.preself),
         "inscp_scp_amt": fmt(split.inscp), "chrgitm_lv": split.lv, "med_list_codg": line.code,
-    }
+    }}
 
 
 def warn(warnings: tuple[str, ...]) -> None:
@@ -100,7 +101,7 @@ def settlement_output(view: SettlementView, today: date, cert_type: str = "",
     out: dict[str, Any] = {"setlinfo": setlinfo(view, today, cert_type), "setldetail": setldetail(view),
                            "payleg": [leg(item) for item in view.legs]}
     if with_lines:
-        out["detlcutinfo"] = [line_split(split) for split in view.splits]
+        out["detlcutinfo"] = [line_split(split, view.traced) for split in view.splits]
     return out
 
 

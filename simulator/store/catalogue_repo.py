@@ -51,11 +51,14 @@ class SqlCatalogue:
             "traced": e.traced} for e in entries])
 
     def changed_since(self, updt_time: str, offset: int, limit: int) -> tuple[list[CatalogueEntry], int]:
-        where = hilist.c.updt_time >= updt_time
+        where = hilist.c.updt_time > updt_time
         total = int(self.conn.execute(select(func.count()).select_from(hilist).where(where)).scalar_one())
         page = self.conn.execute(select(hilist).where(where).order_by(hilist.c.updt_time, hilist.c.code)
                                  .offset(offset).limit(limit))
         return [_entry(row) for row in page], total
+
+    def newest(self) -> str | None:
+        return self.conn.execute(select(func.max(hilist.c.updt_time))).scalar_one_or_none()
 
     def save_mappings(self, rows: Sequence[MappingRecord]) -> None:
         if not rows:

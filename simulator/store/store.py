@@ -24,7 +24,9 @@ from simulator.store.engine import (
     write_connection,
 )
 from simulator.store.inspection import InspectQueries
+from simulator.store.sales_repo import SqlSalesUploads
 from simulator.store.tables import id_counters, metadata
+from simulator.store.trace_repo import SqlTraceCodes
 from simulator.store.traffic import TrafficLog
 from simulator.store.tx_family import FamilyQueries
 from simulator.store.tx_money import MoneyQueries
@@ -52,6 +54,16 @@ class Tx(PeopleQueries, MoneyQueries):
     def catalogue(self) -> SqlCatalogue:
         """The insurance catalogue and the institutions' 目录对照 rows, in this transaction."""
         return SqlCatalogue(self.conn)
+
+    @cached_property
+    def trace_codes(self) -> SqlTraceCodes:
+        """The drug traceability codes uploaded and sold, in this transaction."""
+        return SqlTraceCodes(self.conn)
+
+    @cached_property
+    def sales_uploads(self) -> SqlSalesUploads:
+        """The till's sales uploads (3505/3506), in this transaction."""
+        return SqlSalesUploads(self.conn)
 
     @cached_property
     def inspect(self) -> InspectQueries:

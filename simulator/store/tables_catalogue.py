@@ -1,10 +1,11 @@
-"""Tables of the insurance catalogue (医保目录) and the institutions' 目录对照 (3301) rows."""
+"""Tables of the insurance catalogue (医保目录), the institutions' 目录对照 (3301) rows and the drug
+traceability codes (药品追溯码) uploaded and sold."""
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Index, String, Table
+from sqlalchemy import Boolean, Column, Index, String, Table, Text, UniqueConstraint, text
 
-from simulator.store.metadata import metadata
+from simulator.store.metadata import _id, metadata
 
 hilist = Table(
     "hilist", metadata,
@@ -34,4 +35,39 @@ list_mappings = Table(
     Column("begndate", String(10), nullable=False),
     Column("enddate", String(10)),
     Column("uploaded_at", String(19), nullable=False),
+)
+
+trace_codes = Table(
+    "trace_codes", metadata,
+    _id(),
+    Column("code", String(100), nullable=False),
+    Column("mdtrt_id", String(40), nullable=False),
+    Column("feedetl_sn", String(50), nullable=False),
+    Column("med_list_codg", String(50), nullable=False),
+    Column("fixmedins_code", String(32), nullable=False),
+    Column("setl_id", String(40)),
+    Column("status", String(10), nullable=False),  # uploaded | sold | returned
+    Column("at", String(19), nullable=False),
+    Index("ix_trace_code", "code"),
+    Index("ix_trace_setl", "setl_id"),
+    Index("ix_trace_visit", "mdtrt_id", "feedetl_sn"),
+    Index("uq_trace_sold", "code", unique=True, sqlite_where=text("status = 'sold'"),
+          postgresql_where=text("status = 'sold'")),
+)
+
+sales_uploads = Table(
+    "sales_uploads", metadata,
+    _id(),
+    Column("fixmedins_code", String(32), nullable=False),
+    Column("kind", String(6), nullable=False),  # sale (3505) | return (3506)
+    Column("medins_prod_sel_no", String(50), nullable=False),
+    Column("setl_id", String(40), nullable=False),
+    Column("med_list_codg", String(50), nullable=False),
+    Column("fixmedins_hilist_id", String(30), nullable=False),
+    Column("sel_retn_cnt", String(24), nullable=False),
+    Column("trace_codes", Text, nullable=False),  # JSON list
+    Column("sel_retn_time", String(19), nullable=False),
+    Column("uploaded_at", String(19), nullable=False),
+    UniqueConstraint("fixmedins_code", "kind", "medins_prod_sel_no", name="uq_sales_upload"),
+    Index("ix_sales_upload_setl", "setl_id"),
 )

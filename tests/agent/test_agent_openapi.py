@@ -59,6 +59,11 @@ def test_real_answers_validate_against_the_document(admin, start_agent):
     goods = {"code": "G001", "name": "维生素软糖", "insurable": False, "qty": "1", "price": "59.00"}
 
     check("GET", "/health", agent.call("GET", "/health"))
+    synced = check("POST", "/catalogue/sync", agent.call("POST", "/catalogue/sync"))
+    assert synced["total"] == 2 and synced["fetched"] == 2
+    mapping = {"mappings": [{"item": "SKU-4001", "med_list_codg": "D4001", "name": "二甲双胍缓释片"}]}
+    assert check("POST", "/catalogue/mappings", agent.call("POST", "/catalogue/mappings", mapping)) == {"mapped": 1}
+    check("POST", "/catalogue/mappings", agent.call("POST", "/catalogue/mappings", {"mappings": [{"item": "X"}]}))
     check("POST", "/scan", agent.call("POST", "/scan", files={"image": ("f.png", png, "image/png")}))
     check("POST", "/scan", agent.call("POST", "/scan"))
     who = check("POST", "/identify", agent.call("POST", "/identify", {"code": code}))

@@ -2,7 +2,7 @@
 conformance audit, and every rule is exercised. The report is produced by the real `yibao-sim audit`
 command reading the running simulator (`--url`), as a tester would run it.
 
-The day: two sales and a revoke; a commit-then-drop on 2102 (the plugin reverses with 2601); a lost
+The day: two sales and a revoke; a sale of a traced drug with its box's code; a commit-then-drop on 2102 (the plugin reverses with 2601); a lost
 request on 2102 (2601 marks the msgid dead); a sale again; a commit-then-drop on the revoke 2103 (the
 plugin confirms through 5203); an outpatient-flow sale (2201-2207); day end 3201/3202; sign-out 9002.
 """
@@ -32,6 +32,7 @@ DAY = date(2026, 4, 20)  # the own-account scenario's platform date
 def plugin_day(admin, make_terminal):
     """Drive the plugin through the day; returns the institution code."""
     scen = scenario("own-account-covers-everything")
+    scen["catalogue"] = [{"code": "T100", "name": "须追溯药", "class": "A", "traced": True}]
     admin.load_world(scen)
     terminal = make_terminal(scen)
     lines = scen["checkout"]["lines"]
@@ -43,6 +44,8 @@ def plugin_day(admin, make_terminal):
 
     sell(lines)
     terminal.counter.revoke(sell(lines[1:]))
+    sell([{"code": "T100", "name": "须追溯药", "class": "A", "qty": "1", "price": "20.00",
+           "trace_codes": ["81234567890123456799"]}])
     before = admin.balances()
     admin.arm_fault("2102", "drop_after_commit")
     with pytest.raises(NotSettled):

@@ -19,6 +19,7 @@ from pos_plugin.checkout.identify import Credential, identify
 from pos_plugin.checkout.sale import Order
 from pos_plugin.domain.cart import cart_line_from_mapping
 from pos_plugin.errors import NotSettled
+from simulator.audit.rules import RULES
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
@@ -74,7 +75,7 @@ def test_console_find_arm_watch_sale_and_reversal_then_audit(admin, make_termina
 
             page.click("#audit-link")  # 4. the audit page for this institution
             expect(page.locator("#verdict")).to_contain_text(code)
-            expect(page.locator("#rules tbody tr")).to_have_count(14)
+            expect(page.locator("#rules tbody tr")).to_have_count(len(RULES))
             expect(page.locator('tr[data-rule="UNKNOWN-RESOLVED"]')).to_have_attribute("data-status", "pass")
             expect(page.locator('tr[data-rule="SIGNOUT"]')).to_have_attribute("data-status", "not_exercised")
         finally:

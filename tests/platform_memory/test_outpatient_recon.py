@@ -40,9 +40,9 @@ def batch(*items: tuple[str, str, str, str]) -> list[FeeLine]:
 def test_a_visit_settles_its_uploaded_lines_once_and_a_revoke_frees_them(platform: Platform, clinic: Desk) -> None:
     mdtrt_id = visit(clinic)
     pat = clinic.psn("pat")
-    splits, warnings = platform.visits.upload(clinic.meta("2204"), mdtrt_id, pat,
+    splits, found = platform.visits.upload(clinic.meta("2204"), mdtrt_id, pat,
                                               batch(("1", "A001", "1", "30.00"), ("2", "C001", "1", "10.00")))
-    assert [s.line.code for s in splits] == ["A001", "C001"] and warnings == ()
+    assert [s.line.code for s in splits] == ["A001", "C001"] and found.warnings == ()
     inp = clinic.settle_input("pat", (), med_type="11", medfee=Decimal("40.00"), mdtrt_id=mdtrt_id)
     quote = platform.settlement.outpatient(clinic.meta("2206"), inp, False)
     view = platform.settlement.outpatient(clinic.meta("2207"), inp, True)
@@ -62,8 +62,8 @@ def test_fee_lines_duplicates_deletes_and_a_cancelled_visit(platform: Platform, 
     platform.visits.upload(clinic.meta("2204"), mdtrt_id, pat, batch(("1", "A001", "1", "30.00")))
     with pytest.raises(DuplicateFeeLine):
         platform.visits.upload(clinic.meta("2204"), mdtrt_id, pat, batch(("1", "A001", "1", "30.00")))
-    splits, warnings = platform.visits.upload(clinic.meta("2204"), mdtrt_id, pat, batch(("3", "ZZZ9", "1", "4.00")))
-    assert splits[0].lv == "03" and splits[0].fulamt == Decimal("4.00") and len(warnings) == 1 and "ZZZ9" in warnings[0]  # unknown: 丙, warned
+    splits, found = platform.visits.upload(clinic.meta("2204"), mdtrt_id, pat, batch(("3", "ZZZ9", "1", "4.00")))
+    assert splits[0].lv == "03" and splits[0].fulamt == Decimal("4.00") and len(found.warnings) == 1 and "ZZZ9" in found.warnings[0]  # unknown: 丙, warned
     platform.visits.diagnose(clinic.meta("2203"), mdtrt_id, pat, "14", [{"diag_code": "I10"}])
     assert platform.visits.delete_lines(clinic.meta("2205"), mdtrt_id, pat, "0000") == 2
     platform.visits.cancel(clinic.meta("2202"), mdtrt_id, pat)

@@ -61,7 +61,14 @@ class ScenarioRun:
         cert = self.credential()
         info = self.pc.person_info(*cert)
         assert info.ok, info.body
-        lines = lines_of(items, batch=self.outpatient)
+        mapped = {m["item"]: m["med_list_codg"] for m in self.sc.get("mapping") or []}
+        lines = lines_of([{**{k: v for k, v in i.items() if k not in ("item", "trace_codes")},
+                           "code": mapped.get(str(i["item"]), i["item"]) if "item" in i else i["code"]}
+                          for i in items], batch=self.outpatient)
+        insurable = [i for i in items if i.get("insurable", True) is not False]
+        for line, item in zip(lines, insurable, strict=True):
+            if item.get("trace_codes"):
+                line["drugtracinfo"] = [{"drug_trac_codg": code} for code in item["trace_codes"]]
         if not lines:
             return result
         reply = self._settle(cert, lines)

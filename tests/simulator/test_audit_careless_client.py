@@ -167,13 +167,23 @@ def full_id_in_a_memo(sim: Sim) -> list[str]:
     return [pc.last_msgid]
 
 
+def traced_drug_without_codes(sim: Sim) -> list[str]:
+    catalogue = world()["catalogue"] + [{"code": "T001", "name": "须追溯药", "class": "A", "traced": True}]
+    pat = sim.load(world(catalogue=catalogue))["handles"]["pat"]
+    pc = sim.client(PHARMACY)
+    pc.insuplc = "610103"
+    assert pc.call("2101", druginfo(pat, PATIENT_CERT, [fee_line("1", item("T001", "1", "9.50"))], "310")).code == \
+        "ERR_TRACE_COUNT"
+    return [pc.last_msgid]
+
+
 BREACHES: dict[str, Callable[[Sim], list[str]]] = {
     "SIGNIN-FIRST": no_sign_in, "SIGNNO-CURRENT": made_up_sign_no, "MSGID-FORMAT": bad_msgid,
     "MSGID-UNIQUE": reused_msgid, "MSGID-ORDER": msgid_going_back, "PRESETTLE-FIRST": settle_without_presettle,
     "PAYPLAN-HONOURED": settle_without_payplan, "UNKNOWN-RESOLVED": lost_reply_ignored,
     "NO-RESETTLE": settle_again_while_unknown, "REVOKE-TARGET": revoke_someone_elses,
     "DAYEND-TOTALS": totals_that_differ, "DAYEND-DETAIL": no_detail_after_differing_totals,
-    "SIGNOUT": no_sign_out, "NO-FULL-CERTNO": full_id_in_a_memo,
+    "SIGNOUT": no_sign_out, "NO-FULL-CERTNO": full_id_in_a_memo, "TRACE-CODES": traced_drug_without_codes,
 }
 
 

@@ -59,9 +59,19 @@ def test_1312_serves_only_what_changed_since_a_version(sim: Sim, shop: dict[str,
         {"code": "A001", "name": "阿莫西林胶囊", "class": "B", "selfpay_prop": "0.05"},
         {"code": "N001", "name": "新增药", "class": "A"}]})
     assert saved["saved"] == 2 and saved["updt_time"] > version
-    changed = pc.call("1312", {"data": {"updt_time": saved["updt_time"], "page_size": 100}}).output
+    changed = pc.call("1312", {"data": {"updt_time": version, "page_size": 100}}).output
     assert [(r["hilist_code"], r["chrgitm_lv"]) for r in changed["data"]] == [("A001", "02"), ("N001", "01")]
-    assert changed["recordCounts"] == 2
+    assert changed["recordCounts"] == 2 and {r["updt_time"] for r in changed["data"]} == {saved["updt_time"]}
+    assert pc.call("1312", {"data": {"updt_time": saved["updt_time"]}}).output["data"] == []
+
+
+def test_a_change_at_a_frozen_clock_still_gets_a_newer_version(sim: Sim, shop: dict[str, Any]) -> None:
+    pc = shop["pc"]
+    version = max(row["updt_time"] for row in pc.call("1312", {"data": {}}).output["data"])
+    first = sim.admin("post", "/catalogue", {"entries": [{"code": "N001", "class": "A"}]})["updt_time"]
+    second = sim.admin("post", "/catalogue", {"entries": [{"code": "N002", "class": "A"}]})["updt_time"]
+    assert version < first < second
+    assert [r["hilist_code"] for r in pc.call("1312", {"data": {"updt_time": first}}).output["data"]] == ["N002"]
 
 
 def test_1312_refuses_a_filter_it_would_ignore_and_bad_pages(sim: Sim, shop: dict[str, Any]) -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from simulator.domain.catalogue import CatalogueEntry, MappingRecord
 from simulator.domain.refusals import BadMapping, ListCodeUnknown, MappingUnknown
 from simulator.domain.requests import RequestMeta
+from simulator.platform.catalogue.repository import CatalogueRepository
+from simulator.platform.clock import parse_timestamp, stamp
 from simulator.platform.deps import Deps
 
 MAX_PAGE_SIZE = 1000
@@ -34,13 +37,13 @@ class CatalogueOps:
         self.store, self.lookups, self.msgids = deps.store, deps.lookups, deps.msgids
 
     def query(self, meta: RequestMeta, since: str, page_num: int, page_size: int, code: str = "") -> CataloguePage:
-        """1312: entries updated at or after `since` (`updt_time`), in (updt_time, code) order."""
+        """1312: entries updated after `since` (`updt_time`), in (updt_time, code) order."""
         with self.store.read() as tx:
             self.lookups.institution(tx, meta.fixmedins_code)
             self.msgids.check_unused(tx, meta)
             repo = tx.catalogue
             if code:
-                found = [e for e in repo.entries([code]).values() if e.updt_time >= since]
+                found = [e for e in repo.entries([code]).values() if e.updt_time > since]
                 entries, total = (found if page_num == 1 else []), len(found)
             else:
                 entries, total = repo.changed_since(since, (page_num - 1) * page_size, page_size)
@@ -78,8 +81,19 @@ class CatalogueOps:
         with self.store.read() as tx:
             return tx.catalogue.mappings_of(fixmedins_code)
 
-    def update(self, entries: Sequence[CatalogueEntry]) -> int:
-        """`POST /admin/catalogue`: add or replace entries (their `updt_time` is now)."""
+    def update(self, entries: Sequence[CatalogueEntry]) -> str:
+        """`POST /admin/catalogue`: add or replace entries (their `updt_time` is now, or later: see `save_versioned`)."""
         with self.store.write() as tx:
-            tx.catalogue.save(entries)
-        return len(entries)
+            return save_versioned(tx.catalogue, entries)
+
+
+def save_versioned(repo: CatalogueRepository, entries: Sequence[CatalogueEntry]) -> str:
+    """Save entries under one new version: their `updt_time`, or one second after the newest version
+    already served when that is not earlier (a frozen or reset clock), so `updt_time > version` is
+    exactly what changed since a till's last sync. Returns the version."""
+    at = max((e.updt_time for e in entries), default="")
+    newest = repo.newest()
+    if newest is not None and at <= newest:
+        at = stamp(parse_timestamp(newest) + timedelta(seconds=1))
+    repo.save([replace(e, updt_time=at) for e in entries])
+    return at

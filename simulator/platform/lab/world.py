@@ -14,6 +14,7 @@ from simulator.domain.policy import parse_policy
 from simulator.domain.records import FundsIn
 from simulator.domain.refusals import BadWorld, DuplicatePerson, PlatformError, RequestRejected
 from simulator.platform.catalogue.entries import parse_entry
+from simulator.platform.catalogue.ops import save_versioned
 from simulator.platform.clock import parse_timestamp, stamp
 from simulator.platform.deps import Deps
 from simulator.platform.ports import UnitOfWork
@@ -284,7 +285,7 @@ class WorldOps:
             uow.reference.save_policy(name, json.dumps(body, ensure_ascii=False))
         for inst in plan.institutions:
             uow.reference.save_institution(Institution(**inst))
-        uow.catalogue.save(plan.catalogue)
+        save_versioned(uow.catalogue, plan.catalogue)
         people = [Person(id=0, psn_no=psn_nos[p["id"]], name=p["name"], certno=p["certno"], gender=p["gender"],
                          birthday=date.fromisoformat(p["birthday"]), insutype=p["insutype"], psn_type=p["psn_type"],
                          insuplc=p["insuplc"], status=p["status"],

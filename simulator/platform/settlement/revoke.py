@@ -23,6 +23,7 @@ from simulator.domain.refusals import (
 )
 from simulator.domain.requests import RequestMeta, check_insuplc, msgid_institution
 from simulator.domain.views import SettlementView, ledger_legs, row_amounts
+from simulator.platform.catalogue.trace import resell_codes
 from simulator.platform.deps import Deps
 from simulator.platform.ports import UnitOfWork
 from simulator.platform.settlement.settle import leg_target
@@ -97,6 +98,7 @@ class RevokeOps:
                                          revoked_at=now))
             if row.clr_type == "11":
                 uow.visits.release_lines(setl_id)
+            uow.trace_codes.release(setl_id, back_to_visit=row.clr_type == "11", at=now)
             own_back = sum((leg.amount for leg in ledger_legs(entries) if leg.source == "own"), ZERO)
             balc = ZERO if patient_before.balance is None else patient_before.balance + own_back
             return SettlementView(
@@ -144,6 +146,7 @@ class RevokeOps:
         uow.settlements.save(replace(row, status="reversed", revoked_at=self.clock.stamp()))
         if row.clr_type == "11":
             uow.visits.release_lines(row.setl_id)
+        uow.trace_codes.release(row.setl_id, back_to_visit=row.clr_type == "11", at=self.clock.stamp())
 
     def _reverse_revoke(self, uow: UnitOfWork, meta: RequestMeta, row: SettlementRecord) -> None:
         if row.status != "revoked":
@@ -156,6 +159,8 @@ class RevokeOps:
             if not lines or any(r.setl_id is not None for r in lines):
                 raise NotReversible(detail="原撤销后费用已重新结算或删除，不能冲正")
             uow.visits.settle_lines([r.id for r in lines], row.setl_id)
+        resell_codes(uow.trace_codes, row, [r.feedetl_sn for r in uow.visits.lines_of(row.mdtrt_id)
+                                             if r.setl_id == row.setl_id], self.clock.stamp())
         entries = uow.settlements.entries_of(row.setl_id)
         legs = ledger_legs(entries)
         self._lock_legs(uow, row.person_id, legs)

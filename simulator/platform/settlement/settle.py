@@ -27,6 +27,7 @@ from simulator.domain.refusals import (
 from simulator.domain.requests import RequestMeta, check_insuplc
 from simulator.domain.views import SettlementView, balance_after, plan_amounts
 from simulator.platform.catalogue.lookup import line_catalogue
+from simulator.platform.catalogue.trace import check_sale_codes, sold_records
 from simulator.platform.context import payer_context
 from simulator.platform.deps import Deps
 from simulator.platform.ports import UnitOfWork
@@ -94,8 +95,9 @@ class SettleOps:
 
     def _plan(self, uow: UnitOfWork, ctx: PayerContext, lines: Sequence[FeeLine], inp: SettleInput) -> SettlementPlan:
         found = line_catalogue(uow.catalogue, (line.code for line in lines), self.clock.today())
+        check_sale_codes(uow.trace_codes, lines, found)
         plan = replace(plan_settlement(ctx, lines, found.items, inp.med_type, inp.use_account, inp.exp.use_wallet,
-                                       self.clock.today()), warnings=found.warnings)
+                                       self.clock.today()), warnings=found.warnings, traced=found.traced_codes())
         if plan.medfee_sumamt != inp.medfee_sumamt:
             raise MedfeeMismatch(medfee_sumamt=inp.medfee_sumamt, lines_total=plan.medfee_sumamt)
         return plan
@@ -124,7 +126,9 @@ class SettleOps:
                                        inp.begntime or self.clock.stamp(), meta.msgid, None))
             uow.visits.add_lines([line_record(mdtrt_id, replace(s.line, chrg_bchno=""), setl_id)
                                   for s in plan.splits])
-            return self._commit(uow, meta, ctx, plan, setl_id, mdtrt_id, inp.med_type, "41")
+            view = self._commit(uow, meta, ctx, plan, setl_id, mdtrt_id, inp.med_type, "41")
+            uow.trace_codes.sell(mdtrt_id, sold_records(inp.lines, setl_id, meta.fixmedins_code, self.clock.stamp()))
+            return view
 
     # outpatient ------------------------------------------------------------------------------
     def outpatient(self, meta: RequestMeta, inp: SettleInput, commit: bool) -> SettlementView:
@@ -146,14 +150,16 @@ class SettleOps:
             if inp.exp.payplan is not None:
                 check_payplan(inp.exp.payplan, plan.legs)
             uow.visits.settle_lines([r.id for r in rows], setl_id)
+            uow.trace_codes.settle_uploaded(inp.mdtrt_id, [r.feedetl_sn for r in rows], setl_id, self.clock.stamp())
             return self._commit(uow, meta, ctx, plan, setl_id, inp.mdtrt_id, inp.med_type, "11")
 
     def _batch_plan(self, uow: UnitOfWork, meta: RequestMeta, ctx: PayerContext, inp: SettleInput,
                     lock: bool) -> tuple[list[FeeLineRecord], SettlementPlan]:
         """The visit's unsettled lines of the batch and their plan (declared amounts checked)."""
         rows = self._batch(uow, meta, ctx, inp, lock=lock)
+        codes = uow.trace_codes.uploaded(inp.mdtrt_id)
         lines = [FeeLine(r.feedetl_sn, r.code, r.name, Decimal(r.cnt), Decimal(r.pric), from_fen(r.amt_fen),
-                         r.chrg_bchno) for r in rows]
+                         r.chrg_bchno, tuple(codes.get(r.feedetl_sn, ()))) for r in rows]
         plan = self._plan(uow, ctx, lines, inp)
         self._check_declared(plan, inp.declared)
         return rows, plan
@@ -184,7 +190,7 @@ class SettleOps:
             patient=ctx.patient, institution=ctx.institution, mdtrt_id=mdtrt_id, setl_id=setl_id,
             setl_time=setl_time, med_type=med_type, clr_type=clr_type, insutype=ctx.patient.insutype,
             amounts=plan_amounts(plan), balc=balance_after(ctx.patient, plan), legs=plan.legs, msgid=msgid,
-            splits=plan.splits, warnings=plan.warnings,
+            splits=plan.splits, warnings=plan.warnings, traced=plan.traced,
         )
 
     def _commit(self, uow: UnitOfWork, meta: RequestMeta, ctx: PayerContext, plan: SettlementPlan, setl_id: str,

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from simulator.domain.catalogue import LineCatalogue
 from simulator.domain.models import FeeLine, Person
 from simulator.domain.plan import STATUS_NAMES
 from simulator.domain.records import VisitRecord
@@ -20,6 +21,7 @@ from simulator.domain.refusals import (
 from simulator.domain.requests import RequestMeta, check_insuplc
 from simulator.domain.split import LineSplit, split_line
 from simulator.platform.catalogue.lookup import line_catalogue
+from simulator.platform.catalogue.trace import check_sale_codes, sold_records
 from simulator.platform.deps import Deps
 from simulator.platform.ports import UnitOfWork
 from simulator.platform.settlement.settle import line_record
@@ -76,7 +78,7 @@ class VisitOps:
             uow.visits.save(replace(visit, med_type=med_type, diseinfo=json.dumps(diseinfo, ensure_ascii=False)))
 
     def upload(self, meta: RequestMeta, mdtrt_id: str, psn_no: str,
-               lines: Sequence[FeeLine]) -> tuple[list[LineSplit], tuple[str, ...]]:
+               lines: Sequence[FeeLine]) -> tuple[list[LineSplit], LineCatalogue]:
         """2204: store fee lines and return the platform's split of each, with the catalogue's warnings."""
         sns = [line.feedetl_sn for line in lines]
         if len(set(sns)) != len(sns):
@@ -89,15 +91,19 @@ class VisitOps:
             if clash:
                 raise DuplicateFeeLine(detail=f"费用明细流水号已上传：{', '.join(clash)}")
             found = line_catalogue(uow.catalogue, (line.code for line in lines), self.clock.today())
+            check_sale_codes(uow.trace_codes, lines, found)
             uow.visits.add_lines([line_record(mdtrt_id, line, None) for line in lines])
-            return [split_line(line, found.items.get(line.code)) for line in lines], found.warnings
+            uow.trace_codes.upload(mdtrt_id, sold_records(lines, "", meta.fixmedins_code, self.clock.stamp()))
+            return [split_line(line, found.items.get(line.code)) for line in lines], found
 
     def delete_lines(self, meta: RequestMeta, mdtrt_id: str, psn_no: str, chrg_bchno: str) -> int:
         """2205: delete unsettled lines of a batch (`0000`: every unsettled line). Returns how many."""
         with self.store.write() as uow:
             self.msgids.claim(uow, meta, psn_no)
             self._visit(uow, meta, mdtrt_id, psn_no)
-            doomed = [r.id for r in uow.visits.lines_of(mdtrt_id)
-                      if r.setl_id is None and (chrg_bchno in ("", "0000") or r.chrg_bchno == chrg_bchno)]
+            rows = [r for r in uow.visits.lines_of(mdtrt_id)
+                    if r.setl_id is None and (chrg_bchno in ("", "0000") or r.chrg_bchno == chrg_bchno)]
+            doomed = [r.id for r in rows]
             uow.visits.delete_lines(doomed)
+            uow.trace_codes.drop_uploaded(mdtrt_id, [r.feedetl_sn for r in rows])
             return len(doomed)

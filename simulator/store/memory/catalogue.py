@@ -21,9 +21,12 @@ class MemoryCatalogue:
             self.t.catalogue[entry.code] = entry
 
     def changed_since(self, updt_time: str, offset: int, limit: int) -> tuple[list[CatalogueEntry], int]:
-        found = sorted((e for e in self.t.catalogue.values() if e.updt_time >= updt_time),
+        found = sorted((e for e in self.t.catalogue.values() if e.updt_time > updt_time),
                        key=lambda e: (e.updt_time, e.code))
         return found[offset:offset + limit], len(found)
+
+    def newest(self) -> str | None:
+        return max((e.updt_time for e in self.t.catalogue.values()), default=None)
 
     def save_mappings(self, rows: Sequence[MappingRecord]) -> None:
         for row in rows:

@@ -24,6 +24,7 @@ from simulator.domain.records import (
     TransferRecord,
     VisitRecord,
 )
+from simulator.domain.sales import SalesUpload
 
 
 @dataclass
@@ -51,6 +52,8 @@ class Tables:
     policies: dict[str, str] = field(default_factory=dict)
     catalogue: dict[str, CatalogueEntry] = field(default_factory=dict)
     mappings: dict[tuple[str, str], MappingRecord] = field(default_factory=dict)
+    trace_rows: list[Any] = field(default_factory=list)  # memory/trace.py TraceRow
+    sales_uploads: list[SalesUpload] = field(default_factory=list)
     handles: dict[tuple[str, str], str] = field(default_factory=dict)
     signins: dict[str, SigninRecord] = field(default_factory=dict)
     evouchers: dict[str, EvoucherRecord] = field(default_factory=dict)

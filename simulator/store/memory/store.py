@@ -23,6 +23,7 @@ from simulator.store.memory import money, people
 from simulator.store.memory.catalogue import MemoryCatalogue
 from simulator.store.memory.inspect import MemoryInspect
 from simulator.store.memory.state import Tables
+from simulator.store.memory.trace import MemorySalesUploads, MemoryTraceCodes
 
 
 class MemoryUnitOfWork:
@@ -78,6 +79,14 @@ class MemoryUnitOfWork:
     @cached_property
     def catalogue(self) -> MemoryCatalogue:
         return MemoryCatalogue(self.t)
+
+    @cached_property
+    def trace_codes(self) -> MemoryTraceCodes:
+        return MemoryTraceCodes(self.t)
+
+    @cached_property
+    def sales_uploads(self) -> MemorySalesUploads:
+        return MemorySalesUploads(self.t)
 
     @cached_property
     def signins(self) -> money.MemorySignins:
