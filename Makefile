@@ -32,7 +32,8 @@ fuzz: bootstrap
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache .hypothesis
 
-# Seeded chaos soak through terminal.till (faults, kill -9, recover, reconcile) on SQLite and PostgreSQL.
-# SOAK_OPS=10000 SOAK_SEED=12 make soak   (SOAK_DBS=sqlite for one database)
+# Seeded chaos soak through terminal.till (faults, kill -9, recover, reconcile) on SQLite and PostgreSQL, and
+# three till processes on one shared PostgreSQL till store. SOAK_OPS=10000 SOAK_SEED=12 make soak
+# (SOAK_DBS=sqlite for one run; sqlite,postgres,shared is the default)
 soak: bootstrap
 	@$(PY) -m tools.soak

@@ -17,6 +17,7 @@ from pos_plugin.journal.sales import SaleBook
 from pos_plugin.journal.stays import StayBook
 from pos_plugin.journal.uploads import SalesUploads
 from pos_plugin.platform import Institution, Operator, PlatformClient, TifCredentials
+from pos_plugin.platform.state_pg import is_url
 from pos_plugin.platform.transport import Timeouts
 from pos_plugin.profiles import load_profile
 from pos_plugin.state_home import default_state_dir
@@ -58,6 +59,9 @@ class TerminalSettings:
     tif: str = ""  # "PAASID=TOKEN" when the platform's gateway wants x-tif signatures
     other_policies: tuple[PolicyRef, ...] = ()  # profiles beyond the shipped ones (a scenario's `policies`)
     platform_timeout: float = DEFAULT_PLATFORM_TIMEOUT  # seconds to wait for a reply (--platform-timeout)
+    # postgresql://… : msgids, sign-ins, journal, sale book and idempotency keys in the one store the tills of
+    # several PCs share (docs/till-store.md); empty: SQLite files under state_dir
+    state_db: str = ""
 
 
 @dataclass
@@ -114,15 +118,18 @@ def open_terminal(settings: TerminalSettings) -> Terminal:
     if missing:
         raise InputError("未配置" + "、".join(missing))
     state = Path(settings.state_dir)
-    journal = Journal(state / "journal.sqlite", terminal=settings.terminal)
+    if settings.state_db and not is_url(settings.state_db):
+        raise InputError("--state-db 须为 postgresql:// 地址（本机 SQLite 文件用 --state-dir）")
+    books: str | Path = settings.state_db or state / "journal.sqlite"
+    journal = Journal(books, terminal=settings.terminal)
     institution = Institution(settings.fixmedins_code, settings.fixmedins_name, settings.admdvs)
     client = PlatformClient.open(settings.platform_url, institution=institution,
                                  operator=Operator(settings.operator, settings.operator_name),
-                                 state_path=state / "terminal-state.sqlite", recorder=journal,
+                                 state_path=settings.state_db or state / "terminal-state.sqlite", recorder=journal,
                                  tif=tif_credentials(settings.tif), timeouts=platform_timeouts(settings.platform_timeout))
     recovery = Recovery(client, journal)
     counter = Counter(client, policies=region_policies(settings.policy, settings.other_policies), recovery=recovery)
-    sales = SaleBook(state / "journal.sqlite")
+    sales = SaleBook(books)
     uploads = SalesUploads(state / "journal.sqlite", client)
     till = Till(counter, sales, settings.fixmedins_name, recovery, uploads)
     stays = StayBook(state / "journal.sqlite")

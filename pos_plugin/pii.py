@@ -52,4 +52,5 @@ def _mask_field(key: str, value: Any) -> Any:
             return mask_name(value)
         if key in CERT_KEYS:
             return mask_id(value)
+        return mask_text(value) if len(value) >= 18 else value  # shorter than any ID number: nothing to mask
     return mask_record(value)

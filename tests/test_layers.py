@@ -156,6 +156,10 @@ def test_imaging_libraries_only_in_qr_and_the_lab_scanner():
     assert {path.rsplit("/", 1)[0] for path in users_of({"PIL"})} == {"pos_plugin/qr", "pos_plugin/lab/scanner"}
 
 
+def test_psycopg_only_in_the_shared_till_store():
+    assert users_of({"psycopg"}) == {"pos_plugin/platform/state_pg.py"}
+
+
 def test_flask_only_in_the_agent():
     assert {path.rsplit("/", 1)[0] for path in users_of({"flask", "werkzeug"})} == {"pos_plugin/agent"}
 

@@ -48,7 +48,7 @@ def create_app(terminal: Terminal, *, token: str = "") -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     service = AgentService(terminal)
     stays = StayAgent(service)
-    keys = IdempotencyStore(Path(terminal.settings.state_dir) / "journal.sqlite")
+    keys = IdempotencyStore(terminal.settings.state_db or Path(terminal.settings.state_dir) / "journal.sqlite")
     app.extensions["yibao_agent"] = service
 
     @app.before_request

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pos_plugin.platform.state import StateDb
+from pos_plugin.platform.state import open_state
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS agent_idempotency (
@@ -37,7 +37,7 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
 
 class IdempotencyStore:
     def __init__(self, path: str | Path) -> None:
-        self.db = StateDb(path, schema=_SCHEMA)
+        self.db = open_state(path, schema=_SCHEMA)
 
     def get(self, key: str) -> Stored | None:
         rows = self.db.read("SELECT request, status, answer FROM agent_idempotency WHERE key = ?", (key,))
@@ -47,8 +47,8 @@ class IdempotencyStore:
 
     def put(self, key: str, request: str, status: int, answer: dict[str, Any]) -> None:
         with self.db.immediate() as conn:
-            conn.execute("INSERT OR IGNORE INTO agent_idempotency (key, request, status, answer, created) "
-                         "VALUES (?, ?, ?, ?, ?)", (key, request, status, json.dumps(answer, ensure_ascii=False),
+            conn.execute("INSERT INTO agent_idempotency (key, request, status, answer, created) "
+                         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING", (key, request, status, json.dumps(answer, ensure_ascii=False),
                                                     datetime.now().isoformat(timespec="seconds")))
 
     def close(self) -> None:

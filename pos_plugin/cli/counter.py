@@ -43,6 +43,8 @@ def terminal_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--state-dir", envvar="YIBAO_STATE_DIR", default=default_state_dir,
                      show_default="~/.local/state/yibao-pos（Windows: %LOCALAPPDATA%\\yibao-pos）",
                      type=click.Path(path_type=Path), help="本机交易日志与流水号所在目录（每个用户固定一处，不随当前目录变化）"),
+        click.option("--state-db", envvar="YIBAO_STATE_DB", default="", metavar="URL",
+                     help="多台收银机共用的账本数据库 postgresql://…（流水号、交易日志、销售记录）；不设则用 --state-dir"),
         click.option("--terminal", "terminal_id", envvar="YIBAO_TERMINAL", default="T1", help="终端编号"),
         click.option("--operator", envvar="YIBAO_OPERATOR", default="0001", help="收银员编号"),
         click.option("--tif", envvar="YIBAO_TIF", default="", metavar="PAASID=TOKEN", help="网关 x-tif 签名凭据"),
@@ -52,10 +54,11 @@ def terminal_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def wrapper(platform_url: str | None, institution: str | None, institution_name: str, admdvs: str, policy: str,
-                state_dir: Path, terminal_id: str, operator: str, tif: str, platform_timeout: float,
+                state_dir: Path, state_db: str, terminal_id: str, operator: str, tif: str, platform_timeout: float,
                 **kwargs: Any) -> Any:
         settings = TerminalSettings(platform_url or "", institution or "", institution_name, admdvs, policy,
-                                    state_dir, terminal_id, operator, tif=tif, platform_timeout=platform_timeout)
+                                    state_dir, terminal_id, operator, tif=tif, platform_timeout=platform_timeout,
+                                    state_db=state_db)
         terminal = open_terminal(settings)
         try:
             return command(terminal, **kwargs)

@@ -24,7 +24,10 @@ after sending — its journal row is `pending` or `unknown`):
   `pos-plugin recover`) tries again. While a person has an unresolved row, `guard` first retries it
   and refuses a new money request for them if it is still unresolved (`RecoveryPending`), so a retry
   can never stack a second debit.
-Rows are per terminal (`Journal(terminal=...)`): recovery never touches another terminal's requests.
+Rows are per terminal (`Journal(terminal=...)`): recovery resolves its own terminal's requests, and on a
+shared PostgreSQL store (`--state-db`) also those of another terminal that is known to be down: one whose
+lease no process holds (the till that runs a terminal holds it for as long as it runs; PostgreSQL drops it
+when that process dies, docs/till-store.md). On a SQLite file it never touches another terminal's requests.
 """
 
 from __future__ import annotations
@@ -92,6 +95,16 @@ class Recovery:
             raise UnknownOutcome(resolution.message, msgid=lost.msgid, infno=lost.infno) from lost
 
     def recover(self) -> list[Resolution]:
+        """This terminal's unresolved rows, then those of every other terminal known to be down (its lease
+        is free: no process runs it) on a shared store; a terminal that runs resolves its own."""
+        resolved = self._recover_own()
+        for terminal in self.journal.other_terminals_unresolved():
+            with self.journal.leased(terminal) as down:
+                if down:
+                    resolved += [self._resolve_unresolved(entry) for entry in self.journal.unresolved(terminal=terminal)]
+        return resolved
+
+    def _recover_own(self) -> list[Resolution]:
         """Resolve every pending/unknown row of this terminal (the CLI's `recover`), oldest first."""
         return [self._resolve_unresolved(entry) for entry in self.journal.unresolved()]
 

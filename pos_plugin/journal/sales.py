@@ -1,5 +1,5 @@
 """The sale book: what the counter sold under each settlement id (cart lines, legs, receipt), so a sale can
-be revoked, refunded or its receipt reprinted later. Lives in the journal's SQLite file.
+be revoked, refunded or its receipt reprinted later. Lives in the journal's SQLite file (or shared store).
 
 A sale with no platform settlement (nothing insurable) is booked under a local id starting `LOCAL-`."""
 
@@ -12,7 +12,7 @@ from typing import Any
 
 from pos_plugin.domain.cart import CartLine, cart_line_from_mapping
 from pos_plugin.errors import SaleUnknown
-from pos_plugin.platform.state import StateDb
+from pos_plugin.platform.state import open_state
 
 SALES_SCHEMA = """
 CREATE TABLE IF NOT EXISTS sales (
@@ -57,7 +57,8 @@ class SaleRecord:
 
 class SaleBook:
     def __init__(self, path: str | Path) -> None:
-        self.db = StateDb(path, schema=SALES_SCHEMA)
+        """`path`: the journal's SQLite file, or the shared store's postgresql:// URL."""
+        self.db = open_state(path, schema=SALES_SCHEMA)
 
     def record(self, record: SaleRecord) -> None:
         with self.db.immediate() as conn:

@@ -21,7 +21,8 @@ The journal implements `pos_plugin.platform.MoneyRecorder`, so the client writes
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -31,7 +32,7 @@ from typing import Any
 from pos_plugin.errors import JournalError, PosError
 from pos_plugin.journal.sales import SALES_SCHEMA
 from pos_plugin.pii import mask_record, mask_text
-from pos_plugin.platform.state import StateDb
+from pos_plugin.platform.state import StateStore, open_state
 from pos_plugin.platform.wire import to_wire
 
 PENDING, DONE, FAILED, UNKNOWN, REVERSED, CONFIRMED = "pending", "done", "failed", "unknown", "reversed", "confirmed"
@@ -99,10 +100,34 @@ class Journal:
 
     def __init__(self, path: str | Path, *, terminal: str = "default",
                  clock: Callable[[], datetime] = datetime.now) -> None:
-        self.db = StateDb(path, schema=_SCHEMA)
+        """`path`: the SQLite file, or a postgresql:// URL of the store the tills of several PCs share. On the
+        shared store this process takes the terminal's lease (docs/till-store.md): one process per terminal."""
+        self.db = open_state(path, schema=_SCHEMA)
         _add_column(self.db, "reversal_sent INTEGER NOT NULL DEFAULT 0")  # a journal written before it existed
         self.terminal = terminal
         self.clock = clock
+        if self.db.shared and not self.db.hold_terminal(terminal):
+            self.db.close()
+            raise JournalError(f"终端 {terminal} 正在另一进程（或另一台电脑）上运行：同一终端编号同时只能开一个")
+
+    @contextmanager
+    def leased(self, terminal: str) -> Iterator[bool]:
+        """True while this process holds `terminal`'s lease: no process runs that terminal, so its lost
+        replies may be resolved here. Always False on a SQLite file (it cannot know)."""
+        held = terminal != self.terminal and self.db.hold_terminal(terminal)
+        try:
+            yield held
+        finally:
+            if held:
+                self.db.release_terminal(terminal)
+
+    def other_terminals_unresolved(self) -> list[str]:
+        """Terminals other than this one with unresolved rows (shared store only: a file's are its own)."""
+        if not self.db.shared:
+            return []
+        rows = self.db.read("SELECT DISTINCT terminal FROM journal WHERE state IN (?, ?) AND terminal <> ? "
+                            "ORDER BY terminal", (*UNRESOLVED, self.terminal))
+        return [row["terminal"] for row in rows]
 
     # --- MoneyRecorder -------------------------------------------------------------------------
     def before_send(self, msgid: str, infno: str, psn_no: str, envelope: Mapping[str, Any]) -> None:
@@ -187,12 +212,13 @@ class Journal:
             raise JournalError(f"交易日志中没有流水号 {msgid}")
         return _entry(rows[0])
 
-    def unresolved(self, *, all_terminals: bool = False) -> list[Entry]:
-        """Rows whose outcome is not known yet (pending or unknown), oldest first."""
+    def unresolved(self, *, all_terminals: bool = False, terminal: str | None = None) -> list[Entry]:
+        """Rows whose outcome is not known yet (pending or unknown), oldest first: this terminal's, or
+        `terminal`'s, or every terminal's."""
         sql = "SELECT * FROM journal WHERE state IN (?, ?)"
         params: tuple[object, ...] = UNRESOLVED
         if not all_terminals:
-            sql, params = sql + " AND terminal = ?", params + (self.terminal,)
+            sql, params = sql + " AND terminal = ?", params + (terminal or self.terminal,)
         return [_entry(row) for row in self.db.read(sql + " ORDER BY msgid", params)]
 
     def entries(self, *, states: tuple[str, ...] = (DONE, CONFIRMED)) -> list[Entry]:
@@ -258,11 +284,11 @@ def _entry(row: Any) -> Entry:
     )
 
 
-def _add_column(db: StateDb, column: str) -> None:
+def _add_column(db: StateStore, column: str) -> None:
     """Add a column to `journal` if a file written by an older version lacks it."""
     name = column.split()[0]
-    if any(row["name"] == name for row in db.read("PRAGMA table_info(journal)")):
+    if name in db.columns("journal"):
         return
     with db.immediate() as conn:  # checked again under the write lock: another process may have added it
-        if not any(row["name"] == name for row in conn.execute("PRAGMA table_info(journal)")):
+        if name not in db.columns("journal", conn):
             conn.execute(f"ALTER TABLE journal ADD COLUMN {column}")

@@ -43,7 +43,7 @@ from pos_plugin.platform.person import (
 from pos_plugin.platform.reconcile import ReconcileApi, detail_file, parse_result_file
 from pos_plugin.platform.settlement import SettlementApi
 from pos_plugin.platform.signin import SignIn, SignInCache
-from pos_plugin.platform.state import StateDb
+from pos_plugin.platform.state import StateDb, StateStore, open_state
 from pos_plugin.platform.tif import TifCredentials
 from pos_plugin.platform.transport import HttpTransport, Timeouts
 
@@ -64,8 +64,9 @@ class PlatformClient(PersonApi, SettlementApi, InpatientApi, ReconcileApi):
         timeouts: Timeouts | None = None,
         clock: Callable[[], datetime] = datetime.now,
     ) -> PlatformClient:
-        """Build a client whose msgid sequence and sign-in cache live in the shared `state_path` file."""
-        db = StateDb(state_path)
+        """Build a client whose msgid sequence and sign-in cache live in the shared `state_path` file (or the
+        shared store, a postgresql:// URL)."""
+        db = open_state(state_path)
         return cls(
             HttpTransport(base_url, timeouts=timeouts, tif=tif),
             institution,
@@ -108,6 +109,8 @@ __all__ = [
     "SignIn",
     "SignInCache",
     "StateDb",
+    "StateStore",
+    "open_state",
     "StatementResult",
     "TifCredentials",
     "Timeouts",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from pos_plugin.platform.state import StateDb
+from pos_plugin.platform.state import StateStore
 from pos_plugin.platform.wire import MSGID_STAMP, msgid_stamp
 
 MAX_SEQ = 9999
@@ -20,7 +20,7 @@ MAX_SEQ = 9999
 class MsgidSequence:
     """Draws unique msgids for one institution from a shared SQLite file."""
 
-    def __init__(self, db: StateDb, fixmedins_code: str, clock: Callable[[], datetime] = datetime.now) -> None:
+    def __init__(self, db: StateStore, fixmedins_code: str, clock: Callable[[], datetime] = datetime.now) -> None:
         self.db = db
         self.fixmedins_code = fixmedins_code
         self.clock = clock

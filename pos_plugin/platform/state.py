@@ -1,8 +1,10 @@
-"""The client's durable state: one SQLite file an institution's terminals share.
+"""The client's durable state: one SQLite file an institution's terminals share, or one PostgreSQL
+database the tills of several PCs share (`open_state` with a postgresql:// URL, state_pg.py).
 
 It holds the msgid sequence (`msgid_seq`) and the sign-in cache (`sign_in`). Every change runs in
 ``BEGIN IMMEDIATE`` so two terminals (processes) or two threads never read the same counter value.
-The file must live on a local disk of the machine the terminals share (SQLite's WAL needs that).
+The file must live on a local disk of the machine the terminals share (SQLite's WAL needs that); tills
+on different PCs share a PostgreSQL store instead.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Protocol
 
 from pos_plugin.errors import JournalError
+from pos_plugin.platform.state_pg import PgStateDb, is_url
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS msgid_seq (
@@ -90,6 +94,45 @@ class StateDb:
             except sqlite3.Error as exc:
                 raise JournalError(f"读取本地状态文件失败 {self.path}: {exc}") from exc
 
+    def columns(self, table: str, conn: Any = None) -> set[str]:
+        """The column names of `table` (through `conn` inside a write transaction)."""
+        sql = f"PRAGMA table_info({table})"
+        return {row["name"] for row in (conn.execute(sql) if conn is not None else self.read(sql))}
+
+    shared = False  # the terminals of one machine: no leases, every terminal recovers its own rows
+
+    def hold_terminal(self, terminal: str) -> bool:
+        """A SQLite file cannot tell whether another terminal runs: never "known to be down"."""
+        return False
+
+    def release_terminal(self, terminal: str) -> None:
+        return None
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+class StateStore(Protocol):
+    """What the journal, sale book, msgid sequence and sign-in cache need of their store."""
+
+    shared: bool
+
+    def immediate(self) -> Any: ...
+
+    def read(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]: ...
+
+    def columns(self, table: str, conn: Any = None) -> set[str]: ...
+
+    def hold_terminal(self, terminal: str) -> bool: ...
+
+    def release_terminal(self, terminal: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def open_state(location: str | Path, *, schema: str = _SCHEMA) -> StateStore:
+    """A postgresql:// URL opens the shared PostgreSQL store; anything else is a SQLite file path."""
+    if is_url(location):
+        return PgStateDb(str(location), schema=schema)
+    return StateDb(location, schema=schema)

@@ -46,8 +46,13 @@ def dumps(body: Mapping[str, Any]) -> bytes:
     return json.dumps(to_wire(body), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+_PLAIN = frozenset({str, int, bool, type(None)})  # JSON leaves that pass through unchanged
+
+
 def to_wire(value: Any, key: str = "") -> Any:
     """Recursively turn Decimals into strings: money fields with exactly 2 places, others plain."""
+    if type(value) in _PLAIN:  # most of a message: a type lookup instead of four isinstance checks
+        return value
     if isinstance(value, Mapping):
         return {str(k): to_wire(v, str(k)) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -99,6 +104,8 @@ def exp_content(node: Mapping[str, Any]) -> dict[str, Any]:
 
 def amounts_to_decimal(value: Any, key: str = "") -> Any:
     """Recursively convert known amount fields (numbers or numeric strings) to exact Decimals."""
+    if type(value) in _PLAIN and key not in MONEY_FIELDS and key not in DECIMAL_FIELDS:
+        return value
     if isinstance(value, Mapping):
         return {k: amounts_to_decimal(v, k) for k, v in value.items()}
     if isinstance(value, list):

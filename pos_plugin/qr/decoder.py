@@ -14,11 +14,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pos_plugin.qr import image, zbar, zxing
+from pos_plugin.qr import image, regions, zbar, zxing
 from pos_plugin.qr.image import DEFAULT_LIMITS, FAST_STEPS, STEPS, ImageSource, Limits
 
 FAST_STEP = "zxing"  # the first pass; a retry on a variant is reported as "zxing-<variant>"
 CANDIDATE_STEP = "candidate"  # zbar on the region of a symbol zxing-cpp found but could not decode
+REGION_STEP = "region"  # a retry on a region of a camera frame: "region-<step>" (regions.REGION_STEPS)
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,8 @@ def scan_image(
     """Decode every code in `source`, stopping at the first pass that finds any.
 
     `fast`: use zxing-cpp when it is installed (False = zbar only). With it: zxing-cpp on the
-    frame (every symbology), then on each of image.FAST_STEPS (QR only), then zbar on the region of each
-    symbol zxing-cpp found but could not decode (a thumb over a finder pattern). A frame with no code
+    frame (every symbology), then the retries of `_fast_retries` (QR only), then zbar on the region of each
+    symbol zxing-cpp found but could not decode. A camera frame with no code has no region to retry and
     never reaches zbar, which bounds its cost. Without it: the zbar pipeline
     `steps`, in order (tests drop one step to show what it rescues). zbar is required either way.
     """
@@ -51,21 +52,37 @@ def scan_image(
         codes, candidates = zxing.decode_with_candidates(image.to_frame(gray))
         if codes:
             return ScanResult(tuple(codes), FAST_STEP)
-        for step in FAST_STEPS:
-            variant = image.fast_variant(step, gray)
-            codes = zxing.decode(image.to_frame(variant), zxing.QR_ONLY) if variant is not None else []
-            if codes:
-                return ScanResult(tuple(codes), f"{FAST_STEP}-{step}")
-        for box in candidates:  # a symbol zxing-cpp saw but could not read: zbar on that region only
-            codes = zbar.decode(image.to_frame(image.around(gray, box)))
-            if codes:
-                return ScanResult(tuple(codes), CANDIDATE_STEP)
-        return ScanResult((), None)
+        return _fast_retries(gray, candidates)
     for step in steps:
         for frame in image.variants(step, gray):
             codes = zbar.decode(frame)
             if codes:
                 return ScanResult(tuple(codes), step)
+    return ScanResult((), None)
+
+
+def _fast_retries(gray: image.Gray, candidates: list[zxing.Box]) -> ScanResult:
+    """What zxing-cpp's first pass missed. A camera frame (both sides >= image.HALF_MIN_SIDE) is retried on
+    the regions where a code may be (regions.py), never as a whole: a frame with no code gives up after
+    about a millisecond of looking. A small image (a cropped code, a screenshot) gets the whole-frame
+    retries of image.FAST_STEPS. Either way a symbol zxing-cpp saw but could not read goes to zbar last."""
+    if image.is_large(gray):
+        for box in regions.code_regions(gray):
+            for step, decoder, crop in regions.region_variants(gray, box):
+                frame = image.to_frame(crop)
+                codes = zbar.decode(frame) if decoder == regions.ZBAR else zxing.decode(frame, zxing.QR_ONLY)
+                if codes:
+                    return ScanResult(tuple(codes), f"{REGION_STEP}-{step}")
+    else:
+        for step in FAST_STEPS:
+            variant = image.fast_variant(step, gray)
+            codes = zxing.decode(image.to_frame(variant), zxing.QR_ONLY) if variant is not None else []
+            if codes:
+                return ScanResult(tuple(codes), f"{FAST_STEP}-{step}")
+    for box in candidates:  # a symbol zxing-cpp saw but could not read: zbar on that region only
+        codes = zbar.decode(image.to_frame(image.around(gray, box)))
+        if codes:
+            return ScanResult(tuple(codes), CANDIDATE_STEP)
     return ScanResult((), None)
 
 

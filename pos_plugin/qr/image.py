@@ -14,8 +14,10 @@ contrast, threshold, invert and rotate work at half size, see `variants`):
     invert     dark-mode phone screens (light modules on a dark background)
     rotate     45 and +-22.5 degrees, for 1-D barcodes too tilted for any scan line to cross them
 
-With zxing-cpp (the `fast` extra) the decoder first runs zxing-cpp over the frame as loaded and then
-over FAST_STEPS, each a variant of the whole frame (zxing-cpp is fast enough to afford full size):
+With zxing-cpp (the `fast` extra) the decoder first runs zxing-cpp over the frame as loaded. A camera
+frame (both sides at least HALF_MIN_SIDE) is then retried only on the regions where a code may be
+(regions.py: deblur, 2x/3x enlargement, threshold and zbar on a crop); a smaller image is retried over
+FAST_STEPS, each a variant of the whole image:
 
     contrast   contrast stretch, for washed-out codes and glare
     threshold  adaptive threshold, for uneven lighting
@@ -50,7 +52,8 @@ ENLARGE_UP_TO = 1000  # "enlarge" applies when the longer side is at most this (
 
 @dataclass(frozen=True)
 class Limits:
-    """`max_pixels`: refuse anything bigger (decompression-bomb guard; Pillow's own limit is ~89 MP).
+    """`max_pixels`: refuse anything bigger (decompression-bomb guard; Pillow's own limit is ~89 MP); for a
+    JPEG, the pixels decoded at the reduced scale it is read at (see `_draft_size`).
     `decode_pixels`: downscale anything bigger before decoding, so work per image stays bounded."""
 
     max_pixels: int = 50_000_000
@@ -96,10 +99,20 @@ def _open_and_convert(stream: BinaryIO, limits: Limits, label: str) -> Gray:
     except Exception as exc:  # Pillow raises many types on junk input; all mean "not an image"
         raise ImageUnreadable(f"无法读取图片（不是可识别的图片格式）：{label}") from exc
     # Not closed here: the caller owns the stream, and closing would free a mode "L" image we return.
-    _check_size(image, limits, label)
-    if image.format == "JPEG":
-        image.draft("L", _fitted_size(image.size, limits.decode_pixels))  # decode at 1/2, 1/4, 1/8 scale
+    if image.format == "JPEG":  # the pyramid's first levels come free: decode at 1/2, 1/4 or 1/8 scale
+        image.draft("L", _draft_size(image.size, limits.decode_pixels))
+    _check_size(image, limits, label)  # a JPEG counts the pixels it decodes (an 8000x8000 photo: 2000x2000)
     return _bounded_gray(image, limits, label)
+
+
+def _draft_size(size: tuple[int, int], budget: int) -> tuple[int, int]:
+    """The size to ask a JPEG decoder for: the least reduction by 2, 4 or 8 that fits `budget` pixels
+    (the decoder then skips the detail instead of decoding and throwing it away)."""
+    width, height = size
+    for scale in (1, 2, 4):
+        if math.ceil(width / scale) * math.ceil(height / scale) <= budget:
+            return math.ceil(width / scale), math.ceil(height / scale)
+    return math.ceil(width / 8), math.ceil(height / 8)
 
 
 def _bounded_gray(image: Image.Image, limits: Limits, label: str = "图片") -> Gray:

@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 ADAPTERS = {
     # the decode path / the lab's test-image generators
-    "PIL": {"pos_plugin/qr/image.py", "pos_plugin/lab/scanner/synth.py", "pos_plugin/lab/scanner/hard.py"},
+    "PIL": {"pos_plugin/qr/image.py", "pos_plugin/qr/regions.py", "pos_plugin/lab/scanner/synth.py", "pos_plugin/lab/scanner/hard.py"},
     "pyzbar": {"pos_plugin/qr/zbar.py"},
     "zxingcpp": {"pos_plugin/qr/zxing.py"},
     "segno": {"pos_plugin/lab/scanner/render.py"},

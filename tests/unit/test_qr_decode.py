@@ -196,7 +196,9 @@ def test_a_large_image_is_downscaled_to_the_pixel_budget_before_decoding(tmp_pat
     for source in (big, png, jpeg):
         gray = qr_image_module.load_gray(source, limits)
         assert gray.width * gray.height <= 1_000_000
-        assert gray.width >= 1200  # scaled to the budget, not further
+        # scaled to the budget, not further; a JPEG comes out of its decoder at 1/2, 1/4 or 1/8 scale, the
+        # least of them that fits (image._draft_size), so it may have up to a quarter of the budget
+        assert gray.width >= (1200 if source is not jpeg else 600)
         assert decode_image(source, fast=False, limits=limits) == [CODE]
 
 
@@ -232,8 +234,7 @@ def test_when_zxing_misses_the_frame_it_retries_on_a_variant():
 
 
 @pytest.mark.skipif(not zxing.available(), reason="zxing-cpp (the `fast` extra) is not installed")
-@pytest.mark.parametrize(("category", "seed", "step"), [("uneven", 1, "zxing-threshold"), ("tiny", 10, "zxing-sharpen"),
-                                                        ("covered", 4, "candidate")])
+@pytest.mark.parametrize(("category", "seed", "step"), [("uneven", 1, "zxing-threshold"), ("low_contrast", 1, "zxing-contrast")])
 def test_each_fast_retry_and_the_zbar_pass_read_a_hard_image(category, seed, step):
     sample = hard_sample(category, seed)  # seeds from tests/data/scanner_hard_corpus.json
     found = scan_image(sample.data)

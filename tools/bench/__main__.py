@@ -2,7 +2,7 @@
 
     BENCH=quick (default, < 2 minutes)   short runs, scale at 1k and 10k persons, a small scanner corpus
     BENCH=full                           longer runs, scale at 1k / 100k / 1M, the whole corpus
-    BENCH_ONLY=sim,scale,plugin,scanner  run only these sections
+    BENCH_ONLY=sim,scale,plugin,scanner,tills  run only these sections (tills: the shared PostgreSQL till store)
 
 Writes var/bench/bench-<mode>.json (every figure and raw detail) and var/bench/bench-<mode>.md.
 """
@@ -17,13 +17,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tools.bench import plugin, scale, scanner, servers, sim
+from tools.bench import plugin, scale, scanner, servers, sim, tills
 from tools.bench.report import render_markdown, render_table
 from tools.bench.stats import Row
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "var" / "bench"
-SECTIONS = ("sim", "scale", "plugin", "scanner")
+SECTIONS = ("sim", "scale", "plugin", "scanner", "tills")
 
 
 def configs(full: bool) -> dict[str, Any]:
@@ -31,10 +31,12 @@ def configs(full: bool) -> dict[str, Any]:
     if full:
         return {"sim": sim.SimConfig(seconds=5.0, people=1000, visits=1500, workers=workers),
                 "scale": scale.ScaleConfig(sizes=(1_000, 100_000, 1_000_000), samples=300),
-                "plugin": plugin.PluginConfig(sales=200), "scanner": scanner.ScannerConfig(per_category=25)}
+                "plugin": plugin.PluginConfig(sales=200), "scanner": scanner.ScannerConfig(per_category=25),
+                "tills": tills.TillsConfig(seconds=10.0)}
     return {"sim": sim.SimConfig(seconds=1.0, people=200, visits=150, workers=workers),
             "scale": scale.ScaleConfig(sizes=(1_000, 10_000), samples=100),
-            "plugin": plugin.PluginConfig(sales=60), "scanner": scanner.ScannerConfig(per_category=6)}
+            "plugin": plugin.PluginConfig(sales=60), "scanner": scanner.ScannerConfig(per_category=15),
+            "tills": tills.TillsConfig(seconds=3.0)}
 
 
 def main() -> int:
@@ -55,6 +57,7 @@ def main() -> int:
         runners: dict[str, Callable[[], tuple[list[Row], dict[str, Any]]]] = {
             "sim": lambda: sim.run(cfg["sim"], pg), "scale": lambda: scale.run(cfg["scale"], pg),
             "plugin": lambda: plugin.run(cfg["plugin"]), "scanner": lambda: scanner.run(cfg["scanner"]),
+            "tills": lambda: tills.run(cfg["tills"], pg),
         }
         for name in SECTIONS:
             if name in only:

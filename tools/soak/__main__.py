@@ -3,12 +3,16 @@ terminals through the plugin's Python API against a real simulator (SQLite, then
 armed through the admin API (drop_after_commit, http500, error) and kill -9 of the till process at chosen
 points (tools/soak/till.py). At the end every terminal runs `recover`, then `reconcile` (with and
 without refunds), and the books are compared: platform vs journal vs sale book.
+SOAK_DBS names the runs: `sqlite` (simulator and till on SQLite files, one till process for the three
+terminals), `postgres` (the simulator on PostgreSQL), `shared` (three till processes, one per terminal, on
+one shared PostgreSQL till store, `--state-db`; T1's start-of-day recover resolves what the killed tills
+left, docs/till-store.md).
 
-    SOAK_OPS=300 SOAK_SEED=7 SOAK_DBS=sqlite,postgres .venv/bin/python -m tools.soak
+    SOAK_OPS=300 SOAK_SEED=7 SOAK_DBS=sqlite,postgres,shared .venv/bin/python -m tools.soak
     SOAK_STATE_DIR=var/soak ...   keeps each database's journal files and CLI output (cli-output.txt)
 
-Prints fen lost or created, unresolved entries, book mismatches, unbalanced reconciliations and full ID
-numbers found in the journal files and CLI output; exits 1 if any is non-zero.
+Prints fen lost or created, unresolved entries, duplicate msgids, book mismatches, unbalanced
+reconciliations and full ID numbers found in the journal files and CLI output; exits 1 if any is non-zero.
 """
 
 from __future__ import annotations
@@ -125,7 +129,9 @@ class TillProcess:
             self.proc.wait(timeout=30)
 
 
-def soak(url: str, ops: int, seed: int, state: Path) -> dict[str, Any]:
+def soak(url: str, ops: int, seed: int, state: Path, state_db: str = "") -> dict[str, Any]:
+    """`state_db` (a postgresql:// URL): three till processes, one per terminal, on that one shared store;
+    else one till process for the three terminals on the SQLite files under `state`."""
     rng = random.Random(seed)
     admin = SimulatorAdmin(url)
     admin.reset()
@@ -134,8 +140,9 @@ def soak(url: str, ops: int, seed: int, state: Path) -> dict[str, Any]:
     psn = [loaded["handles"][p["id"]] for p in scen["people"]]
     certnos = {loaded["handles"][p["id"]]: p["certno"] for p in scen["people"]}
     config = {"url": url, "institution": INSTITUTION["code"], "institution_name": INSTITUTION["name"],
-              "admdvs": INSTITUTION["admdvs"], "state_dir": str(state)}
-    till = TillProcess(config)
+              "admdvs": INSTITUTION["admdvs"], "state_dir": str(state), "state_db": state_db}
+    one = None if state_db else TillProcess(config)
+    tills = {name: one or TillProcess({**config, "terminal": name}) for name in TERMINALS}
     seen: Counter[str] = Counter()
     for n in range(ops):
         if rng.random() < 0.12:
@@ -153,16 +160,20 @@ def soak(url: str, ops: int, seed: int, state: Path) -> dict[str, Any]:
         kill = rng.choice(KILL_POINTS) if rng.random() < 0.04 else None
         op = {"kind": kind, "terminal": rng.choice(TERMINALS), "seed": seed * 100003 + n, "kill": kill,
               "certno": scen["people"][i]["certno"], "certnos": certnos, "lines": lines}
-        answer = till.send(op)
+        answer = tills[op["terminal"]].send(op)
         seen[f"{kind} " + ("killed" if answer is None else "ok" if answer["ok"] else answer["error"])] += 1
     admin.clear_faults()
     outputs = []
+    if state_db:  # every till is down; T1's recover resolves them all, each then books what it missed
+        for till in tills.values():
+            till.close()
     for name in TERMINALS:  # the cashier's start-of-day command, through the CLI (its output is checked too)
         outputs.append(cli(config, name, "recover"))
-    till.close()
+    for till in {id(t): t for t in tills.values()}.values():
+        till.close()
     for flag in ((), ("--with-refunds",)):
         outputs.append(cli(config, "T1", "reconcile", "--date", "2026-04-20", *flag))
-    report = check(admin, state, outputs, url)
+    report = check(admin, state, outputs, url, state_db)
     report["ops"] = dict(sorted(seen.items()))
     admin.close()
     return report
@@ -171,18 +182,19 @@ def soak(url: str, ops: int, seed: int, state: Path) -> dict[str, Any]:
 def cli(config: dict[str, Any], terminal: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "YIBAO_PLATFORM": config["url"], "YIBAO_INSTITUTION": config["institution"],
            "YIBAO_INSTITUTION_NAME": config["institution_name"], "YIBAO_ADMDVS": config["admdvs"],
-           "YIBAO_STATE_DIR": config["state_dir"], "YIBAO_TERMINAL": terminal, "PYTHONPATH": str(ROOT)}
+           "YIBAO_STATE_DIR": config["state_dir"], "YIBAO_STATE_DB": config["state_db"], "YIBAO_TERMINAL": terminal,
+           "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "pos_plugin", *args], capture_output=True, text=True, env=env,
                           cwd=ROOT, timeout=300)
 
 
 def check(admin: SimulatorAdmin, state: Path, outputs: list[subprocess.CompletedProcess[str]],
-          url: str) -> dict[str, Any]:
+          url: str, state_db: str) -> dict[str, Any]:
     conservation = admin.conservation()
     lost_or_created = abs(Decimal(str(conservation.get("difference", "0")))) * 100 if conservation["ok"] is True \
         else Decimal(conservation.get("difference") or 1) * 100
-    journal = Journal(state / "journal.sqlite")
-    sales = SaleBook(state / "journal.sqlite")
+    journal = Journal(state_db or state / "journal.sqlite", terminal="soak-check")
+    sales = SaleBook(state_db or state / "journal.sqlite")
     unresolved = journal.unresolved(all_terminals=True)
     answered = journal.entries(states=(DONE, CONFIRMED))
     settles = {e.setl_id: e for e in answered if e.infno in SETTLES}
@@ -206,23 +218,35 @@ def check(admin: SimulatorAdmin, state: Path, outputs: list[subprocess.Completed
     text = "".join(out.stdout + out.stderr for out in outputs)
     (state / "cli-output.txt").write_text(text, encoding="utf-8")
     stored = "".join(p.read_bytes().decode("utf-8", "replace") for p in sorted(state.glob("journal.sqlite*")))
+    stored += "".join(f"{r['request']}{r['reply']}" for r in journal.db.read("SELECT request, reply FROM journal"))
+    drawn = [row["msgid"] for row in journal.db.read("SELECT msgid FROM journal")]
     journal.close()
     sales.close()
     return {"fen_lost_or_created": int(lost_or_created), "unresolved": len(unresolved) + recover_failed,
+            "duplicate_msgids": len(drawn) - len(set(drawn)) + reused_msgids(url),
             "book_mismatches": len(mismatches), "unbalanced_reconciliations": unbalanced,
             "full_id_numbers": len(FULL_ID.findall(text)) + len(FULL_ID.findall(stored)),
             "settlements": Counter(row["status"] for row in platform), "mismatch_examples": mismatches[:5],
             "cli": text if unbalanced or recover_failed else ""}
 
 
+def reused_msgids(url: str) -> int:
+    """Requests the platform refused for a msgid already used (ERR_MSGID_REUSED), over its last 200 requests
+    of this institution (the console's journal): two tills that drew one msgid would show here."""
+    entries = requests.get(f"{url}/console/api/journal", params={"institution": str(INSTITUTION["code"])},
+                           timeout=30).json()["entries"]
+    return sum(1 for e in entries if e.get("err_code") == "ERR_MSGID_REUSED")
+
+
 @contextmanager
-def database(kind: str) -> Iterator[str | None]:
+def database(kind: str) -> Iterator[tuple[str | None, str]]:
+    """(the simulator's database URL or None for SQLite, the tills' shared store URL or "")."""
     if kind == "sqlite":
-        yield None
+        yield None, ""
         return
     server = pg.start()
     try:
-        yield server.create_database("soak")
+        yield server.create_database("soak"), server.create_database("tills") if kind == "shared" else ""
     finally:
         server.stop()
 
@@ -230,13 +254,13 @@ def database(kind: str) -> Iterator[str | None]:
 def main() -> int:
     ops, seed = int(os.environ.get("SOAK_OPS", "300")), int(os.environ.get("SOAK_SEED", "12"))
     failed = False
-    for kind in os.environ.get("SOAK_DBS", "sqlite,postgres").split(","):
-        with database(kind) as db_url, running_simulator(db_url) as url, \
+    for kind in os.environ.get("SOAK_DBS", "sqlite,postgres,shared").split(","):
+        with database(kind) as (db_url, state_db), running_simulator(db_url) as url, \
                 tempfile.TemporaryDirectory(prefix="yibao-soak-") as tmp:
             keep = os.environ.get("SOAK_STATE_DIR")  # keep the journal files and CLI output to inspect
             state = Path(keep) / kind if keep else Path(tmp)
-            report = soak(url, ops, seed, state)
-        verdict = {k: report[k] for k in ("fen_lost_or_created", "unresolved", "book_mismatches",
+            report = soak(url, ops, seed, state, state_db)
+        verdict = {k: report[k] for k in ("fen_lost_or_created", "unresolved", "duplicate_msgids", "book_mismatches",
                                           "unbalanced_reconciliations", "full_id_numbers")}
         print(f"soak {kind} SOAK_OPS={ops} SOAK_SEED={seed}: " + "  ".join(f"{k}={v}" for k, v in verdict.items()))
         print(f"  platform settlements: {dict(report['settlements'])}")

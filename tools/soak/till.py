@@ -69,7 +69,8 @@ class Tills:
         if name not in self.open:
             c = self.config
             self.open[name] = open_terminal(TerminalSettings(c["url"], c["institution"], c["institution_name"],
-                                                             c["admdvs"], "national-default", Path(c["state_dir"]), name))
+                                                             c["admdvs"], "national-default", Path(c["state_dir"]), name,
+                                                             state_db=c.get("state_db", "")))
         return self.open[name]
 
 
