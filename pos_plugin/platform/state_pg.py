@@ -118,7 +118,13 @@ class PgStateDb:
         self.read("SELECT pg_advisory_unlock(hashtext(?)) AS released", (f"yibao-terminal:{terminal}",))
 
     def close(self) -> None:
+        """Give the leases back before closing: the server drops a closed session's locks only when its
+        backend has finished exiting, so without this another till could still find them held."""
         with self._lock:
+            try:
+                self._conn.execute("SELECT pg_advisory_unlock_all()")
+            except self._error:
+                pass  # a broken connection: its backend is gone or going, and its locks with it
             self._conn.close()
 
     def _rollback(self) -> None:
