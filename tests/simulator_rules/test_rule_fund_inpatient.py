@@ -24,12 +24,16 @@ ROOT = Path(__file__).resolve().parents[2]
 ratios = decimals(4, 10_000)
 repeat_ratios = st.one_of(st.sampled_from([Decimal("0.50"), Decimal("1"), Decimal("0")]), decimals(2, 100))
 stays = st.integers(min_value=0, max_value=6)
+# A profile's deductible × repeat ratio must be exact to the fen (the loader refuses others, see
+# test_a_repeat_ratio_that_is_not_exact_to_the_fen_is_refused): whole-yuan deductibles with 2-place
+# ratios are.
+whole_yuan = st.integers(min_value=0, max_value=5_000).map(lambda y: Decimal(y).quantize(Decimal("0.01")))
 
 
 @st.composite
 def inpatient_rules(draw: st.DrawFn) -> FundRule:
     return FundRule(insutype=draw(st.sampled_from(("310", "390"))), psn_class="any", med_type="21", level="any",
-                    deductible=draw(money), ratio=draw(ratios), cap=draw(money),
+                    deductible=draw(whole_yuan), ratio=draw(ratios), cap=draw(money),
                     repeat_deductible_ratio=draw(repeat_ratios))
 
 
