@@ -116,12 +116,16 @@ def delete_lines(platform: Platform, env: Envelope) -> dict[str, Any]:
     return {"deleted": count}
 
 
+def declared_amounts(data: dict[str, Any]) -> dict[str, Any]:
+    """The settlement totals the till declared (2207/2304 `DECLARED`, each optional on a pre-settlement)."""
+    return {name: inputs.amount(data, name, "data") for name in DECLARED if data.get(name) not in (None, "")}
+
+
 def _outpatient(platform: Platform, env: Envelope, commit: bool) -> dict[str, Any]:
     data = inputs.node(env.input, "data")
     inputs.require(data, ("mdtrt_id", "chrg_bchno") + (DECLARED if commit else ()), "data")
-    declared = {name: inputs.amount(data, name, "data") for name in DECLARED if data.get(name) not in (None, "")}
     inp = settle_input(data, "data", OUTPATIENT_MED_TYPES, mdtrt_id=inputs.text(data, "mdtrt_id", "data"),
-                        chrg_bchno=inputs.text(data, "chrg_bchno", "data"), declared=declared)
+                        chrg_bchno=inputs.text(data, "chrg_bchno", "data"), declared=declared_amounts(data))
     view = platform.settlement.outpatient(env.meta(), inp, commit)
     return wire.settlement_output(view, platform.today(), inp.cert_type)
 

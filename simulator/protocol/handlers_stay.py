@@ -11,7 +11,7 @@ from simulator.platform.service import Platform
 from simulator.platform.settlement.settle import DECLARED
 from simulator.protocol import inputs, wire
 from simulator.protocol.envelope import Envelope
-from simulator.protocol.handlers_settle import CERT_TYPES, revoke, settle_input
+from simulator.protocol.handlers_settle import CERT_TYPES, declared_amounts, revoke, settle_input
 
 INPATIENT = ("21",)
 
@@ -110,9 +110,8 @@ def _settle(platform: Platform, env: Envelope, commit: bool) -> dict[str, Any]:
     inputs.require(data, ("mdtrt_id",) + (DECLARED if commit else ()), "data")
     if inputs.choice(data, "mid_setl_flag", "data", ("0", "1"), default="0") == "1":
         raise MidSettlementRefused()
-    declared = {name: inputs.amount(data, name, "data") for name in DECLARED if data.get(name) not in (None, "")}
     inp = settle_input(dict(data, med_type=data.get("med_type") or "21"), "data", INPATIENT,
-                       mdtrt_id=inputs.text(data, "mdtrt_id", "data"), declared=declared)
+                       mdtrt_id=inputs.text(data, "mdtrt_id", "data"), declared=declared_amounts(data))
     view = platform.settlement.inpatient(env.meta(), inp, commit)
     return wire.settlement_output(view, platform.today(), inp.cert_type)
 
