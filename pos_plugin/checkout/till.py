@@ -211,23 +211,25 @@ class Till:
         resolutions = self.recovery.recover()
         journal = self.recovery.journal
         booked = [self._book_from_journal(e) for e in journal.unbooked_settlements()]
-        for entry in journal.answered(SALE_REVOKES):  # a crash after the revoke's reply, before the sale book
+        code = self.uploads.client.institution.fixmedins_code if self.uploads is not None else ""
+        for entry in journal.answered(SALE_REVOKES, institution=code):  # a crash after the revoke's reply
             record = self.sales.find(entry.orig_setl_id or "")
             if record is not None and record.state == "settled":
                 self.sales.mark_revoked(record.setl_id)
         if self.uploads is None:
             return Recovered(resolutions, booked)
-        queued_now = self._queue_missing_uploads(journal, self.uploads)
+        queued_now = self._queue_missing_uploads(journal, self.uploads, code)
         sent, pending = self.uploads.resend()
         return Recovered(resolutions, booked, queued_now + sent, pending)
 
-    def _queue_missing_uploads(self, journal: Journal, uploads: SalesUploads) -> int:
+    def _queue_missing_uploads(self, journal: Journal, uploads: SalesUploads, institution: str) -> int:
         """A crash between booking a sale (or its revoke) and queueing its upload left no upload to resend:
         queue the 3505 of every sale this terminal settled and the 3506 of every sale it revoked that its
         upload book lacks (the platform stores a line number once, so nothing is uploaded twice). Returns how
         many of them the platform accepted now."""
         queued, sent = uploads.queued(), 0
-        for infno, entries in (("3505", journal.answered(SALE_SETTLES)), ("3506", journal.answered(SALE_REVOKES))):
+        for infno, infnos in (("3505", SALE_SETTLES), ("3506", SALE_REVOKES)):
+            entries = journal.answered(infnos, institution=institution)
             for entry in entries:
                 setl_id = (entry.setl_id if infno == "3505" else entry.orig_setl_id) or ""
                 record = self.sales.find(setl_id) if (setl_id, infno) not in queued else None

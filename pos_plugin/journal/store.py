@@ -185,12 +185,14 @@ class Journal:
         sale book lacks: a crash after the reply and before the sale was booked."""
         return self._in_effect(SALE_SETTLES, "AND NOT EXISTS (SELECT 1 FROM sales s WHERE s.setl_id = j.setl_id) ")
 
-    def answered(self, infnos: tuple[str, ...]) -> list[Entry]:
-        """This terminal's answered (done, or confirmed through 5203) rows of `infnos`, oldest first."""
+    def answered(self, infnos: tuple[str, ...], *, institution: str = "") -> list[Entry]:
+        """This terminal's answered (done, or confirmed through 5203) rows of `infnos`, oldest first; with
+        `institution` (its fixmedins_code, the head of its msgids) only that institution's (one state directory
+        may hold the journals of several)."""
         marks = ", ".join("?" for _ in infnos)
         rows = self.db.read(f"SELECT * FROM journal WHERE terminal = ? AND infno IN ({marks}) AND state IN (?, ?) "
                             "ORDER BY msgid", (self.terminal, *infnos, DONE, CONFIRMED))
-        return [_entry(row) for row in rows]
+        return [_entry(row) for row in rows if row["msgid"].startswith(institution)]
 
     def stay_settlements_in_effect(self) -> list[Entry]:
         """Answered stay settlements (2304) of this terminal with no answered revoke (the stay book checks
