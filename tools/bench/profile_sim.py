@@ -1,6 +1,6 @@
 """Where a simulator request's time goes: the bench's sale (2101+2102) or echo, in this process, under cProfile.
 
-    python -m tools.bench.profile_sim [--kind pharmacy|echo|1101] [--ops 300] [--db sqlite|URL] [--top 30]
+    python -m tools.bench.profile_sim [--kind pharmacy|echo|1101] [--ops 300] [--db sqlite|postgresql|URL] [--top 30]
 
 The app is built as `simulator serve` builds it and driven through Flask's test client with the load
 generator's own request bodies (tools/bench/loadgen.py), one op after another: what it prints is CPU per
@@ -18,12 +18,15 @@ import json
 import pstats
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from simulator.app import create_app
 from simulator.config import SimConfig
+from tools import pg
 from tools.bench import loadgen
 from tools.bench.sim import msgid_base
 from tools.bench.world import AREA, PHARMACY, bench_world, persons_of
@@ -64,8 +67,7 @@ def main() -> int:
     parser.add_argument("--out", default="", help="also write the raw profile here (pstats format)")
     parser.add_argument("--bare", action="store_true", help="time only, no profiler (its overhead is ~2x)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="yibao-profile-") as tmp:
-        url = f"sqlite:///{Path(tmp) / 'sim.sqlite'}" if args.db == "sqlite" else args.db
+    with tempfile.TemporaryDirectory(prefix="yibao-profile-") as tmp, _database(args.db, Path(tmp)) as url:
         app = create_app(SimConfig(db_url=url, shared=args.shared))
         test = app.test_client()
         world = bench_world(200)
@@ -110,6 +112,21 @@ def main() -> int:
     stats.sort_stats("cumulative").print_stats(args.top)
     print(out.getvalue())
     return 0
+
+
+@contextmanager
+def _database(name: str, tmp: Path) -> Iterator[str]:
+    """A SQLite file, a throwaway PostgreSQL server (tools/pg.py) or the URL given."""
+    if name == "sqlite":
+        yield f"sqlite:///{tmp / 'sim.sqlite'}"
+    elif name == "postgresql":
+        server = pg.start()
+        try:
+            yield server.create_database("profile_sim")
+        finally:
+            server.stop()
+    else:
+        yield name
 
 
 def loadgen_requests(kind: str) -> int:
