@@ -3,7 +3,8 @@ the records of simulator/domain/models.py and simulator/domain/records.py — ne
 
 A `UnitOfWork` (ports.py) is one database transaction exposing one of each. Three stores implement them:
 SQLite and PostgreSQL (simulator/store/repositories.py) and memory (simulator/store/memory/), and one
-contract suite (tests/platform_memory/test_repository_contract.py) holds all three to the same behaviour.
+contract suite (tests/platform_memory/test_repository_contract.py, and test_repository_contract_daily.py for
+the catalogue, traceability-code, sales-upload and stay repositories) holds all three to the same behaviour.
 
 `lock=True` reads the rows FOR UPDATE where the database locks rows (PostgreSQL); callers lock in the fixed
 order persons (ascending ids) -> pools -> wallets. A record being added carries `id=0` (the store assigns it).

@@ -1,11 +1,11 @@
 """ONE contract for the platform's repositories (simulator/platform/repositories.py), run on the memory
-store, a real SQLite file and a throwaway PostgreSQL database: what each returns, in which order, what it
-refuses (Duplicate, BalanceChanged) and that a unit of work that raises leaves nothing behind. The fast
-tests of the platform's rules run on the memory store; this suite is what keeps it honest."""
+store, a real SQLite file and a throwaway PostgreSQL database (the `store` fixture, conftest.py): what each
+returns, in which order, what it refuses (Duplicate, BalanceChanged) and that a unit of work that raises leaves nothing behind. The fast
+tests of the platform's rules run on the memory store; this suite is what keeps it honest. The catalogue, traceability-code, sales-upload and stay repositories
+(issues 17 and 18) are held to it in test_repository_contract_daily.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from simulator.domain.catalogue import CatalogueEntry, MappingRecord
 from simulator.domain.models import Binding, Institution, Person, Pool, Wallet
 from simulator.domain.records import (
     BindingEvent,
@@ -32,26 +31,6 @@ from simulator.domain.records import (
     VisitRecord,
 )
 from simulator.domain.refusals import BalanceChanged, Duplicate
-from simulator.store.memory import MemoryStore
-from simulator.store.store import Store
-
-
-@pytest.fixture(scope="module")
-def pg_contract_url(pg_server: Any) -> str:
-    return str(pg_server.create_database("repository_contract"))
-
-
-@pytest.fixture(params=["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def store(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Any]:
-    if request.param == "memory":
-        yield MemoryStore()
-        return
-    url = f"sqlite:///{tmp_path / 'contract.sqlite'}" if request.param == "sqlite" else \
-        request.getfixturevalue("pg_contract_url")
-    made = Store(url)
-    made.reset()
-    yield made
-    made.dispose()
 
 
 def person(n: int, balance: str | None = "100.00", **changes: Any) -> Person:
@@ -341,44 +320,6 @@ def test_reference_data_is_upserted(store: Any) -> None:
         assert uow.reference.policy_bodies() == ['{"name": "aa"}', '{"name": "zz"}']
         assert uow.reference.handles("person") == {"pat": "PSN9", "f1": "PSN2"}
         assert uow.reference.handles("pool") == {}
-
-
-def entry(code: str, updt_time: str, **changes: Any) -> CatalogueEntry:
-    return replace(CatalogueEntry(code, f"药{code}", "02", Decimal("0.10"), Decimal("38.00"), "2026-01-01", None,
-                                  updt_time), **changes)
-
-
-def test_the_catalogue_is_replaced_by_code_and_paged_by_update_time(store: Any) -> None:
-    with store.write() as uow:
-        uow.catalogue.save([entry("B1", "2026-05-02 00:00:00"), entry("A1", "2026-05-02 00:00:00"),
-                            entry("C1", "2026-05-01 00:00:00", lv="03", price_cap=None, enddate="2026-06-30")])
-        uow.catalogue.save([entry("A1", "2026-05-03 00:00:00", name="改", expired_use="refuse", traced=True,
-                                  list_type="301", lmt_used_flag="1", lmt_note="限定")])
-    with store.read() as uow:
-        assert uow.catalogue.entries(["A1", "C1", "X"]) == {
-            "A1": entry("A1", "2026-05-03 00:00:00", name="改", expired_use="refuse", traced=True, list_type="301",
-                        lmt_used_flag="1", lmt_note="限定"),
-            "C1": entry("C1", "2026-05-01 00:00:00", lv="03", price_cap=None, enddate="2026-06-30")}
-        page, total = uow.catalogue.changed_since("2026-05-01 00:00:01", 0, 1)
-        assert ([e.code for e in page], total) == (["B1"], 2)
-        assert [e.code for e in uow.catalogue.changed_since("2026-05-01 00:00:01", 1, 5)[0]] == ["A1"]
-        assert uow.catalogue.changed_since("2026-06-01 00:00:00", 0, 5) == ([], 0)
-
-
-def test_item_mappings_one_per_institution_item(store: Any) -> None:
-    row = MappingRecord("P1", "ITEM2", "本院阿莫西林", "101", "A1", "2026-01-01", None, "2026-05-10 10:00:00")
-    with store.write() as uow:
-        uow.catalogue.save_mappings([row, replace(row, fixmedins_hilist_id="ITEM1"),
-                                     replace(row, fixmedins_code="P2")])
-        uow.catalogue.save_mappings([replace(row, med_list_codg="B1")])
-    with store.write() as uow:
-        assert [(m.fixmedins_hilist_id, m.med_list_codg) for m in uow.catalogue.mappings_of("P1")] == [
-            ("ITEM1", "A1"), ("ITEM2", "B1")]
-        assert uow.catalogue.drop_mapping("P1", "ITEM1") is True
-        assert uow.catalogue.drop_mapping("P1", "ITEM1") is False
-    with store.read() as uow:
-        assert uow.catalogue.mappings_of("P1") == [replace(row, med_list_codg="B1")]
-        assert len(uow.catalogue.mappings_of("P2")) == 1
 
 
 def test_signins_one_per_operator_and_day(store: Any) -> None:

@@ -1,8 +1,9 @@
 """The catalogue's own small typed repository (typed records in and out, no column dictionaries).
 
 One per unit of work: `uow.catalogue` (simulator/store/catalogue_repo.py implements it on SQLite and
-PostgreSQL, simulator/store/memory/catalogue.py in memory; tests/platform_memory/test_repository_contract.py
-holds both to one contract).
+PostgreSQL, simulator/store/memory/catalogue.py in memory; tests/platform_memory/
+test_repository_contract_daily.py holds the memory store, SQLite and PostgreSQL to one contract, as it does
+`uow.trace_codes`, `uow.sales_uploads` and `uow.stays`).
 """
 
 from __future__ import annotations

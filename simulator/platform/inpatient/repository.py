@@ -2,7 +2,8 @@
 fee lines and the inpatient accumulators, reached in the caller's unit of work as `uow.stays`.
 
 Typed records in and out (simulator/domain/records.py), no keyword bags: the store (simulator/store/stays.py)
-implements it over SQL, simulator/store/memory/stays.py in memory.
+implements it over SQL, simulator/store/memory/stays.py in memory; tests/platform_memory/
+test_repository_contract_daily.py holds both to one contract.
 """
 
 from __future__ import annotations

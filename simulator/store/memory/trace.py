@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from simulator.domain.refusals import Duplicate
 from simulator.domain.sales import SalesUpload
 from simulator.domain.trace import TraceRecord
 from simulator.store.memory.state import Tables
@@ -33,12 +34,18 @@ class MemoryTraceCodes:
     def __init__(self, t: Tables) -> None:
         self.t = t
 
+    def _sold_once(self) -> None:
+        """The SQL store's partial unique index: at most one `sold` row per code (else the unit of work
+        raises Duplicate and rolls back)."""
+        sold = [row.code for row in self.t.trace_rows if row.status == "sold"]
+        if len(set(sold)) != len(sold):
+            raise Duplicate()
+
     def _add(self, mdtrt_id: str, records: Sequence[TraceRecord], status: str) -> None:
         for r in records:
-            if status == "sold" and r.code in self.sold([r.code]):
-                raise AssertionError(f"trace code {r.code} sold twice")  # the SQL store's unique index
             self.t.trace_rows.append(TraceRow(r.code, mdtrt_id, r.feedetl_sn, r.med_list_codg, r.fixmedins_code,
                                               r.setl_id or None, status, r.sold_at))
+        self._sold_once()
 
     def _update(self, match: Callable[[TraceRow], bool], **values: Any) -> int:
         count = 0
@@ -69,6 +76,7 @@ class MemoryTraceCodes:
         sns = set(feedetl_sns)
         self._update(lambda r: r.mdtrt_id == mdtrt_id and r.feedetl_sn in sns and r.status == "uploaded",
                      status="sold", setl_id=setl_id, at=at)
+        self._sold_once()
 
     def drop_uploaded(self, mdtrt_id: str, feedetl_sns: Sequence[str]) -> None:
         sns = set(feedetl_sns)
@@ -87,6 +95,7 @@ class MemoryTraceCodes:
     def resell(self, setl_id: str, at: str) -> list[str]:
         codes = [r.code for r in self.of_settlement(setl_id)]
         self._update(lambda r: r.setl_id == setl_id and r.status == "returned", status="sold", at=at)
+        self._sold_once()
         return codes
 
 
@@ -100,7 +109,11 @@ class MemorySalesUploads:
                 if u.fixmedins_code == fixmedins_code and u.kind == kind and u.medins_prod_sel_no in wanted}
 
     def add(self, uploads: Sequence[SalesUpload]) -> None:
+        """One line per (institution, kind, 商品销售流水号), as the SQL store's unique constraint."""
         self.t.sales_uploads.extend(uploads)
+        keys = [(u.fixmedins_code, u.kind, u.medins_prod_sel_no) for u in self.t.sales_uploads]
+        if len(set(keys)) != len(keys):
+            raise Duplicate()
 
     def of_institution(self, fixmedins_code: str) -> list[SalesUpload]:
         return [u for u in self.t.sales_uploads if u.fixmedins_code == fixmedins_code]
