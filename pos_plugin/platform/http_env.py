@@ -1,7 +1,7 @@
 """What the environment says about reaching the platform, read once when the transport is built: the proxy
 (HTTP_PROXY / HTTPS_PROXY / ALL_PROXY, NO_PROXY) and the CA bundle that verifies the platform's certificate
 (REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE, else certifi's bundle, else the system's) — the same variables, and the
-same defaults, as the requests stack this transport replaced honoured (docs/architecture.md, "Transport").
+same defaults, as the requests stack this transport replaced honoured (docs/protocol.md §1, "The till's connection").
 
 Reading them once matters: re-reading and re-parsing every proxy variable on every call was a large share of
 the till's CPU per sale. A terminal started with other variables must be started again to see them.

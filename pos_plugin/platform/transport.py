@@ -12,7 +12,7 @@ and the transport failure mapping.
 No retry happens here: the client decides per transaction what is safe to repeat.
 
 One kept-alive HTTP/1.1 connection per transport (per till), opened on first use and reused, so a sale pays
-no connection, TLS or per-request setup (docs/architecture.md, "Transport"). Before a kept connection is
+no connection, TLS or per-request setup (docs/protocol.md §1, "The till's connection"). Before a kept connection is
 written to it is checked: one the platform closed while idle (its keep-alive timeout) is readable or gone,
 and is opened again — nothing was sent on it. A connection that breaks once the request was written is a
 TransportError as before, and is never written to again. Concurrent callers (the agent's threads) each take
