@@ -92,6 +92,7 @@ def _lines_json(lines: tuple[CartLine, ...]) -> str:
         "insurable": line.insurable, "class": line.cls, "selfpay_prop": f"{line.selfpay_prop:f}",
         "price_cap": None if line.price_cap is None else f"{line.price_cap:f}",
         **({"trace_codes": list(line.trace_codes)} if line.trace_codes else {}),
+        **({"item": line.item} if line.item else {}),
     } for line in lines], ensure_ascii=False)
 
 
