@@ -246,7 +246,7 @@ class StayDesk:
         stay = self._in_state(mdtrt_id, "settled", "撤销结算")
         assert stay.setl_id is not None
         if self.recovery is not None:
-            earlier = self.recovery.journal.revoke_in_effect(stay.setl_id)
+            earlier = self.recovery.journal.revoke_in_effect(stay.setl_id, institution=self.platform.institution.fixmedins_code)
             if earlier is not None:  # the journal holds its answered revoke: never send a second one
                 self.stays.set_state(mdtrt_id, "discharged", endtime=stay.endtime)
                 raise InputError(f"结算 {stay.setl_id} 已撤销（流水号 {earlier.msgid}），不能重复撤销")

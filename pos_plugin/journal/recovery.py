@@ -129,7 +129,7 @@ class Recovery:
         if entry.reversal_sent or any(other.psn_no == entry.psn_no and other.reversal_sent
                                       for other in self.journal.unresolved()):
             return self._resolution(entry, UNRESOLVED_OUTCOME, "冲正尚未得到答复，平台状态暂不能作准")
-        earlier = self.journal.revoke_in_effect(entry.orig_setl_id)
+        earlier = self.journal.revoke_in_effect(entry.orig_setl_id, institution=entry.msgid[:-18])  # code + 18 digits
         if earlier is not None and earlier.msgid != entry.msgid:
             return self._resolution(entry, REVOKED_BEFORE, _revoked_before(entry, earlier.msgid))
         found = self.client.query_settlement(psn_no=entry.psn_no, setl_id=entry.orig_setl_id,

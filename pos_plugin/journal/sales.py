@@ -70,9 +70,16 @@ class SaleBook:
                  record.state))
 
     def get(self, setl_id: str) -> SaleRecord:
+        record = self.find(setl_id)
+        if record is None:
+            raise SaleUnknown(f"本机没有结算号为 {setl_id} 的交易")
+        return record
+
+    def find(self, setl_id: str) -> SaleRecord | None:
+        """The sale booked under `setl_id`, or None."""
         rows = self.db.read("SELECT * FROM sales WHERE setl_id = ?", (setl_id,))
         if not rows:
-            raise SaleUnknown(f"本机没有结算号为 {setl_id} 的交易")
+            return None
         row = rows[0]
         return SaleRecord(row["setl_id"], row["flow"], row["med_type"], row["psn_no"], row["insuplc"],
                           row["mdtrt_id"], bool(row["use_account"]), bool(row["use_wallet"]),

@@ -40,6 +40,7 @@ UNRESOLVED = (PENDING, UNKNOWN)
 SETTLES = ("2102", "2207", "2304")
 REVOKES = ("2103", "2208", "2305")
 SALE_SETTLES = ("2102", "2207")  # the sale book's settlements (a stay's 2304 is booked in the stay book)
+SALE_REVOKES = ("2103", "2208")
 # setlinfo amounts kept per row for day-end reconciliation (revokes use psn_pay/cash_payamt names).
 AMOUNTS = ("medfee_sumamt", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "acct_mulaid_pay", "wallet_pay",
            "psn_cash_pay")
@@ -184,6 +185,15 @@ class Journal:
         sale book lacks: a crash after the reply and before the sale was booked."""
         return self._in_effect(SALE_SETTLES, "AND NOT EXISTS (SELECT 1 FROM sales s WHERE s.setl_id = j.setl_id) ")
 
+    def answered(self, infnos: tuple[str, ...], *, institution: str = "") -> list[Entry]:
+        """This terminal's answered (done, or confirmed through 5203) rows of `infnos`, oldest first; with
+        `institution` (its fixmedins_code, the head of its msgids) only that institution's (one state directory
+        may hold the journals of several)."""
+        marks = ", ".join("?" for _ in infnos)
+        rows = self.db.read(f"SELECT * FROM journal WHERE terminal = ? AND infno IN ({marks}) AND state IN (?, ?) "
+                            "ORDER BY msgid", (self.terminal, *infnos, DONE, CONFIRMED))
+        return [_entry(row) for row in rows if row["msgid"].startswith(institution)]
+
     def stay_settlements_in_effect(self) -> list[Entry]:
         """Answered stay settlements (2304) of this terminal with no answered revoke (the stay book checks
         which of them it lacks)."""
@@ -198,12 +208,25 @@ class Journal:
             "AND r.state IN (?, ?)) ORDER BY j.msgid", (self.terminal, *infnos, DONE, CONFIRMED, *REVOKES, DONE, CONFIRMED))
         return [_entry(row) for row in rows]
 
-    def revoke_in_effect(self, setl_id: str) -> Entry | None:
-        """The answered (done or confirmed) revoke of a settlement, if the journal holds one."""
+    def revoke_in_effect(self, setl_id: str, *, institution: str = "") -> Entry | None:
+        """The answered (done or confirmed) revoke of a settlement, if the journal holds one.
+
+        With `institution` (its fixmedins_code, the head of its msgids) only that institution's revokes count, and
+        only one sent after the institution's latest answered settlement carrying `setl_id`: one state directory
+        holds the journals of every institution the machine's tills settle for, and a platform that was reset (the
+        simulator reloading a world) hands out a setl_id again — an old revoke of another settlement under the same
+        id must not stop this one."""
         revokes = ", ".join("?" for _ in REVOKES)
-        rows = self.db.read(f"SELECT * FROM journal WHERE orig_setl_id = ? AND infno IN ({revokes}) AND state IN (?, ?)",
-                            (setl_id, *REVOKES, DONE, CONFIRMED))
-        return _entry(rows[0]) if rows else None
+        rows = self.db.read(f"SELECT * FROM journal WHERE orig_setl_id = ? AND infno IN ({revokes}) AND state IN (?, ?)"
+                            " ORDER BY msgid", (setl_id, *REVOKES, DONE, CONFIRMED))
+        if institution:
+            settles = ", ".join("?" for _ in SETTLES)
+            settled = [row["msgid"] for row in self.db.read(
+                f"SELECT msgid FROM journal WHERE setl_id = ? AND infno IN ({settles}) AND state IN (?, ?)",
+                (setl_id, *SETTLES, DONE, CONFIRMED)) if row["msgid"].startswith(institution)]
+            latest = max(settled, default="")
+            rows = [row for row in rows if row["msgid"].startswith(institution) and row["msgid"] > latest]
+        return _entry(rows[-1]) if rows else None
 
     # --- reading -------------------------------------------------------------------------------
     def get(self, msgid: str) -> Entry:

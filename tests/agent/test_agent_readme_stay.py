@@ -1,5 +1,5 @@
 """The README's hospital stay with curl runs as written: `pos-plugin agent` as a real process, driven with curl
-and jq against the simulator: admit, two days of fees, discharge, quote, settle (the revoke by curl is left out: see the issue note)."""
+and jq against the simulator: admit, two days of fees, discharge, quote, settle, revoke, the receipt again."""
 
 from __future__ import annotations
 
@@ -32,5 +32,7 @@ def test_readme_agent_stay_settles_and_revokes(admin, sim_url, tmp_path, free_po
     assert "discharged" in out
     assert '[["本人账户","800.00"],["共济账户(第一顺位 王*)","32.90"]]' in out
     assert "出院结算单（医保住院结算）" in out and "1647.10" in out
-    accounts = admin.balances()["accounts"]  # settled: own drained, the daughter paid 32.90
-    assert accounts != before["accounts"]
+    assert '{"fund_returned":"1647.10","legs_returned":[{"source":"own","amount":"800.00"},{"source":"funder","amount":"32.90"}]}' \
+        in out.replace(" ", ""), (out[-300:], err[-3000:])  # the agent's access log says what the revoke answered
+    assert out.rstrip().splitlines()[-1] == "（该结算已撤销）"  # the receipt reprinted after the revoke
+    assert admin.balances() == before

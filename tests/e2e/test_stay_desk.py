@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from e2e_world import scenario
 
 from pos_plugin import dayend
 from pos_plugin.checkout.identify import Credential, identify
+from pos_plugin.checkout.sale import Order
 from pos_plugin.checkout.stay import StayQuote, Ward
 from pos_plugin.cli import main
 from pos_plugin.domain.cart import cart_line_from_mapping
@@ -160,3 +162,30 @@ def test_a_stay_by_hand_with_the_cli(ward, admin, sim_url, tmp_path):
     assert [(s["mdtrt_id"], s["state"]) for s in listed] == [(mdtrt_id, "discharged")]
     refused = CliRunner().invoke(main, ["stay", "fees", mdtrt_id, "--file", str(tmp_path / "day1.json")], env=env)
     assert refused.exit_code == 2 and "ERR_INPUT" in refused.output
+
+
+def test_a_setl_id_the_platform_gives_again_is_revoked_and_an_answered_revoke_still_stops_a_second(admin,
+                                                                                                   make_terminal):
+    """One state directory holds the journals of every institution the machine's tills settle for, and a reset
+    simulator hands out a setl_id again. A pharmacy's revoked sale under the same id used to stop the hospital's
+    stay revoke (400 ERR_INPUT 结算 … 已撤销, the README's curl stay in the suite); only this institution's revoke
+    sent after the settlement counts."""
+    shop = scenario("own-account-covers-everything")
+    admin.load_world(shop)
+    pharmacy = make_terminal(shop)
+    buyer = identify(pharmacy.client, Credential("id_card", shop["people"][0]["certno"]))
+    sale = pharmacy.till.checkout(buyer, Order(tuple(cart_line_from_mapping(line) for line in shop["checkout"]["lines"])),
+                                  confirm=lambda quote: True)
+    pharmacy.till.revoke(sale.sale_id)
+    admin.reset()  # the platform starts its ids again
+    admin.load_world(STAY)
+    mdtrt_id = admitted_and_billed(make_terminal)
+    till = make_terminal(STAY, name="T1")
+    done = till.desk.checkout(mdtrt_id, patient_of(till), lambda quote: True)
+    assert done.settlement.setl_id == sale.sale_id  # the same id as the pharmacy's revoked sale
+    assert f"{till.desk.revoke(mdtrt_id).amount('fund_pay_sumamt'):f}" == "-1756.30"
+    # The stay book lost the revoke (a crash before booking it): the journal's answered 2305 stops a second one.
+    till.stays.set_state(mdtrt_id, "settled", endtime=done.stay.endtime, setl_id=done.settlement.setl_id)
+    with pytest.raises(InputError, match="已撤销"):
+        till.desk.revoke(mdtrt_id)
+    assert till.stays.get(mdtrt_id).state == "discharged"

@@ -23,7 +23,8 @@ from pos_plugin.domain.payer_chain import Choices
 from pos_plugin.lab.sim_admin import SimulatorAdmin
 from pos_plugin.qr.decoder import decode_image
 from tools.bench import servers
-from tools.bench.stats import Row, at_most, percentile
+from tools.bench.stats import Row, info, percentile
+from tools.bench.targets import QR, TYPED, plugin_figure
 from tools.bench.world import AREA, PHARMACY, bench_world
 
 CART = ({"code": "A001", "name": "阿莫西林胶囊", "qty": "1", "price": "12.50", "class": "A"},)
@@ -77,12 +78,12 @@ def run(cfg: PluginConfig) -> tuple[list[Row], dict[str, Any]]:
         with servers.simulator(f"sqlite:///{workdir / 'platform.sqlite'}") as base:
             world = bench_world(max(50, cfg.sales))
             loaded = servers.admin(base, "POST", "/world", world)
-            for mode, label in (("qr", "QR image"), ("id", "typed ID")):
+            for mode, label in (("qr", QR), ("id", TYPED)):
                 walls, cpus = _sales(base, world, loaded, mode, cfg.sales, workdir)
                 cpu = sum(cpus) / len(cpus)
-                rows += [at_most("plugin", f"{label} checkout wall p50", percentile(walls, 50), "ms", 15),
-                         at_most("plugin", f"{label} checkout wall p99", percentile(walls, 99), "ms", 50),
-                         at_most("plugin", f"{label} till CPU per sale (mean)", cpu, "ms", 2)]
+                rows += [info("plugin", plugin_figure(label, "checkout wall p50"), percentile(walls, 50), "ms"),
+                         info("plugin", plugin_figure(label, "checkout wall p99"), percentile(walls, 99), "ms"),
+                         info("plugin", plugin_figure(label, "till CPU per sale (mean)"), cpu, "ms")]
                 raw[mode] = {"wall_p50": percentile(walls, 50), "wall_p99": percentile(walls, 99), "cpu_mean": cpu,
                              "cpu_p50": percentile(cpus, 50), "sales": len(walls)}
     return rows, raw
