@@ -26,13 +26,15 @@ from pos_plugin.checkout.sale import (
     leg_from_platform,
 )
 from pos_plugin.checkout.sale_receipt import receipt_for_sale
+from pos_plugin.checkout.visit import VisitDesk
 from pos_plugin.domain.cart import CartLine, cart_line_from_mapping, split_cart
 from pos_plugin.domain.payer_chain import Choices, Leg
 from pos_plugin.errors import AlreadyRevoked, IdentityMismatch, InputError, PosError
 from pos_plugin.journal.recovery import Recovery, Resolution
 from pos_plugin.journal.sales import LOCAL_PREFIX, SaleBook, SaleRecord
-from pos_plugin.journal.store import Entry, Journal
+from pos_plugin.journal.store import SALE_REVOKES, SALE_SETTLES, Entry, Journal
 from pos_plugin.journal.uploads import SalesUploads
+from pos_plugin.journal.visits import VisitBook
 from pos_plugin.platform.models import Settlement
 from pos_plugin.receipt import Receipt, SettlementFigures, render_receipt
 
@@ -98,12 +100,15 @@ class Till:
     """One terminal's checkout service: `Counter` for the platform, `SaleBook` for what was sold."""
 
     def __init__(self, counter: Counter, sales: SaleBook, institution_name: str,
-                 recovery: Recovery | None = None, uploads: SalesUploads | None = None) -> None:
+                 recovery: Recovery | None = None, uploads: SalesUploads | None = None,
+                 visits: VisitBook | None = None) -> None:
         self.counter = counter
         self.sales = sales
         self.institution_name = institution_name
         self.recovery = recovery
         self.uploads = uploads  # the sales upload (3505/3506); a failure never undoes the sale
+        # the outpatient visits step by step (checkout/visit.py); an outpatient checkout is a shortcut on them
+        self.outpatient = VisitDesk(self, visits) if visits is not None else None
 
     @property
     def journal(self) -> Journal | None:
@@ -111,7 +116,10 @@ class Till:
 
     # -- sell ---------------------------------------------------------------------------------
     def checkout(self, patient: Patient, order: Order, confirm: Confirm) -> BookedSale:
-        """Quote, confirm, settle (see `Counter.checkout`) and book the sale with its receipt."""
+        """Quote, confirm, settle (see `Counter.checkout`) and book the sale with its receipt. An outpatient cart
+        with insurable lines is the visit desk's steps in one call (`VisitDesk.sell`), the visit in its book."""
+        if order.flow == "outpatient" and self.outpatient is not None and split_cart(order.lines).insurable:
+            return self.outpatient.sell(patient, order, confirm)
         try:
             sale = self.counter.checkout(patient, order, confirm)
         except PosError as failed:
@@ -203,13 +211,42 @@ class Till:
     # -- after a crash ----------------------------------------------------------------------------
     def recover(self) -> Recovered:
         """Resolve the journal's unknown outcomes, then book every charged settlement the sale book lacks
-        (a crash after the reply, before booking), each with a receipt to reprint."""
+        (a crash after the reply, before booking), each with a receipt to reprint; mark revoked every sale
+        whose answered revoke the sale book missed; queue the sales uploads a crash kept from being queued,
+        and send every pending one again."""
         if self.recovery is None:
             raise InputError("本终端未启用交易日志，无法恢复")
         resolutions = self.recovery.recover()
-        booked = [self._book_from_journal(e) for e in self.recovery.journal.unbooked_settlements()]
-        sent, pending = self.uploads.resend() if self.uploads is not None else (0, 0)
-        return Recovered(resolutions, booked, sent, pending)
+        journal = self.recovery.journal
+        booked = [self._book_from_journal(e) for e in journal.unbooked_settlements()]
+        code = self.uploads.client.institution.fixmedins_code if self.uploads is not None else ""
+        for entry in journal.answered(SALE_REVOKES, institution=code):  # a crash after the revoke's reply
+            record = self.sales.find(entry.orig_setl_id or "")
+            if record is not None and record.state == "settled":
+                self.sales.mark_revoked(record.setl_id)
+        if self.uploads is None:
+            return Recovered(resolutions, booked)
+        queued_now = self._queue_missing_uploads(journal, self.uploads, code)
+        sent, pending = self.uploads.resend()
+        return Recovered(resolutions, booked, queued_now + sent, pending)
+
+    def _queue_missing_uploads(self, journal: Journal, uploads: SalesUploads, institution: str) -> int:
+        """A crash between booking a sale (or its revoke) and queueing its upload left no upload to resend:
+        queue the 3505 of every sale this terminal settled and the 3506 of every sale it revoked that its
+        upload book lacks (the platform stores a line number once, so nothing is uploaded twice). Returns how
+        many of them the platform accepted now."""
+        queued, sent = uploads.queued(), 0
+        for infno, infnos in (("3505", SALE_SETTLES), ("3506", SALE_REVOKES)):
+            entries = journal.answered(infnos, institution=institution)
+            for entry in entries:
+                setl_id = (entry.setl_id if infno == "3505" else entry.orig_setl_id) or ""
+                record = self.sales.find(setl_id) if (setl_id, infno) not in queued else None
+                if record is None or (infno == "3506" and record.state != "revoked"):
+                    continue
+                queue = uploads.sold if infno == "3505" else uploads.returned
+                accepted = queue(record.setl_id, record.psn_no, record.insuplc, record.lines)
+                sent += accepted and any(line.insurable for line in record.lines)
+        return sent
 
     def _book_from_journal(self, entry: Entry) -> SaleRecord:
         data = entry.request.get("input", {})

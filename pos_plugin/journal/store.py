@@ -40,6 +40,7 @@ UNRESOLVED = (PENDING, UNKNOWN)
 SETTLES = ("2102", "2207", "2304")
 REVOKES = ("2103", "2208", "2305")
 SALE_SETTLES = ("2102", "2207")  # the sale book's settlements (a stay's 2304 is booked in the stay book)
+SALE_REVOKES = ("2103", "2208")
 # setlinfo amounts kept per row for day-end reconciliation (revokes use psn_pay/cash_payamt names).
 AMOUNTS = ("medfee_sumamt", "fund_pay_sumamt", "psn_part_amt", "acct_pay", "acct_mulaid_pay", "wallet_pay",
            "psn_cash_pay")
@@ -183,6 +184,15 @@ class Journal:
         """Answered sale settlements (2102/2207) of this terminal still in effect (no answered revoke) that the
         sale book lacks: a crash after the reply and before the sale was booked."""
         return self._in_effect(SALE_SETTLES, "AND NOT EXISTS (SELECT 1 FROM sales s WHERE s.setl_id = j.setl_id) ")
+
+    def answered(self, infnos: tuple[str, ...], *, institution: str = "") -> list[Entry]:
+        """This terminal's answered (done, or confirmed through 5203) rows of `infnos`, oldest first; with
+        `institution` (its fixmedins_code, the head of its msgids) only that institution's (one state directory
+        may hold the journals of several)."""
+        marks = ", ".join("?" for _ in infnos)
+        rows = self.db.read(f"SELECT * FROM journal WHERE terminal = ? AND infno IN ({marks}) AND state IN (?, ?) "
+                            "ORDER BY msgid", (self.terminal, *infnos, DONE, CONFIRMED))
+        return [_entry(row) for row in rows if row["msgid"].startswith(institution)]
 
     def stay_settlements_in_effect(self) -> list[Entry]:
         """Answered stay settlements (2304) of this terminal with no answered revoke (the stay book checks

@@ -105,6 +105,10 @@ class SalesUploads:
                          "WHERE setl_id = ? AND infno = ?", (setl_id, infno))
         return True
 
+    def queued(self) -> set[tuple[str, str]]:
+        """(setl_id, infno) of every upload ever queued here, pending or done."""
+        return {(r["setl_id"], r["infno"]) for r in self.db.read("SELECT setl_id, infno FROM sales_uploads")}
+
     def pending(self) -> list[PendingUpload]:
         rows = self.db.read("SELECT setl_id, infno, attempts, last_error FROM sales_uploads "
                             "WHERE state = 'pending' ORDER BY created_at, setl_id, infno")

@@ -59,3 +59,36 @@ def test_a_failed_upload_keeps_the_sale_and_is_sent_again_by_recover(shop: Any):
     assert terminal.till.recover().uploads_sent == 0  # nothing left: never sent twice
     report = admin.uploads(code)
     assert report["sales_not_uploaded"] == [] and len([u for u in report["uploads"] if u["kind"] == "sale"]) == 2
+
+
+def test_recover_queues_the_upload_of_a_sale_booked_just_before_a_crash(shop: Any):
+    """kill -9 after the sale book recorded the sale, before its upload was queued (the soak's sale_recorded):
+    nothing is pending, yet the platform lacks the sale; recover queues and sends it, once."""
+    admin, terminal, patient, code = shop
+    uploads, terminal.till.uploads = terminal.till.uploads, None  # the crash: the queue never saw the sale
+    booked = sell(terminal, patient)
+    terminal.till.uploads = uploads
+    assert uploads.pending() == [] and admin.uploads(code)["sales_not_uploaded"] == [booked.sale_id]
+    recovered = terminal.till.recover()
+    assert (recovered.uploads_sent, recovered.uploads_pending) == (1, 0)
+    assert admin.uploads(code)["sales_not_uploaded"] == []
+    assert terminal.till.recover().uploads_sent == 0
+    assert len([u for u in admin.uploads(code)["uploads"] if u["kind"] == "sale"]) == 2  # two lines, once each
+
+
+def test_recover_books_a_revoke_the_sale_book_missed_and_uploads_its_return(shop: Any):
+    """kill -9 after the revoke's reply was journaled, before the sale book was marked (reply_recorded): the sale
+    book still says settled; recover marks it revoked from the journal and uploads the return (3506) once."""
+    admin, terminal, patient, code = shop
+    booked = sell(terminal, patient)
+    uploads, terminal.till.uploads = terminal.till.uploads, None
+    terminal.till.revoke(booked.sale_id)
+    terminal.till.uploads = uploads
+    with terminal.sales.db.immediate() as conn:  # the crash: the sale book never heard of the revoke
+        conn.execute("UPDATE sales SET state = 'settled' WHERE setl_id = ?", (booked.sale_id,))
+    assert admin.uploads(code)["returns_not_uploaded"] == [booked.sale_id]
+    recovered = terminal.till.recover()
+    assert terminal.sales.get(booked.sale_id).state == "revoked"
+    assert (recovered.uploads_sent, recovered.uploads_pending) == (1, 0)
+    assert admin.uploads(code)["returns_not_uploaded"] == []
+    assert terminal.till.recover().uploads_sent == 0

@@ -1,18 +1,23 @@
 """The chaos soak (`make soak`): seeded settle / revoke / partial refund / wallet transfers on several
 terminals through the plugin's Python API against a real simulator (SQLite, then PostgreSQL), with faults
 armed through the admin API (drop_after_commit, http500, error) and kill -9 of the till process at chosen
-points (tools/soak/till.py). At the end every terminal runs `recover`, then `reconcile` (with and
-without refunds), and the books are compared: platform vs journal vs sale book.
+points (tools/soak/till.py). Every settled sale is uploaded (3505) and every return (3506) by the till
+itself (pos_plugin/journal/uploads.py), under faults and kills too. At the end every terminal runs
+`recover`, then `reconcile` (with and without refunds), and the books are compared (tools/soak/books.py):
+platform vs journal vs sale book, and the simulator's stored uploads vs the sale book.
 SOAK_DBS names the runs: `sqlite` (simulator and till on SQLite files, one till process for the three
 terminals), `postgres` (the simulator on PostgreSQL), `shared` (three till processes, one per terminal, on
-one shared PostgreSQL till store, `--state-db`; T1's start-of-day recover resolves what the killed tills
-left, docs/till-store.md).
+one shared PostgreSQL till store, `--state-db`, each with its own state directory for what stays local
+(the upload book); T1's start-of-day recover resolves what the killed tills left, docs/till-store.md).
 
     SOAK_OPS=300 SOAK_SEED=7 SOAK_DBS=sqlite,postgres,shared .venv/bin/python -m tools.soak
     SOAK_STATE_DIR=var/soak ...   keeps each database's journal files and CLI output (cli-output.txt)
+    SOAK_BREAK=double_upload,lost_return ...   breaks the till on purpose: the soak must fail
 
-Prints fen lost or created, unresolved entries, duplicate msgids, book mismatches, unbalanced
-reconciliations and full ID numbers found in the journal files and CLI output; exits 1 if any is non-zero.
+Prints the counters of tools/soak/books.py (fen lost or created, unresolved entries, duplicate msgids, book
+mismatches, unbalanced reconciliations, full ID numbers, sales and returns not uploaded exactly once, uploads
+naming no sale, uploads pending) and how much each check examined; exits 1 if any counter is non-zero or a
+check examined nothing.
 """
 
 from __future__ import annotations
@@ -33,42 +38,21 @@ from typing import Any
 
 import requests
 
-from pos_plugin.journal import Journal
-from pos_plugin.journal.sales import SaleBook
-from pos_plugin.journal.store import CONFIRMED, DONE, REVOKES, SETTLES
 from pos_plugin.lab.embedded import running_simulator
 from pos_plugin.lab.sim_admin import SimulatorAdmin
 from tools import pg
+from tools.soak.books import COUNTERS, EXAMINED, check
+from tools.soak.world import CATALOGUE, INSTITUTION, PEOPLE, world
 
 ROOT = Path(__file__).resolve().parents[2]
 
 TERMINALS = ("T1", "T2", "T3")
-PEOPLE = 6
-KILL_POINTS = ("before_send", "reply_unrecorded", "reply_recorded", "sale_booked")
+KILL_POINTS = ("before_send", "reply_unrecorded", "reply_recorded", "sale_recorded", "sale_booked", "revoke_recorded",
+               "upload_queued", "upload_sent")
+FAULT_KINDS = ("drop_after_commit", "http500", "error")
 FAULTS = (("2102", "drop_after_commit"), ("2103", "drop_after_commit"), ("2102", "http500"), ("2103", "http500"),
-          ("2102", "error"), ("5203", "http500"), ("2601", "http500"))
-FULL_ID = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])")
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-INSTITUTION = {"code": "P61010300017", "name": "西安康平大药房", "kind": "pharmacy", "admdvs": "610103", "level": "1",
-               "wallet_enabled": True}
-CATALOGUE: tuple[dict[str, Any], ...] = ({"code": "D4001", "name": "二甲双胍缓释片", "class": "A", "price": "28.40"},
-             {"code": "D4002", "name": "血糖试纸", "class": "B", "selfpay_prop": "0.15", "price": "99.00"},
-             {"code": "G001", "name": "维生素软糖", "insurable": False, "price": "59.00"})
-
-
-def id_number(serial: int) -> str:
-    first17 = f"61010319{70 + serial % 20:02d}0101{serial % 1000:03d}"
-    return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True)) % 11]
-
-
-def world() -> dict[str, Any]:
-    people = [{"id": f"p{i}", "name": f"测试{'甲乙丙丁戊己庚辛'[i]}", "certno": id_number(i + 1), "gender": "1",
-               "birthday": f"19{70 + (i + 1) % 20:02d}-01-01", "insutype": "310", "psn_type": "1101",
-               "insuplc": "610103", "status": "1", "account": "3000.00",
-               "ytd": {"deductible_used": "0.00", "fund_paid": "0.00"}} for i in range(PEOPLE)]
-    return {"format": "yibao-scenario/1", "name": "soak", "today": "2026-04-20T09:00:00", "policy": "national-default",
-            "institution": INSTITUTION, "people": people, "bindings": [],
-            "checkout": {"patient": "p0", "flow": "pharmacy", "lines": [dict(CATALOGUE[0], qty="1")]}}
+          ("2102", "error"), ("5203", "http500"), ("2601", "http500"),
+          *((infno, kind) for infno in ("3505", "3506") for kind in FAULT_KINDS))
 
 
 def _app_login(url: str, psn_no: str) -> tuple[requests.Session, str]:
@@ -129,9 +113,10 @@ class TillProcess:
             self.proc.wait(timeout=30)
 
 
-def soak(url: str, ops: int, seed: int, state: Path, state_db: str = "") -> dict[str, Any]:
-    """`state_db` (a postgresql:// URL): three till processes, one per terminal, on that one shared store;
-    else one till process for the three terminals on the SQLite files under `state`."""
+def soak(url: str, ops: int, seed: int, state: Path, state_db: str = "", breaks: str = "") -> dict[str, Any]:
+    """`state_db` (a postgresql:// URL): three till processes, one per terminal, on that one shared store, each
+    with its own state directory (its upload book is local to it, docs/till-store.md); else one till process for
+    the three terminals on the SQLite files under `state`. `breaks`: break the till on purpose (tools/soak/till.py)."""
     rng = random.Random(seed)
     admin = SimulatorAdmin(url)
     admin.reset()
@@ -139,13 +124,15 @@ def soak(url: str, ops: int, seed: int, state: Path, state_db: str = "") -> dict
     loaded = admin.load_world(scen)
     psn = [loaded["handles"][p["id"]] for p in scen["people"]]
     certnos = {loaded["handles"][p["id"]]: p["certno"] for p in scen["people"]}
-    config = {"url": url, "institution": INSTITUTION["code"], "institution_name": INSTITUTION["name"],
-              "admdvs": INSTITUTION["admdvs"], "state_dir": str(state), "state_db": state_db}
-    one = None if state_db else TillProcess(config)
-    tills = {name: one or TillProcess({**config, "terminal": name}) for name in TERMINALS}
+    base = {"url": url, "institution": INSTITUTION["code"], "institution_name": INSTITUTION["name"],
+            "admdvs": INSTITUTION["admdvs"], "state_dir": str(state), "state_db": state_db, "break": breaks}
+    configs = {name: {**base, "terminal": name, "state_dir": str(state / name) if state_db else str(state)}
+               for name in TERMINALS}
+    one = None if state_db else TillProcess(base)
+    tills = {name: one or TillProcess(configs[name]) for name in TERMINALS}
     seen: Counter[str] = Counter()
     for n in range(ops):
-        if rng.random() < 0.12:
+        if rng.random() < 0.15:
             infno, kind = rng.choice(FAULTS)
             admin.arm_fault(infno, kind)
             seen[f"fault {infno} {kind}"] += 1
@@ -157,7 +144,7 @@ def soak(url: str, ops: int, seed: int, state: Path, state_db: str = "") -> dict
         kind = "settle" if roll < 0.6 else "revoke" if roll < 0.8 else "refund"
         i = rng.randrange(PEOPLE)
         lines = [{**item, "qty": str(rng.randint(1, 3))} for item in rng.sample(CATALOGUE, rng.randint(1, 3))]
-        kill = rng.choice(KILL_POINTS) if rng.random() < 0.04 else None
+        kill = rng.choice(KILL_POINTS) if rng.random() < 0.06 else None
         op = {"kind": kind, "terminal": rng.choice(TERMINALS), "seed": seed * 100003 + n, "kill": kill,
               "certno": scen["people"][i]["certno"], "certnos": certnos, "lines": lines}
         answer = tills[op["terminal"]].send(op)
@@ -168,74 +155,26 @@ def soak(url: str, ops: int, seed: int, state: Path, state_db: str = "") -> dict
         for till in tills.values():
             till.close()
     for name in TERMINALS:  # the cashier's start-of-day command, through the CLI (its output is checked too)
-        outputs.append(cli(config, name, "recover"))
+        outputs.append(cli(configs[name], "recover"))
     for till in {id(t): t for t in tills.values()}.values():
         till.close()
+    seen["recover: uploads sent again"] = sum(int(n) for out in outputs for n in re.findall(r"补传 (\d+) 笔", out.stdout))
     for flag in ((), ("--with-refunds",)):
-        outputs.append(cli(config, "T1", "reconcile", "--date", "2026-04-20", *flag))
-    report = check(admin, state, outputs, url, state_db)
+        outputs.append(cli(configs["T1"], "reconcile", "--date", "2026-04-20", *flag))
+    books = sorted({Path(str(c["state_dir"])) / "journal.sqlite" for c in configs.values()})
+    report = check(admin, state, books, outputs, url, state_db)
     report["ops"] = dict(sorted(seen.items()))
     admin.close()
     return report
 
 
-def cli(config: dict[str, Any], terminal: str, *args: str) -> subprocess.CompletedProcess[str]:
+def cli(config: dict[str, Any], *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "YIBAO_PLATFORM": config["url"], "YIBAO_INSTITUTION": config["institution"],
            "YIBAO_INSTITUTION_NAME": config["institution_name"], "YIBAO_ADMDVS": config["admdvs"],
-           "YIBAO_STATE_DIR": config["state_dir"], "YIBAO_STATE_DB": config["state_db"], "YIBAO_TERMINAL": terminal,
+           "YIBAO_STATE_DIR": config["state_dir"], "YIBAO_STATE_DB": config["state_db"], "YIBAO_TERMINAL": config["terminal"],
            "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "pos_plugin", *args], capture_output=True, text=True, env=env,
                           cwd=ROOT, timeout=300)
-
-
-def check(admin: SimulatorAdmin, state: Path, outputs: list[subprocess.CompletedProcess[str]],
-          url: str, state_db: str) -> dict[str, Any]:
-    conservation = admin.conservation()
-    lost_or_created = abs(Decimal(str(conservation.get("difference", "0")))) * 100 if conservation["ok"] is True \
-        else Decimal(conservation.get("difference") or 1) * 100
-    journal = Journal(state_db or state / "journal.sqlite", terminal="soak-check")
-    sales = SaleBook(state_db or state / "journal.sqlite")
-    unresolved = journal.unresolved(all_terminals=True)
-    answered = journal.entries(states=(DONE, CONFIRMED))
-    settles = {e.setl_id: e for e in answered if e.infno in SETTLES}
-    revokes: Counter[str] = Counter(e.orig_setl_id or "" for e in answered if e.infno in REVOKES)
-    booked = {r["setl_id"]: r["state"] for r in sales.db.read("SELECT setl_id, state FROM sales")}
-    platform = requests.get(f"{url}/admin/settlements", params={"fixmedins_code": str(INSTITUTION["code"])},
-                            timeout=30).json()["settlements"]
-    mismatches = []
-    for row in platform:
-        setl_id, status = row["setl_id"], row["status"]
-        expect = {"settled": (True, 0, "settled"), "revoked": (True, 1, "revoked"), "reversed": (False, 0, None)}
-        in_journal, revoked_n, sale_state = expect[status]
-        seen = (setl_id in settles, revokes[setl_id], booked.get(setl_id))
-        if seen != (in_journal, revoked_n, sale_state):
-            mismatches.append(f"{setl_id} platform {status}: journal settle={seen[0]} revokes={seen[1]} "
-                              f"sale book={seen[2]}")
-    on_platform = {row["setl_id"] for row in platform}
-    mismatches += [f"{s} in the journal, not on the platform" for s in settles if s not in on_platform]
-    unbalanced = sum(1 for out in outputs if "reconcile" in out.args and out.returncode != 0)
-    recover_failed = sum(1 for out in outputs if "recover" in out.args and out.returncode != 0)
-    text = "".join(out.stdout + out.stderr for out in outputs)
-    (state / "cli-output.txt").write_text(text, encoding="utf-8")
-    stored = "".join(p.read_bytes().decode("utf-8", "replace") for p in sorted(state.glob("journal.sqlite*")))
-    stored += "".join(f"{r['request']}{r['reply']}" for r in journal.db.read("SELECT request, reply FROM journal"))
-    drawn = [row["msgid"] for row in journal.db.read("SELECT msgid FROM journal")]
-    journal.close()
-    sales.close()
-    return {"fen_lost_or_created": int(lost_or_created), "unresolved": len(unresolved) + recover_failed,
-            "duplicate_msgids": len(drawn) - len(set(drawn)) + reused_msgids(url),
-            "book_mismatches": len(mismatches), "unbalanced_reconciliations": unbalanced,
-            "full_id_numbers": len(FULL_ID.findall(text)) + len(FULL_ID.findall(stored)),
-            "settlements": Counter(row["status"] for row in platform), "mismatch_examples": mismatches[:5],
-            "cli": text if unbalanced or recover_failed else ""}
-
-
-def reused_msgids(url: str) -> int:
-    """Requests the platform refused for a msgid already used (ERR_MSGID_REUSED), over its last 200 requests
-    of this institution (the console's journal): two tills that drew one msgid would show here."""
-    entries = requests.get(f"{url}/console/api/journal", params={"institution": str(INSTITUTION["code"])},
-                           timeout=30).json()["entries"]
-    return sum(1 for e in entries if e.get("err_code") == "ERR_MSGID_REUSED")
 
 
 @contextmanager
@@ -253,23 +192,27 @@ def database(kind: str) -> Iterator[tuple[str | None, str]]:
 
 def main() -> int:
     ops, seed = int(os.environ.get("SOAK_OPS", "300")), int(os.environ.get("SOAK_SEED", "12"))
+    breaks = os.environ.get("SOAK_BREAK", "")
     failed = False
     for kind in os.environ.get("SOAK_DBS", "sqlite,postgres,shared").split(","):
         with database(kind) as (db_url, state_db), running_simulator(db_url) as url, \
                 tempfile.TemporaryDirectory(prefix="yibao-soak-") as tmp:
             keep = os.environ.get("SOAK_STATE_DIR")  # keep the journal files and CLI output to inspect
             state = Path(keep) / kind if keep else Path(tmp)
-            report = soak(url, ops, seed, state, state_db)
-        verdict = {k: report[k] for k in ("fen_lost_or_created", "unresolved", "duplicate_msgids", "book_mismatches",
-                                          "unbalanced_reconciliations", "full_id_numbers")}
-        print(f"soak {kind} SOAK_OPS={ops} SOAK_SEED={seed}: " + "  ".join(f"{k}={v}" for k, v in verdict.items()))
+            state.mkdir(parents=True, exist_ok=True)
+            report = soak(url, ops, seed, state, state_db, breaks)
+        verdict = {k: report[k] for k in COUNTERS}
+        print(f"soak {kind} SOAK_OPS={ops} SOAK_SEED={seed}: " + "  ".join(f"{k}={v}" for k, v in verdict.items())
+              + "  examined: " + " ".join(f"{k}={report[k]}" for k in EXAMINED))
         print(f"  platform settlements: {dict(report['settlements'])}")
         print("  operations: " + ", ".join(f"{k}: {v}" for k, v in report["ops"].items()))
         for example in report["mismatch_examples"]:
             print(f"  mismatch: {example}")
+        for name in report["examined_nothing"]:
+            print(f"  examined nothing: {name}=0 (a check that examined nothing does not pass)")
         if report["cli"]:
             print(report["cli"])
-        failed = failed or any(verdict.values())
+        failed = failed or any(verdict.values()) or bool(report["examined_nothing"])
     print("soak: FAIL" if failed else "soak: PASS")
     return 1 if failed else 0
 

@@ -5,8 +5,16 @@ An operation may name a kill point; the process then SIGKILLs itself there, as a
     before_send      the journal row is written (pending), the request has not left
     reply_unrecorded the platform answered; the journal does not know yet
     reply_recorded   the journal says done; the sale book does not know yet
-    sale_booked      the sale is booked; the caller has not seen it
-The hooks wrap the journal and the till in THIS process only; the plugin's code is unchanged.
+    sale_recorded    the sale is in the sale book; its sales upload (3505) is not queued yet
+    sale_booked      the sale is booked and its upload sent (or left pending); the caller has not seen it
+    revoke_recorded  the sale book says revoked; the return's upload (3506) is not queued yet
+    upload_queued    the upload is written pending in the upload book; it has not left
+    upload_sent      the platform accepted the upload; the upload book does not know yet
+The hooks wrap the journal, the books and the till in THIS process only; the plugin's code is unchanged.
+
+`config["break"]` breaks the till on purpose, so the soak's own test sees an invariant fail:
+    double_upload    every sale is uploaded (3505) a second time under other line numbers
+    lost_return      a return (3506) is marked done in the upload book without being sent
 """
 
 from __future__ import annotations
@@ -25,9 +33,13 @@ from pos_plugin.checkout.till import Till
 from pos_plugin.config import Terminal, TerminalSettings, open_terminal
 from pos_plugin.domain.cart import cart_line_from_mapping
 from pos_plugin.errors import PosError
+from pos_plugin.journal.sales import SaleBook
 from pos_plugin.journal.store import Journal
+from pos_plugin.journal.uploads import SalesUploads
+from pos_plugin.platform import PlatformClient
 
 KILL_AT: list[str] = []  # the kill point armed for the current operation
+UPLOADS = ("3505", "3506")
 
 
 def _die_at(point: str) -> None:
@@ -36,8 +48,21 @@ def _die_at(point: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+def _after(cls: Any, name: str, point: str) -> None:
+    """`cls.name` dies at `point` once it has done its work."""
+    original = getattr(cls, name)
+
+    def hooked(self: Any, *args: Any, **kwargs: Any) -> Any:
+        done = original(self, *args, **kwargs)
+        _die_at(point)
+        return done
+
+    setattr(cls, name, hooked)
+
+
 def _install_hooks() -> None:
-    before_send, after_reply, book = Journal.before_send, Journal.after_reply, Till.book
+    before_send, after_reply, send_upload, call = (Journal.before_send, Journal.after_reply, SalesUploads._send,
+                                                   PlatformClient.call)
 
     def hooked_before_send(self: Journal, *args: Any, **kwargs: Any) -> None:
         before_send(self, *args, **kwargs)
@@ -48,14 +73,62 @@ def _install_hooks() -> None:
         after_reply(self, *args, **kwargs)
         _die_at("reply_recorded")
 
-    def hooked_book(self: Till, *args: Any, **kwargs: Any) -> Any:
-        booked = book(self, *args, **kwargs)
-        _die_at("sale_booked")
-        return booked
+    def hooked_send_upload(self: SalesUploads, setl_id: str, infno: str) -> bool:
+        _die_at("upload_queued")
+        return send_upload(self, setl_id, infno)
+
+    def hooked_call(self: PlatformClient, infno: str, *args: Any, **kwargs: Any) -> Any:
+        reply = call(self, infno, *args, **kwargs)
+        if infno in UPLOADS:
+            _die_at("upload_sent")
+        return reply
 
     Journal.before_send = hooked_before_send  # type: ignore[method-assign]
     Journal.after_reply = hooked_after_reply  # type: ignore[method-assign]
-    Till.book = hooked_book  # type: ignore[method-assign]
+    SalesUploads._send = hooked_send_upload  # type: ignore[method-assign]
+    PlatformClient.call = hooked_call  # type: ignore[method-assign, assignment]
+    _after(SaleBook, "record", "sale_recorded")
+    _after(SaleBook, "mark_revoked", "revoke_recorded")
+    _after(Till, "book", "sale_booked")
+
+
+def _break(kinds: str) -> None:
+    """Break the till on purpose (the soak's own test): the invariants must catch it. `kinds`: comma-separated."""
+    for kind in filter(None, kinds.split(",")):
+        if kind == "double_upload":
+            _upload_sales_twice()
+        elif kind == "lost_return":
+            _lose_returns()
+        else:
+            raise SystemExit(f"unknown break {kind!r}")
+
+
+def _upload_sales_twice() -> None:
+    sold = SalesUploads.sold
+
+    def sold_twice(self: SalesUploads, setl_id: str, psn_no: str, insuplc: str, lines: Any) -> bool:
+        done = sold(self, setl_id, psn_no, insuplc, lines)
+        body = self.db.read("SELECT body FROM sales_uploads WHERE setl_id = ? AND infno = '3505'", (setl_id,))
+        if body:  # a second upload of the same sale under other line numbers: the platform stores it again
+            rows = [{**row, "medins_prod_sel_no": row["medins_prod_sel_no"] + "X"}
+                    for row in json.loads(body[0]["body"])["selinfo"]]
+            self.client.call("3505", {"selinfo": rows}, insuplc=insuplc, psn_no=psn_no)
+        return done
+
+    SalesUploads.sold = sold_twice  # type: ignore[method-assign]
+
+
+def _lose_returns() -> None:
+    send = SalesUploads._send
+
+    def marked_done(self: SalesUploads, setl_id: str, infno: str) -> bool:
+        if infno != "3506":
+            return send(self, setl_id, infno)
+        with self.db.immediate() as conn:  # the book says accepted; nothing was sent
+            conn.execute("UPDATE sales_uploads SET state = 'done' WHERE setl_id = ? AND infno = ?", (setl_id, infno))
+        return True
+
+    SalesUploads._send = marked_done  # type: ignore[method-assign]
 
 
 class Tills:
@@ -105,6 +178,7 @@ def run(op: dict[str, Any], tills: Tills) -> dict[str, Any]:
 def main() -> None:
     config = json.loads(sys.argv[1])
     _install_hooks()
+    _break(config.get("break", ""))
     tills = Tills(config)
     for line in sys.stdin:
         op = json.loads(line)

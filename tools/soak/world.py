@@ -1,0 +1,31 @@
+"""The soak's world (tools/soak/__main__.py): one institution, six insured people with made-up but valid ID
+numbers, the goods it sells."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+PEOPLE = 6
+FULL_ID = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])")
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+INSTITUTION = {"code": "P61010300017", "name": "西安康平大药房", "kind": "pharmacy", "admdvs": "610103", "level": "1",
+               "wallet_enabled": True}
+CATALOGUE: tuple[dict[str, Any], ...] = ({"code": "D4001", "name": "二甲双胍缓释片", "class": "A", "price": "28.40"},
+             {"code": "D4002", "name": "血糖试纸", "class": "B", "selfpay_prop": "0.15", "price": "99.00"},
+             {"code": "G001", "name": "维生素软糖", "insurable": False, "price": "59.00"})
+
+
+def id_number(serial: int) -> str:
+    first17 = f"61010319{70 + serial % 20:02d}0101{serial % 1000:03d}"
+    return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True)) % 11]
+
+
+def world() -> dict[str, Any]:
+    people = [{"id": f"p{i}", "name": f"测试{'甲乙丙丁戊己庚辛'[i]}", "certno": id_number(i + 1), "gender": "1",
+               "birthday": f"19{70 + (i + 1) % 20:02d}-01-01", "insutype": "310", "psn_type": "1101",
+               "insuplc": "610103", "status": "1", "account": "3000.00",
+               "ytd": {"deductible_used": "0.00", "fund_paid": "0.00"}} for i in range(PEOPLE)]
+    return {"format": "yibao-scenario/1", "name": "soak", "today": "2026-04-20T09:00:00", "policy": "national-default",
+            "institution": INSTITUTION, "people": people, "bindings": [],
+            "checkout": {"patient": "p0", "flow": "pharmacy", "lines": [dict(CATALOGUE[0], qty="1")]}}
