@@ -149,6 +149,10 @@ def create_app(terminal: Terminal, *, token: str = "") -> Flask:
     def catalogue_mappings() -> Response:
         return _answer(service.catalogue_map(_body()), 200)
 
+    @app.get("/catalogue/mappings")
+    def catalogue_mapping_states() -> Response:
+        return _answer(service.catalogue_mapping_states(), 200)
+
     @app.post("/reconcile")
     def reconcile() -> Response:
         return _answer(service.reconcile(_body()), 200)

@@ -20,7 +20,8 @@ from typing import Any
 from pos_plugin import dayend
 from pos_plugin.agent import wire
 from pos_plugin.agent.errors import BalanceMoved, PatientUnknown, QuoteStale
-from pos_plugin.catalogue import sync_catalogue, upload_mappings
+from pos_plugin.catalogue import fetch_reviews, sync_catalogue, upload_mappings
+from pos_plugin.catalogue.book import CHK_STAS
 from pos_plugin.catalogue.sync import mappings_of
 from pos_plugin.checkout.identify import BUSINESS_TYPE, Credential, Expected, Patient, identify
 from pos_plugin.checkout.sale import Counter, Order, Quote, as_flow
@@ -197,7 +198,17 @@ class AgentService:
         with self.lock:
             count = upload_mappings(self.terminal.client, self.terminal.catalogue, mappings,
                                     begndate=self.terminal.client.clock().date().isoformat())
-        return {"mapped": count}
+            states = {m.chk_stas for m in self.terminal.catalogue.mappings(m.item for m in mappings).values()}
+        return {"mapped": count, "chk_stas": states.pop() if len(states) == 1 else ""}
+
+    def catalogue_mapping_states(self) -> dict[str, Any]:
+        """The terminal's mappings with the platform's review of each, asked afresh (1317)."""
+        with self.lock:
+            fetch_reviews(self.terminal.client, self.terminal.catalogue)
+            rows = self.terminal.catalogue.mappings().values()
+        return {"mappings": [{"item": m.item, "med_list_codg": m.med_list_codg, "name": m.name,
+                              "list_type": m.list_type, "chk_stas": m.chk_stas, "chk_stas_name": CHK_STAS[m.chk_stas],
+                              "chk_memo": m.chk_memo} for m in rows]}
 
     def health(self) -> dict[str, Any]:
         """The agent is up; `ok` also says the platform answers. The probe is one HTTP request that moves

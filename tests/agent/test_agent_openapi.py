@@ -62,7 +62,11 @@ def test_real_answers_validate_against_the_document(admin, start_agent):
     synced = check("POST", "/catalogue/sync", agent.call("POST", "/catalogue/sync"))
     assert synced["total"] == 2 and synced["fetched"] == 2
     mapping = {"mappings": [{"item": "SKU-4001", "med_list_codg": "D4001", "name": "二甲双胍缓释片"}]}
-    assert check("POST", "/catalogue/mappings", agent.call("POST", "/catalogue/mappings", mapping)) == {"mapped": 1}
+    assert check("POST", "/catalogue/mappings", agent.call("POST", "/catalogue/mappings", mapping)) == {
+        "mapped": 1, "chk_stas": "1"}
+    states = check("GET", "/catalogue/mappings", agent.call("GET", "/catalogue/mappings"))
+    assert [(m["item"], m["chk_stas"], m["chk_stas_name"]) for m in states["mappings"]] == [
+        ("SKU-4001", "1", "审核通过")]
     check("POST", "/catalogue/mappings", agent.call("POST", "/catalogue/mappings", {"mappings": [{"item": "X"}]}))
     check("POST", "/scan", agent.call("POST", "/scan", files={"image": ("f.png", png, "image/png")}))
     check("POST", "/scan", agent.call("POST", "/scan"))

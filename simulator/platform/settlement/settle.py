@@ -29,7 +29,7 @@ from simulator.domain.refusals import (
 )
 from simulator.domain.requests import RequestMeta, check_insuplc
 from simulator.domain.views import SettlementView, balance_after, plan_amounts
-from simulator.platform.catalogue.lookup import line_catalogue
+from simulator.platform.catalogue.lookup import check_mapped, line_catalogue
 from simulator.platform.catalogue.trace import check_sale_codes, sold_records
 from simulator.platform.context import payer_context
 from simulator.platform.deps import Deps
@@ -99,6 +99,7 @@ class SettleOps:
 
     def _plan(self, uow: UnitOfWork, ctx: PayerContext, lines: Sequence[FeeLine], inp: SettleInput,
               inpatient: InpatientYear | None = None) -> SettlementPlan:
+        check_mapped(uow.catalogue, ctx.institution.code, lines)
         found = line_catalogue(uow.catalogue, (line.code for line in lines), self.clock.today())
         check_sale_codes(uow.trace_codes, lines, found)
         plan = replace(plan_settlement(ctx, lines, found.items, inp.med_type, inp.use_account, inp.exp.use_wallet,
