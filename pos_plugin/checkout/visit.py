@@ -30,7 +30,6 @@ from pos_plugin.errors import (
     NoFeeLines,
     PosError,
     SettlementUnknown,
-    UnknownOutcome,
     VisitCancelled,
     VisitHasSettlement,
     VisitUnknown,
@@ -171,17 +170,7 @@ class VisitDesk:
         if self.counter.recovery:  # an earlier lost reply for this patient is settled first
             self.counter.recovery.clear_backlog(patient.psn_no)
         quote = self.open(patient, order)
-        try:
-            return self.counter.confirm_and_settle(quote, confirm, self.settle)
-        except UnknownOutcome:
-            raise
-        except PosError as exc:
-            if "sale" not in exc.details:
-                self.abandon(quote)
-            raise
-        except BaseException:  # the cashier interrupted the confirmation (Ctrl-C): nothing was settled
-            self.abandon(quote)
-            raise
+        return self.counter.settle_or_abandon(quote, confirm, self.settle, self.abandon)
 
     def abandon(self, quote: Quote) -> None:
         """Close the visit an unconfirmed quote opened (best effort); a visit not in this book goes through the
