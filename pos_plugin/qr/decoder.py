@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pos_plugin.qr import image, regions, zbar, zxing
-from pos_plugin.qr.image import DEFAULT_LIMITS, FAST_STEPS, STEPS, ImageSource, Limits
+from pos_plugin.qr.image import DEFAULT_LIMITS, FAST_STEPS, FRAME_STEPS, STEPS, ImageSource, Limits
 
 FAST_STEP = "zxing"  # the plain first pass; a retry on a variant is reported as "zxing-<variant>"
-FULL_STEP = "zxing-full"  # zxing-cpp's own extra searches: 1-D codes turned 90 degrees, dark mode, downscaled
+FULL_STEP = "zxing-full"  # a small image: zxing-cpp's own extra searches (1-D turned 90 degrees, dark mode, downscaled)
 CANDIDATE_STEP = "candidate"  # zbar on the region of a symbol zxing-cpp found but could not decode
 REGION_STEP = "region"  # a retry on a region of a camera frame: "region-<step>" (regions.REGION_STEPS)
 LOAD = "load"  # the name of the loading (and grayscale conversion) in ScanResult.tried
@@ -59,11 +59,10 @@ def scan_image(
     """Decode every code in `source`, stopping at the first pass that finds any.
 
     `fast`: use zxing-cpp when it is installed (False = zbar only). With it, cheapest first: zxing-cpp's
-    plain read of the frame (every symbology, as it is: what a clean image needs, about 1 ms on a 720p
-    frame), then zxing-cpp's own extra searches (1-D codes turned 90 degrees, dark mode, a downscaled
-    pyramid: twice that again), then the retries of `_fast_retries` (QR only), then zbar on the region of
-    each symbol zxing-cpp found but could not decode. A camera frame with no code has no region to retry
-    and never reaches zbar, which bounds its cost. Without it: the zbar pipeline
+    plain read of the frame (every symbology, as it is: what a clean image needs, about 1.5 ms on a 720p
+    frame), then the retries of `_fast_retries`, then zbar on the region of each symbol zxing-cpp found but
+    could not decode. A camera frame with no code has no region to retry and never reaches zbar, which
+    bounds its cost. Without it: the zbar pipeline
     `steps`, in order (tests drop one step to show what it rescues). zbar is required either way.
     """
     unknown = [step for step in steps if step not in STEPS]
@@ -74,15 +73,10 @@ def scan_image(
     gray = image.load_gray(source, limits)
     clock.lap(LOAD)
     if fast is not False and zxing.available():  # fast=True without zxing-cpp: the zbar pipeline
-        frame = image.to_frame(gray)
-        codes = zxing.decode(frame, plain=True)
+        codes, candidates = zxing.decode_with_candidates(image.to_frame(gray), plain=True)
         clock.lap(FAST_STEP)
         if codes:
             return clock.result(codes, FAST_STEP)
-        codes, candidates = zxing.decode_with_candidates(frame)
-        clock.lap(FULL_STEP)
-        if codes:
-            return clock.result(codes, FULL_STEP)
         return _fast_retries(gray, candidates, clock)
     for step in steps:
         for variant in image.variants(step, gray):
@@ -95,11 +89,21 @@ def scan_image(
 
 
 def _fast_retries(gray: image.Gray, candidates: list[zxing.Box], clock: _Clock) -> ScanResult:
-    """What zxing-cpp's first passes missed. A camera frame (both sides >= image.HALF_MIN_SIDE) is retried on
-    the regions where a code may be (regions.py), never as a whole: a frame with no code gives up after
-    about a millisecond of looking. A small image (a cropped code, a screenshot) gets the whole-frame
-    retries of image.FAST_STEPS. Either way a symbol zxing-cpp saw but could not read goes to zbar last."""
+    """What zxing-cpp's plain read missed. A camera frame (both sides >= image.HALF_MIN_SIDE) gets a plain read
+    of each of image.FRAME_STEPS (inverted for dark mode, turned for a barcode across: a third of zxing-cpp's
+    full search, which re-reads the whole frame for each of its extras), then retries on the regions where a
+    code may be (regions.py), never as a whole: a frame with no code gives up after about a millisecond of
+    looking. A small image (a cropped code, a screenshot) gets zxing-cpp's full search (cheap at that size),
+    then the whole-image retries of image.FAST_STEPS. Either way a symbol zxing-cpp saw but could not read
+    goes to zbar last."""
     if image.is_large(gray):
+        for step in FRAME_STEPS:
+            variant = image.fast_variant(step, gray)
+            formats = zxing.QR_ONLY if step == "invert" else zxing.LINEAR
+            codes = zxing.decode(image.to_frame(variant), formats, plain=True) if variant is not None else []
+            clock.lap(f"{FAST_STEP}-{step}")
+            if codes:
+                return clock.result(codes, f"{FAST_STEP}-{step}")
         boxes = regions.code_regions(gray)
         clock.lap("regions")
         for box in boxes:
@@ -110,6 +114,10 @@ def _fast_retries(gray: image.Gray, candidates: list[zxing.Box], clock: _Clock) 
                 if codes:
                     return clock.result(codes, f"{REGION_STEP}-{step}")
     else:
+        codes = zxing.decode(image.to_frame(gray))  # zxing-cpp's full search: cheap on a small image
+        clock.lap(FULL_STEP)
+        if codes:
+            return clock.result(codes, FULL_STEP)
         for step in FAST_STEPS:
             variant = image.fast_variant(step, gray)
             codes = zxing.decode(image.to_frame(variant), zxing.QR_ONLY) if variant is not None else []

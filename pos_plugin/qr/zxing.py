@@ -15,6 +15,7 @@ from pos_plugin.qr.frame import GrayFrame
 
 FORMATS = "QRCode,EAN13,EAN8,UPCA,UPCE,Code128"  # the same symbologies as zbar.SYMBOLOGIES
 QR_ONLY = "QRCode"  # the retries look for e-vouchers only: a QR-only search costs a quarter of all six
+LINEAR = "EAN13,EAN8,UPCA,UPCE,Code128"  # the 1-D symbologies of FORMATS (a camera frame turned 90 degrees)
 # zxing-cpp's own extra searches: 1-D codes turned 90 degrees, light-on-dark symbols, a downscaled pyramid.
 # Each re-reads the whole frame (on a 720p frame they cost twice the plain read of every symbology), so
 # the decoder's first pass turns them off (`plain=True`) and asks for them only when that pass finds nothing.
@@ -49,7 +50,8 @@ def decode(frame: GrayFrame, formats: str = FORMATS, *, plain: bool = False) -> 
 Box = tuple[int, int, int, int]  # left, top, right, bottom
 
 
-def decode_with_candidates(frame: GrayFrame, formats: str = FORMATS) -> tuple[list[str], list[Box]]:
+def decode_with_candidates(frame: GrayFrame, formats: str = FORMATS, *, plain: bool = False
+                           ) -> tuple[list[str], list[Box]]:
     """Like `decode`, plus the boxes of symbols zxing-cpp found but could not decode (a covered finder
     pattern, a checksum error): where another decoder may still succeed. No boxes on old zxing-cpp."""
     zxingcpp = _module()
@@ -57,10 +59,11 @@ def decode_with_candidates(frame: GrayFrame, formats: str = FORMATS) -> tuple[li
         return [], []
     view = memoryview(frame.pixels).cast("B", (frame.height, frame.width))
     wanted = zxingcpp.barcode_formats_from_str(formats)
+    options = _PLAIN if plain else {}
     try:
-        found = list(zxingcpp.read_barcodes(view, formats=wanted, return_errors=True))
+        found = list(zxingcpp.read_barcodes(view, formats=wanted, return_errors=True, **options))
     except TypeError:  # zxing-cpp before 2.2 has no return_errors
-        found = list(zxingcpp.read_barcodes(view, formats=wanted))
+        found = list(zxingcpp.read_barcodes(view, formats=wanted, **options))
     good = sorted((r for r in found if r.text and getattr(r, "valid", True)), key=_top_left)
     boxes = [_box(r.position) for r in found if not (r.text and getattr(r, "valid", True))]
     return list(dict.fromkeys(r.text for r in good)), boxes

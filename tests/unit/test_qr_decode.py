@@ -291,8 +291,22 @@ def test_tried_names_every_pass_in_order_with_its_time_and_a_miss_tries_them_all
     found = scan_image(camera_frame([], seed=950))
     assert found.codes == () and found.step is None
     names = [step for step, _ in found.tried]
-    assert names[:4] == ["load", "zxing", "zxing-full", "regions"]
+    assert names[:5] == ["load", "zxing", "zxing-invert", "zxing-turned", "regions"]  # a camera frame: no full search
     assert all(ms >= 0 for _, ms in found.tried)
     assert ScanResult((), None, (("load", 1.0),)) == ScanResult((), None)  # the cost is not part of the result
     zbar_only = scan_image(qr_image(CODE), fast=False)
     assert [step for step, _ in zbar_only.tried] == ["load", "half", "denoise"]  # half: no step, denoise read it
+
+
+@pytest.mark.skipif(not zxing.available(), reason="zxing-cpp (the `fast` extra) is not installed")
+@pytest.mark.parametrize(("code", "expected", "step"), [
+    (lambda: inverted(qr_image(CODE, scale=5)), CODE, "zxing-invert"),                         # a dark-mode phone
+    (lambda: ean13_image(PRODUCT, module=3).transpose(Image.Transpose.ROTATE_90), PRODUCT, "zxing-turned"),
+], ids=["dark-mode-phone", "barcode-across"])
+def test_a_camera_frame_gets_the_inverted_and_turned_reads_instead_of_the_full_search(code, expected, step):
+    frame = camera_frame([code()], seed=21, noise=8)
+    assert min(frame.size) >= qr_image_module.HALF_MIN_SIDE
+    assert zxing.decode(qr_image_module.to_frame(frame), plain=True) == []  # the plain read misses it
+    found = scan_image(frame)
+    assert found.codes == (expected,) and found.step == step
+    assert "zxing-full" not in [name for name, _ in found.tried]
