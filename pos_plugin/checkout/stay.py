@@ -261,9 +261,15 @@ class StayDesk:
     # -- after a crash --------------------------------------------------------------------------
     def book_from_journal(self) -> list[StayRecord]:
         """Answered 2304s the stay book does not show settled (a crash after the reply, before booking): book
-        each with its receipt, from the journal's reply."""
+        each with its receipt, from the journal's reply. First, a stay the book shows settled whose answered
+        revoke (2305) it missed (a crash after the revoke's reply) is discharged and unsettled again, as
+        `revoke` leaves it."""
         if self.recovery is None:
             return []
+        code = self.platform.institution.fixmedins_code
+        for stay in self.stays.all("settled"):
+            if stay.setl_id and self.recovery.journal.revoke_in_effect(stay.setl_id, institution=code) is not None:
+                self.stays.set_state(stay.mdtrt_id, "discharged", endtime=stay.endtime)
         booked = []
         for entry in self.recovery.journal.stay_settlements_in_effect():
             settled = Settlement.from_output(entry.reply, entry.msgid)

@@ -125,6 +125,25 @@ def test_a_crash_after_the_2304_reply_is_booked_by_recover(ward, admin, tmp_path
     assert after.desk.book_from_journal() == []  # booked once
 
 
+def test_a_crash_after_the_2305_reply_is_unsettled_by_recover(ward, admin):
+    """kill -9 after the stay revoke's reply was journaled, before the stay book heard (the soak's reply_recorded):
+    recover discharges and unsettles the stay again, as a revoke does, so it can be settled anew."""
+    loaded, make_terminal = ward
+    mdtrt_id = admitted_and_billed(make_terminal)
+    till = make_terminal(STAY, name="T1")
+    done = till.desk.checkout(mdtrt_id, patient_of(till), lambda quote: True)
+    stay = till.stays.get(mdtrt_id)
+    till.client.inpatient_revoke(setl_id=done.settlement.setl_id, mdtrt_id=mdtrt_id, psn_no=stay.psn_no,
+                                 insuplc=stay.insuplc)  # answered and journaled; the till "dies" before booking
+    till.close()
+    after = make_terminal(STAY, name="T1")
+    assert after.stays.get(mdtrt_id).state == "settled"
+    assert after.desk.book_from_journal() == []
+    assert after.stays.get(mdtrt_id).state == "discharged" and after.stays.get(mdtrt_id).setl_id is None
+    again = after.desk.checkout(mdtrt_id, patient_of(after), lambda quote: True)
+    assert f"{again.settlement.amount('acct_pay'):f}" == "1243.70"
+
+
 def test_day_end_reconciles_the_stay_as_clr_type_21(ward, admin):
     loaded, make_terminal = ward
     mdtrt_id = admitted_and_billed(make_terminal)
