@@ -26,18 +26,23 @@ from simulator.platform.region import RegionBook
 
 
 class Caches:
-    """Per-process caches every area shares: institutions and sign-ins change only on a world load, a
-    sign-out or a reset, and are dropped for every area at once (`forget`)."""
+    """Per-process caches every area shares: institutions, region policies and sign-ins change only on a
+    world load, a sign-out or a reset, and are dropped for every area at once (`forget`; in shared mode
+    every process drops them at its next request, platform/shared.py)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.signins: dict[str, tuple[str, str, bool]] = {}
         self.institutions: dict[str, Institution] = {}
+        self.policies: dict[tuple[str, str | None], Policy] = {}
+        self.generation = 0  # counts `forget`s: an answer read before one is not cached after it
 
     def forget(self) -> None:
         with self.lock:
+            self.generation += 1
             self.signins.clear()
             self.institutions.clear()
+            self.policies.clear()
 
 
 class Lookups:
@@ -63,9 +68,20 @@ class Lookups:
         """The policy of the region where `person` is insured (docs/domain.md §1, 异地就医): it decides the
         fund rule, `account_pays_ownpay`, the family model and scope and the wallet wherever they are
         treated; the place of treatment contributes its catalogue and its own `wallet_enabled` flag.
-        Profiles are read per request (a handful of rows): a world load elsewhere is seen at once."""
+        Profiles change only when a world is loaded, so the answer is cached per province and shop policy
+        (dropped with the institutions on a world load or reset)."""
+        shop = institution.policy if institution else None
+        key = (person.insuplc[:2], shop)
+        with self.caches.lock:
+            cached, generation = self.caches.policies.get(key), self.caches.generation
+        if cached is not None:
+            return cached
         loaded = [json.loads(body) for body in uow.reference.policy_bodies()]
-        return self.regions.policy_for(person.insuplc, loaded, institution.policy if institution else None)
+        found = self.regions.policy_for(person.insuplc, loaded, shop)
+        with self.caches.lock:
+            if generation == self.caches.generation:
+                self.caches.policies[key] = found
+        return found
 
     def patient(self, uow: UnitOfWork, psn_no: str) -> Person:
         if not psn_no:

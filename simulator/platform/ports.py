@@ -115,6 +115,10 @@ class PendingCommit(Protocol):
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None: ...
     def commit(self) -> None: ...
+    def journal(self, entry: TrafficEntry) -> bool:
+        """Write the request journal's row in this transaction if it wrote anything (True); False: nothing
+        to commit with, the caller queues the row (`TrafficPort.record`)."""
+        ...
 
 
 class AccessPort(Protocol):

@@ -21,7 +21,7 @@ from simulator.protocol import (
     inputs,
 )
 from simulator.protocol.envelope import parse_envelope, parse_json, response
-from simulator.protocol.journal_hook import mark_arrival, record_exchange
+from simulator.protocol.journal_hook import journal_committing, mark_arrival, record_exchange
 from simulator.protocol.runtime import ConnectionDropped, json_response, sim
 
 fsi = Blueprint("fsi", __name__)
@@ -36,8 +36,9 @@ fsi.after_request(record_exchange)
 
 @fsi.post("/fsi/api/rsfComIfsService/callService")
 def call_service() -> Response:
-    """Every field is checked before the handler runs; the reply is encoded before the request's
-    transaction commits (`deferred_commit`, platform/service.py), so a committed request is never answered with an error."""
+    """Every field is checked before the handler runs; the reply is encoded, and journaled in the request's
+    transaction when it wrote anything, before that transaction commits (`deferred_commit`,
+    platform/service.py): a committed request is never answered with an error, nor missing from the journal."""
     runtime = sim()
     caller = runtime.gate.check(request.headers)
     env = parse_envelope(parse_json(request.get_data()))
@@ -63,7 +64,9 @@ def call_service() -> Response:
             now = platform.clock.now()
             reply = json_response(response(now, platform.ids.inf_refmsgid(env.mdtrtarea_admvs, now), output, env,
                                            warn_msg=g.get("warn_msg")), strict=True)
+        journaled = journal_committing(pending, reply, fault is not None and fault.kind == "drop_after_commit")
         pending.commit()
+    g.journaled = journaled  # only once committed: a failed commit is journaled as the error it answers
     if fault is not None and fault.kind == "drop_after_commit":
         _drop_connection("drop_after_commit: committed, connection closed")
     return reply

@@ -1,8 +1,11 @@
 """Records every envelope exchange in the request journal (`platform.record_traffic`, kept by store/traffic.py).
 
-Runs as the envelope blueprint's `after_request`, so refusals, crashes and dropped connections are
-recorded with the same code path as successes. Per request: no parsing beyond what the request
-already did (the parsed envelope on `g`), one queued row.
+A request that changed the platform's data (a sale, a settlement, a claimed msgid) is journaled in its
+own write transaction, just before it commits (`journal_committing`, called by the endpoint): the row
+and the money move commit together, so no crash can keep the one and lose the other. Every other
+exchange (refusals, crashes, queries that wrote nothing) is recorded by the blueprint's `after_request`
+as one queued row, written off the request's path. Both build the row the same way (`_entry`): no parsing
+beyond what the request already did (the parsed envelope on `g`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from simulator.domain.records import TrafficEntry
 from simulator.domain.refusals import PlatformError
+from simulator.platform.ports import PendingCommit
 from simulator.protocol.envelope import parse_json
 from simulator.protocol.runtime import sim
 
@@ -55,8 +59,23 @@ def mark_arrival() -> None:
     g.arrived_at = sim().platform.clock.now().isoformat()
 
 
+def journal_committing(pending: PendingCommit, reply: Response, dropped: bool) -> bool:
+    """Write this request's journal row in its open write transaction (before `commit()`); False when the
+    request wrote nothing (then `after_request` queues the row). `dropped`: a drop_after_commit fault
+    will close the connection after the commit, so the row says what `after_request` would have said."""
+    seen = Response(status=500, headers={"X-Simulator-Dropped": "1"}) if dropped else reply
+    return pending.journal(_entry(seen))
+
+
 def record_exchange(response: Response) -> Response:
-    """Queue one journal row for this envelope request and its reply (never fails the request)."""
+    """Queue one journal row for this envelope request and its reply (never fails the request), unless
+    the request's own transaction already holds it (`journal_committing`)."""
+    if not g.get("journaled"):
+        sim().platform.record_traffic(_entry(response))
+    return response
+
+
+def _entry(response: Response) -> TrafficEntry:
     platform = sim().platform
     try:
         raw = request.get_data(as_text=True)
@@ -74,11 +93,10 @@ def record_exchange(response: Response) -> Response:
     else:
         text = response.get_data(as_text=True)
         outcome, code = _outcome(response, text)
-    platform.record_traffic(TrafficEntry(
+    return TrafficEntry(
         at=g.get("arrived_at") or platform.clock.now().isoformat(), arrival=g.get("arrival", 0), kind="request",
         outcome=outcome, err_code=code, fault=g.get("fault", ""), http_status=response.status_code, request=raw,
-        reply=text, **ident))
-    return response
+        reply=text, **ident)
 
 
 def record_fault_event(kind: str, detail: dict[str, Any]) -> None:

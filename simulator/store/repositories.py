@@ -31,6 +31,7 @@ from simulator.domain.records import (
     TransferStatus,
     VisitRecord,
 )
+from simulator.store.rows import values_of
 from simulator.store.tx_family import FamilyQueries
 from simulator.store.tx_money import MoneyQueries
 from simulator.store.tx_people import PeopleQueries
@@ -38,7 +39,7 @@ from simulator.store.tx_people import PeopleQueries
 
 def _columns(record: Any) -> dict[str, Any]:
     """A record's fields as columns, without the id the database assigns."""
-    return {k: v for k, v in asdict(record).items() if k != "id"}
+    return {k: v for k, v in values_of(record).items() if k != "id"}
 
 
 def person_columns(p: Person) -> dict[str, Any]:
@@ -87,7 +88,7 @@ class SqlBalances:
         self.q.move(target, row_id, delta_fen)
 
     def add_funds_in(self, rows: Sequence[FundsIn]) -> None:
-        self.q.insert_funds_in([asdict(r) for r in rows])
+        self.q.insert_funds_in([values_of(r) for r in rows])
 
 
 class SqlBindings:
@@ -297,7 +298,7 @@ class SqlMessages:
         return self.q.message(msgid, lock)
 
     def add(self, message: MessageRecord) -> None:
-        self.q.insert_message(**asdict(message))
+        self.q.insert_message(**values_of(message))
 
     def set_status(self, msgid: str, status: MessageStatus) -> None:
         self.q.set_message(msgid, status=status)

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
 from simulator.domain.models import Binding, Institution, Person, Pool, Wallet
 from simulator.domain.money import from_fen
 from simulator.domain.records import LedgerEntry, MessageRecord, SettlementRecord, VisitRecord
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def values_of(record: Any) -> dict[str, Any]:
+    """A flat record's fields by name: what `dataclasses.asdict` gives for a record of plain values,
+    without its recursive deep copy (a tenth of the cost; records written on every sale use it)."""
+    names = _FIELDS.get(type(record))
+    if names is None:
+        names = _FIELDS[type(record)] = tuple(f.name for f in fields(record))
+    return {name: getattr(record, name) for name in names}
 
 
 def _date(text: str | None) -> date | None:

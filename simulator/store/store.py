@@ -59,7 +59,7 @@ class Tx(PeopleQueries, MoneyQueries):
     @cached_property
     def catalogue(self) -> SqlCatalogue:
         """The insurance catalogue and the institutions' 目录对照 rows, in this transaction."""
-        return SqlCatalogue(self.conn)
+        return SqlCatalogue(self.conn, self.statements)
 
     @cached_property
     def trace_codes(self) -> SqlTraceCodes:
@@ -265,10 +265,9 @@ class Store:
         """The database dialect ("sqlite", "postgresql")."""
         return str(self.engine.dialect.name)
 
-    @staticmethod
-    def deferred_commit() -> deferred.DeferredCommit:
+    def deferred_commit(self) -> deferred.DeferredCommit:
         """`with store.deferred_commit() as pending: ...; pending.commit()` (store/deferred.py)."""
-        return deferred.DeferredCommit()
+        return deferred.DeferredCommit(self.traffic)
 
     def dispose(self) -> None:
         self.traffic.close()

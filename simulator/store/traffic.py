@@ -4,9 +4,12 @@ It is what the console's journal shows and what the conformance audit (`simulato
 Requests and replies are kept as sent (the audit needs the full text, e.g. to spot a full ID number);
 they are masked only when displayed (`simulator.audit.masking`).
 
-Cost per request: one dict appended to an in-memory list under a lock. A daemon thread writes the
-list in one short transaction every `FLUSH_SECONDS` (or when it reaches `FLUSH_ROWS`); every read
-flushes first, so a reader in the same process always sees every request already answered.
+A request that changed data writes its row in its own transaction (`write_in`, one pre-compiled INSERT
+on the connection it already holds): it is never lost, whatever happens after the commit. Every other
+row (refusals, queries that wrote nothing, fault events) costs one dict appended to an in-memory list
+under a lock; a daemon thread writes the list in one short transaction every `FLUSH_SECONDS` (or when it
+reaches `FLUSH_ROWS`); every read flushes first, so a reader in the same process always sees every
+request already answered. A crash can lose only queued rows: exchanges that changed nothing.
 """
 
 from __future__ import annotations
@@ -15,13 +18,14 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, bindparam, insert, select
 
 from simulator.domain.records import TrafficEntry
+from simulator.store.compiled import Prepared
 from simulator.store.engine import read_connection, write_connection
+from simulator.store.rows import values_of
 from simulator.store.tables_traffic import traffic
 
 FLUSH_SECONDS = 0.2
@@ -43,14 +47,21 @@ class TrafficLog:
         self._wake = threading.Event()
         self._stopped = False
         self._thread: threading.Thread | None = None
+        self._insert: Prepared | None = None
+
+    def write_in(self, conn: Connection, entry: TrafficEntry) -> None:
+        """Write one row now, in the caller's open write transaction (a request that changed data: the row
+        commits or rolls back with it). A pre-compiled INSERT on the driver connection (store/compiled.py)."""
+        prepared = self._insert
+        if prepared is None:
+            prepared = self._insert = Prepared(insert(traffic).values({c: bindparam(c) for c in COLUMNS}),
+                                               self.engine.dialect)
+        driver: Any = conn.connection.driver_connection
+        driver.cursor().execute(prepared.sql, prepared.params(_row(entry)))
 
     def record(self, entry: TrafficEntry) -> None:
-        """Queue one row. Texts are stored as any database can hold them (a NUL or a lone surrogate from a
-        hostile request would otherwise fail the whole batch, on every retry)."""
-        row = asdict(entry)
-        full = {name: _storable(row.get(name, ""), _WIDTH.get(name)) for name in COLUMNS}
-        full["http_status"] = int(entry.http_status or 0)
-        full["arrival"] = int(entry.arrival or time.time_ns())
+        """Queue one row (written off the request's path by the flush thread)."""
+        full = _row(entry)
         with self._lock:
             self._pending.append(full)
             size = len(self._pending)
@@ -119,6 +130,16 @@ class TrafficLog:
         self._stopped = True
         self._wake.set()
         self.flush()
+
+
+def _row(entry: TrafficEntry) -> dict[str, Any]:
+    """The row of one entry. Texts are stored as any database can hold them (a NUL or a lone surrogate from
+    a hostile request would otherwise fail the whole batch, on every retry)."""
+    row = values_of(entry)
+    full = {name: _storable(row.get(name, ""), _WIDTH.get(name)) for name in COLUMNS}
+    full["http_status"] = int(entry.http_status or 0)
+    full["arrival"] = int(entry.arrival or time.time_ns())
+    return full
 
 
 def _storable(value: Any, width: int | None = None) -> Any:

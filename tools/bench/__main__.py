@@ -1,4 +1,6 @@
-"""`make bench` (python -m tools.bench): every figure of issue 11 next to its target, in one table.
+"""`make bench` (python -m tools.bench): every figure of issues 11 and 19 next to its target, in one table
+(tools/bench/targets.py: a figure whose section did not run, failed or had no PostgreSQL prints as
+"not measured", never as met), then the details each section measured.
 
     BENCH=quick (default, < 2 minutes)   short runs, scale at 1k and 10k persons, a small scanner corpus
     BENCH=full                           longer runs, scale at 1k / 100k / 1M, the whole corpus
@@ -10,6 +12,7 @@ Writes var/bench/bench-<mode>.json (every figure and raw detail) and var/bench/b
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 import time
@@ -17,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tools.bench import plugin, scale, scanner, servers, sim, tills
+from tools.bench import plugin, scale, scanner, servers, sim, targets, tills
 from tools.bench.report import render_markdown, render_table
 from tools.bench.stats import Row
 
@@ -50,6 +53,7 @@ def main() -> int:
         print(f"BENCH_ONLY: unknown sections {sorted(unknown)}; known: {', '.join(SECTIONS)}", file=sys.stderr)
         return 2
     cfg = configs(mode == "full")
+    load_before = _load()
     started = time.perf_counter()
     rows: list[Row] = []
     raw: dict[str, Any] = {}
@@ -63,20 +67,34 @@ def main() -> int:
             if name in only:
                 began = time.perf_counter()
                 print(f"bench: {name} ...", file=sys.stderr, flush=True)
-                got, detail = runners[name]()
+                try:
+                    got, detail = runners[name]()
+                except Exception as exc:  # noqa: BLE001 - its figures print as "not measured"
+                    print(f"bench: {name} FAILED: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+                    got, detail = [], {"failed": f"{type(exc).__name__}: {exc}"}
                 rows += got
                 raw[name] = detail
                 print(f"bench: {name} done in {time.perf_counter() - began:.1f} s", file=sys.stderr, flush=True)
     seconds = time.perf_counter() - started
-    title = f"yibao-pos benchmark ({mode}, {seconds:.0f} s, {os.cpu_count()} cores)"
-    print(render_table(title, rows))
+    load = {"start": load_before, "end": _load()}
+    title = (f"yibao-pos benchmark ({mode}, {seconds:.0f} s, {os.cpu_count()} cores, load average "
+             f"{load_before[0]:.2f} at the start, {load['end'][0]:.2f} at the end)")
+    expected = targets.expected(cfg["sim"].workers, cfg["scale"].sizes, cfg["tills"].counts)
+    judged, details = targets.judge(expected, rows)
+    print(render_table(title, judged, details))
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"bench-{mode}.json").write_text(json.dumps(
-        {"mode": mode, "seconds": seconds, "rows": [r.as_dict() for r in rows], "raw": raw},
+        {"mode": mode, "seconds": seconds, "load_average": load, "targets": [r.as_dict() for r in judged],
+         "details": [r.as_dict() for r in details], "raw": raw},
         ensure_ascii=False, indent=1, default=str), encoding="utf-8")
-    (OUT / f"bench-{mode}.md").write_text(render_markdown(title, rows), encoding="utf-8")
+    (OUT / f"bench-{mode}.md").write_text(render_markdown(title, judged, details), encoding="utf-8")
     print(f"written: {OUT / f'bench-{mode}.json'} and .md")
     return 0
+
+
+def _load() -> tuple[float, float, float]:
+    """The machine's load average (1, 5, 15 minutes): the figures say how busy the machine was."""
+    return os.getloadavg() if hasattr(os, "getloadavg") else (math.nan, math.nan, math.nan)
 
 
 if __name__ == "__main__":

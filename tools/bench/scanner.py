@@ -14,7 +14,8 @@ from typing import Any
 
 from pos_plugin.lab.scanner.hard import HardSample, corpus
 from pos_plugin.qr import image, scan_image, zbar, zxing
-from tools.bench.stats import Row, at_least, at_most, info, percentile
+from tools.bench.stats import Row, info, percentile
+from tools.bench.targets import scanner_figure
 
 SEEDS = Path(__file__).resolve().parents[2] / "tests" / "data" / "scanner_hard_corpus.json"
 
@@ -69,11 +70,13 @@ def run(cfg: ScannerConfig) -> tuple[list[Row], dict[str, Any]]:
         none_p50 = percentile([r["ms"] for r in empty], 50)
         label = f"{name} ({len(coded)} images)"
         if name == "pipeline":
-            rows += [at_least("scanner", f"{label} read rate", rate, "%", 95),
-                     at_most("scanner", f"{name} wrong codes", wrong, "codes", 0),
-                     at_most("scanner", f"{name} p50 per image (incl. load)", p50, "ms", 5),
-                     at_most("scanner", f"{name} p95 per image (incl. load)", p95, "ms", 60),
-                     at_most("scanner", f"{name} no-code frame p50 ({len(empty)} frames)", none_p50, "ms", 30)]
+            rows += [info("scanner", scanner_figure("read rate"), rate, "%"),
+                     info("scanner", scanner_figure("wrong codes"), wrong, "codes"),
+                     info("scanner", scanner_figure("p50 per image (incl. load)"), p50, "ms"),
+                     info("scanner", scanner_figure("p95 per image (incl. load)"), p95, "ms"),
+                     info("scanner", scanner_figure("no-code frame p50"), none_p50, "ms"),
+                     info("scanner", scanner_figure("images with a code"), len(coded), "img"),
+                     info("scanner", scanner_figure("no-code frames"), len(empty), "img")]
         else:
             rows += [info("scanner", f"{label} read rate", rate, "%"), info("scanner", f"{name} wrong codes", wrong, "codes"),
                      info("scanner", f"{name} p50 per image (incl. load)", p50, "ms"),

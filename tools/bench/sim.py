@@ -4,17 +4,17 @@ workers; admin reset and world-load time. Ratios (settlement / echo) come from t
 from __future__ import annotations
 
 import itertools
+import math
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from tools.bench import servers
-from tools.bench.stats import Row, at_least, at_most, info, median, percentile
+from tools.bench.stats import Row, info, median, percentile
+from tools.bench.targets import KINDS, LABEL, sim_ratio, sim_reset, sim_route, sim_tag
 from tools.bench.world import AREA, HOSPITAL, PHARMACY, bench_world, persons_of
 
-KINDS = ("echo", "1101", "pharmacy", "outpatient")
-LABEL = {"echo": "echo", "1101": "1101", "pharmacy": "sale 2101+2102", "outpatient": "settle 2206+2207"}
 REQUESTS_PER_OP = {"echo": 1, "1101": 1, "pharmacy": 2, "outpatient": 2}
 _RUN = itertools.count()
 
@@ -38,7 +38,7 @@ def measure_server(url: str, db: str, workers: int, cfg: SimConfig) -> tuple[lis
     world = bench_world(cfg.people)
     load_ms, loaded = servers.timed_admin(url, "POST", "/world", world)
     people = persons_of(world, loaded)
-    tag = f"{db} w{workers}"
+    tag = sim_tag(db, workers)
     raw: dict[str, Any] = {"world_load_ms": load_ms}
     rows: list[Row] = [info("simulator", f"{tag} world load ({cfg.people} persons)", load_ms, "ms")]
     rates: dict[tuple[str, int], float] = {}
@@ -51,29 +51,25 @@ def measure_server(url: str, db: str, workers: int, cfg: SimConfig) -> tuple[lis
             lat = result["latencies_ms"]
             req_s = result["ops"] * REQUESTS_PER_OP[kind] / result["seconds"]
             rates[(kind, conns)] = req_s
-            name = f"{tag} c{conns} {LABEL[kind]}"
-            raw[name] = {k: v for k, v in result.items() if k != "latencies_ms"}
-            rows.append(info("simulator", f"{name} req/s", req_s, "req/s"))
-            rows.append(info("simulator", f"{name} p50", percentile(lat, 50), "ms"))
-            p99 = percentile(lat, 99)
-            rows.append(at_most("simulator", f"{name} p99", p99, "ms", 50) if conns == 8
-                        else info("simulator", f"{name} p99", p99, "ms"))
+            raw[f"{tag} c{conns} {LABEL[kind]}"] = {k: v for k, v in result.items() if k != "latencies_ms"}
+            rows += [info("simulator", sim_route(db, workers, conns, kind, "req/s"), req_s, "req/s"),
+                     info("simulator", sim_route(db, workers, conns, kind, "p50"), percentile(lat, 50), "ms"),
+                     info("simulator", sim_route(db, workers, conns, kind, "p99"), percentile(lat, 99), "ms")]
             if result["errors"]:
-                rows.append(Row("simulator", f"{name} failed ops (see JSON)", result["errors"], "ops", "0", False))
+                rows.append(Row("simulator", sim_route(db, workers, conns, kind, "failed ops (see JSON)"),
+                                result["errors"], "ops", "0", False))
     for conns in cfg.conns:
         echo = rates[("echo", conns)]
         for kind in ("pharmacy", "outpatient"):
-            ratio = rates[(kind, conns)] / echo if echo else 0.0
-            rows.append(at_least("simulator", f"{tag} c{conns} {LABEL[kind]} / echo (req/s)", ratio, "x", 0.5)
-                        if kind == "pharmacy" else info("simulator", f"{tag} c{conns} {LABEL[kind]} / echo (req/s)",
-                                                        ratio, "x"))
+            ratio = rates[(kind, conns)] / echo if echo else math.nan
+            rows.append(info("simulator", sim_ratio(db, workers, conns, kind), ratio, "x"))
     resets, reloads = [], []
     for _ in range(3):
         ms, _reply = servers.timed_admin(url, "POST", "/reset")
         resets.append(ms)
         ms, _reply = servers.timed_admin(url, "POST", "/world", world)
         reloads.append(ms)
-    rows.append(at_most("simulator", f"{tag} admin reset (loaded world, median of 3)", median(resets), "ms", 50))
+    rows.append(info("simulator", sim_reset(db, workers), median(resets), "ms"))
     rows.append(info("simulator", f"{tag} world reload ({cfg.people} persons, median of 3)", median(reloads), "ms"))
     raw["resets_ms"], raw["reloads_ms"] = resets, reloads
     return rows, raw

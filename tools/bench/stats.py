@@ -23,7 +23,8 @@ def median(values: Sequence[float]) -> float:
 
 @dataclass
 class Row:
-    """One figure: `met` is True/False when a target applies, None when the figure is informational."""
+    """One figure: `met` is True/False when a target applies (tools/bench/targets.py), None when the figure
+    is informational or was not measured (`measured` False: its value is NaN)."""
 
     section: str
     figure: str
@@ -31,18 +32,12 @@ class Row:
     unit: str
     target: str = ""
     met: bool | None = None
+    measured: bool = True
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def at_most(section: str, figure: str, value: float, unit: str, limit: float) -> Row:
-    return Row(section, figure, value, unit, f"<= {limit:g}", (not math.isnan(value)) and value <= limit)
-
-
-def at_least(section: str, figure: str, value: float, unit: str, floor: float) -> Row:
-    return Row(section, figure, value, unit, f">= {floor:g}", (not math.isnan(value)) and value >= floor)
-
-
 def info(section: str, figure: str, value: float, unit: str) -> Row:
+    """A measured figure; `targets.judge` puts a target beside it when it is one the benchmark owes."""
     return Row(section, figure, value, unit)

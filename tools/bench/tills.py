@@ -25,6 +25,7 @@ from tools import pg
 from tools.bench import servers
 from tools.bench.plugin import CART
 from tools.bench.stats import Row, info, percentile
+from tools.bench.targets import tills_figure
 from tools.bench.world import AREA, PHARMACY, bench_world
 
 
@@ -93,11 +94,11 @@ def run(cfg: TillsConfig, server: pg.PgServer | None) -> tuple[list[Row], dict[s
                 results.append(json.loads(out))
             latencies = [ms for r in results for ms in r["latencies"]]
             rate = sum(r["sales"] / r["seconds"] for r in results)
-            label = f"{count} till{'s' if count > 1 else ''} on one PostgreSQL store"
-            rows += [info("tills", f"{label}: sales/s", rate, "sales/s"),
-                     info("tills", f"{label}: wall p50", percentile(latencies, 50), "ms"),
-                     info("tills", f"{label}: wall p99", percentile(latencies, 99), "ms"),
-                     info("tills", f"{label}: errors", sum(r["errors"] for r in results), "sales")]
+            failed = sum(r["errors"] for r in results)
+            rows += [info("tills", tills_figure(count, "sales/s"), rate, "sales/s"),
+                     info("tills", tills_figure(count, "wall p50"), percentile(latencies, 50), "ms"),
+                     info("tills", tills_figure(count, "wall p99"), percentile(latencies, 99), "ms"),
+                     info("tills", tills_figure(count, "failed sales"), failed, "sales")]
             raw[str(count)] = {"rate": rate, "p50": percentile(latencies, 50), "p99": percentile(latencies, 99),
                                "sales": len(latencies), "errors": sum(r["errors"] for r in results)}
     return rows, raw

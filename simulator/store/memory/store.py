@@ -126,6 +126,10 @@ class MemoryPending:
         self._token = _pending.set(self)
         return self
 
+    def journal(self, entry: TrafficEntry) -> bool:
+        """Nothing in memory survives a crash anyway: the caller records the row as for any request."""
+        return False
+
     def commit(self) -> None:
         if self.snapshot is not None:
             self.snapshot = None
