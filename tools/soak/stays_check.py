@@ -3,7 +3,7 @@ platform against the terminals' stay books, the journal's 2304 reply and the pla
 book shows a settled stay settled under that settlement (and a revoked or reversed one not), no stay is
 settled twice, the money matches to the fen (medical fees, fund, each payer leg, cash: the platform's
 settlement, its ledger, the journal's reply and the printed 出院结算单), a revoked stay's ledger gives every
-leg back — and the day end: every clr_type 21 group of 3201/3202 balanced, declaring as many stays and as
+leg back and the journal's 2305 the fund, the account and the cash — and the day end: every clr_type 21 group of 3201/3202 balanced, declaring as many stays and as
 much fund as the platform holds settled."""
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ ZERO = Decimal("0.00")
 # the platform's settlement columns and the 2304 reply's setlinfo names for the same money
 MONEY = (("medfee", "medfee_sumamt"), ("hifp", "fund_pay_sumamt"), ("acct", "acct_pay"),
          ("mulaid", "acct_mulaid_pay"), ("wallet", "wallet_pay"), ("cash", "psn_cash_pay"))
+RETURNED = (("hifp", "fund_pay_sumamt"), ("acct", "acct_pay"), ("cash", "psn_cash_pay"))  # a 2305 gives back
 DAY_END_3201 = re.compile(r"\[3201\] 险种 \S+ 清算类别 21 经办机构 \S+: (平|不平)\s+笔数 (\d+) 医疗费 ([-\d.,]+) "
                           r"基金 ([-\d.,]+)")
 DAY_END_3202 = re.compile(r"\[3202\] 清算类别 21 经办机构 \S+: (平|不平)")
@@ -36,6 +37,7 @@ def check_stays(platform: list[dict[str, Any]], ledger: list[dict[str, Any]], an
     rows = [row for row in platform if row["infno"] == "2304"]
     books = _stays(stay_books)
     replies = {e.setl_id: Settlement.from_output(e.reply, e.msgid) for e in answered if e.infno == "2304"}
+    revokes = {e.orig_setl_id: e for e in answered if e.infno == "2305"}
     entries: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for item in ledger:
         entries.setdefault((item["setl_id"], item["entry"]), []).append(item)
@@ -57,11 +59,17 @@ def check_stays(platform: list[dict[str, Any]], ledger: list[dict[str, Any]], an
         settle_legs = entries.get((setl_id, "settle"), [])
         problems["stay_money_mismatches"] += _money(row, replies.get(setl_id), settle_legs,
                                                     stay if holds else None, fees_total)
-        if status == "revoked":
-            given = _by_source(settle_legs)
+        if status == "revoked":  # every leg back on the ledger (none for a stay paid all in cash), and the
+            given = _by_source(settle_legs)  # journal's 2305 giving back exactly the fund, the account and the cash
             back = _by_source(entries.get((setl_id, "revoke"), []))
-            if not given or {k: -v for k, v in back.items() if v} != {k: v for k, v in given.items() if v}:
+            if {k: -v for k, v in back.items() if v} != {k: v for k, v in given.items() if v}:
                 problems["revoked_stays_not_returned"].append(f"stay settlement {setl_id} paid {given}, given back {back}")
+            revoke = revokes.get(setl_id)
+            told = None if revoke is None else tuple(-revoke.amounts[ours] for theirs, ours in RETURNED)
+            if told != tuple(Decimal(row[theirs]) for theirs, _ in RETURNED):
+                problems["revoked_stays_not_returned"].append(
+                    f"stay settlement {setl_id}: the journal's 2305 gave back {told}, the settlement took "
+                    f"{tuple(row[theirs] for theirs, _ in RETURNED)}")
     day_end = _day_end(outputs, rows)
     report = {name: len(found) for name, found in problems.items()} | day_end
     report["stays_checked"] = sum(1 for row in rows if row["status"] != "reversed")
