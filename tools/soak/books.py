@@ -27,7 +27,7 @@ from pos_plugin.journal.uploads import UPLOADS_SCHEMA
 from pos_plugin.lab.sim_admin import SimulatorAdmin
 from pos_plugin.platform.state import StateDb
 from tools.soak.stays_check import check_stays
-from tools.soak.world import FULL_ID, INSTITUTION
+from tools.soak.world import INSTITUTION, full_ids
 
 # the counters that must be zero, in the order the summary line prints them
 COUNTERS = ("fen_lost_or_created", "unresolved", "duplicate_msgids", "book_mismatches", "unbalanced_reconciliations",
@@ -82,7 +82,7 @@ def check(admin: SimulatorAdmin, state: Path, local_books: list[Path], outputs: 
     report = {"fen_lost_or_created": int(lost_or_created), "unresolved": len(unresolved) + recover_failed,
               "duplicate_msgids": len(drawn) - len(set(drawn)) + reused_msgids(url),
               "book_mismatches": len(mismatches), "unbalanced_reconciliations": unbalanced,
-              "full_id_numbers": len(FULL_ID.findall(text)) + len(FULL_ID.findall(stored)),
+              "full_id_numbers": full_ids(text) + full_ids(stored),
               "settlements": Counter(row["status"] for row in platform),
               "mismatch_examples": mismatches[:5] + uploads.pop("examples") + stays.pop("examples"),
               "cli": text if unbalanced or recover_failed else ""} | uploads | stays
