@@ -33,6 +33,7 @@ from pos_plugin.errors import (
     UnknownOutcome,
     VisitCancelled,
     VisitHasSettlement,
+    VisitUnknown,
 )
 from pos_plugin.journal.fees import fees_from_result
 from pos_plugin.journal.visits import VisitBook, VisitFee, VisitRecord
@@ -141,24 +142,46 @@ class VisitDesk:
         quote = self.quote(mdtrt_id, patient, choices, cart=cart)
         return self.counter.confirm_and_settle(quote, confirm, self.settle)
 
+    def open(self, patient: Patient, order: Order) -> Quote:
+        """Register, upload the cart's insurable lines as one batch, quote (the whole cart: its goods outside
+        insurance are cash beside the settlement); a visit whose quote fails is cancelled again."""
+        visit = self.register(patient, order.visit, med_type=order.med_type)
+        try:
+            self.add_fees(visit.mdtrt_id, split_cart(order.lines).insurable)
+            return self.quote(visit.mdtrt_id, patient, order.choices, cart=order.lines)
+        except BaseException:
+            self._abandon(visit)
+            raise
+
     def sell(self, patient: Patient, order: Order, confirm: Confirm) -> BookedSale:
         """The one-call outpatient checkout as a shortcut on the steps: register, one batch of the insurable
         lines, quote, confirm, settle. Whatever stops it, the visit is cancelled again — unless the settlement's
         outcome is unknown (the journal resolves it) or a settlement stands (the error carries the sale)."""
-        split = split_cart(order.lines)
-        visit = self.register(patient, order.visit, med_type=order.med_type)
+        if self.counter.recovery:  # an earlier lost reply for this patient is settled first
+            self.counter.recovery.clear_backlog(patient.psn_no)
+        quote = self.open(patient, order)
         try:
-            self.add_fees(visit.mdtrt_id, split.insurable)
-            return self.checkout(visit.mdtrt_id, patient, confirm, order.choices, cart=order.lines)
+            return self.counter.confirm_and_settle(quote, confirm, self.settle)
         except UnknownOutcome:
             raise
         except PosError as exc:
             if "sale" not in exc.details:
-                self._abandon(visit)
+                self.abandon(quote)
             raise
         except BaseException:  # the cashier interrupted the confirmation (Ctrl-C): nothing was settled
-            self._abandon(visit)
+            self.abandon(quote)
             raise
+
+    def abandon(self, quote: Quote) -> None:
+        """Close the visit an unconfirmed quote opened (best effort); a visit not in this book goes through the
+        counter's own abandon."""
+        try:
+            visit = self.visits.get(quote.mdtrt_id)
+        except VisitUnknown:
+            self.counter.abandon(quote)
+            return
+        if visit.state == "registered":
+            self._abandon(visit)
 
     def _abandon(self, visit: VisitRecord) -> None:
         if outpatient.close(self.platform, mdtrt_id=visit.mdtrt_id, psn_no=visit.psn_no, insuplc=visit.insuplc,

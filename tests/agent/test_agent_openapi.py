@@ -88,8 +88,10 @@ def test_real_answers_validate_against_the_document(admin, start_agent):
     check("POST", "/reconcile", agent.call("POST", "/reconcile", {}))
     check("POST", "/reconcile", agent.call("POST", "/reconcile", {"date": "yesterday"}))
 
-    documented = {(m.upper(), p) for p, ops in document()["paths"].items() for m in ops if not p.startswith("/stays")}
-    assert {(m, p) for m, p, _ in check.seen} == documented  # every operation answered for real (stays: test_agent_stays)
+    documented = {(m.upper(), p) for p, ops in document()["paths"].items() for m in ops
+                  if not p.startswith(("/stays", "/visits"))}
+    assert {(m, p) for m, p, _ in check.seen} == documented  # every operation answered for real (stays: test_agent_stays,
+    # visits: test_agent_visits)
     assert {s for _, _, s in check.seen} >= {200, 201, 400, 404, 409, 422}
 
 
@@ -112,7 +114,8 @@ def test_every_operation_has_an_id_and_documents_405_413_and_the_replay_header()
         keyed = any(p["name"] == "Idempotency-Key" for p in op.get("parameters", []))
         replayed = all("Idempotent-Replayed" in answer.get("headers", {}) for answer in op["responses"].values())
         assert keyed == replayed, (method, path)
-    assert sum(any(p["name"] == "Idempotency-Key" for p in op.get("parameters", [])) for _, _, op in ops) == 6  # 4 sale, 2 stay
+    assert sum(any(p["name"] == "Idempotency-Key" for p in op.get("parameters", [])) for _, _, op in ops) == 8  # 4 sale, 2 stay, 2 visit
     for name in ("Credential", "SaleRequest", "CartLine", "RefundRequest", "ReconcileRequest", "Visit", "AdmitRequest",
-                 "FeesRequest", "DischargeRequest", "StayQuoteRequest", "StaySettleRequest"):
+                 "FeesRequest", "DischargeRequest", "StayQuoteRequest", "StaySettleRequest", "VisitRequest",
+                 "VisitFeesRequest", "VisitQuoteRequest", "VisitSettleRequest"):
         assert doc["components"]["schemas"][name]["additionalProperties"] is False
