@@ -120,7 +120,7 @@ def users_of(top_level: set[str]) -> set[str]:
 def test_the_plugin_scanner_sees_every_kind_of_import():
     # Guards the plugin checks below against passing vacuously: plain, from-, and importlib imports.
     found = set(plugin_imports())
-    assert ("pos_plugin/platform/transport.py", "requests") in found
+    assert ("pos_plugin/platform/transport.py", "http.client") in found
     assert ("pos_plugin/lab/cli.py", "pos_plugin.lab.demo") in found  # `from pos_plugin.lab import demo`
     assert ("pos_plugin/qr/zbar.py", "pyzbar.pyzbar") in found or ("pos_plugin/qr/zbar.py", "pyzbar") in found
     assert any(path == "pos_plugin/agent/app.py" and module.startswith("flask") for path, module in found)
@@ -145,8 +145,12 @@ def test_only_the_cli_registry_names_the_lab():
     assert naming == {LAB_REGISTRY}
 
 
-def test_requests_only_in_the_transport_and_the_lab_admin_client():
-    assert users_of({"requests"}) == {"pos_plugin/platform/transport.py", "pos_plugin/lab/sim_admin.py"}
+def test_http_to_the_platform_only_in_the_transport():
+    # One adapter speaks HTTP to the platform (http.client, ssl, sockets; http_env.py reads its proxy and CA bundle
+    # from the environment once); requests and urllib3 are left to the lab's admin client of the simulator.
+    assert users_of({"http", "ssl", "socket", "select"}) == {"pos_plugin/platform/transport.py",
+                                                             "pos_plugin/platform/http_env.py"}
+    assert users_of({"requests", "urllib3"}) == {"pos_plugin/lab/sim_admin.py"}
 
 
 def test_imaging_libraries_only_in_qr_and_the_lab_scanner():

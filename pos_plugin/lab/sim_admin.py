@@ -1,7 +1,8 @@
 """Client of the simulator's admin API (testers' tools: reset, load a world, balances, e-vouchers, faults).
 
 Only the lab (scenario runner, demo), the bench and tests use it; a real platform has no such API. It
-speaks HTTP (requests; the one client of it besides pos_plugin/platform/transport.py), reads money with
+speaks HTTP (requests: the only user of it in pos_plugin; the till speaks to the platform through
+pos_plugin/platform/transport.py, on http.client), reads money with
 pos_plugin.platform.wire, and never imports the simulator.
 """
 

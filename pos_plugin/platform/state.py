@@ -99,6 +99,11 @@ class StateDb:
         sql = f"PRAGMA table_info({table})"
         return {row["name"] for row in (conn.execute(sql) if conn is not None else self.read(sql))}
 
+    def trace(self, callback: Callable[[str], object] | None) -> None:
+        """Call `callback` with every statement this connection runs (the benchmark counts them); None stops."""
+        with self._lock:
+            self._conn.set_trace_callback(callback)
+
     shared = False  # the terminals of one machine: no leases, every terminal recovers its own rows
 
     def hold_terminal(self, terminal: str) -> bool:
