@@ -10,12 +10,14 @@ from pos_plugin.catalogue.book import CatalogueBook
 from pos_plugin.checkout.sale import Counter
 from pos_plugin.checkout.stay import StayDesk
 from pos_plugin.checkout.till import Till
+from pos_plugin.checkout.visit import VisitDesk
 from pos_plugin.domain.region import RegionPolicies, RegionPolicy
 from pos_plugin.errors import InputError
 from pos_plugin.journal import Journal, Recovery
 from pos_plugin.journal.sales import SaleBook
 from pos_plugin.journal.stays import StayBook
 from pos_plugin.journal.uploads import SalesUploads
+from pos_plugin.journal.visits import VisitBook
 from pos_plugin.platform import Institution, Operator, PlatformClient, TifCredentials
 from pos_plugin.platform.state import STATE_SCHEMA, open_state
 from pos_plugin.platform.state_pg import is_url
@@ -80,12 +82,15 @@ class Terminal:
     catalogue: CatalogueBook  # the downloaded insurance catalogue and the item-code mapping
     stays: StayBook
     desk: StayDesk  # the inpatient stays (checkout/stay.py)
+    visits: VisitBook  # the outpatient visits' book
+    visit_desk: VisitDesk  # the outpatient visits step by step (checkout/visit.py)
 
     def close(self) -> None:
         self.client.close()
         self.journal.close()
         self.sales.close()
         self.stays.close()
+        self.visits.close()
         self.catalogue.close()
         if self.till.uploads is not None:
             self.till.uploads.close()
@@ -109,8 +114,8 @@ def tif_credentials(text: str) -> TifCredentials | None:
 
 
 def open_terminal(settings: TerminalSettings) -> Terminal:
-    """Platform client, journal, recovery, counter, sale book and the till over them, and the stay book with the
-    inpatient desk, for one terminal."""
+    """Platform client, journal, recovery, counter, sale book and the till over them, the visit book with the
+    outpatient desk, and the stay book with the inpatient desk, for one terminal."""
     if not settings.platform_url:
         raise InputError("未配置医保平台地址（--platform 或环境变量 YIBAO_PLATFORM）")
     missing = [label for label, value in (
@@ -137,7 +142,9 @@ def open_terminal(settings: TerminalSettings) -> Terminal:
     counter = Counter(client, policies=region_policies(settings.policy, settings.other_policies), recovery=recovery)
     sales = SaleBook(books)
     uploads = SalesUploads(state / "journal.sqlite", client)
-    till = Till(counter, sales, settings.fixmedins_name, recovery, uploads)
+    visits = VisitBook(state / "journal.sqlite")
+    till = Till(counter, sales, settings.fixmedins_name, recovery, uploads, visits)
+    assert till.outpatient is not None
     stays = StayBook(state / "journal.sqlite")
     return Terminal(settings, client, journal, recovery, counter, sales, till, CatalogueBook(state / "catalogue.sqlite"),
-                    stays, StayDesk(counter, stays, settings.fixmedins_name, recovery))
+                    stays, StayDesk(counter, stays, settings.fixmedins_name, recovery), visits, till.outpatient)

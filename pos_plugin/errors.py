@@ -5,7 +5,13 @@ and a Chinese `message`, and is rendered as ``"<code>: <message>"``.
     ├── DomainError                      ERR_INVALID_AMOUNT, ERR_INVALID_CART, ERR_INVARIANT: the pure core's
     ├── InputError                       ERR_INPUT              bad input from the checkout; nothing changed
     │   ├── SaleUnknown                  ERR_SALE_UNKNOWN       no sale of that id in this terminal's sale book
-    │   └── AlreadyRevoked               ERR_ALREADY_REVOKED    the sale was revoked already
+    │   ├── AlreadyRevoked               ERR_ALREADY_REVOKED    the sale was revoked already
+    │   ├── VisitUnknown                 ERR_VISIT_UNKNOWN      no outpatient visit of that id in this terminal's visit book
+    │   ├── VisitCancelled               ERR_VISIT_CANCELLED    the visit's registration was cancelled (2202)
+    │   ├── VisitHasSettlement           ERR_VISIT_HAS_SETTLEMENT  fees, deletes or a cancel on a settled visit
+    │   ├── AlreadySettled               ERR_ALREADY_SETTLED    the visit is settled already (pre-settle / settle)
+    │   ├── NoFeeLines                   ERR_NO_FEE_LINES       nothing uploaded to settle
+    │   └── SettlementUnknown            ERR_SETTLEMENT_UNKNOWN no settlement of the visit to revoke
     ├── IdentityMismatch                 ERR_IDENTITY_MISMATCH  code/card names another person than the cashier typed
     ├── NotInsured                       ERR_NOT_INSURED        insurance status not normal (psn_insu_stas != 1)
     ├── PlanMismatch                     ERR_PLAN_MISMATCH      the POS's planned legs differ from the platform's
@@ -55,6 +61,38 @@ class AlreadyRevoked(InputError):
 
     code = "ERR_ALREADY_REVOKED"
     default_message = "该结算已撤销，不能重复撤销"
+
+
+# The outpatient visit desk's refusals (checkout/visit.py): the till refuses from its visit book before anything
+# is sent, with the code the platform gives the same rule (docs/simulator-api.md's refusal catalogue).
+class VisitUnknown(InputError):
+    code = "ERR_VISIT_UNKNOWN"
+    default_message = "本机没有这个门诊就诊"
+
+
+class VisitCancelled(InputError):
+    code = "ERR_VISIT_CANCELLED"
+    default_message = "该就诊已撤销挂号"
+
+
+class VisitHasSettlement(InputError):
+    code = "ERR_VISIT_HAS_SETTLEMENT"
+    default_message = "该就诊存在未撤销的结算，请先撤销结算（2208）"
+
+
+class AlreadySettled(InputError):
+    code = "ERR_ALREADY_SETTLED"
+    default_message = "该就诊的费用已结算，不能重复结算"
+
+
+class NoFeeLines(InputError):
+    code = "ERR_NO_FEE_LINES"
+    default_message = "没有待结算的费用明细，请先上传（2204）"
+
+
+class SettlementUnknown(InputError):
+    code = "ERR_SETTLEMENT_UNKNOWN"
+    default_message = "该就诊没有有效的结算，无需撤销"
 
 
 class IdentityMismatch(PosError):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 
 from pos_plugin.domain.money import format_amount
 from pos_plugin.domain.payer_chain import Leg, PayerPlan
@@ -55,6 +56,16 @@ def table(rows: Iterable[Sequence[str]], widths: Sequence[int]) -> list[str]:
     """Rows of label + right-aligned amounts, padded by display width (CJK counts double)."""
     return ["".join(pad(cell, w, right=i > 0) for i, (cell, w) in enumerate(zip(row, widths, strict=True)))
             for row in rows]
+
+
+SPLIT_ROWS = (("医疗费总额", "medfee_sumamt"), ("全自费", "fulamt_ownpay_amt"), ("超限价自费", "overlmt_selfpay"),
+              ("先行自付", "preselfpay_amt"), ("起付线", "act_pay_dedc"), ("统筹基金支付", "fund_pay_sumamt"),
+              ("个人负担", "psn_part_amt"))
+
+
+def split_table(figure: Callable[[str], Decimal]) -> list[str]:
+    """The pre-settlement's split as the cashier confirms it (a stay's 2303, a visit's 2206)."""
+    return table([(label, format_amount(figure(name))) for label, name in SPLIT_ROWS], (28, 12))
 
 
 def plan_lines(plan: PayerPlan, width: int = 40) -> list[str]:

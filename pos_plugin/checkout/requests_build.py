@@ -40,14 +40,14 @@ def medfee(lines: Sequence[CartLine]) -> Decimal:
     return sum((line.amt for line in lines), ZERO)
 
 
-def fee_lines(lines: Sequence[CartLine], now: datetime, *, rxno: str = "") -> list[dict[str, Any]]:
-    """drugdetail[] / feedetail[] rows: one per insurable line, amounts as Decimal (sent as strings); a
-    line with scanned boxes carries `drugtracinfo` [{drug_trac_codg}]."""
+def fee_lines(lines: Sequence[CartLine], now: datetime, *, rxno: str = "", first: int = 1) -> list[dict[str, Any]]:
+    """drugdetail[] / feedetail[] rows: one per insurable line, numbered from `first`, amounts as Decimal (sent
+    as strings); a line with scanned boxes carries `drugtracinfo` [{drug_trac_codg}]."""
     return [_with_codes(line, {
         "feedetl_sn": f"{index:04d}", "med_list_codg": line.code, "medins_list_codg": line.code,
         "det_item_fee_sumamt": line.amt, "cnt": line.qty, "pric": line.price, "fee_ocur_time": now.strftime(TIME),
         "rxno": rxno, "rx_circ_flag": "0", "bilg_dr_codg": "", "bilg_dr_name": "", "medins_list_name": line.name,
-    }) for index, line in enumerate(lines, start=1)]
+    }) for index, line in enumerate(lines, start=first)]
 
 
 def _with_codes(line: CartLine, row: dict[str, Any]) -> dict[str, Any]:
@@ -91,12 +91,13 @@ def visit(patient: Patient, mdtrt_id: str, med_type: str, now: datetime,
     return mdtrtinfo, diseinfo
 
 
-def outpatient_fees(patient: Patient, mdtrt_id: str, lines: Sequence[CartLine], now: datetime,
-                    details: VisitDetails = VisitDetails()) -> list[dict[str, Any]]:
-    """2204 `feedetail[]`, billed by the visit's department and doctor."""
-    rows = fee_lines(lines, now)
+def outpatient_fees(psn_no: str, mdtrt_id: str, lines: Sequence[CartLine], now: datetime,
+                    details: VisitDetails = VisitDetails(), *, batch: str = "0000", first: int = 1) -> list[dict[str, Any]]:
+    """2204 `feedetail[]` of one batch (`chrg_bchno`), numbered on from the visit's earlier lines (`first`),
+    billed by the visit's department and doctor."""
+    rows = fee_lines(lines, now, first=first)
     for row in rows:
-        row.update({"mdtrt_id": mdtrt_id, "psn_no": patient.psn_no, "chrg_bchno": "0000",
+        row.update({"mdtrt_id": mdtrt_id, "psn_no": psn_no, "chrg_bchno": batch,
                     "bilg_dept_codg": details.dept_code, "bilg_dept_name": details.dept_name,
                     "bilg_dr_codg": details.doctor_code, "bilg_dr_name": details.doctor_name, "hosp_appr_flag": "1"})
     return rows

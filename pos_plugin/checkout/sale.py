@@ -11,8 +11,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
+from pos_plugin.checkout import outpatient
 from pos_plugin.checkout import requests_build as build
 from pos_plugin.checkout.identify import Patient, funds_from_person
 from pos_plugin.domain.cart import CartLine, CartSplit, split_cart
@@ -99,6 +100,7 @@ class Sale:
 
 
 Confirm = Callable[[Quote], bool]
+Settled = TypeVar("Settled")  # what a settle step gives back: the Counter's Sale, the till's BookedSale
 
 
 class Guard(Protocol):
@@ -140,27 +142,26 @@ class Counter:
         return self._planned(Quote(patient, order, split, pre, self._plan(patient, pre, order)))
 
     def _outpatient_quote(self, patient: Patient, order: Order, split: CartSplit) -> Quote:
+        """The one-call visit: the visit desk's steps (checkout/outpatient.py) without a visit book."""
         now = self.clock()
-        visit_no = now.strftime("%Y%m%d%H%M%S%f")
-        reg = self.platform.register(build.registration(patient, now, visit_no=visit_no, details=order.visit),
-                                     insuplc=patient.insuplc)
-        quote = Quote(patient, order, split, None, NO_PLAN, reg.mdtrt_id, visit_no)
+        visit = outpatient.register(self.platform, patient, order.visit, order.med_type, now)
+        quote = Quote(patient, order, split, None, NO_PLAN, visit.mdtrt_id, visit.visit_no)
         try:
-            mdtrtinfo, diseinfo = build.visit(patient, reg.mdtrt_id, order.med_type, now, order.visit)
-            self.platform.upload_visit(mdtrtinfo, diseinfo, insuplc=patient.insuplc)
-            self.platform.upload_fees(build.outpatient_fees(patient, reg.mdtrt_id, split.insurable, now, order.visit),
-                                      insuplc=patient.insuplc)
-            return self._planned(self._presettle_outpatient(quote))
+            outpatient.upload(self.platform, mdtrt_id=visit.mdtrt_id, psn_no=patient.psn_no, insuplc=patient.insuplc,
+                              lines=split.insurable, now=now, details=order.visit)
+            return self.presettle_visit(quote)
         except PosError:
             self.abandon(quote)
             raise
 
-    def _presettle_outpatient(self, quote: Quote) -> Quote:
+    def presettle_visit(self, quote: Quote) -> Quote:
+        """2206 over the visit's uploaded lines (the quote's insurable lines) and the planned legs; stops if the
+        platform's legs differ (see `_planned`)."""
         order, patient = quote.order, quote.patient
         data = build.outpatient_settlement(patient, quote.mdtrt_id, quote.split.insurable, med_type=order.med_type,
                                            use_account=order.choices.use_account)
         pre = self.platform.outpatient_presettle(data, insuplc=patient.insuplc, use_wallet=order.choices.use_wallet)
-        return replace(quote, presettle=pre, plan=self._plan(patient, pre, order))
+        return self._planned(replace(quote, presettle=pre, plan=self._plan(patient, pre, order)))
 
     def _plan(self, patient: Patient, pre: Settlement, order: Order) -> PayerPlan:
         burden = Burden(pre.amount("psn_part_amt"), pre.amount("fulamt_ownpay_amt"), pre.amount("overlmt_selfpay"))
@@ -192,15 +193,9 @@ class Counter:
 
     def abandon(self, quote: Quote) -> None:
         """Undo what a quote left on the platform (an outpatient visit and its fee lines); best effort."""
-        if not quote.mdtrt_id:
-            return
-        patient = quote.patient
-        try:
-            self.platform.delete_fees(mdtrt_id=quote.mdtrt_id, psn_no=patient.psn_no, insuplc=patient.insuplc)
-            self.platform.cancel_registration(psn_no=patient.psn_no, mdtrt_id=quote.mdtrt_id,
-                                              ipt_otp_no=quote.visit_no, insuplc=patient.insuplc)
-        except PosError:
-            pass  # an open unsettled visit moves no money; the platform closes it at day end
+        if quote.mdtrt_id:
+            outpatient.close(self.platform, mdtrt_id=quote.mdtrt_id, psn_no=quote.patient.psn_no,
+                             insuplc=quote.patient.insuplc, visit_no=quote.visit_no)
 
     # -- settle ------------------------------------------------------------------------------
     def checkout(self, patient: Patient, order: Order, confirm: Confirm) -> Sale:
@@ -224,13 +219,19 @@ class Counter:
             raise
 
     def _confirm_and_settle(self, quote: Quote, confirm: Confirm) -> Sale:
+        return self.confirm_and_settle(quote, confirm, self._settle_or_not)
+
+    def _settle_or_not(self, quote: Quote) -> Sale:
+        return self.settle(quote) if quote.presettle is not None else Sale(quote, None)
+
+    def confirm_and_settle(self, quote: Quote, confirm: Confirm, settle: Callable[[Quote], Settled]) -> Settled:
+        """The cashier confirms the quote, `settle` settles exactly it; when the platform refuses because a
+        balance moved the fresh quote is confirmed again (at most MAX_REPLANS times)."""
         for _ in range(MAX_REPLANS + 1):
             if not confirm(quote):
                 raise SaleCancelled()
-            if quote.presettle is None:
-                return Sale(quote, None)
             try:
-                return self.settle(quote)
+                return settle(quote)
             except BusinessError as refused:
                 quote = self.requote_after(quote, refused)
         raise PlanMismatch("账户余额在结算过程中多次变动，请重新结算")
@@ -287,7 +288,7 @@ class Counter:
         """Fresh balances (1101) and a fresh pre-settlement for the same cart (same visit when outpatient)."""
         fresh = self.refreshed(quote.patient)
         if quote.order.flow == "outpatient":
-            return self._planned(self._presettle_outpatient(replace(quote, patient=fresh)))
+            return self.presettle_visit(replace(quote, patient=fresh))
         return self.quote(fresh, quote.order)
 
     def refreshed(self, patient: Patient) -> Patient:

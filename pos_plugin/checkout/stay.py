@@ -22,6 +22,7 @@ from pos_plugin.domain.cart import CartLine
 from pos_plugin.domain.money import ZERO
 from pos_plugin.domain.payer_chain import Burden, Choices, Leg, PayerPlan, plan_payer_chain
 from pos_plugin.errors import BusinessError, IdentityMismatch, InputError, PlanMismatch, PosError
+from pos_plugin.journal.fees import fees_from_result
 from pos_plugin.journal.recovery import Recovery
 from pos_plugin.journal.stays import StayBook, StayFee, StayRecord
 from pos_plugin.platform.models import Settlement
@@ -137,10 +138,8 @@ class StayDesk:
                  "bilg_dept_codg": stay.ward.get("adm_dept_codg", ""),
                  "bilg_dept_name": stay.ward.get("adm_dept_name", ""), "hosp_appr_flag": "1"}
                 for sn, line in zip(sns, lines, strict=True)]
-        result = self.platform.upload_stay_fees(rows, insuplc=stay.insuplc)
-        by_sn = {str(row.get("feedetl_sn")): row for row in result}
-        fees = [StayFee(sn, batch, moment.strftime(TIME), line, {k: _text(v) for k, v in by_sn.get(sn, {}).items()})
-                for sn, line in zip(sns, lines, strict=True)]
+        fees = fees_from_result(sns, batch, moment.strftime(TIME), lines,
+                                self.platform.upload_stay_fees(rows, insuplc=stay.insuplc))
         self.stays.add_fees(mdtrt_id, fees)
         return fees
 
@@ -308,10 +307,6 @@ _STATE_NAMES = {"admitted": "在院", "discharged": "已出院未结算", "settl
 def _day_time(day: date, begntime: str) -> datetime:
     """When a day's batch of fees arose, unless the till says: noon, or the admission if that day began later."""
     return max(datetime.combine(day, datetime.min.time()).replace(hour=12), datetime.strptime(begntime, TIME))
-
-
-def _text(value: object) -> str:
-    return f"{value:f}" if isinstance(value, Decimal) else str(value)
 
 
 def stay_total(fees: Sequence[StayFee]) -> Decimal:

@@ -26,6 +26,7 @@ from pos_plugin.checkout.sale import (
     leg_from_platform,
 )
 from pos_plugin.checkout.sale_receipt import receipt_for_sale
+from pos_plugin.checkout.visit import VisitDesk
 from pos_plugin.domain.cart import CartLine, cart_line_from_mapping, split_cart
 from pos_plugin.domain.payer_chain import Choices, Leg
 from pos_plugin.errors import AlreadyRevoked, IdentityMismatch, InputError, PosError
@@ -33,6 +34,7 @@ from pos_plugin.journal.recovery import Recovery, Resolution
 from pos_plugin.journal.sales import LOCAL_PREFIX, SaleBook, SaleRecord
 from pos_plugin.journal.store import SALE_REVOKES, SALE_SETTLES, Entry, Journal
 from pos_plugin.journal.uploads import SalesUploads
+from pos_plugin.journal.visits import VisitBook
 from pos_plugin.platform.models import Settlement
 from pos_plugin.receipt import Receipt, SettlementFigures, render_receipt
 
@@ -98,12 +100,15 @@ class Till:
     """One terminal's checkout service: `Counter` for the platform, `SaleBook` for what was sold."""
 
     def __init__(self, counter: Counter, sales: SaleBook, institution_name: str,
-                 recovery: Recovery | None = None, uploads: SalesUploads | None = None) -> None:
+                 recovery: Recovery | None = None, uploads: SalesUploads | None = None,
+                 visits: VisitBook | None = None) -> None:
         self.counter = counter
         self.sales = sales
         self.institution_name = institution_name
         self.recovery = recovery
         self.uploads = uploads  # the sales upload (3505/3506); a failure never undoes the sale
+        # the outpatient visits step by step (checkout/visit.py); an outpatient checkout is a shortcut on them
+        self.outpatient = VisitDesk(self, visits) if visits is not None else None
 
     @property
     def journal(self) -> Journal | None:
@@ -111,7 +116,10 @@ class Till:
 
     # -- sell ---------------------------------------------------------------------------------
     def checkout(self, patient: Patient, order: Order, confirm: Confirm) -> BookedSale:
-        """Quote, confirm, settle (see `Counter.checkout`) and book the sale with its receipt."""
+        """Quote, confirm, settle (see `Counter.checkout`) and book the sale with its receipt. An outpatient cart
+        with insurable lines is the visit desk's steps in one call (`VisitDesk.sell`), the visit in its book."""
+        if order.flow == "outpatient" and self.outpatient is not None and split_cart(order.lines).insurable:
+            return self.outpatient.sell(patient, order, confirm)
         try:
             sale = self.counter.checkout(patient, order, confirm)
         except PosError as failed:

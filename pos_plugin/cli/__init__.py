@@ -2,6 +2,7 @@
 
     cli/counter.py   checkout, revoke, refund, recover, receipt, reconcile, signout, purge
     cli/scan.py      scan
+    cli/visit.py     visit register | fees | delete | presettle | settle | revoke | cancel | show | list
     cli/stay.py      stay admit | fees | delete | discharge | cancel-discharge | cancel | settle | revoke | receipt | list
     cli/agent.py     agent (the local HTTP agent; Flask only when it runs)
 
@@ -26,6 +27,7 @@ from pos_plugin.cli.catalogue import catalogue
 from pos_plugin.cli.counter import checkout, purge, receipt, reconcile, recover, refund, revoke, signout
 from pos_plugin.cli.scan import scan
 from pos_plugin.cli.stay import stay
+from pos_plugin.cli.visit import visit
 from pos_plugin.errors import PosError
 from pos_plugin.pii import mask_text
 
@@ -62,5 +64,5 @@ def main() -> None:
 
 
 for _command in (scan, checkout, revoke, refund, recover, reconcile, receipt, signout, purge, agent,
-                 catalogue, stay):
+                 catalogue, stay, visit):
     main.add_command(_command)

@@ -82,6 +82,29 @@ def credential_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def visit_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The visit the desk registers (2201/2203): department, doctor, category, diagnoses -> `visit`."""
+    options = [
+        click.option("--dept-code", default="01", help="门诊：就诊科室编码（2201 dept_code）"),
+        click.option("--dept-name", default="门诊", help="门诊：就诊科室名称"),
+        click.option("--doctor-code", default="", help="门诊：医生编码（atddr_no）"),
+        click.option("--doctor-name", default="", help="门诊：医生姓名（dr_name）"),
+        click.option("--caty", default="A01", help="门诊：科别（caty）"),
+        click.option("--diagnosis", "diagnoses", multiple=True, metavar="CODE=NAME", help="门诊：诊断（可重复，第一个为主诊断）"),
+    ]
+
+    @functools.wraps(command)
+    def wrapper(dept_code: str, dept_name: str, doctor_code: str, doctor_name: str, caty: str,
+                diagnoses: tuple[str, ...], **kwargs: Any) -> Any:
+        visit = VisitDetails(dept_code, dept_name, doctor_code, doctor_name, caty,
+                             tuple(_diagnosis(text) for text in diagnoses))
+        return command(visit=visit, **kwargs)
+
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
+
+
 def read_cart(path: Path, book: CatalogueBook | None = None, today: str = "") -> tuple[CartLine, ...]:
     """A cart file: a JSON list of lines, or {"lines": [...]} (the scenario line format). Numbers are read
     as Decimal (never float), and a UTF-8 byte-order mark (Windows Notepad) is accepted."""
@@ -124,7 +147,7 @@ def sale_json(booked: BookedSale) -> dict[str, Any]:
     }
 
 
-def _confirm_with(yes: bool, as_json: bool) -> Callable[[Quote], bool]:
+def confirm_with(yes: bool, as_json: bool) -> Callable[[Quote], bool]:
     def confirm(quote: Quote) -> bool:
         if not as_json:
             click.echo(confirmation_text(quote))
@@ -139,30 +162,22 @@ def _confirm_with(yes: bool, as_json: bool) -> Callable[[Quote], bool]:
 @click.option("--med-type", default=None, help="医疗类别（药店默认 41，门诊默认 11）")
 @click.option("--no-account", is_flag=True, help="患者不使用个人账户（含家庭共济）")
 @click.option("--no-wallet", is_flag=True, help="患者不使用医保钱包")
-@click.option("--dept-code", default="01", help="门诊：就诊科室编码（2201 dept_code）")
-@click.option("--dept-name", default="门诊", help="门诊：就诊科室名称")
-@click.option("--doctor-code", default="", help="门诊：医生编码（atddr_no）")
-@click.option("--doctor-name", default="", help="门诊：医生姓名（dr_name）")
-@click.option("--caty", default="A01", help="门诊：科别（caty）")
-@click.option("--diagnosis", "diagnoses", multiple=True, metavar="CODE=NAME", help="门诊：诊断（可重复，第一个为主诊断）")
+@visit_options
 @click.option("--yes", is_flag=True, help="无人值守：不询问确认")
 @click.option("--json", "as_json", is_flag=True)
 @terminal_options
 def checkout(terminal: Terminal, image: Path | None, code: str | None, certno: str, patient_name: str,
              patient_certno: str, cart_path: Path, flow: str, med_type: str | None, no_account: bool,
-             no_wallet: bool, dept_code: str, dept_name: str, doctor_code: str, doctor_name: str, caty: str,
-             diagnoses: tuple[str, ...], yes: bool, as_json: bool) -> None:
+             no_wallet: bool, visit: VisitDetails, yes: bool, as_json: bool) -> None:
     """识别患者并结算一个购物车：统筹基金、本人账户、共济账户、钱包、现金。"""
     credential = read_credential(image, code, certno)
     lines = read_cart(cart_path, terminal.catalogue, terminal.client.clock().date().isoformat())
-    visit = VisitDetails(dept_code, dept_name, doctor_code, doctor_name, caty,
-                         tuple(_diagnosis(text) for text in diagnoses))
     patient = identify(terminal.client, credential, expected=Expected(patient_name, patient_certno),
                        business_type=BUSINESS_TYPE[flow])
     order = Order(lines, as_flow(flow), med_type or ("41" if flow == "pharmacy" else "11"),
                   Choices(not no_account, not no_wallet), visit)
     try:
-        booked = terminal.till.checkout(patient, order, _confirm_with(yes, as_json))
+        booked = terminal.till.checkout(patient, order, confirm_with(yes, as_json))
     except SaleCancelled as cancelled:
         click.echo(cancelled.message)
         return
@@ -197,7 +212,7 @@ def refund(terminal: Terminal, setl_id: str, image: Path | None, code: str | Non
     record = terminal.till.settled(setl_id)
     patient = identify(terminal.client, read_credential(image, code, certno),
                        expected=Expected(patient_name, patient_certno), business_type=BUSINESS_TYPE[record.flow])
-    refunded = terminal.till.refund(setl_id, patient, lines, _confirm_with(yes, False))
+    refunded = terminal.till.refund(setl_id, patient, lines, confirm_with(yes, False))
     click.echo("原结算:\n" + record.receipt)
     click.echo(words.revoked_text(refunded.revoked))
     click.echo("全部退货，没有新的结算。" if refunded.new is None else "新结算:\n" + refunded.new.receipt)

@@ -30,7 +30,7 @@ from pos_plugin.credentials import read_credential
 from pos_plugin.domain.money import format_amount
 from pos_plugin.domain.payer_chain import Choices
 from pos_plugin.journal.stays import StayFee, StayRecord
-from pos_plugin.present import mask_name, plan_lines, table
+from pos_plugin.present import mask_name, plan_lines, split_table, table
 
 BUSINESS_ADMISSION = "01101"  # the decode service's businessType for a registration / admission
 TIME_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]
@@ -61,13 +61,9 @@ def fee_json(fee: StayFee) -> dict[str, Any]:
 def quote_text(quote: StayQuote) -> str:
     """What the cashier confirms at discharge: the stay, the split and every leg of the payer chain."""
     stay_ = quote.stay
-    rows = [(label, format_amount(quote.figure(name))) for label, name in (
-        ("医疗费总额", "medfee_sumamt"), ("全自费", "fulamt_ownpay_amt"), ("超限价自费", "overlmt_selfpay"),
-        ("先行自付", "preselfpay_amt"), ("起付线", "act_pay_dedc"), ("统筹基金支付", "fund_pay_sumamt"),
-        ("个人负担", "psn_part_amt"))]
     head = [f"参保人 {mask_name(stay_.patient_name)}（{stay_.insutype}） 住院号 {stay_.ipt_no}",
             f"入院 {stay_.begntime}  出院 {stay_.endtime}"]
-    return "\n".join(head + table(rows, (28, 12)) + ["  " + line for line in plan_lines(quote.plan)])
+    return "\n".join(head + split_table(quote.figure) + ["  " + line for line in plan_lines(quote.plan)])
 
 
 def settled_json(done: SettledStay) -> dict[str, Any]:

@@ -85,6 +85,11 @@ class SaleBook:
                           row["mdtrt_id"], bool(row["use_account"]), bool(row["use_wallet"]),
                           _lines_from_json(row["lines"]), row["receipt"], row["state"])
 
+    def settled_of_visit(self, mdtrt_id: str) -> SaleRecord | None:
+        """The settlement in force of an outpatient visit, if the book has one."""
+        rows = self.db.read("SELECT setl_id FROM sales WHERE mdtrt_id = ? AND state = 'settled'", (mdtrt_id,))
+        return self.get(rows[0]["setl_id"]) if rows else None
+
     def mark_revoked(self, setl_id: str) -> None:
         with self.db.immediate() as conn:
             conn.execute("UPDATE sales SET state = 'revoked' WHERE setl_id = ?", (setl_id,))
@@ -93,16 +98,32 @@ class SaleBook:
         self.db.close()
 
 
-def _lines_json(lines: tuple[CartLine, ...]) -> str:
-    return json.dumps([{
+def line_json(line: CartLine) -> str:
+    """One cart line as the books keep it (amounts as text, its scanned trace codes with it)."""
+    return json.dumps(_line_node(line), ensure_ascii=False)
+
+
+def line_from_json(text: str) -> CartLine:
+    return _line_from_node(json.loads(text))
+
+
+def _line_node(line: CartLine) -> dict[str, Any]:
+    return {
         "code": line.code, "name": line.name, "qty": f"{line.qty:f}", "price": f"{line.price:f}",
         "insurable": line.insurable, "class": line.cls, "selfpay_prop": f"{line.selfpay_prop:f}",
         "price_cap": None if line.price_cap is None else f"{line.price_cap:f}",
         **({"trace_codes": list(line.trace_codes)} if line.trace_codes else {}),
-    } for line in lines], ensure_ascii=False)
+    }
+
+
+def _line_from_node(item: dict[str, Any]) -> CartLine:
+    return cart_line_from_mapping({k: v for k, v in item.items() if v is not None})
+
+
+def _lines_json(lines: tuple[CartLine, ...]) -> str:
+    return json.dumps([_line_node(line) for line in lines], ensure_ascii=False)
 
 
 def _lines_from_json(text: str) -> tuple[CartLine, ...]:
     raw: list[dict[str, Any]] = json.loads(text)
-    return tuple(cart_line_from_mapping({k: v for k, v in item.items() if v is not None}) for item in raw)
-
+    return tuple(_line_from_node(item) for item in raw)

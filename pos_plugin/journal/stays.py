@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pos_plugin.domain.cart import CartLine, cart_line_from_mapping
 from pos_plugin.errors import InputError
+from pos_plugin.journal.fees import BookedFee, FeeLedger, fees_schema
 from pos_plugin.platform.state import StateDb
 
 StayState = Literal["admitted", "discharged", "settled", "cancelled"]
 
-STAYS_SCHEMA = """
+STAYS_SCHEMA = fees_schema("stay_fees", "the day (or batch name) the line was uploaded under") + """
 CREATE TABLE IF NOT EXISTS stays (
     mdtrt_id TEXT PRIMARY KEY,
     psn_no TEXT NOT NULL,
@@ -33,29 +33,10 @@ CREATE TABLE IF NOT EXISTS stays (
     receipt TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL DEFAULT (datetime('now'))
 );
-CREATE TABLE IF NOT EXISTS stay_fees (
-    mdtrt_id TEXT NOT NULL,
-    feedetl_sn TEXT NOT NULL,
-    batch TEXT NOT NULL,            -- the day (or batch name) the line was uploaded under
-    fee_ocur_time TEXT NOT NULL,
-    line TEXT NOT NULL,             -- JSON: the cart line
-    split TEXT NOT NULL,            -- JSON: the platform's 2301 result row
-    deleted INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (mdtrt_id, feedetl_sn)
-);
 """
 
 
-@dataclass(frozen=True)
-class StayFee:
-    """One uploaded fee line of a stay, with the platform's split of it (2301 `result[]` row, amounts as text)."""
-
-    feedetl_sn: str
-    batch: str
-    fee_ocur_time: str
-    line: CartLine
-    split: dict[str, str]
-    deleted: bool = False
+StayFee = BookedFee  # one uploaded fee line of a stay, with the platform's 2301 split of it
 
 
 @dataclass(frozen=True)
@@ -77,6 +58,7 @@ class StayRecord:
 class StayBook:
     def __init__(self, path: str | Path) -> None:
         self.db = StateDb(path, schema=STAYS_SCHEMA)
+        self.ledger = FeeLedger(self.db, "stay_fees")
 
     def admitted(self, record: StayRecord) -> None:
         with self.db.immediate() as conn:
@@ -108,26 +90,17 @@ class StayBook:
                          "WHERE mdtrt_id = ?", (state, endtime, setl_id, receipt, mdtrt_id))
 
     def add_fees(self, mdtrt_id: str, fees: list[StayFee]) -> None:
-        with self.db.immediate() as conn:
-            conn.executemany("INSERT INTO stay_fees (mdtrt_id, feedetl_sn, batch, fee_ocur_time, line, split) "
-                             "VALUES (?, ?, ?, ?, ?, ?)",
-                             [(mdtrt_id, fee.feedetl_sn, fee.batch, fee.fee_ocur_time, _line_json(fee.line),
-                               json.dumps(fee.split, ensure_ascii=False)) for fee in fees])
+        self.ledger.add(mdtrt_id, fees)
 
     def fees(self, mdtrt_id: str, *, with_deleted: bool = False) -> list[StayFee]:
-        rows = self.db.read("SELECT * FROM stay_fees WHERE mdtrt_id = ?" + ("" if with_deleted else " AND deleted = 0")
-                            + " ORDER BY feedetl_sn", (mdtrt_id,))
-        return [StayFee(row["feedetl_sn"], row["batch"], row["fee_ocur_time"], _line_from_json(row["line"]),
-                        json.loads(row["split"]), bool(row["deleted"])) for row in rows]
+        return self.ledger.of(mdtrt_id, with_deleted=with_deleted)
 
     def count_fees(self, mdtrt_id: str) -> int:
-        return int(self.db.read("SELECT COUNT(*) AS n FROM stay_fees WHERE mdtrt_id = ?", (mdtrt_id,))[0]["n"])
+        return self.ledger.count(mdtrt_id)
 
     def delete_fees(self, mdtrt_id: str, feedetl_sn: str) -> None:
         """Mark one line deleted (`0000`: every line), as 2302 did on the platform."""
-        with self.db.immediate() as conn:
-            conn.execute("UPDATE stay_fees SET deleted = 1 WHERE mdtrt_id = ? AND (? = '0000' OR feedetl_sn = ?)",
-                         (mdtrt_id, feedetl_sn, feedetl_sn))
+        self.ledger.delete(mdtrt_id, "feedetl_sn", feedetl_sn)
 
     def close(self) -> None:
         self.db.close()
@@ -137,12 +110,3 @@ def _stay(r: sqlite3.Row) -> StayRecord:
     return StayRecord(r["mdtrt_id"], r["psn_no"], r["insuplc"], r["insutype"], r["patient_name"], r["ipt_no"],
                       json.loads(r["ward"]), r["begntime"], r["endtime"], r["state"], r["setl_id"], r["receipt"])
 
-
-def _line_json(line: CartLine) -> str:
-    return json.dumps({"code": line.code, "name": line.name, "qty": f"{line.qty:f}", "price": f"{line.price:f}",
-                       "class": line.cls, "selfpay_prop": f"{line.selfpay_prop:f}",
-                       "price_cap": None if line.price_cap is None else f"{line.price_cap:f}"}, ensure_ascii=False)
-
-
-def _line_from_json(text: str) -> CartLine:
-    return cart_line_from_mapping({k: v for k, v in json.loads(text).items() if v is not None})

@@ -106,10 +106,11 @@ class SettlementApi(PlatformCore):
         out = self.call("2204", {"feedetail": list(feedetail)}, insuplc=insuplc, psn_no=psn_no).output
         return list(out.get("result") or [])
 
-    def delete_fees(self, *, mdtrt_id: str, psn_no: str, insuplc: str, chrg_bchno: str = "0000") -> None:
-        """2205: delete unsettled fee lines (`0000` = all of them)."""
+    def delete_fees(self, *, mdtrt_id: str, psn_no: str, insuplc: str, chrg_bchno: str = "0000") -> int:
+        """2205: delete the unsettled fee lines of a batch (`0000` = all of them); returns how many went."""
         data = {"mdtrt_id": mdtrt_id, "chrg_bchno": chrg_bchno, "psn_no": psn_no}
-        self.call("2205", {"data": data}, insuplc=insuplc, psn_no=psn_no)
+        out = self.call("2205", {"data": data}, insuplc=insuplc, psn_no=psn_no).output
+        return int(out.get("deleted") or 0)
 
     def outpatient_presettle(self, data: Mapping[str, Any], *, insuplc: str, use_wallet: bool | None = None) -> Settlement:
         """2206: the platform's split of the uploaded fees; changes nothing."""
