@@ -113,6 +113,7 @@ def _line_node(line: CartLine) -> dict[str, Any]:
         "insurable": line.insurable, "class": line.cls, "selfpay_prop": f"{line.selfpay_prop:f}",
         "price_cap": None if line.price_cap is None else f"{line.price_cap:f}",
         **({"trace_codes": list(line.trace_codes)} if line.trace_codes else {}),
+        **({"item": line.item} if line.item else {}),
     }
 
 

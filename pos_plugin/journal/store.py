@@ -225,24 +225,22 @@ class Journal:
             "AND r.state IN (?, ?)) ORDER BY j.msgid", (self.terminal, *infnos, DONE, CONFIRMED, *REVOKES, DONE, CONFIRMED))
         return [_entry(row) for row in rows]
 
-    def revoke_in_effect(self, setl_id: str, *, institution: str = "") -> Entry | None:
+    def revoke_in_effect(self, setl_id: str, *, institution: str) -> Entry | None:
         """The answered (done or confirmed) revoke of a settlement, if the journal holds one.
 
-        With `institution` (its fixmedins_code, the head of its msgids) only that institution's revokes count, and
-        only one sent after the institution's latest answered settlement carrying `setl_id`: one state directory
+        Only `institution`'s revokes count (its fixmedins_code, the head of its msgids), and only one sent after the institution's latest answered settlement carrying `setl_id`: one state directory
         holds the journals of every institution the machine's tills settle for, and a platform that was reset (the
         simulator reloading a world) hands out a setl_id again — an old revoke of another settlement under the same
         id must not stop this one."""
         revokes = ", ".join("?" for _ in REVOKES)
         rows = self.db.read(f"SELECT * FROM journal WHERE orig_setl_id = ? AND infno IN ({revokes}) AND state IN (?, ?)"
                             " ORDER BY msgid", (setl_id, *REVOKES, DONE, CONFIRMED))
-        if institution:
-            settles = ", ".join("?" for _ in SETTLES)
-            settled = [row["msgid"] for row in self.db.read(
-                f"SELECT msgid FROM journal WHERE setl_id = ? AND infno IN ({settles}) AND state IN (?, ?)",
-                (setl_id, *SETTLES, DONE, CONFIRMED)) if row["msgid"].startswith(institution)]
-            latest = max(settled, default="")
-            rows = [row for row in rows if row["msgid"].startswith(institution) and row["msgid"] > latest]
+        settles = ", ".join("?" for _ in SETTLES)
+        settled = [row["msgid"] for row in self.db.read(
+            f"SELECT msgid FROM journal WHERE setl_id = ? AND infno IN ({settles}) AND state IN (?, ?)",
+            (setl_id, *SETTLES, DONE, CONFIRMED)) if row["msgid"].startswith(institution)]
+        latest = max(settled, default="")
+        rows = [row for row in rows if row["msgid"].startswith(institution) and row["msgid"] > latest]
         return _entry(rows[-1]) if rows else None
 
     # --- reading -------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ def selinfo(setl_id: str, psn_no: str, lines: Sequence[CartLine], now: datetime,
     rows = []
     for index, line in enumerate((line for line in lines if line.insurable), start=1):
         row: dict[str, Any] = {
-            "med_list_codg": line.code, "fixmedins_hilist_id": line.code, "fixmedins_hilist_name": line.name,
+            "med_list_codg": line.code, "fixmedins_hilist_id": line.item or line.code, "fixmedins_hilist_name": line.name,
             "fixmedins_bchno": line.code, "setl_id": setl_id, "psn_no": psn_no, "rx_flag": "0",
             "trdn_flag": "0" if line.qty == line.qty.to_integral_value() else "1", "finl_trns_pric": line.price,
             "sel_retn_cnt": line.qty, "sel_retn_time": now.strftime(TIME), "sel_retn_opter_name": opter_name,
