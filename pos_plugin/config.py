@@ -19,7 +19,7 @@ from pos_plugin.journal.stays import StayBook
 from pos_plugin.journal.uploads import SalesUploads
 from pos_plugin.journal.visits import VisitBook
 from pos_plugin.platform import Institution, Operator, PlatformClient, TifCredentials
-from pos_plugin.platform.state import STATE_SCHEMA, open_state
+from pos_plugin.platform.state import STATE_SCHEMA, StateDb, open_state
 from pos_plugin.platform.state_pg import is_url
 from pos_plugin.platform.transport import Timeouts
 from pos_plugin.profiles import load_profile
@@ -141,10 +141,13 @@ def open_terminal(settings: TerminalSettings) -> Terminal:
     recovery = Recovery(client, journal)
     counter = Counter(client, policies=region_policies(settings.policy, settings.other_policies), recovery=recovery)
     sales = SaleBook(books)
-    uploads = SalesUploads(state / "journal.sqlite", client)
-    visits = VisitBook(state / "journal.sqlite")
+    # The visit, stay and upload books: on the same connection as the journal in the SQLite file; beside a shared
+    # PostgreSQL store they stay in this PC's own SQLite file, one connection for the three (docs/till-store.md).
+    local = books if not settings.state_db else StateDb(state / "journal.sqlite", schema="")
+    uploads = SalesUploads(local, client)
+    visits = VisitBook(local)
     till = Till(counter, sales, settings.fixmedins_name, recovery, uploads, visits)
     assert till.outpatient is not None
-    stays = StayBook(state / "journal.sqlite")
+    stays = StayBook(local)
     return Terminal(settings, client, journal, recovery, counter, sales, till, CatalogueBook(state / "catalogue.sqlite"),
                     stays, StayDesk(counter, stays, settings.fixmedins_name, recovery), visits, till.outpatient)

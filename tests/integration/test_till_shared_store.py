@@ -98,6 +98,10 @@ def test_the_one_statement_draw_is_next_position_on_postgresql(store: str) -> No
 def test_a_terminal_keeps_its_msgids_journal_and_sale_book_on_one_connection(terminals: Any) -> None:
     terminal = terminals["open"]("T1")
     assert terminal.client.msgids.db is terminal.journal.db is terminal.sales.db
+    # the visit, stay and upload books stay in this PC's SQLite file, one connection for the three
+    local = terminal.visits.db
+    assert local is terminal.stays.db is terminal.till.uploads.db and local is not terminal.journal.db
+    assert local.path.name == "journal.sqlite"
 
 
 def test_two_tills_share_one_set_of_books(terminals: Any, world: dict[str, Any]) -> None:

@@ -253,6 +253,8 @@ def test_a_terminal_opens_one_store_and_continues_an_older_versions_msgid_file(t
                                               "shaanxi", tmp_path))
     try:
         assert terminal.client.msgids.db is terminal.journal.db is terminal.sales.db
+        # the visit, stay and upload books are in the same file, on the same connection
+        assert terminal.visits.db is terminal.stays.db is terminal.till.uploads.db is terminal.journal.db
         assert terminal.client.msgids.next() == "P61010300017209912312359590008"
     finally:
         terminal.close()
