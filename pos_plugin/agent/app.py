@@ -28,6 +28,7 @@ from pos_plugin.agent.idempotency import IdempotencyStore, fingerprint
 from pos_plugin.agent.openapi import document
 from pos_plugin.agent.service import AgentService
 from pos_plugin.agent.stays import StayAgent
+from pos_plugin.agent.visits import VisitAgent
 from pos_plugin.config import Terminal
 from pos_plugin.errors import InputError, PosError
 
@@ -48,6 +49,7 @@ def create_app(terminal: Terminal, *, token: str = "") -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     service = AgentService(terminal)
     stays = StayAgent(service)
+    visits = VisitAgent(service)
     keys = IdempotencyStore(terminal.settings.state_db or Path(terminal.settings.state_dir) / "journal.sqlite")
     app.extensions["yibao_agent"] = service
 
@@ -147,9 +149,50 @@ def create_app(terminal: Terminal, *, token: str = "") -> Flask:
     def catalogue_mappings() -> Response:
         return _answer(service.catalogue_map(_body()), 200)
 
+    @app.get("/catalogue/mappings")
+    def catalogue_mapping_states() -> Response:
+        return _answer(service.catalogue_mapping_states(), 200)
+
     @app.post("/reconcile")
     def reconcile() -> Response:
         return _answer(service.reconcile(_body()), 200)
+
+    # -- outpatient visits step by step (pos_plugin/agent/visits.py) -----------------------------
+    @app.post("/visits")
+    def register_visit() -> Response:
+        return _answer(visits.register(_body()), 201)
+
+    @app.get("/visits")
+    def list_visits() -> Response:
+        return _answer(visits.list(request.args.get("state", "")), 200)
+
+    @app.get("/visits/<mdtrt_id>")
+    def get_visit(mdtrt_id: str) -> Response:
+        return _answer(visits.get(mdtrt_id), 200)
+
+    @app.post("/visits/<mdtrt_id>/fees")
+    def visit_fees(mdtrt_id: str) -> Response:
+        return _answer(visits.fees(mdtrt_id, _body()), 201)
+
+    @app.post("/visits/<mdtrt_id>/fees/<batch>/delete")
+    def delete_visit_fees(mdtrt_id: str, batch: str) -> Response:
+        return _answer(visits.delete(mdtrt_id, batch, _body()), 200)
+
+    @app.post("/visits/<mdtrt_id>/quote")
+    def visit_quote(mdtrt_id: str) -> Response:
+        return _answer(visits.quote(mdtrt_id, _body()), 201)
+
+    @app.post("/visits/<mdtrt_id>/settle")
+    def visit_settle(mdtrt_id: str) -> Response:
+        return idempotent(lambda: (visits.settle(mdtrt_id, _body()), 201))
+
+    @app.post("/visits/<mdtrt_id>/revoke")
+    def visit_revoke(mdtrt_id: str) -> Response:
+        return idempotent(lambda: (visits.revoke(mdtrt_id, _body()), 200))
+
+    @app.post("/visits/<mdtrt_id>/cancel")
+    def cancel_visit(mdtrt_id: str) -> Response:
+        return _answer(visits.cancel(mdtrt_id, _body()), 200)
 
     # -- inpatient stays (pos_plugin/agent/stays.py) ---------------------------------------------
     @app.post("/stays")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pos_plugin.domain.errors import DomainError
 from pos_plugin.errors import (
     AlreadyRevoked,
+    AlreadySettled,
     BusinessError,
     CodeExpired,
     CodeUsed,
@@ -14,6 +15,7 @@ from pos_plugin.errors import (
     IdentityMismatch,
     InputError,
     JournalError,
+    NoFeeLines,
     NotInsured,
     NotSettled,
     PlanMismatch,
@@ -22,8 +24,12 @@ from pos_plugin.errors import (
     RecoveryPending,
     SaleUnknown,
     ScanError,
+    SettlementUnknown,
     TransportError,
     UnknownOutcome,
+    VisitCancelled,
+    VisitHasSettlement,
+    VisitUnknown,
 )
 from pos_plugin.qr.errors import DecoderMissing
 
@@ -94,6 +100,12 @@ STATUS: dict[type[BaseException], int] = {
     BodyTooLarge: 413,
     SaleUnknown: 404,
     AlreadyRevoked: 409,
+    VisitUnknown: 404,
+    VisitCancelled: 409,
+    VisitHasSettlement: 409,
+    AlreadySettled: 409,
+    NoFeeLines: 409,
+    SettlementUnknown: 409,
     InputError: 400,
     DomainError: 400,
     DecoderMissing: 500,  # this machine cannot scan at all (zbar missing), not the picture

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,12 +20,15 @@ from typing import Any
 from pos_plugin import dayend
 from pos_plugin.agent import wire
 from pos_plugin.agent.errors import BalanceMoved, PatientUnknown, QuoteStale
-from pos_plugin.catalogue import sync_catalogue, upload_mappings
+from pos_plugin.catalogue import fetch_reviews, sync_catalogue, upload_mappings
+from pos_plugin.catalogue.book import CHK_STAS
 from pos_plugin.catalogue.sync import mappings_of
 from pos_plugin.checkout.identify import BUSINESS_TYPE, Credential, Expected, Patient, identify
-from pos_plugin.checkout.sale import Quote, as_flow
+from pos_plugin.checkout.sale import Counter, Order, Quote, as_flow
+from pos_plugin.checkout.till import BookedSale
 from pos_plugin.config import Terminal
 from pos_plugin.credentials import credential_among, credential_in_image
+from pos_plugin.domain.cart import split_cart
 from pos_plugin.errors import BusinessError, InputError, PosError, UnknownOutcome
 from pos_plugin.qr import classify, decode_image
 
@@ -33,6 +37,9 @@ from pos_plugin.qr import classify, decode_image
 class OpenQuote:
     quote_id: str
     quote: Quote
+
+
+WHO = ("patient_id", "code", "certno", "patient_name", "patient_certno")  # who a request names
 
 
 class AgentService:
@@ -90,10 +97,20 @@ class AgentService:
         patient = self.patient_of(body, order.flow)
         with self.lock:
             self.terminal.recovery.clear_backlog(patient.psn_no)
-            quote = self.terminal.counter.quote(patient, order)
+            quote = self._quote(patient, order)
             self._drop_open()
             self.open = OpenQuote("Q-" + secrets.token_hex(8), quote)
             return wire.quote_json(self.open.quote_id, quote)
+
+    def _quote(self, patient: Patient, order: Order) -> Quote:
+        """An outpatient cart with insurable lines opens a visit in the visit book (the visit desk's steps);
+        anything else is the counter's quote."""
+        if order.flow == "outpatient" and split_cart(order.lines).insurable:
+            return self.terminal.visit_desk.open(patient, order)
+        return self.terminal.counter.quote(patient, order)
+
+    def _settle(self, quote: Quote) -> BookedSale:
+        return self.terminal.visit_desk.settle(quote) if quote.mdtrt_id else self.terminal.till.settle(quote)
 
     def confirm(self, quote_id: str) -> dict[str, Any]:
         """Settle exactly the quoted legs and book the sale; a moved balance gives a fresh quote instead.
@@ -104,17 +121,17 @@ class AgentService:
         with self.lock:
             current = self._current(quote_id)
             try:
-                booked = self.terminal.till.settle(current.quote)
-            except BusinessError as refused:
-                fresh = self.terminal.counter.requote_after(current.quote, refused)  # or the refusal again
-                self.open = OpenQuote("Q-" + secrets.token_hex(8), fresh)
-                raise BalanceMoved(quote=wire.quote_json(self.open.quote_id, fresh)) from None
+                booked = settle_confirmed(self.terminal.counter, current.quote, self._settle, self._reopen)
             except PosError as failed:
                 if "sale" in failed.details or isinstance(failed, UnknownOutcome):
                     self.open = None  # money may have moved: this quote is never settled again
                 raise
             self.open = None
             return wire.sale_json(booked)
+
+    def _reopen(self, fresh: Quote) -> str:
+        self.open = OpenQuote("Q-" + secrets.token_hex(8), fresh)
+        return self.open.quote_id
 
     def _current(self, quote_id: str) -> OpenQuote:
         if self.open is None or not secrets.compare_digest(self.open.quote_id.encode(), quote_id.encode()):
@@ -123,7 +140,7 @@ class AgentService:
 
     def _drop_open(self) -> None:
         if self.open is not None:
-            self.terminal.counter.abandon(self.open.quote)
+            self.terminal.visit_desk.abandon(self.open.quote)
             self.open = None
 
     # -- give back, look up ---------------------------------------------------------------------
@@ -181,7 +198,17 @@ class AgentService:
         with self.lock:
             count = upload_mappings(self.terminal.client, self.terminal.catalogue, mappings,
                                     begndate=self.terminal.client.clock().date().isoformat())
-        return {"mapped": count}
+            states = {m.chk_stas for m in self.terminal.catalogue.mappings(m.item for m in mappings).values()}
+        return {"mapped": count, "chk_stas": states.pop() if len(states) == 1 else ""}
+
+    def catalogue_mapping_states(self) -> dict[str, Any]:
+        """The terminal's mappings with the platform's review of each, asked afresh (1317)."""
+        with self.lock:
+            fetch_reviews(self.terminal.client, self.terminal.catalogue)
+            rows = self.terminal.catalogue.mappings().values()
+        return {"mappings": [{"item": m.item, "med_list_codg": m.med_list_codg, "name": m.name,
+                              "list_type": m.list_type, "chk_stas": m.chk_stas, "chk_stas_name": CHK_STAS[m.chk_stas],
+                              "chk_memo": m.chk_memo} for m in rows]}
 
     def health(self) -> dict[str, Any]:
         """The agent is up; `ok` also says the platform answers. The probe is one HTTP request that moves
@@ -199,6 +226,18 @@ class AgentService:
                 "platform": {"url": s.platform_url, "reachable": problem is None, "error": problem,
                              "timeout_seconds": client.transport.timeouts.read},
                 "signed_in": signed is not None, "sign_in_time": signed.sign_time if signed else None}
+
+
+def settle_confirmed(counter: Counter, quote: Quote, settle: Callable[[Quote], BookedSale],
+                     reopen: Callable[[Quote], str]) -> BookedSale:
+    """Settle exactly the quote the cashier confirmed (a sale's, a visit's). When the platform refuses because a
+    balance moved nothing was settled: the fresh quote is held (`reopen` gives its id) and answered 409
+    ERR_BALANCE_MOVED for the cashier to confirm instead; any other refusal stands in the platform's words."""
+    try:
+        return settle(quote)
+    except BusinessError as refused:
+        fresh = counter.requote_after(quote, refused)  # or the refusal again
+        raise BalanceMoved(quote=wire.quote_json(reopen(fresh), fresh)) from None
 
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -14,6 +14,7 @@ from typing import Any
 
 from pos_plugin.agent import wire
 from pos_plugin.agent.errors import QuoteStale, UnknownField
+from pos_plugin.agent.service import WHO
 from pos_plugin.checkout.stay import SettledStay, StayQuote, Ward
 from pos_plugin.domain.cart import cart_line_from_mapping
 from pos_plugin.domain.money import format_amount
@@ -22,7 +23,6 @@ from pos_plugin.errors import InputError
 from pos_plugin.journal.stays import StayFee, StayRecord
 from pos_plugin.present import mask_name
 
-WHO = ("patient_id", "code", "certno", "patient_name", "patient_certno")
 ADMIT_FIELDS = (*WHO, "ipt_no", "dept_code", "dept_name", "bed", "doctor_code", "doctor_name", "diagnosis_code",
                 "diagnosis_name", "begntime")
 FEES_FIELDS = ("day", "lines")

@@ -80,6 +80,15 @@ def credential_of(body: Mapping[str, Any]) -> tuple[Credential, Expected]:
 
 def order_of(body: Mapping[str, Any], book: CatalogueBook | None = None, today: str = "") -> Order:
     """`lines` (cart lines, money as strings), `flow`, `med_type`, `use_account`, `use_wallet`."""
+    flow = as_flow(text_field(body, "flow", "pharmacy") or "pharmacy")
+    med_type = text_field(body, "med_type") or ("41" if flow == "pharmacy" else "11")
+    choices = Choices(flag(body, "use_account"), flag(body, "use_wallet"))
+    return Order(lines_of(body, book, today), flow, med_type, choices, visit_of(body.get("visit")))
+
+
+def lines_of(body: Mapping[str, Any], book: CatalogueBook | None = None, today: str = "") -> tuple[CartLine, ...]:
+    """`lines`: cart lines (closed `CartLine` objects, money and quantities as strings, item codes resolved
+    through the catalogue book)."""
     lines = body.get("lines")
     if not isinstance(lines, list) or not lines:
         raise InputError("购物车没有商品行（lines）")
@@ -90,10 +99,8 @@ def order_of(body: Mapping[str, Any], book: CatalogueBook | None = None, today: 
         for name in LINE_TEXT:
             if name in line and not isinstance(line[name], str):
                 raise InputError(f"字段 lines[{index}].{name} 必须是字符串（金额与数量以字符串传递）")
-    flow = as_flow(text_field(body, "flow", "pharmacy") or "pharmacy")
-    med_type = text_field(body, "med_type") or ("41" if flow == "pharmacy" else "11")
-    choices = Choices(_flag(body, "use_account"), _flag(body, "use_wallet"))
-    return Order(resolve_cart(lines, book, today), flow, med_type, choices, visit_of(body.get("visit")))
+    return resolve_cart(lines, book, today)
+
 
 VISIT_FIELDS = ("dept_code", "dept_name", "doctor_code", "doctor_name", "caty", "diagnoses")
 
@@ -126,7 +133,8 @@ def codes_of(body: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(c.strip() for c in codes)
 
 
-def _flag(body: Mapping[str, Any], name: str) -> bool:
+def flag(body: Mapping[str, Any], name: str) -> bool:
+    """An optional true/false field (default true)."""
     value = body.get(name, True)
     if not isinstance(value, bool):
         raise InputError(f"字段 {name} 必须是 true/false")

@@ -36,7 +36,14 @@ CREATE TABLE IF NOT EXISTS item_mappings (
     list_type TEXT NOT NULL,
     uploaded INTEGER NOT NULL        -- 1: accepted by the platform (3301)
 );
+CREATE TABLE IF NOT EXISTS mapping_reviews (
+    item TEXT PRIMARY KEY,           -- an item of item_mappings (its own table: older books open unchanged)
+    chk_stas TEXT NOT NULL,          -- the platform's review: 0 待审核 / 1 审核通过 / 2 审核不通过
+    chk_memo TEXT NOT NULL,          -- why it was rejected
+    updt_time TEXT NOT NULL          -- when this terminal learnt it (3301 reply or 1317)
+);
 """
+CHK_STAS = {"0": "待审核", "1": "审核通过", "2": "审核不通过", "": "审核状态未知"}
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,8 @@ class ItemMapping:
     med_list_codg: str
     name: str
     list_type: str = "101"
+    chk_stas: str = ""  # the platform's review as this terminal last learnt it ("": never learnt)
+    chk_memo: str = ""
 
 
 class CatalogueBook:
@@ -105,16 +114,31 @@ class CatalogueBook:
             return int(conn.execute("SELECT count(*) FROM entries").fetchone()[0])
 
     def save_mappings(self, mappings: Sequence[ItemMapping]) -> None:
+        """Mappings the platform accepted (3301), each with the review state its reply gave."""
         with self.db.immediate() as conn:
             conn.executemany("INSERT OR REPLACE INTO item_mappings VALUES (?, ?, ?, ?, 1)",
                              [(m.item, m.med_list_codg, m.name, m.list_type) for m in mappings])
+            conn.executemany("DELETE FROM mapping_reviews WHERE item = ?", [(m.item,) for m in mappings])
+            conn.executemany("INSERT INTO mapping_reviews VALUES (?, ?, ?, '')",
+                             [(m.item, m.chk_stas, m.chk_memo) for m in mappings if m.chk_stas])
 
-    def mappings(self, items: Iterable[str]) -> dict[str, ItemMapping]:
-        wanted = sorted(set(items))
-        if not wanted:
-            return {}
+    def save_reviews(self, reviews: Sequence[tuple[str, str, str, str]]) -> int:
+        """(item, chk_stas, chk_memo, updt_time) rows from 1317 for items this terminal mapped; returns how many."""
         with self.db.immediate() as conn:
-            rows = conn.execute(f"SELECT * FROM item_mappings WHERE item IN ({','.join('?' * len(wanted))})",
-                                wanted).fetchall()
-        return {row["item"]: ItemMapping(row["item"], row["med_list_codg"], row["name"], row["list_type"])
-                for row in rows}
+            known = {row["item"] for row in conn.execute("SELECT item FROM item_mappings").fetchall()}
+            rows = [r for r in reviews if r[0] in known]
+            conn.executemany("INSERT OR REPLACE INTO mapping_reviews VALUES (?, ?, ?, ?)", rows)
+        return len(rows)
+
+    def mappings(self, items: Iterable[str] | None = None) -> dict[str, ItemMapping]:
+        """The mappings of these items (every mapping when `items` is None), with their review state."""
+        wanted = None if items is None else sorted(set(items))
+        if wanted == []:
+            return {}
+        query = ("SELECT m.*, r.chk_stas, r.chk_memo FROM item_mappings m "
+                 "LEFT JOIN mapping_reviews r ON r.item = m.item")
+        with self.db.immediate() as conn:
+            rows = conn.execute(query + ("" if wanted is None else f" WHERE m.item IN ({','.join('?' * len(wanted))})")
+                                + " ORDER BY m.item", wanted or []).fetchall()
+        return {row["item"]: ItemMapping(row["item"], row["med_list_codg"], row["name"], row["list_type"],
+                                         row["chk_stas"] or "", row["chk_memo"] or "") for row in rows}

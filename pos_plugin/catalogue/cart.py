@@ -1,7 +1,9 @@
 """Cart lines planned from the terminal's catalogue (README "The catalogue at the till").
 
 * `{"item": "SKU-0001", "qty": "2", "price": "28.40"}` — the pharmacy's own item code: its mapping gives the
-  insurance code, the catalogue the class, self-pay proportion and price cap.
+  insurance code, the catalogue the class, self-pay proportion and price cap; the line is sent with the item
+  code as `medins_list_codg`, and a mapping the platform has not approved (待审核 / 审核不通过, as this
+  terminal last learnt it: 3301's reply, `catalogue mappings`) is refused before anything is sent.
 * `{"code": "A001", "qty": …, "price": …}` — an insurance code without a class: planned from the catalogue.
 * `{"code": "A001", "class": "A", …}` — the old, class-annotated form: still accepted, and checked against the
   catalogue when the terminal has one (a class, self-pay proportion or price cap that disagrees is refused
@@ -17,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from pos_plugin.catalogue.book import CatalogueBook, CatalogueEntry
+from pos_plugin.catalogue.book import CHK_STAS, CatalogueBook, CatalogueEntry, ItemMapping
 from pos_plugin.domain.cart import CartLine, cart_line_from_mapping
 from pos_plugin.errors import InputError
 
@@ -42,6 +44,11 @@ class TraceCodesMissing(InputError):
 class ItemUnmapped(InputError):
     code = "ERR_ITEM_UNMAPPED"
     default_message = "商品未做目录对照"
+
+
+class MappingUnapproved(InputError):
+    code = "ERR_MAPPING_UNAPPROVED"
+    default_message = "商品的目录对照未审核通过"
 
 
 def resolve_cart(raw_lines: Sequence[Mapping[str, object]], book: CatalogueBook | None,
@@ -71,6 +78,7 @@ def _line(raw: Mapping[str, object], mappings: Mapping[str, object], entries: Ma
         mapping = mappings.get(str(raw["item"]))
         if mapping is None:
             raise ItemUnmapped(f"商品 {raw['item']} 未做目录对照（pos-plugin catalogue map）")
+        _check_reviewed(mapping)  # type: ignore[arg-type]
         code, name = mapping.med_list_codg, mapping.name  # type: ignore[attr-defined]
     else:
         code, name = str(raw.get("code") or ""), str(raw.get("name") or raw.get("code") or "")
@@ -80,7 +88,18 @@ def _line(raw: Mapping[str, object], mappings: Mapping[str, object], entries: Ma
         return _traced(cart_line_from_mapping(raw), entry, today)
     planned = _planned(code, entry, today)
     line = {k: v for k, v in raw.items() if k not in ("item", "code", "name")} | {"code": code, "name": name}
+    if "item" in raw:
+        line["item"] = raw["item"]
     return _traced(cart_line_from_mapping(line | planned), entry, today)
+
+
+def _check_reviewed(mapping: ItemMapping) -> None:
+    """The platform bills a mapped item only once it approved the mapping (docs/protocol.md §6); a mapping this
+    terminal knows to be 待审核 or 审核不通过 is refused here, before anything is sent."""
+    if mapping.chk_stas in ("0", "2"):
+        why = f"（{mapping.chk_memo}）" if mapping.chk_memo else ""
+        raise MappingUnapproved(f"商品 {mapping.item} 的目录对照{CHK_STAS[mapping.chk_stas]}{why}，不能医保结算："
+                                "审核通过后 pos-plugin catalogue mappings 刷新，或按自费商品（insurable: false）销售")
 
 
 def _traced(line: CartLine, entry: CatalogueEntry | None, today: str) -> CartLine:

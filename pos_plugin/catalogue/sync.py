@@ -1,11 +1,12 @@
-"""`pos-plugin catalogue sync` and `catalogue map`: download what changed (1312 pages from the stored
-version), upload the pharmacy's item-code mapping (3301) and keep both in the terminal's `CatalogueBook`."""
+"""`pos-plugin catalogue sync`, `catalogue map` and `catalogue mappings`: download what changed (1312 pages
+from the stored version), upload the pharmacy's item-code mapping (3301), learn the platform's review of each
+mapping (1317), and keep them all in the terminal's `CatalogueBook`."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from pos_plugin.platform import PlatformClient
 LV_CLASS = {"01": "A", "02": "B", "03": "C"}
 PAGE_SIZE = 500
 MAPPING_KEYS = frozenset({"item", "med_list_codg", "name", "list_type"})
+REVIEW_STATES = ("0", "1", "2")  # 1317 / 3301 chk_stas: 待审核 / 审核通过 / 审核不通过 (docs/protocol.md §6)
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,41 @@ def upload_mappings(client: PlatformClient, book: CatalogueBook, mappings: Seque
     """3301 the whole mapping in one upload; stored locally only once the platform accepted it."""
     rows = [{"fixmedins_hilist_id": m.item, "fixmedins_hilist_name": m.name, "list_type": m.list_type,
              "med_list_codg": m.med_list_codg, "begndate": begndate, "enddate": enddate} for m in mappings]
-    client.call("3301", {"data": rows})
-    book.save_mappings(mappings)
+    reply = client.call("3301", {"data": rows})
+    data = reply.output.get("data") if isinstance(reply.output, Mapping) else None
+    state = str(data.get("chk_stas") or "") if isinstance(data, Mapping) else ""
+    book.save_mappings([replace(m, chk_stas=state if state in REVIEW_STATES else "", chk_memo="") for m in mappings])
     return len(rows)
+
+
+@dataclass(frozen=True)
+class MappingReview:
+    item: str
+    med_list_codg: str
+    chk_stas: str
+    chk_memo: str
+
+
+def fetch_reviews(client: PlatformClient, book: CatalogueBook, page_size: int = PAGE_SIZE) -> list[MappingReview]:
+    """Every mapping of this institution as the platform holds it (1317, page by page), its review state stored
+    for the items this terminal mapped."""
+    found: list[MappingReview] = []
+    page, pages = 1, 1
+    while page <= pages:
+        out = client.call("1317", {"data": {"page_num": str(page), "page_size": str(page_size)}}).output
+        rows = out.get("data")
+        if not isinstance(rows, list):
+            raise BadReply("1317 应答缺少 data 数组")
+        for row in rows:
+            if not isinstance(row, Mapping) or str(row.get("chk_stas")) not in REVIEW_STATES \
+                    or not row.get("medins_list_codg"):
+                raise BadReply(f"1317 应答的目录对照行无法读取: {row!r}")
+            found.append(MappingReview(str(row["medins_list_codg"]), str(row.get("med_list_codg") or ""),
+                                       str(row["chk_stas"]), str(row.get("chk_memo") or "")))
+        pages = int(str(out.get("pages") or 0))
+        if not rows:
+            break
+        page += 1
+    at = client.clock().strftime("%Y-%m-%d %H:%M:%S")
+    book.save_reviews([(r.item, r.chk_stas, r.chk_memo, at) for r in found])
+    return found

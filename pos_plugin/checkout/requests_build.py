@@ -44,7 +44,7 @@ def fee_lines(lines: Sequence[CartLine], now: datetime, *, rxno: str = "", first
     """drugdetail[] / feedetail[] rows: one per insurable line, numbered from `first`, amounts as Decimal (sent
     as strings); a line with scanned boxes carries `drugtracinfo` [{drug_trac_codg}]."""
     return [_with_codes(line, {
-        "feedetl_sn": f"{index:04d}", "med_list_codg": line.code, "medins_list_codg": line.code,
+        "feedetl_sn": f"{index:04d}", "med_list_codg": line.code, "medins_list_codg": line.item or line.code,
         "det_item_fee_sumamt": line.amt, "cnt": line.qty, "pric": line.price, "fee_ocur_time": now.strftime(TIME),
         "rxno": rxno, "rx_circ_flag": "0", "bilg_dr_codg": "", "bilg_dr_name": "", "medins_list_name": line.name,
     }) for index, line in enumerate(lines, start=first)]

@@ -167,7 +167,8 @@ class Till:
         record = self.settled(sale_id)
         done = None
         if record.on_platform and self.journal is not None:
-            earlier = self.journal.revoke_in_effect(sale_id)
+            code = self.counter.platform.institution.fixmedins_code
+            earlier = self.journal.revoke_in_effect(sale_id, institution=code)
             if earlier is not None:  # the journal holds its answered revoke: never send a second one
                 self.sales.mark_revoked(sale_id)
                 raise AlreadyRevoked(f"结算 {sale_id} 已撤销（流水号 {earlier.msgid}），不能重复撤销")
@@ -302,10 +303,16 @@ def sale_from_record(record: SaleRecord, patient: Patient) -> Sale:
 
 def _lines_sent(rows: list[dict[str, object]]) -> tuple[CartLine, ...]:
     """The insurable lines as a 2102 sent them (drugdetail), for a sale booked from the journal."""
-    return tuple(cart_line_from_mapping({"code": row.get("medins_list_codg") or row.get("med_list_codg"),
+    return tuple(cart_line_from_mapping({"code": row.get("med_list_codg") or row.get("medins_list_codg"),
                                          "name": row.get("medins_list_name") or row.get("med_list_codg"),
                                          "qty": row.get("cnt"), "price": row.get("pric"),
-                                         "trace_codes": _codes_sent(row)}) for row in rows)
+                                         "trace_codes": _codes_sent(row), "item": _item_sent(row)}) for row in rows)
+
+
+def _item_sent(row: dict[str, object]) -> str:
+    """The pharmacy's item code the line was sent under (medins_list_codg), when it is not the insurance code."""
+    item, code = str(row.get("medins_list_codg") or ""), str(row.get("med_list_codg") or "")
+    return item if item and item != code else ""
 
 
 def _codes_sent(row: dict[str, object]) -> list[str]:

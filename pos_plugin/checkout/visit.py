@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from pos_plugin.checkout import outpatient
 from pos_plugin.checkout.identify import Patient
 from pos_plugin.checkout.requests_build import TIME, VisitDetails
-from pos_plugin.checkout.sale import NO_PLAN, Confirm, Order, Quote, Sale
+from pos_plugin.checkout.sale import NO_PLAN, Confirm, Counter, Order, Quote, Sale
 from pos_plugin.domain.cart import CartLine, split_cart
 from pos_plugin.domain.payer_chain import Choices
 from pos_plugin.errors import (
@@ -30,12 +30,13 @@ from pos_plugin.errors import (
     NoFeeLines,
     PosError,
     SettlementUnknown,
-    UnknownOutcome,
     VisitCancelled,
     VisitHasSettlement,
+    VisitUnknown,
 )
 from pos_plugin.journal.fees import fees_from_result
 from pos_plugin.journal.visits import VisitBook, VisitFee, VisitRecord
+from pos_plugin.platform import PlatformClient
 
 if TYPE_CHECKING:
     from pos_plugin.checkout.till import BookedSale, Revoked, Till
@@ -50,10 +51,20 @@ class VisitDesk:
 
     def __init__(self, till: Till, visits: VisitBook, clock: Callable[[], datetime] | None = None) -> None:
         self.till = till
-        self.counter = till.counter
-        self.platform = till.counter.platform
         self.visits = visits
-        self.clock = clock or till.counter.clock
+        self._clock = clock
+
+    @property
+    def counter(self) -> Counter:
+        """The till's counter, read through the till: one counter for the one-call checkout and the steps."""
+        return self.till.counter
+
+    @property
+    def platform(self) -> PlatformClient:
+        return self.till.counter.platform
+
+    def clock(self) -> datetime:
+        return self._clock() if self._clock else self.till.counter.clock()
 
     # -- open ----------------------------------------------------------------------------------
     def register(self, patient: Patient, details: VisitDetails = PLAIN_DESK, *, med_type: str = "11",
@@ -141,24 +152,36 @@ class VisitDesk:
         quote = self.quote(mdtrt_id, patient, choices, cart=cart)
         return self.counter.confirm_and_settle(quote, confirm, self.settle)
 
+    def open(self, patient: Patient, order: Order) -> Quote:
+        """Register, upload the cart's insurable lines as one batch, quote (the whole cart: its goods outside
+        insurance are cash beside the settlement); a visit whose quote fails is cancelled again."""
+        visit = self.register(patient, order.visit, med_type=order.med_type)
+        try:
+            self.add_fees(visit.mdtrt_id, split_cart(order.lines).insurable)
+            return self.quote(visit.mdtrt_id, patient, order.choices, cart=order.lines)
+        except BaseException:
+            self._abandon(visit)
+            raise
+
     def sell(self, patient: Patient, order: Order, confirm: Confirm) -> BookedSale:
         """The one-call outpatient checkout as a shortcut on the steps: register, one batch of the insurable
         lines, quote, confirm, settle. Whatever stops it, the visit is cancelled again — unless the settlement's
         outcome is unknown (the journal resolves it) or a settlement stands (the error carries the sale)."""
-        split = split_cart(order.lines)
-        visit = self.register(patient, order.visit, med_type=order.med_type)
+        if self.counter.recovery:  # an earlier lost reply for this patient is settled first
+            self.counter.recovery.clear_backlog(patient.psn_no)
+        quote = self.open(patient, order)
+        return self.counter.settle_or_abandon(quote, confirm, self.settle, self.abandon)
+
+    def abandon(self, quote: Quote) -> None:
+        """Close the visit an unconfirmed quote opened (best effort); a visit not in this book goes through the
+        counter's own abandon."""
         try:
-            self.add_fees(visit.mdtrt_id, split.insurable)
-            return self.checkout(visit.mdtrt_id, patient, confirm, order.choices, cart=order.lines)
-        except UnknownOutcome:
-            raise
-        except PosError as exc:
-            if "sale" not in exc.details:
-                self._abandon(visit)
-            raise
-        except BaseException:  # the cashier interrupted the confirmation (Ctrl-C): nothing was settled
+            visit = self.visits.get(quote.mdtrt_id)
+        except VisitUnknown:
+            self.counter.abandon(quote)
+            return
+        if visit.state == "registered":
             self._abandon(visit)
-            raise
 
     def _abandon(self, visit: VisitRecord) -> None:
         if outpatient.close(self.platform, mdtrt_id=visit.mdtrt_id, psn_no=visit.psn_no, insuplc=visit.insuplc,

@@ -28,6 +28,7 @@ class CartLine:
     selfpay_prop: Decimal = ZERO
     price_cap: Decimal | None = None
     trace_codes: tuple[str, ...] = ()  # 药品追溯码, one per box sold (drugtracinfo)
+    item: str = ""  # the pharmacy's own item code (its 目录对照) when the line was planned from it; sent as medins_list_codg
 
     @property
     def amt(self) -> Decimal:
@@ -91,6 +92,7 @@ def cart_line_from_mapping(raw: Mapping[str, object]) -> CartLine:
         selfpay_prop=selfpay,
         price_cap=cap,
         trace_codes=_trace_codes(raw, code, qty),
+        item=_item(raw, code),
     )
 
 
@@ -114,4 +116,12 @@ def _text(raw: Mapping[str, object], key: str) -> str:
     value = raw.get(key)
     if not isinstance(value, str) or not value.strip():
         raise InvalidCartLine(f"商品行缺少 {key}")
+    return value.strip()
+
+
+def _item(raw: Mapping[str, object], code: str) -> str:
+    """The pharmacy's own item code a planned line carries (journal rows keep it); empty when there is none."""
+    value = raw.get("item", "")
+    if not isinstance(value, str):
+        raise InvalidCartLine(f"商品 {code} 的本店商品编码 item 须为文本")
     return value.strip()

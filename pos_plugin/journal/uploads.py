@@ -15,7 +15,7 @@ from typing import Any
 from pos_plugin.domain.cart import CartLine
 from pos_plugin.errors import PosError
 from pos_plugin.platform import PlatformClient
-from pos_plugin.platform.state import StateDb
+from pos_plugin.platform.state import StateStore, on_store
 
 UPLOADS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS sales_uploads (
@@ -47,7 +47,7 @@ def selinfo(setl_id: str, psn_no: str, lines: Sequence[CartLine], now: datetime,
     rows = []
     for index, line in enumerate((line for line in lines if line.insurable), start=1):
         row: dict[str, Any] = {
-            "med_list_codg": line.code, "fixmedins_hilist_id": line.code, "fixmedins_hilist_name": line.name,
+            "med_list_codg": line.code, "fixmedins_hilist_id": line.item or line.code, "fixmedins_hilist_name": line.name,
             "fixmedins_bchno": line.code, "setl_id": setl_id, "psn_no": psn_no, "rx_flag": "0",
             "trdn_flag": "0" if line.qty == line.qty.to_integral_value() else "1", "finl_trns_pric": line.price,
             "sel_retn_cnt": line.qty, "sel_retn_time": now.strftime(TIME), "sel_retn_opter_name": opter_name,
@@ -61,8 +61,9 @@ def selinfo(setl_id: str, psn_no: str, lines: Sequence[CartLine], now: datetime,
 class SalesUploads:
     """Queue, send and resend the sales upload of each settlement and of each return."""
 
-    def __init__(self, path: str | Path, client: PlatformClient) -> None:
-        self.db = StateDb(path, schema=UPLOADS_SCHEMA)
+    def __init__(self, path: str | Path | StateStore, client: PlatformClient) -> None:
+        """`path`: the journal's SQLite file, or the terminal's store already open on it (one connection)."""
+        self.db = on_store(path, UPLOADS_SCHEMA)
         self.client = client
 
     def close(self) -> None:

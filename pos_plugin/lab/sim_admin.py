@@ -59,6 +59,12 @@ class SimulatorAdmin:
         """Add or replace catalogue entries (their 1312 version becomes the platform's now)."""
         return dict(self._call("POST", "/admin/catalogue", {"entries": entries}))
 
+    def review_mappings(self, fixmedins_code: str, items: list[str], chk_stas: str, chk_memo: str = "") -> list[Any]:
+        """The platform's review of uploaded 目录对照 rows: approve (`1`) or reject (`2`, saying why)."""
+        body = {"fixmedins_code": fixmedins_code, "items": items, "chk_stas": chk_stas}
+        result = self._call("POST", "/admin/mappings/review", body | ({"chk_memo": chk_memo} if chk_memo else {}))
+        return list(result["mappings"])
+
     def uploads(self, fixmedins_code: str) -> dict[str, Any]:
         """The institution's sales uploads (3505/3506) reconciled against its settlements."""
         return dict(self._call("GET", f"/admin/uploads?fixmedins_code={fixmedins_code}"))

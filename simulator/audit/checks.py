@@ -13,7 +13,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from simulator.audit.exchanges import MONEY, REVOKES, SETTLES, Exchange, amount_of, msgid_well_formed
+from simulator.audit.exchanges import (
+    MONEY,
+    PRESETTLE_OF,
+    REVOKED_BY,
+    REVOKES,
+    SETTLES,
+    Exchange,
+    amount_of,
+    msgid_well_formed,
+)
 
 
 @dataclass(frozen=True)
@@ -141,7 +150,7 @@ def presettle_first(ctx: Context) -> Findings:
     for x in ctx.judged():
         if x.infno not in SETTLES:
             continue
-        pre_infno = "2101" if x.infno == "2102" else "2206"
+        pre_infno = PRESETTLE_OF[x.infno]
         key = "psn_no" if x.infno == "2102" else "mdtrt_id"
         # A pre-settlement licenses one settlement: it must come after the previous settlement that went
         # through (or whose reply was lost) for the same person / visit.
@@ -158,10 +167,10 @@ def presettle_first(ctx: Context) -> Findings:
                          x.msgid, pre.msgid)
             continue
         info = pre.output.get("setlinfo") or {}
-        differing = [k for k in _PRE_AMOUNTS if x.infno == "2207"
+        differing = [k for k in _PRE_AMOUNTS if x.infno != "2102"
                      and amount_of(x.data().get(k)) != amount_of(info.get(k))]
         if differing:
-            found.breach(f"2207 的 {', '.join(differing)} 与 2206 应答不符", x.msgid, pre.msgid)
+            found.breach(f"{x.infno} 的 {', '.join(differing)} 与 {pre_infno} 应答不符", x.msgid, pre.msgid)
         else:
             found.ok(f"预结算 {pre_infno} 在先，金额一致", x.msgid, pre.msgid)
     return found
@@ -265,7 +274,7 @@ def revoke_target(ctx: Context) -> Findings:
             continue
         setl_id = x.text("setl_id")
         origin = settled.get(setl_id)
-        expected = "2102" if x.infno == "2103" else "2207"
+        expected = REVOKED_BY[x.infno]
         if origin is None:
             found.breach(f"{x.infno} 撤销的结算 {setl_id or '（空）'} 不是本机构此前成功的结算", x.msgid)
         elif origin.infno != expected:

@@ -9,9 +9,11 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-MONEY = ("2102", "2207", "2103", "2208")
-SETTLES = ("2102", "2207")
-REVOKES = ("2103", "2208")
+SETTLES = ("2102", "2207", "2304")  # pharmacy sale, outpatient visit, inpatient stay
+REVOKES = ("2103", "2208", "2305")
+MONEY = SETTLES + REVOKES
+PRESETTLE_OF = {"2102": "2101", "2207": "2206", "2304": "2303"}
+REVOKED_BY = {"2103": "2102", "2208": "2207", "2305": "2304"}  # revoke -> the settlement kind it undoes
 LOST = ("drop", "drop_after_commit")  # faults after which the till cannot know what happened
 _MSGID_TAIL = re.compile(r"^(\d{14})(\d{4})$")
 

@@ -2,7 +2,8 @@
 
 A report never passes on nothing (docs/audit.md "Verdict"): an institution code of the wrong shape and an
 institution with no request in the window are refused, and a rule the traffic did not exercise makes the
-verdict `incomplete` unless the tester waived that rule by name.
+verdict `incomplete` unless the tester waived that rule by name. A rule whose scope the traffic does not touch
+(the stay rules for a till with no stay request in the window) is `not_applicable`: neither passed nor missing.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from typing import Any
 
 from simulator.audit.checks import Context, Evidence
 from simulator.audit.exchanges import exchange_of
-from simulator.audit.rules import RULES
+from simulator.audit.rules import RULES, SCOPES
+from simulator.audit.stays import is_stay_request
 from simulator.domain.refusals import AuditNoTraffic, BadAuditRule, BadInstitutionCode
 
 FORMAT = "yibao-audit/1"
@@ -60,12 +62,13 @@ def build_report(rows: list[dict[str, Any]], institution: str, *, now: datetime,
     if not judged:
         window = f"自 {since.isoformat(sep=' ')} 起" if since else ""
         raise AuditNoTraffic(fixmedins_code=institution, window=window)
+    scopes = {"every": True, "stay": any(is_stay_request(x) for x in ctx.judged())}
     results = []
     for rule in RULES:
         found = rule.check(ctx)
         status = ("fail" if found.breaches else "pass" if found.seen else
-                  "waived" if rule.id in waived else "not_exercised")
-        results.append({"id": rule.id, "zh": rule.zh, "en": rule.en, "status": status, "checked":
+                  "not_applicable" if not scopes[rule.scope] else "waived" if rule.id in waived else "not_exercised")
+        results.append({"id": rule.id, "zh": rule.zh, "en": rule.en, "scope": rule.scope, "status": status, "checked":
                         len(found.seen) + len(found.breaches), "breaches": _evidence(found.breaches),
                         "evidence": _evidence(found.seen)})
     faults = [{"at": r["at"], "kind": r["kind"], "infno": r["infno"], "fault": r["fault"]}
@@ -75,11 +78,11 @@ def build_report(rows: list[dict[str, Any]], institution: str, *, now: datetime,
     return {"format": FORMAT, "institution": institution, "since": since.isoformat() if since else None,
             "generated_at": now.isoformat(timespec="seconds"), "resolve_within": resolve_within,
             "exchanges": len(history), "requests": judged, "verdict": verdict, "passed": verdict == "pass",
-            "waived": list(waived), "counts": counts, "faults": faults, "rules": results}
+            "waived": list(waived), "scopes": scopes, "counts": counts, "faults": faults, "rules": results}
 
 
 STATUS_ZH = {"pass": "通过 pass", "fail": "违规 FAIL", "not_exercised": "未涉及 not exercised",
-             "waived": "免查 waived"}
+             "waived": "免查 waived", "not_applicable": "不适用 not applicable"}
 VERDICT_ZH = {"pass": "通过 PASS", "fail": "不通过 FAIL", "incomplete": "不完整 INCOMPLETE"}
 
 
@@ -97,7 +100,11 @@ def render_table(report: dict[str, Any]) -> str:
         for breach in rule["breaches"]:
             out.append(f"    ✗ {breach['note']}  [{', '.join(breach['msgids'])}]")
     out.append(f"结论 verdict: {VERDICT_ZH[report['verdict']]}  (pass {c['pass']}, fail {c['fail']}, "
-               f"not exercised {c['not_exercised']}, waived {c['waived']})")
+               f"not exercised {c['not_exercised']}, waived {c['waived']}, not applicable {c['not_applicable']})")
+    idle = [scope for scope, touched in report["scopes"].items() if not touched]
+    if idle:
+        out.append(f"不适用 not applicable: {', '.join(SCOPES[s] for s in idle)} 的规则 — 窗口内没有这类报文"
+                   f"（no {', '.join(idle)} request in the window）")
     if report["verdict"] == "incomplete":
         missing = [r["id"] for r in report["rules"] if r["status"] == "not_exercised"]
         out.append(f"未涉及 not exercised: {', '.join(missing)} — 让收银机走到这些情形再审计，"

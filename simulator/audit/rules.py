@@ -1,14 +1,15 @@
 """The conformance rule catalogue: every rule a till is audited against, in one place.
 
 Each rule has a stable id (reports and diffs key on it; never renumber), a Chinese and an English
-statement, and its check (`checks.py`). docs/audit.md lists the same rules; a test keeps the two equal.
+statement, its check (`checks.py`, the stay rules in `stays.py`) and its scope: `every` till, or only a till whose
+traffic has stays (`stay`, docs/audit.md "Scope"). docs/audit.md lists the same rules; a test keeps the two equal.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.audit import checks
+from simulator.audit import checks, stays
 from simulator.audit.checks import Check
 
 
@@ -18,6 +19,10 @@ class Rule:
     zh: str
     en: str
     check: Check
+    scope: str = "every"  # every | stay (SCOPES)
+
+
+SCOPES = {"every": "每个收银机 every till", "stay": "有住院业务的收银机 a till with stays"}
 
 
 RULES: tuple[Rule, ...] = (
@@ -42,9 +47,9 @@ RULES: tuple[Rule, ...] = (
          "An institution's msgids strictly increase in the order they arrive.",
          checks.msgid_order),
     Rule("PRESETTLE-FIRST",
-         "结算（2102/2207）之前须有同一人员/就诊的预结算（2101/2206），且金额一致。",
-         "Each settlement (2102/2207) follows a pre-settlement (2101/2206) of the same person or visit "
-         "with matching amounts.",
+         "结算（2102/2207/2304）之前须有同一人员/就诊的预结算（2101/2206/2303），且金额一致。",
+         "Each settlement (2102/2207/2304) follows a pre-settlement (2101/2206/2303) of the same person, visit or "
+         "stay with matching amounts.",
          checks.presettle_first),
     Rule("PAYPLAN-HONOURED",
          "结算附带收银员确认的支付计划 exp_content.payplan，结算的支付项与之完全一致。",
@@ -62,10 +67,27 @@ RULES: tuple[Rule, ...] = (
          "(never a second debit).",
          checks.no_resettle),
     Rule("REVOKE-TARGET",
-         "撤销（2103/2208）指向本机构此前成功、尚未撤销或冲正的结算，类型、人员与就诊ID一致。",
-         "Each revoke (2103/2208) names a settlement this institution made, of the right kind, person and "
+         "撤销（2103/2208/2305）指向本机构此前成功、尚未撤销或冲正的结算，类型、人员与就诊ID一致。",
+         "Each revoke (2103/2208/2305) names a settlement this institution made, of the right kind, person and "
          "visit, not already revoked or reversed.",
          checks.revoke_target),
+    Rule("ADMIT-FIRST",
+         "住院费用（2301）只上传到本机构已入院登记（2401）、在院的住院：未取消入院、未出院、未结算。",
+         "Stay fees (2301) go only to a stay this institution admitted (2401) that is in hospital: not cancelled, "
+         "discharged or settled.",
+         stays.admit_before_fees, "stay"),
+    Rule("DISCHARGE-FIRST",
+         "住院预结算与结算（2303/2304）只在出院办理（2402）之后。",
+         "A stay is pre-settled and settled (2303/2304) only after its discharge (2402).",
+         stays.discharge_before_settle, "stay"),
+    Rule("SETTLE-ONCE",
+         "已结算的住院不再结算（2304），除非其结算已撤销（2305）或冲正（2601）。",
+         "A settled stay is not settled again (2304) unless its settlement was revoked (2305) or reversed (2601).",
+         stays.settle_once, "stay"),
+    Rule("REVOKE-FIRST",
+         "撤销出院（2405）之前须先撤销住院结算（2305）；未结算的出院可直接撤销。",
+         "A discharge is cancelled (2405) only once its settlement is revoked (2305), or when it was never settled.",
+         stays.revoke_before_cancel_discharge, "stay"),
     Rule("DAYEND-TOTALS",
          "日终 3201 对总账的金额与笔数与平台一致。",
          "The day-end 3201 totals equal the platform's.",

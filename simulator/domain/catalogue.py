@@ -47,9 +47,15 @@ class CatalogueEntry:
         return self.begndate <= day and (self.enddate is None or day <= self.enddate)
 
 
+ChkStas = Literal["0", "1", "2"]
+CHK_STAS: dict[str, str] = {"0": "待审核", "1": "审核通过", "2": "审核不通过"}  # docs/protocol.md §6
+
+
 @dataclass(frozen=True)
 class MappingRecord:
-    """One 目录对照 row (3301): the institution's own item code mapped to an insurance code."""
+    """One 目录对照 row (3301): the institution's own item code mapped to an insurance code, and the platform's
+    review of it (`chk_stas`): uploaded `0` 待审核, then approved `1` or rejected `2` (`chk_memo` says why).
+    Only an approved mapping may be billed (docs/protocol.md §6)."""
 
     fixmedins_code: str
     fixmedins_hilist_id: str
@@ -59,6 +65,18 @@ class MappingRecord:
     begndate: str
     enddate: str | None
     uploaded_at: str
+    chk_stas: ChkStas = "0"
+    chk_memo: str = ""
+    reviewed_at: str | None = None
+
+    @property
+    def approved(self) -> bool:
+        return self.chk_stas == "1"
+
+    @property
+    def updt_time(self) -> str:
+        """When the row last changed (uploaded or reviewed): what 1317 pages by."""
+        return max(self.uploaded_at, self.reviewed_at or "")
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,7 @@ class FeeLine:
     amt: Decimal
     chrg_bchno: str = ""
     trace_codes: tuple[str, ...] = ()  # 药品追溯码, one per box (drugtracinfo)
+    medins_code: str = ""  # medins_list_codg: the institution's own item code (its 目录对照), when sent
 
 
 def person_class(insutype: str, psn_type: str) -> str:

@@ -380,6 +380,10 @@ class InsutypeMismatch(RuleRefused):
 class ListCodeRefused(RuleRefused):
     code, template = "ERR_LIST_CODE_REFUSED", "医保目录编码 {code} 不在有效期内（{window}），目录规定不得医保结算"
 
+class MappingUnapproved(RuleRefused):
+    code, template = ("ERR_MAPPING_UNAPPROVED",
+                      "{here} 的本机构目录编码 {fixmedins_hilist_id} 目录对照{state}，不得医保结算（审核通过后再结算，或按自费商品销售）")
+
 class MidSettlementRefused(RuleRefused):
     code, template = "ERR_MID_SETTLEMENT", "暂不支持中途结算（mid_setl_flag=1），请办理出院（2402）后结算"
 

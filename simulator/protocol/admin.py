@@ -11,13 +11,14 @@ import segno
 from flask import Blueprint, Response, current_app, request
 
 from simulator.domain.money import parse_amount
-from simulator.domain.refusals import BadFault, BadJson, BadTime, BadWorld, MissingField
+from simulator.domain.refusals import BadFault, BadJson, BadMapping, BadTime, BadWorld, MissingField
 from simulator.platform.catalogue.entries import parse_entry
 from simulator.platform.clock import parse_timestamp, stamp
 from simulator.protocol.admin_access import require_admin
 from simulator.protocol.app_auth import load_world
 from simulator.protocol.console import audit_report
 from simulator.protocol.envelope import parse_json
+from simulator.protocol.handlers_catalogue import mapping_row
 from simulator.protocol.journal_hook import record_fault_event
 from simulator.protocol.runtime import json_response, sim
 
@@ -67,6 +68,41 @@ def catalogue() -> Response:
     except ValueError as exc:
         raise BadWorld(message=str(exc)) from None
     return _ok({"saved": len(entries), "updt_time": platform.catalogue.update(entries)})
+
+
+@admin.get("/mappings")
+def mappings() -> Response:
+    """An institution's 目录对照 rows (3301) with the platform's review state."""
+    code = request.args.get("fixmedins_code", "")
+    if not code:
+        raise MissingField(detail="请指定机构编码 ?fixmedins_code=CODE")
+    platform = sim().platform
+    today = platform.today()
+    return _ok({"mappings": [mapping_row(m, today) for m in platform.catalogue.mappings(code)]})
+
+
+@admin.post("/mappings/review")
+def review_mappings() -> Response:
+    """The platform's review of uploaded mappings: approve (`chk_stas` 1) or reject (2, with `chk_memo`)."""
+    body = _body()
+    unknown = sorted(set(body) - {"fixmedins_code", "items", "chk_stas", "chk_memo"})
+    if unknown:
+        raise BadMapping(detail=f"请求体含未知字段：{', '.join(unknown)}")
+    code, items, state, memo = (body.get("fixmedins_code"), body.get("items"), body.get("chk_stas"),
+                                body.get("chk_memo", ""))
+    if not isinstance(code, str) or not code:
+        raise MissingField(detail="请求体缺少 fixmedins_code")
+    if not isinstance(items, list) or not items or not all(isinstance(i, str) and i for i in items) \
+            or len(set(items)) != len(items):
+        raise BadMapping(detail="items 须为不重复的本机构目录编码（fixmedins_hilist_id）非空数组")
+    if state not in ("1", "2"):
+        raise BadMapping(detail=f"chk_stas 须为 1（审核通过）或 2（审核不通过）：{state!r}")
+    if not isinstance(memo, str) or len(memo) > 200:
+        raise BadMapping(detail="chk_memo 须为不超过 200 字的文本")
+    platform = sim().platform
+    reviewed = platform.catalogue.review(code, items, state, memo)
+    today = platform.today()
+    return _ok({"mappings": [mapping_row(m, today) for m in reviewed]})
 
 
 @admin.get("/uploads")

@@ -1,4 +1,5 @@
-"""1312 医保目录信息查询 (paged by `updt_time`), 3301 目录对照上传, 3302 目录对照撤销 (docs/protocol.md §6)."""
+"""1312 医保目录信息查询 (paged by `updt_time`), 3301 目录对照上传, 3302 目录对照撤销, 1317 医药机构目录匹配信息查询
+(the institution's mappings with the platform's review state) (docs/protocol.md §6)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from simulator.domain.catalogue import LIST_TYPES, CatalogueEntry, MappingRecord
+from simulator.domain.catalogue import CHK_STAS, LIST_TYPES, CatalogueEntry, MappingRecord
 from simulator.domain.refusals import BadField, BadMapping
 from simulator.platform.catalogue.ops import MAX_PAGE_SIZE
 from simulator.platform.service import Platform
@@ -19,6 +20,9 @@ QUERY_FILTERS = ("updt_time", "page_num", "page_size", "hilist_code")
 QUERY_IGNORED_WHEN_EMPTY = ("query_date", "insu_admdvs", "begndate", "hilist_name", "wubi", "pinyin",
                             "med_chrgitm_type", "chrgitm_lv", "lmt_used_flag", "list_type", "med_use_flag",
                             "matn_used_flag", "hilist_use_type", "lmt_cpnd_type", "vali_flag")
+MAPPING_QUERY_FILTERS = ("updt_time", "page_num", "page_size", "medins_list_codg", "fixmedins_code")
+MAPPING_QUERY_IGNORED_WHEN_EMPTY = ("query_date", "medins_list_name", "insu_admdvs", "list_type", "med_list_codg",
+                                    "begndate", "vali_flag")
 MAPPING_KEYS = ("fixmedins_hilist_id", "fixmedins_hilist_name", "list_type", "med_list_codg", "begndate", "enddate")
 MAPPING_OPTIONAL = ("aprvno", "dosform", "exct_cont", "item_cont", "prcunt", "spec", "pacspec", "memo")
 
@@ -44,14 +48,20 @@ def entry_row(entry: CatalogueEntry, today: date) -> dict[str, Any]:
     }
 
 
-def query_1312(platform: Platform, env: Envelope) -> dict[str, Any]:
+def _query_input(env: Envelope, filters: tuple[str, ...], ignored: tuple[str, ...]) -> dict[str, Any]:
+    """A query's `data`: unknown keys refused, and so is a value in a filter the simulator does not apply."""
     data = inputs.node(env.input, "data")
-    unknown = sorted(set(data) - set(QUERY_FILTERS) - set(QUERY_IGNORED_WHEN_EMPTY))
+    unknown = sorted(set(data) - set(filters) - set(ignored))
     if unknown:
         raise BadField(detail=f"data 含未知字段：{', '.join(unknown)}")
-    given = [key for key in QUERY_IGNORED_WHEN_EMPTY if data.get(key) not in (None, "")]
+    given = [key for key in ignored if data.get(key) not in (None, "")]
     if given:
-        raise BadField(detail=f"模拟平台不支持按 {', '.join(given)} 查询（可用：{', '.join(QUERY_FILTERS)}）")
+        raise BadField(detail=f"模拟平台不支持按 {', '.join(given)} 查询（可用：{', '.join(filters)}）")
+    return data
+
+
+def query_1312(platform: Platform, env: Envelope) -> dict[str, Any]:
+    data = _query_input(env, QUERY_FILTERS, QUERY_IGNORED_WHEN_EMPTY)
     since = inputs.stamp(data, "updt_time", "data", required=False) or "0000-00-00 00:00:00"
     page = platform.catalogue.query(env.meta(), since, _page_number(data, "page_num", 1, 1_000_000),
                                     _page_number(data, "page_size", 100, MAX_PAGE_SIZE),
@@ -95,7 +105,34 @@ def upload_3301(platform: Platform, env: Envelope) -> dict[str, Any]:
             inputs.text(item, "fixmedins_hilist_name", where, max_len=200),
             inputs.choice(item, "list_type", where, LIST_TYPES), inputs.text(item, "med_list_codg", where),
             begndate, enddate, now))
-    return {"data": {"mapped": platform.catalogue.map_items(env.meta(), rows)}}
+    mapped, state = platform.catalogue.map_items(env.meta(), rows)
+    return {"data": {"mapped": mapped, "chk_stas": state}}
+
+
+def mapping_row(row: MappingRecord, today: date) -> dict[str, Any]:
+    """One 1317 `data[]` row; ⊕ chk_stas (the review: 0 待审核 / 1 审核通过 / 2 审核不通过) and chk_memo (why not)."""
+    valid = row.begndate <= today.isoformat() and (row.enddate is None or today.isoformat() <= row.enddate)
+    return {"fixmedins_code": row.fixmedins_code, "medins_list_codg": row.fixmedins_hilist_id,
+            "medins_list_name": row.fixmedins_hilist_name, "list_type": row.list_type,
+            "med_list_codg": row.med_list_codg, "begndate": row.begndate, "enddate": row.enddate,
+            "vali_flag": "1" if valid else "0", "updt_time": row.updt_time, "chk_stas": row.chk_stas,
+            "chk_stas_name": CHK_STAS[row.chk_stas], "chk_memo": row.chk_memo}
+
+
+def query_1317(platform: Platform, env: Envelope) -> dict[str, Any]:
+    data = _query_input(env, MAPPING_QUERY_FILTERS, MAPPING_QUERY_IGNORED_WHEN_EMPTY)
+    named = inputs.text(data, "fixmedins_code", "data", required=False)
+    if named and named != env.fixmedins_code:
+        raise BadField(detail=f"data.fixmedins_code {named} 不是本机构（{env.fixmedins_code}）：只能查询本机构的目录对照")
+    since = inputs.stamp(data, "updt_time", "data", required=False) or "0000-00-00 00:00:00"
+    page_num = _page_number(data, "page_num", 1, 1_000_000)
+    page_size = _page_number(data, "page_size", 100, MAX_PAGE_SIZE)
+    rows, total = platform.catalogue.query_mappings(env.meta(), since, page_num, page_size,
+                                                    inputs.text(data, "medins_list_codg", "data", required=False,
+                                                                max_len=30))
+    today = platform.today()
+    return {"data": [mapping_row(r, today) for r in rows], "recordCounts": total,
+            "pages": (total + page_size - 1) // page_size, "pageNum": page_num, "pageSize": page_size}
 
 
 def revoke_3302(platform: Platform, env: Envelope) -> dict[str, Any]:
@@ -106,5 +143,5 @@ def revoke_3302(platform: Platform, env: Envelope) -> dict[str, Any]:
 
 
 HANDLERS: dict[str, Callable[[Platform, Envelope], Any]] = {
-    "1312": query_1312, "3301": upload_3301, "3302": revoke_3302,
+    "1312": query_1312, "1317": query_1317, "3301": upload_3301, "3302": revoke_3302,
 }

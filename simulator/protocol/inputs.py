@@ -158,5 +158,6 @@ def fee_lines(items: list[dict[str, Any]], where: str, batch: bool = False) -> l
         code = text(item, "med_list_codg", here)
         name = text(item, "medins_list_name", here, required=False) or text(item, "medins_list_codg", here, False)
         out.append(FeeLine(text(item, "feedetl_sn", here), code, name or code, cnt, pric, amt,
-                           text(item, "chrg_bchno", here, required=False), trace_codes_of(item, here)))
+                           text(item, "chrg_bchno", here, required=False), trace_codes_of(item, here),
+                           text(item, "medins_list_codg", here, False)))
     return out

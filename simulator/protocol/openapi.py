@@ -140,6 +140,12 @@ ADMIN_PATHS: dict[str, dict[str, dict[str, Any]]] = {
                                     obj({"amount": MONEY}, {"target": STR, "psn_no": STR, "pool_id": STR}))},
     "/admin/uploads": {"get": _admin("An institution's sales uploads (3505/3506) against its settlements", ANY_OBJ,
                                      query=("fixmedins_code",))},
+    "/admin/mappings": {"get": _admin("An institution's 目录对照 rows (3301) with their review state", ANY_OBJ,
+                                      query=("fixmedins_code",))},
+    "/admin/mappings/review": {"post": _admin(
+        "Approve (chk_stas 1) or reject (2, with chk_memo) uploaded 目录对照 rows", ANY_OBJ,
+        obj({"fixmedins_code": STR, "items": {"type": "array", "items": STR}, "chk_stas": STR},
+            {"chk_memo": STR}, extra=False))},
     "/admin/catalogue": {"post": _admin("Add or replace catalogue entries (served by 1312 from now on)", "CatalogueUpdated",
                                         obj({"entries": {"type": "array", "items": ANY_OBJ}}))},
     "/admin/evouchers": {"post": _admin("Issue an e-voucher", "EvoucherIssued", obj({"psn_no": STR}))},

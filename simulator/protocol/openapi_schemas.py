@@ -126,10 +126,14 @@ _ADMIN: dict[str, Schema] = {
     "AuditReport": obj({"format": {"type": "string", "enum": ["yibao-audit/1"]}, "institution": STR, "passed": BOOL,
                         "verdict": {"type": "string", "enum": ["pass", "fail", "incomplete"]},
                         "exchanges": INT, "requests": INT, "waived": array(STR),
-                        "counts": obj({"pass": INT, "fail": INT, "not_exercised": INT, "waived": INT}),
+                        "scopes": obj({"every": BOOL, "stay": BOOL}),
+                        "counts": obj({"pass": INT, "fail": INT, "not_exercised": INT, "waived": INT,
+                                       "not_applicable": INT}),
                         "faults": array(ANY_OBJ), "rules": array(obj({
                             "id": STR, "zh": STR, "en": STR, "checked": INT,
-                            "status": {"type": "string", "enum": ["pass", "fail", "not_exercised", "waived"]},
+                            "scope": {"type": "string", "enum": ["every", "stay"]},
+                            "status": {"type": "string", "enum": ["pass", "fail", "not_exercised", "waived",
+                                                                  "not_applicable"]},
                             "breaches": array(obj({"msgids": array(STR), "note": STR})),
                             "evidence": array(obj({"msgids": array(STR), "note": STR}))}))}),
 }

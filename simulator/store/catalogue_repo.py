@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, select, tuple_
 
-from simulator.domain.catalogue import CatalogueEntry, MappingRecord
+from simulator.domain.catalogue import CatalogueEntry, ChkStas, MappingRecord
 from simulator.store.compiled import FastQueries, Statements, id_params, ids_in
-from simulator.store.tables_catalogue import hilist, list_mappings
+from simulator.store.tables_catalogue import hilist, list_mappings, mapping_reviews
 
 
 def _entry(row: Any) -> CatalogueEntry:
@@ -23,8 +23,16 @@ def _entry(row: Any) -> CatalogueEntry:
 
 
 def _mapping(row: Any) -> MappingRecord:
+    state: ChkStas = "1" if row.chk_stas is None else row.chk_stas  # no review row: accepted at once (before reviews)
     return MappingRecord(row.fixmedins_code, row.fixmedins_hilist_id, row.fixmedins_hilist_name, row.list_type,
-                         row.med_list_codg, row.begndate, row.enddate, row.uploaded_at)
+                         row.med_list_codg, row.begndate, row.enddate, row.uploaded_at, state, row.chk_memo or "",
+                         row.reviewed_at)
+
+
+_MAPPINGS = select(list_mappings, mapping_reviews.c.chk_stas, mapping_reviews.c.chk_memo,
+                   mapping_reviews.c.reviewed_at).select_from(list_mappings.outerjoin(mapping_reviews, and_(
+                       mapping_reviews.c.fixmedins_code == list_mappings.c.fixmedins_code,
+                       mapping_reviews.c.fixmedins_hilist_id == list_mappings.c.fixmedins_hilist_id)))
 
 
 class SqlCatalogue(FastQueries):
@@ -68,21 +76,48 @@ class SqlCatalogue(FastQueries):
         if not rows:
             return
         keys = [(r.fixmedins_code, r.fixmedins_hilist_id) for r in rows]
-        self.conn.execute(delete(list_mappings).where(
-            tuple_(list_mappings.c.fixmedins_code, list_mappings.c.fixmedins_hilist_id).in_(keys)))
+        self._delete_mappings(keys)
         self.conn.execute(insert(list_mappings), [{
             "fixmedins_code": r.fixmedins_code, "fixmedins_hilist_id": r.fixmedins_hilist_id,
             "fixmedins_hilist_name": r.fixmedins_hilist_name, "list_type": r.list_type,
             "med_list_codg": r.med_list_codg, "begndate": r.begndate, "enddate": r.enddate,
             "uploaded_at": r.uploaded_at} for r in rows])
+        self.conn.execute(insert(mapping_reviews), [{
+            "fixmedins_code": r.fixmedins_code, "fixmedins_hilist_id": r.fixmedins_hilist_id,
+            "chk_stas": r.chk_stas, "chk_memo": r.chk_memo, "reviewed_at": r.reviewed_at} for r in rows])
+
+    def _delete_mappings(self, keys: list[tuple[str, str]]) -> int:
+        self.conn.execute(delete(mapping_reviews).where(
+            tuple_(mapping_reviews.c.fixmedins_code, mapping_reviews.c.fixmedins_hilist_id).in_(keys)))
+        done = self.conn.execute(delete(list_mappings).where(
+            tuple_(list_mappings.c.fixmedins_code, list_mappings.c.fixmedins_hilist_id).in_(keys)))
+        return int(done.rowcount or 0)
 
     def drop_mapping(self, fixmedins_code: str, fixmedins_hilist_id: str) -> bool:
-        done = self.conn.execute(delete(list_mappings).where(and_(
-            list_mappings.c.fixmedins_code == fixmedins_code,
-            list_mappings.c.fixmedins_hilist_id == fixmedins_hilist_id)))
-        return bool(done.rowcount)
+        return self._delete_mappings([(fixmedins_code, fixmedins_hilist_id)]) > 0
+
+    def review_mapping(self, fixmedins_code: str, fixmedins_hilist_id: str, chk_stas: ChkStas, chk_memo: str,
+                       at: str) -> bool:
+        found = self.mappings_for(fixmedins_code, [fixmedins_hilist_id])
+        if not found:
+            return False
+        key = (fixmedins_code, fixmedins_hilist_id)
+        self.conn.execute(delete(mapping_reviews).where(
+            tuple_(mapping_reviews.c.fixmedins_code, mapping_reviews.c.fixmedins_hilist_id).in_([key])))
+        self.conn.execute(insert(mapping_reviews).values(
+            fixmedins_code=fixmedins_code, fixmedins_hilist_id=fixmedins_hilist_id, chk_stas=chk_stas,
+            chk_memo=chk_memo, reviewed_at=at))
+        return True
 
     def mappings_of(self, fixmedins_code: str) -> list[MappingRecord]:
-        found = self.conn.execute(select(list_mappings).where(list_mappings.c.fixmedins_code == fixmedins_code)
+        found = self.conn.execute(_MAPPINGS.where(list_mappings.c.fixmedins_code == fixmedins_code)
                                   .order_by(list_mappings.c.fixmedins_hilist_id))
         return [_mapping(row) for row in found]
+
+    def mappings_for(self, fixmedins_code: str, fixmedins_hilist_ids: Iterable[str]) -> dict[str, MappingRecord]:
+        wanted = sorted(set(fixmedins_hilist_ids))
+        if not wanted:
+            return {}
+        found = self.conn.execute(_MAPPINGS.where(list_mappings.c.fixmedins_code == fixmedins_code,
+                                                  list_mappings.c.fixmedins_hilist_id.in_(wanted)))
+        return {row.fixmedins_hilist_id: _mapping(row) for row in found}

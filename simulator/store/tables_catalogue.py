@@ -1,4 +1,4 @@
-"""Tables of the insurance catalogue (医保目录), the institutions' 目录对照 (3301) rows and the drug
+"""Tables of the insurance catalogue (医保目录), the institutions' 目录对照 (3301) rows and their review, the drug
 traceability codes (药品追溯码) uploaded and sold."""
 
 from __future__ import annotations
@@ -35,6 +35,17 @@ list_mappings = Table(
     Column("begndate", String(10), nullable=False),
     Column("enddate", String(10)),
     Column("uploaded_at", String(19), nullable=False),
+)
+
+# The platform's review of each 目录对照 row (docs/protocol.md §6), in its own table so a database made before
+# reviews existed opens unchanged: a mapping without a review row was accepted at once (chk_stas 1).
+mapping_reviews = Table(
+    "mapping_reviews", metadata,
+    Column("fixmedins_code", String(32), primary_key=True),
+    Column("fixmedins_hilist_id", String(30), primary_key=True),
+    Column("chk_stas", String(1), nullable=False),  # 0 待审核 / 1 审核通过 / 2 审核不通过
+    Column("chk_memo", String(200), nullable=False),
+    Column("reviewed_at", String(19)),
 )
 
 trace_codes = Table(

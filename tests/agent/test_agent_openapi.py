@@ -62,7 +62,11 @@ def test_real_answers_validate_against_the_document(admin, start_agent):
     synced = check("POST", "/catalogue/sync", agent.call("POST", "/catalogue/sync"))
     assert synced["total"] == 2 and synced["fetched"] == 2
     mapping = {"mappings": [{"item": "SKU-4001", "med_list_codg": "D4001", "name": "二甲双胍缓释片"}]}
-    assert check("POST", "/catalogue/mappings", agent.call("POST", "/catalogue/mappings", mapping)) == {"mapped": 1}
+    assert check("POST", "/catalogue/mappings", agent.call("POST", "/catalogue/mappings", mapping)) == {
+        "mapped": 1, "chk_stas": "1"}
+    states = check("GET", "/catalogue/mappings", agent.call("GET", "/catalogue/mappings"))
+    assert [(m["item"], m["chk_stas"], m["chk_stas_name"]) for m in states["mappings"]] == [
+        ("SKU-4001", "1", "审核通过")]
     check("POST", "/catalogue/mappings", agent.call("POST", "/catalogue/mappings", {"mappings": [{"item": "X"}]}))
     check("POST", "/scan", agent.call("POST", "/scan", files={"image": ("f.png", png, "image/png")}))
     check("POST", "/scan", agent.call("POST", "/scan"))
@@ -84,8 +88,10 @@ def test_real_answers_validate_against_the_document(admin, start_agent):
     check("POST", "/reconcile", agent.call("POST", "/reconcile", {}))
     check("POST", "/reconcile", agent.call("POST", "/reconcile", {"date": "yesterday"}))
 
-    documented = {(m.upper(), p) for p, ops in document()["paths"].items() for m in ops if not p.startswith("/stays")}
-    assert {(m, p) for m, p, _ in check.seen} == documented  # every operation answered for real (stays: test_agent_stays)
+    documented = {(m.upper(), p) for p, ops in document()["paths"].items() for m in ops
+                  if not p.startswith(("/stays", "/visits"))}
+    assert {(m, p) for m, p, _ in check.seen} == documented  # every operation answered for real (stays: test_agent_stays,
+    # visits: test_agent_visits)
     assert {s for _, _, s in check.seen} >= {200, 201, 400, 404, 409, 422}
 
 
@@ -108,7 +114,8 @@ def test_every_operation_has_an_id_and_documents_405_413_and_the_replay_header()
         keyed = any(p["name"] == "Idempotency-Key" for p in op.get("parameters", []))
         replayed = all("Idempotent-Replayed" in answer.get("headers", {}) for answer in op["responses"].values())
         assert keyed == replayed, (method, path)
-    assert sum(any(p["name"] == "Idempotency-Key" for p in op.get("parameters", [])) for _, _, op in ops) == 6  # 4 sale, 2 stay
+    assert sum(any(p["name"] == "Idempotency-Key" for p in op.get("parameters", [])) for _, _, op in ops) == 8  # 4 sale, 2 stay, 2 visit
     for name in ("Credential", "SaleRequest", "CartLine", "RefundRequest", "ReconcileRequest", "Visit", "AdmitRequest",
-                 "FeesRequest", "DischargeRequest", "StayQuoteRequest", "StaySettleRequest"):
+                 "FeesRequest", "DischargeRequest", "StayQuoteRequest", "StaySettleRequest", "VisitRequest",
+                 "VisitFeesRequest", "VisitQuoteRequest", "VisitSettleRequest"):
         assert doc["components"]["schemas"][name]["additionalProperties"] is False

@@ -77,10 +77,10 @@ def test_the_catalogue_is_queried_by_update_time_and_mapped_by_each_institution(
     page = platform.catalogue.query(desk.meta("1312"), "2000-01-01 00:00:00", 1, 2)
     assert (page.total, page.pages, [e.code for e in page.entries]) == (3, 2, ["A001", "B001"])
     row = MappingRecord(desk.code, "ITEM1", "本店阿莫西林", "101", "A001", "2026-01-01", None, "2026-05-10 10:00:00")
-    assert platform.catalogue.map_items(desk.meta("3301"), [row]) == 1
+    assert platform.catalogue.map_items(desk.meta("3301"), [row]) == (1, "1")  # approved at once (auto review)
     with pytest.raises(ListCodeUnknown):
         platform.catalogue.map_items(desk.meta("3301"), [replace(row, fixmedins_hilist_id="X", med_list_codg="Z9")])
-    assert platform.catalogue.mappings(desk.code) == [row]
+    assert platform.catalogue.mappings(desk.code) == [replace(row, chk_stas="1", reviewed_at=row.uploaded_at)]
     platform.catalogue.unmap_item(desk.meta("3302"), "ITEM1")
     with pytest.raises(MappingUnknown):
         platform.catalogue.unmap_item(desk.meta("3302"), "ITEM1")

@@ -80,6 +80,37 @@ def test_item_mappings_one_per_institution_item(store: Any) -> None:
         assert len(uow.catalogue.mappings_of("P2")) == 1 and uow.catalogue.mappings_of("P3") == []
 
 
+def test_a_mapping_keeps_its_review_until_reviewed_again_or_uploaded_again(store: Any) -> None:
+    row = MappingRecord("P1", "ITEM1", "本院阿莫西林", "101", "A1", "2026-01-01", None, "2026-05-10 10:00:00")
+    with store.write() as uow:
+        uow.catalogue.save_mappings([row, replace(row, fixmedins_hilist_id="ITEM2", chk_stas="1",
+                                                   reviewed_at="2026-05-10 10:00:00")])
+        assert uow.catalogue.review_mapping("P1", "ITEM1", "2", "规格不符", "2026-05-11 09:00:00") is True
+        assert uow.catalogue.review_mapping("P1", "NONE", "1", "", "2026-05-11 09:00:00") is False
+        assert uow.catalogue.review_mapping("P2", "ITEM1", "1", "", "2026-05-11 09:00:00") is False
+    with store.write() as uow:
+        found = uow.catalogue.mappings_for("P1", ["ITEM2", "ITEM1", "NONE", "ITEM1"])
+        assert found == {"ITEM1": replace(row, chk_stas="2", chk_memo="规格不符", reviewed_at="2026-05-11 09:00:00"),
+                         "ITEM2": replace(row, fixmedins_hilist_id="ITEM2", chk_stas="1",
+                                          reviewed_at="2026-05-10 10:00:00")}
+        assert found["ITEM1"].updt_time == "2026-05-11 09:00:00" and not found["ITEM1"].approved
+        assert uow.catalogue.mappings_for("P1", []) == {} and uow.catalogue.mappings_for("P2", ["ITEM1"]) == {}
+        assert [m.chk_stas for m in uow.catalogue.mappings_of("P1")] == ["2", "1"]
+        uow.catalogue.save_mappings([replace(row, uploaded_at="2026-05-12 08:00:00")])  # uploaded again: 待审核
+    with store.write() as uow:
+        again = uow.catalogue.mappings_for("P1", ["ITEM1"])["ITEM1"]
+        assert (again.chk_stas, again.chk_memo, again.reviewed_at, again.updt_time) == (
+            "0", "", None, "2026-05-12 08:00:00")
+        assert uow.catalogue.drop_mapping("P1", "ITEM1") is True
+        assert uow.catalogue.review_mapping("P1", "ITEM1", "1", "", "2026-05-12 09:00:00") is False
+    with pytest.raises(RuntimeError), store.write() as uow:
+        uow.catalogue.review_mapping("P1", "ITEM2", "2", "回滚", "2026-05-12 10:00:00")
+        raise RuntimeError("rolled back")
+    with store.read() as uow:
+        assert uow.catalogue.mappings_for("P1", ["ITEM1"]) == {}
+        assert uow.catalogue.mappings_for("P1", ["ITEM2"])["ITEM2"].chk_stas == "1"
+
+
 def test_a_catalogue_unit_of_work_that_raises_leaves_entries_and_mappings_as_they_were(store: Any) -> None:
     row = MappingRecord("P1", "ITEM1", "本院阿莫西林", "101", "A1", "2026-01-01", None, "2026-05-10 10:00:00")
     with store.write() as uow:
@@ -322,3 +353,23 @@ def test_reset_empties_the_catalogue_codes_uploads_and_stays(store: Any) -> None
         assert uow.sales_uploads.of_institution("P1") == []
         assert uow.stays.get("ZY1") is None and uow.stays.lines("ZY1") == []
         assert uow.stays.year(pid, 2026) == InpatientYearRecord(pid, 2026, 0, 0)
+
+
+def test_a_mapping_stored_before_reviews_existed_reads_as_approved(tmp_path: Any) -> None:
+    """SQL only: a database whose 目录对照 rows predate the review table (no review row) bills them as before."""
+    from sqlalchemy import delete
+
+    from simulator.store.store import Store
+    from simulator.store.tables_catalogue import mapping_reviews
+
+    made = Store(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    try:
+        row = MappingRecord("P1", "ITEM1", "本院阿莫西林", "101", "A1", "2026-01-01", None, "2026-05-10 10:00:00")
+        with made.write() as uow:
+            uow.catalogue.save_mappings([row])
+        with made.engine.begin() as conn:
+            conn.execute(delete(mapping_reviews))
+        with made.read() as uow:
+            assert uow.catalogue.mappings_of("P1") == [replace(row, chk_stas="1")]
+    finally:
+        made.dispose()

@@ -122,7 +122,7 @@ def test_3301_maps_item_codes_and_checks_them(app: Flask, sim: Sim, shop: dict[s
     pc = shop["pc"]
     row = {"fixmedins_hilist_id": "SKU-0001", "fixmedins_hilist_name": "阿莫西林胶囊 0.25g×24", "list_type": "101",
            "med_list_codg": "A001", "begndate": "2026-01-01", "enddate": "2099-12-31"}
-    assert pc.call("3301", {"data": row}).output == {"data": {"mapped": 1}}
+    assert pc.call("3301", {"data": row}).output == {"data": {"mapped": 1, "chk_stas": "1"}}
     assert [m.med_list_codg for m in app.extensions["simulator"].platform.catalogue.mappings(PHARMACY)] == ["A001"]
     before = sim.snapshot()
     assert pc.call("3301", {"data": row | {"med_list_codg": "NOPE"}}).code == "ERR_LIST_CODE_UNKNOWN"

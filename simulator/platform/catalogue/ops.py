@@ -1,4 +1,5 @@
-"""1312 catalogue query (paged by update time), 3301/3302 目录对照 upload and revoke, admin catalogue edits."""
+"""1312 catalogue query (paged by update time), 3301/3302 目录对照 upload and revoke, 1317 目录对照 query with the
+platform's review state, the tester's review (approve / reject) and admin catalogue edits."""
 
 from __future__ import annotations
 
@@ -6,14 +7,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from simulator.domain.catalogue import CatalogueEntry, MappingRecord
+from simulator.domain.catalogue import CatalogueEntry, ChkStas, MappingRecord
 from simulator.domain.refusals import BadMapping, ListCodeUnknown, MappingUnknown
 from simulator.domain.requests import RequestMeta
 from simulator.platform.catalogue.repository import CatalogueRepository
 from simulator.platform.clock import parse_timestamp, stamp
 from simulator.platform.deps import Deps
+from simulator.platform.ports import UnitOfWork
 
 MAX_PAGE_SIZE = 1000
+SETTINGS = "settings"  # the reference handles of world-wide settings (set by a world file, emptied by reset)
+MAPPING_REVIEW_MODES = ("auto", "manual")  # auto: a 3301 row is approved at once; manual: it waits for review
+
+
+def mapping_review_mode(tx: UnitOfWork) -> str:
+    return tx.reference.handles(SETTINGS).get("mapping_review", "auto")
 
 
 @dataclass(frozen=True)
@@ -34,7 +42,7 @@ class CatalogueOps:
     """The catalogue's transactions."""
 
     def __init__(self, deps: Deps) -> None:
-        self.store, self.lookups, self.msgids = deps.store, deps.lookups, deps.msgids
+        self.deps, self.store, self.lookups, self.msgids = deps, deps.store, deps.lookups, deps.msgids
 
     def query(self, meta: RequestMeta, since: str, page_num: int, page_size: int, code: str = "") -> CataloguePage:
         """1312: entries updated after `since` (`updt_time`), in (updt_time, code) order."""
@@ -50,8 +58,10 @@ class CatalogueOps:
         self.msgids.claim_read_only(meta)
         return CataloguePage(entries, page_num, page_size, total)
 
-    def map_items(self, meta: RequestMeta, rows: Sequence[MappingRecord]) -> int:
-        """3301: every row's insurance code exists and its list type agrees; one row per item code."""
+    def map_items(self, meta: RequestMeta, rows: Sequence[MappingRecord]) -> tuple[int, ChkStas]:
+        """3301: every row's insurance code exists and its list type agrees; one row per item code. Each row
+        (new, or replacing one) starts its review again: approved at once (`mapping_review` auto, the default)
+        or 待审核 until the tester approves or rejects it. Returns the count and that state."""
         ids = [r.fixmedins_hilist_id for r in rows]
         if len(set(ids)) != len(ids):
             raise BadMapping(detail="同一次上传中定点医药机构目录编号 fixmedins_hilist_id 重复")
@@ -67,8 +77,35 @@ class CatalogueOps:
                 if entry.list_type != row.list_type:
                     raise BadMapping(detail=f"{row.fixmedins_hilist_id} 的目录类别 {row.list_type} 与医保目录 "
                                             f"{row.med_list_codg} 的 {entry.list_type} 不符")
-            repo.save_mappings(rows)
-        return len(rows)
+            state: ChkStas = "1" if mapping_review_mode(tx) == "auto" else "0"
+            repo.save_mappings([replace(r, chk_stas=state, chk_memo="",
+                                        reviewed_at=r.uploaded_at if state == "1" else None) for r in rows])
+        return len(rows), state
+
+    def query_mappings(self, meta: RequestMeta, since: str, page_num: int, page_size: int,
+                       item: str = "") -> tuple[list[MappingRecord], int]:
+        """1317: this institution's 目录对照 rows changed (uploaded or reviewed) after `since`, by item code."""
+        with self.store.read() as tx:
+            self.lookups.institution(tx, meta.fixmedins_code)
+            self.msgids.check_unused(tx, meta)
+            rows = [m for m in tx.catalogue.mappings_of(meta.fixmedins_code)
+                    if m.updt_time > since and (not item or m.fixmedins_hilist_id == item)]
+        self.msgids.claim_read_only(meta)
+        start = (page_num - 1) * page_size
+        return rows[start:start + page_size], len(rows)
+
+    def review(self, fixmedins_code: str, items: Sequence[str], chk_stas: ChkStas, chk_memo: str) -> list[MappingRecord]:
+        """`POST /admin/mappings/review`: the platform approves (`1`) or rejects (`2`) the named mappings."""
+        if chk_stas == "2" and not chk_memo:
+            raise BadMapping(detail="审核不通过须填写原因 chk_memo")
+        at = self.deps.clock.stamp()
+        with self.store.write() as tx:
+            self.lookups.institution(tx, fixmedins_code)
+            for item in items:
+                if not tx.catalogue.review_mapping(fixmedins_code, item, chk_stas, chk_memo, at):
+                    raise MappingUnknown(fixmedins_hilist_id=item)
+            found = tx.catalogue.mappings_for(fixmedins_code, items)
+        return [found[i] for i in items]
 
     def unmap_item(self, meta: RequestMeta, fixmedins_hilist_id: str) -> None:
         """3302: revoke one mapping of this institution."""

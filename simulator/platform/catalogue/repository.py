@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from simulator.domain.catalogue import CatalogueEntry, MappingRecord
+from simulator.domain.catalogue import CatalogueEntry, ChkStas, MappingRecord
 from simulator.domain.sales import SalesUpload
 from simulator.domain.trace import TraceRecord
 
 
 class CatalogueRepository(Protocol):
-    """Catalogue entries by insurance code, paged by update time, and the institutions' 目录对照 rows."""
+    """Catalogue entries by insurance code, paged by update time, and the institutions' 目录对照 rows with the
+    platform's review of each (a row saved again starts over with the review state it carries)."""
 
     def entries(self, codes: Iterable[str]) -> dict[str, CatalogueEntry]: ...
     def save(self, entries: Sequence[CatalogueEntry]) -> None: ...  # replaces entries of the same code
@@ -26,7 +27,10 @@ class CatalogueRepository(Protocol):
         ...  # (one page of entries updated after `updt_time`, in (updt_time, code) order; how many in all)
     def save_mappings(self, rows: Sequence[MappingRecord]) -> None: ...  # replaces the same item code
     def drop_mapping(self, fixmedins_code: str, fixmedins_hilist_id: str) -> bool: ...  # False: none
-    def mappings_of(self, fixmedins_code: str) -> list[MappingRecord]: ...
+    def mappings_of(self, fixmedins_code: str) -> list[MappingRecord]: ...  # by item code
+    def mappings_for(self, fixmedins_code: str, fixmedins_hilist_ids: Iterable[str]) -> dict[str, MappingRecord]: ...
+    def review_mapping(self, fixmedins_code: str, fixmedins_hilist_id: str, chk_stas: ChkStas, chk_memo: str,
+                       at: str) -> bool: ...  # False: no such mapping
 
 
 class TraceCodeRepository(Protocol):

@@ -29,7 +29,7 @@ from simulator.domain.refusals import (
 )
 from simulator.domain.requests import RequestMeta, check_insuplc
 from simulator.domain.split import LineSplit, split_line
-from simulator.platform.catalogue.lookup import line_catalogue
+from simulator.platform.catalogue.lookup import check_mapped, line_catalogue
 from simulator.platform.deps import Deps
 from simulator.platform.inpatient.repository import StayRepository
 from simulator.platform.ports import UnitOfWork
@@ -194,6 +194,7 @@ class StayOps:
             clash = sorted({r.feedetl_sn for r in stays.lines(mdtrt_id)} & set(sns))
             if clash:
                 raise DuplicateFeeLine(detail=f"费用明细流水号已上传：{', '.join(clash)}")
+            check_mapped(tx.catalogue, meta.fixmedins_code, [fee.line for fee in fees])
             stays.add_lines([StayLineRecord(
                 id=0, mdtrt_id=mdtrt_id, feedetl_sn=f.line.feedetl_sn, code=f.line.code, name=f.line.name,
                 cnt=str(f.line.cnt), pric=str(f.line.pric), amt_fen=to_fen(f.line.amt), fee_ocur_time=f.fee_ocur_time,

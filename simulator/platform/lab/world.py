@@ -14,7 +14,7 @@ from simulator.domain.policy import parse_policy
 from simulator.domain.records import FundsIn
 from simulator.domain.refusals import BadWorld, DuplicatePerson, PlatformError, RequestRejected
 from simulator.platform.catalogue.entries import parse_entry
-from simulator.platform.catalogue.ops import save_versioned
+from simulator.platform.catalogue.ops import MAPPING_REVIEW_MODES, SETTINGS, save_versioned
 from simulator.platform.clock import parse_timestamp, stamp
 from simulator.platform.deps import Deps
 from simulator.platform.ports import UnitOfWork
@@ -74,6 +74,7 @@ class WorldPlan:
     catalogue: list[CatalogueEntry] = field(default_factory=list)
     inpatient: dict[str, tuple[int, int]] = field(default_factory=dict)  # handle -> (fund fen, stays) this year
     today: str | None = None
+    mapping_review: str | None = None  # auto | manual (docs/protocol.md §6)
 
 
 class WorldOps:
@@ -115,6 +116,10 @@ class WorldOps:
                 raise _bad(f"today 时间格式错误：{body['today']!r}") from None
             plan.today = str(body["today"])
         at = stamp(parse_timestamp(plan.today)) if plan.today else self.clock.stamp()  # the entries' updt_time
+        if "mapping_review" in body:
+            if body["mapping_review"] not in MAPPING_REVIEW_MODES:
+                raise _bad(f"mapping_review 须为 {' / '.join(MAPPING_REVIEW_MODES)}：{body['mapping_review']!r}")
+            plan.mapping_review = str(body["mapping_review"])
         if fmt == "yibao-scenario/1":
             name = self._add_policy(plan, _req(body, "policy", "场景"))
             for ref in _listed(body, "policies"):
@@ -297,6 +302,8 @@ class WorldOps:
         for inst in plan.institutions:
             uow.reference.save_institution(Institution(**inst))
         save_versioned(uow.catalogue, plan.catalogue)
+        if plan.mapping_review is not None:
+            uow.reference.set_handles(SETTINGS, {"mapping_review": plan.mapping_review})
         people = [Person(id=0, psn_no=psn_nos[p["id"]], name=p["name"], certno=p["certno"], gender=p["gender"],
                          birthday=date.fromisoformat(p["birthday"]), insutype=p["insutype"], psn_type=p["psn_type"],
                          insuplc=p["insuplc"], status=p["status"],

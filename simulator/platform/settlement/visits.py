@@ -20,7 +20,7 @@ from simulator.domain.refusals import (
 )
 from simulator.domain.requests import RequestMeta, check_insuplc
 from simulator.domain.split import LineSplit, split_line
-from simulator.platform.catalogue.lookup import line_catalogue
+from simulator.platform.catalogue.lookup import check_mapped, line_catalogue
 from simulator.platform.catalogue.trace import check_sale_codes, sold_records
 from simulator.platform.deps import Deps
 from simulator.platform.ports import UnitOfWork
@@ -90,6 +90,7 @@ class VisitOps:
             clash = sorted(existing & set(sns))
             if clash:
                 raise DuplicateFeeLine(detail=f"费用明细流水号已上传：{', '.join(clash)}")
+            check_mapped(uow.catalogue, meta.fixmedins_code, lines)
             found = line_catalogue(uow.catalogue, (line.code for line in lines), self.clock.today())
             check_sale_codes(uow.trace_codes, lines, found)
             uow.visits.add_lines([line_record(mdtrt_id, line, None) for line in lines])

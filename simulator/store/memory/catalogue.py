@@ -4,8 +4,9 @@ simulator/store/catalogue_repo.py): entries by code, paged by update time, and ç
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
-from simulator.domain.catalogue import CatalogueEntry, MappingRecord
+from simulator.domain.catalogue import CatalogueEntry, ChkStas, MappingRecord
 from simulator.store.memory.state import Tables
 
 
@@ -34,6 +35,19 @@ class MemoryCatalogue:
 
     def drop_mapping(self, fixmedins_code: str, fixmedins_hilist_id: str) -> bool:
         return self.t.mappings.pop((fixmedins_code, fixmedins_hilist_id), None) is not None
+
+    def review_mapping(self, fixmedins_code: str, fixmedins_hilist_id: str, chk_stas: ChkStas, chk_memo: str,
+                       at: str) -> bool:
+        found = self.t.mappings.get((fixmedins_code, fixmedins_hilist_id))
+        if found is None:
+            return False
+        self.t.mappings[(fixmedins_code, fixmedins_hilist_id)] = replace(found, chk_stas=chk_stas, chk_memo=chk_memo,
+                                                                           reviewed_at=at)
+        return True
+
+    def mappings_for(self, fixmedins_code: str, fixmedins_hilist_ids: Iterable[str]) -> dict[str, MappingRecord]:
+        return {i: self.t.mappings[(fixmedins_code, i)] for i in sorted(set(fixmedins_hilist_ids))
+                if (fixmedins_code, i) in self.t.mappings}
 
     def mappings_of(self, fixmedins_code: str) -> list[MappingRecord]:
         return sorted((m for m in self.t.mappings.values() if m.fixmedins_code == fixmedins_code),
