@@ -206,20 +206,24 @@ class Counter:
         if self.recovery:  # an earlier lost reply for this patient is settled first, before anyone confirms
             self.recovery.clear_backlog(patient.psn_no)
         quote = self.quote(patient, order)
+        return self.settle_or_abandon(quote, confirm, self._settle_or_not, self.abandon)
+
+    def settle_or_abandon(self, quote: Quote, confirm: Confirm, settle: Callable[[Quote], Settled],
+                          abandon: Callable[[Quote], None]) -> Settled:
+        """Confirm and settle the quote; whatever stops it, `abandon` undoes what the quote opened — unless the
+        settlement's outcome is unknown (the journal resolves it) or a settlement stands (the error carries
+        the sale)."""
         try:
-            return self._confirm_and_settle(quote, confirm)
+            return self.confirm_and_settle(quote, confirm, settle)
         except UnknownOutcome:
             raise
         except PosError as exc:
             if "sale" not in exc.details:
-                self.abandon(quote)
+                abandon(quote)
             raise
         except BaseException:  # the cashier interrupted the confirmation (Ctrl-C): nothing was settled
-            self.abandon(quote)
+            abandon(quote)
             raise
-
-    def _confirm_and_settle(self, quote: Quote, confirm: Confirm) -> Sale:
-        return self.confirm_and_settle(quote, confirm, self._settle_or_not)
 
     def _settle_or_not(self, quote: Quote) -> Sale:
         return self.settle(quote) if quote.presettle is not None else Sale(quote, None)

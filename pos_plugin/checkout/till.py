@@ -167,7 +167,8 @@ class Till:
         record = self.settled(sale_id)
         done = None
         if record.on_platform and self.journal is not None:
-            earlier = self.journal.revoke_in_effect(sale_id)
+            code = self.counter.platform.institution.fixmedins_code
+            earlier = self.journal.revoke_in_effect(sale_id, institution=code)
             if earlier is not None:  # the journal holds its answered revoke: never send a second one
                 self.sales.mark_revoked(sale_id)
                 raise AlreadyRevoked(f"结算 {sale_id} 已撤销（流水号 {earlier.msgid}），不能重复撤销")

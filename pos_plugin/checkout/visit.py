@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from pos_plugin.checkout import outpatient
 from pos_plugin.checkout.identify import Patient
 from pos_plugin.checkout.requests_build import TIME, VisitDetails
-from pos_plugin.checkout.sale import NO_PLAN, Confirm, Order, Quote, Sale
+from pos_plugin.checkout.sale import NO_PLAN, Confirm, Counter, Order, Quote, Sale
 from pos_plugin.domain.cart import CartLine, split_cart
 from pos_plugin.domain.payer_chain import Choices
 from pos_plugin.errors import (
@@ -30,13 +30,13 @@ from pos_plugin.errors import (
     NoFeeLines,
     PosError,
     SettlementUnknown,
-    UnknownOutcome,
     VisitCancelled,
     VisitHasSettlement,
     VisitUnknown,
 )
 from pos_plugin.journal.fees import fees_from_result
 from pos_plugin.journal.visits import VisitBook, VisitFee, VisitRecord
+from pos_plugin.platform import PlatformClient
 
 if TYPE_CHECKING:
     from pos_plugin.checkout.till import BookedSale, Revoked, Till
@@ -51,10 +51,20 @@ class VisitDesk:
 
     def __init__(self, till: Till, visits: VisitBook, clock: Callable[[], datetime] | None = None) -> None:
         self.till = till
-        self.counter = till.counter
-        self.platform = till.counter.platform
         self.visits = visits
-        self.clock = clock or till.counter.clock
+        self._clock = clock
+
+    @property
+    def counter(self) -> Counter:
+        """The till's counter, read through the till: one counter for the one-call checkout and the steps."""
+        return self.till.counter
+
+    @property
+    def platform(self) -> PlatformClient:
+        return self.till.counter.platform
+
+    def clock(self) -> datetime:
+        return self._clock() if self._clock else self.till.counter.clock()
 
     # -- open ----------------------------------------------------------------------------------
     def register(self, patient: Patient, details: VisitDetails = PLAIN_DESK, *, med_type: str = "11",
@@ -160,17 +170,7 @@ class VisitDesk:
         if self.counter.recovery:  # an earlier lost reply for this patient is settled first
             self.counter.recovery.clear_backlog(patient.psn_no)
         quote = self.open(patient, order)
-        try:
-            return self.counter.confirm_and_settle(quote, confirm, self.settle)
-        except UnknownOutcome:
-            raise
-        except PosError as exc:
-            if "sale" not in exc.details:
-                self.abandon(quote)
-            raise
-        except BaseException:  # the cashier interrupted the confirmation (Ctrl-C): nothing was settled
-            self.abandon(quote)
-            raise
+        return self.counter.settle_or_abandon(quote, confirm, self.settle, self.abandon)
 
     def abandon(self, quote: Quote) -> None:
         """Close the visit an unconfirmed quote opened (best effort); a visit not in this book goes through the

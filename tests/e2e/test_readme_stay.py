@@ -3,26 +3,16 @@ batches on two days, discharge, settle, receipt, revoke, against the simulator (
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
-from pathlib import Path
-
-from e2e_world import ROOT, scenario
+from e2e_world import scenario
+from readme_shell import readme_block, run_block
 
 
 def test_readme_stay_by_hand_settles_reprints_and_revokes(admin, sim_url, tmp_path):
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    script = re.search(r"A hospital stay from the shell, by hand.*?```sh\n(.*?)```", text, re.S).group(1)
+    script = readme_block(r"A hospital stay from the shell, by hand")
     admin.load_world(scenario("shaanxi-retiree-first-stay"))
     before = admin.balances()
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-               YIBAO_STATE_DIR=str(tmp_path / "var"))
-    done = subprocess.run(["bash", "-euo", "pipefail", "-c", script.replace("http://127.0.0.1:8080", sim_url)],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180)
-    assert done.returncode == 0, (done.stdout, done.stderr)
-    out = done.stdout
+    out, _ = run_block(script.replace("http://127.0.0.1:8080", sim_url), tmp_path, timeout=180,
+                       YIBAO_STATE_DIR=str(tmp_path / "var"))
     assert '["1647.10",[["own","800.00"],["funder","32.90"]]]' in out
     assert "出院结算单（医保住院结算）" in out and "入院: 2026-03-02 09:00:00" in out and "住院 4 天" in out
     assert "已撤销住院结算" in out.splitlines()[-1]

@@ -189,3 +189,25 @@ def test_a_setl_id_the_platform_gives_again_is_revoked_and_an_answered_revoke_st
     with pytest.raises(InputError, match="已撤销"):
         till.desk.revoke(mdtrt_id)
     assert till.stays.get(mdtrt_id).state == "discharged"
+
+
+def test_a_sale_under_a_setl_id_a_revoked_stay_had_is_revoked(admin, make_terminal):
+    """The same rule on the sale's side: a hospital's revoked stay under a setl_id the reset platform gives again
+    to a pharmacy's sale does not stop the sale's revoke (Till.revoke asks the journal for this institution's
+    revokes only)."""
+    admin.load_world(STAY)
+    mdtrt_id = admitted_and_billed(make_terminal)
+    till = make_terminal(STAY, name="T1")
+    done = till.desk.checkout(mdtrt_id, patient_of(till), lambda quote: True)
+    till.desk.revoke(mdtrt_id)
+    admin.reset()  # the platform starts its ids again
+    shop = scenario("own-account-covers-everything")
+    admin.load_world(shop)
+    pharmacy = make_terminal(shop)
+    buyer = identify(pharmacy.client, Credential("id_card", shop["people"][0]["certno"]))
+    sale = pharmacy.till.checkout(buyer, Order(tuple(cart_line_from_mapping(line) for line in shop["checkout"]["lines"])),
+                                  confirm=lambda quote: True)
+    assert sale.sale_id == done.settlement.setl_id  # the same id as the hospital's revoked stay
+    assert pharmacy.till.revoke(sale.sale_id) is not None
+    with pytest.raises(InputError, match="已撤销"):  # this institution's answered revoke still stops a second
+        pharmacy.till.revoke(sale.sale_id)

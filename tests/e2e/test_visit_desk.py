@@ -2,7 +2,8 @@
 simulator over HTTP: register with the desk's department, doctor and diagnoses, two fee batches across a till
 restart, delete a batch, pre-settle, settle the confirmed quote (the pre-settlement is the settlement), revoke,
 cancel; every refusal from the visit book with the platform's code, changing nothing; a lost 2207 reversed as in
-the one-call checkout; a crash after the 2207 reply booked by recovery; the one-call checkout on these steps."""
+the one-call checkout; a crash after the 2207 reply booked by recovery; a settlement whose automatic revoke failed
+standing in the book; a refused 2203 or 2206 closing the visit; the one-call checkout on these steps."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 from e2e_world import scenario
+from test_counter_failure_paths import LegsAltered, Spy, counter_over, visit_is_open
 
 from pos_plugin.checkout.identify import Credential, identify
 from pos_plugin.checkout.requests_build import Diagnosis, VisitDetails
@@ -21,10 +23,12 @@ from pos_plugin.cli import main
 from pos_plugin.domain.cart import cart_line_from_mapping
 from pos_plugin.errors import (
     AlreadySettled,
+    BusinessError,
     IdentityMismatch,
     InputError,
     NoFeeLines,
     NotSettled,
+    PlanMismatch,
     SettlementUnknown,
     VisitCancelled,
     VisitHasSettlement,
@@ -242,3 +246,44 @@ def test_a_visit_by_hand_with_the_cli(desk, admin, sim_url, tmp_path):
     listed = json.loads(run("visit", "list", "--json"))
     assert [(v["mdtrt_id"], v["state"]) for v in listed] == [(mdtrt_id, "cancelled")]
     assert "ERR_VISIT_UNKNOWN" in run("visit", "show", "NOSUCH", code=2)
+
+
+def test_a_settlement_whose_automatic_revoke_failed_stands_in_the_visit_book_and_is_revoked_from_it(desk, admin):
+    loaded, make_terminal = desk
+    mdtrt_id = registered_and_billed(make_terminal)
+    till = make_terminal(SCEN)
+    before = admin.balances()
+    altered = LegsAltered(till.client, on_settled=lambda: admin.arm_fault("2208", "error", message="撤销服务暂停"))
+    till.till.counter = counter_over(till, altered)  # the platform reports other legs than it settled
+    with pytest.raises(PlanMismatch) as info:
+        till.visit_desk.checkout(mdtrt_id, patient_of(till), lambda q: True)
+    standing = info.value.details["sale"].setl_id
+    assert till.visit_desk.current(mdtrt_id).setl_id == standing and "仍然有效" in info.value.message
+    with pytest.raises(VisitHasSettlement):
+        till.visit_desk.add_fees(mdtrt_id, EXTRA)
+    admin.clear_faults()
+    assert till.visit_desk.revoke(mdtrt_id).sale_id == standing
+    assert admin.balances() == before
+
+
+def test_a_refused_2203_cancels_the_registration_and_books_nothing(desk, admin):
+    loaded, make_terminal = desk
+    till = make_terminal(SCEN)
+    spy = Spy(till.client)
+    till.till.counter = counter_over(till, spy)
+    admin.arm_fault("2203", "error", message="诊断服务暂停（测试）")
+    with pytest.raises(BusinessError, match="诊断服务暂停"):
+        till.visit_desk.register(patient_of(till), DESK)
+    assert till.visit_desk.all() == []
+    assert not visit_is_open(till, spy.visits[0].psn_no, SCEN["people"][0]["insuplc"], spy.visits[0].mdtrt_id)
+
+
+def test_a_one_call_checkout_whose_presettlement_is_refused_cancels_its_visit(desk, admin):
+    loaded, make_terminal = desk
+    till = make_terminal(SCEN)
+    admin.arm_fault("2206", "error", message="预结算服务繁忙（测试）")
+    with pytest.raises(BusinessError, match="预结算服务繁忙"):
+        till.till.checkout(patient_of(till), Order(LINES, "outpatient", "11", visit=DESK), lambda q: True)
+    [visit] = till.visit_desk.all()
+    assert visit.state == "cancelled" and till.visit_desk.fees(visit.mdtrt_id) == []
+    assert not visit_is_open(till, visit.psn_no, visit.insuplc, visit.mdtrt_id)

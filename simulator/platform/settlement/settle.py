@@ -7,9 +7,10 @@ accumulators, the settlement row and its ledger. Any refusal rolls the whole tra
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 from simulator.domain.chain import Leg, PayerContext
 from simulator.domain.fund import InpatientYear
@@ -140,13 +141,7 @@ class SettleOps:
     def outpatient(self, meta: RequestMeta, inp: SettleInput, commit: bool) -> SettlementView:
         """2206 (commit=False) or 2207 over the visit's unsettled lines of the batch."""
         if not commit:
-            with self.store.read() as uow:
-                ctx = self._context(uow, meta, inp, lock=False)
-                self.msgids.check_unused(uow, meta)
-                plan = self._batch_plan(uow, meta, ctx, inp, lock=False)[1]
-                view = self._view(ctx, plan, inp.mdtrt_id, None, inp.med_type, "11")
-            self.msgids.claim_read_only(meta, inp.psn_no)
-            return view
+            return self._preview(meta, inp, self._batch_plan, inp.med_type, "11")
         serial = self.ids.serial("setl")
         with self.store.write() as uow:
             ctx = self._context(uow, meta, inp, lock=commit)
@@ -158,6 +153,17 @@ class SettleOps:
             uow.visits.settle_lines([r.id for r in rows], setl_id)
             uow.trace_codes.settle_uploaded(inp.mdtrt_id, [r.feedetl_sn for r in rows], setl_id, self.clock.stamp())
             return self._commit(uow, meta, ctx, plan, setl_id, inp.mdtrt_id, inp.med_type, "11")
+
+    def _preview(self, meta: RequestMeta, inp: SettleInput, planner: Callable[..., tuple[Any, SettlementPlan]],
+                 med_type: str, clr_type: str) -> SettlementView:
+        """2206/2303: the plan of the lines `planner` picks, computed in a read transaction; changes nothing."""
+        with self.store.read() as uow:
+            ctx = self._context(uow, meta, inp, lock=False)
+            self.msgids.check_unused(uow, meta)
+            plan = planner(uow, meta, ctx, inp, lock=False)[1]
+            view = self._view(ctx, plan, inp.mdtrt_id, None, med_type, clr_type)
+        self.msgids.claim_read_only(meta, inp.psn_no)
+        return view
 
     def _batch_plan(self, uow: UnitOfWork, meta: RequestMeta, ctx: PayerContext, inp: SettleInput,
                     lock: bool) -> tuple[list[FeeLineRecord], SettlementPlan]:
@@ -187,13 +193,7 @@ class SettleOps:
         """2303 (commit=False: computes, changes nothing) or 2304: a discharged stay's fee lines, settled once
         with the per-admission deductible and the inpatient cap (docs/domain.md §2.7)."""
         if not commit:
-            with self.store.read() as uow:
-                ctx = self._context(uow, meta, inp, lock=False)
-                self.msgids.check_unused(uow, meta)
-                plan = self._stay_plan(uow, meta, ctx, inp, lock=False)[1]
-                view = self._view(ctx, plan, inp.mdtrt_id, None, "21", "21")
-            self.msgids.claim_read_only(meta, inp.psn_no)
-            return view
+            return self._preview(meta, inp, self._stay_plan, "21", "21")
         serial = self.ids.serial("setl")
         with self.store.write() as uow:
             ctx = self._context(uow, meta, inp, lock=True)
