@@ -14,7 +14,7 @@ demo: bootstrap
 
 test:
 	@bash scripts/bootstrap.sh --browser
-	@$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	@$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 lint: bootstrap
 	@$(PY) -m ruff check pos_plugin simulator tests tools

@@ -14,7 +14,8 @@ contrast, threshold, invert and rotate work at half size, see `variants`):
     invert     dark-mode phone screens (light modules on a dark background)
     rotate     45 and +-22.5 degrees, for 1-D barcodes too tilted for any scan line to cross them
 
-With zxing-cpp (the `fast` extra) the decoder first runs zxing-cpp over the frame as loaded. A camera
+With zxing-cpp (the `fast` extra) the decoder first runs zxing-cpp over the frame as loaded (a plain
+read, then zxing-cpp's own rotated, inverted and downscaled searches; decoder.py). A camera
 frame (both sides at least HALF_MIN_SIDE) is then retried only on the regions where a code may be
 (regions.py: deblur, 2x/3x enlargement, threshold and zbar on a crop); a smaller image is retried over
 FAST_STEPS, each a variant of the whole image:

@@ -15,6 +15,10 @@ from pos_plugin.qr.frame import GrayFrame
 
 FORMATS = "QRCode,EAN13,EAN8,UPCA,UPCE,Code128"  # the same symbologies as zbar.SYMBOLOGIES
 QR_ONLY = "QRCode"  # the retries look for e-vouchers only: a QR-only search costs a quarter of all six
+# zxing-cpp's own extra searches: 1-D codes turned 90 degrees, light-on-dark symbols, a downscaled pyramid.
+# Each re-reads the whole frame (on a 720p frame they cost twice the plain read of every symbology), so
+# the decoder's first pass turns them off (`plain=True`) and asks for them only when that pass finds nothing.
+_PLAIN = {"try_rotate": False, "try_invert": False, "try_downscale": False}
 
 
 def available() -> bool:
@@ -29,13 +33,15 @@ def _module() -> ModuleType | None:
         return None
 
 
-def decode(frame: GrayFrame, formats: str = FORMATS) -> list[str]:
-    """Every code zxing-cpp finds, top to bottom then left to right, each text once; [] if not installed."""
+def decode(frame: GrayFrame, formats: str = FORMATS, *, plain: bool = False) -> list[str]:
+    """Every code zxing-cpp finds, top to bottom then left to right, each text once; [] if not installed.
+    `plain`: the frame as it is only (upright 1-D codes, dark on light, full resolution: no extra searches)."""
     zxingcpp = _module()
     if zxingcpp is None:
         return []
     view = memoryview(frame.pixels).cast("B", (frame.height, frame.width))
-    found = list(zxingcpp.read_barcodes(view, formats=zxingcpp.barcode_formats_from_str(formats)))
+    options = _PLAIN if plain else {}
+    found = list(zxingcpp.read_barcodes(view, formats=zxingcpp.barcode_formats_from_str(formats), **options))
     found.sort(key=_top_left)
     return list(dict.fromkeys(result.text for result in found if result.text))
 

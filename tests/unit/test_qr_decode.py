@@ -259,3 +259,40 @@ def test_fast_mode_never_runs_zbar_on_a_frame_without_a_code(monkeypatch):
     calls.clear()
     monkeypatch.setattr(zxing, "available", lambda: False)
     assert scan_image(camera_frame([], seed=950)).codes == () and len(calls) > 5
+
+
+# ---- cheapest first: the plain read, then zxing-cpp's own extra searches ---------------------------
+
+
+@pytest.mark.skipif(not zxing.available(), reason="zxing-cpp (the `fast` extra) is not installed")
+def test_a_clean_frame_with_a_qr_and_a_barcode_is_read_whole_by_the_plain_pass():
+    second = ecode(1, area="440106")
+    frame = camera_frame([qr_image(CODE, scale=5), ean13_image(PRODUCT), qr_image(second, scale=5)], seed=3, noise=10)
+    found = scan_image(frame)
+    assert sorted(found.codes) == sorted([CODE, PRODUCT, second]) and found.step == "zxing"
+    assert [step for step, _ in found.tried] == ["load", "zxing"]  # nothing else was tried
+
+
+@pytest.mark.skipif(not zxing.available(), reason="zxing-cpp (the `fast` extra) is not installed")
+@pytest.mark.parametrize(("make", "expected"), [
+    (_dark_mode, CODE),                                                              # light on dark
+    (lambda: ean13_image(PRODUCT).transpose(Image.Transpose.ROTATE_90), PRODUCT),    # bars running across
+], ids=["dark-mode", "barcode-turned-90"])
+def test_what_the_plain_pass_leaves_the_full_search_reads(make, expected):
+    image = make()
+    assert zxing.decode(qr_image_module.to_frame(image), plain=True) == []  # the plain read misses it
+    found = scan_image(image)
+    assert found.codes == (expected,) and found.step == "zxing-full"
+    assert [step for step, _ in found.tried] == ["load", "zxing", "zxing-full"]
+
+
+@pytest.mark.skipif(not zxing.available(), reason="zxing-cpp (the `fast` extra) is not installed")
+def test_tried_names_every_pass_in_order_with_its_time_and_a_miss_tries_them_all():
+    found = scan_image(camera_frame([], seed=950))
+    assert found.codes == () and found.step is None
+    names = [step for step, _ in found.tried]
+    assert names[:4] == ["load", "zxing", "zxing-full", "regions"]
+    assert all(ms >= 0 for _, ms in found.tried)
+    assert ScanResult((), None, (("load", 1.0),)) == ScanResult((), None)  # the cost is not part of the result
+    zbar_only = scan_image(qr_image(CODE), fast=False)
+    assert [step for step, _ in zbar_only.tried] == ["load", "half", "denoise"]  # half: no step, denoise read it

@@ -70,12 +70,17 @@ def _after(cls: Any, name: str, point: str) -> None:
 
 
 def _install_hooks() -> None:
-    before_send, after_reply, send_upload, call = (Journal.before_send, Journal.after_reply, SalesUploads._send,
-                                                   PlatformClient.call)
+    before_send, reserve, after_reply, send_upload, call = (Journal.before_send, Journal.reserve, Journal.after_reply,
+                                                            SalesUploads._send, PlatformClient.call)
 
     def hooked_before_send(self: Journal, *args: Any, **kwargs: Any) -> None:
         before_send(self, *args, **kwargs)
         _die_at("before_send")
+
+    def hooked_reserve(self: Journal, *args: Any, **kwargs: Any) -> Any:  # msgid and row in one transaction
+        reserved = reserve(self, *args, **kwargs)
+        _die_at("before_send")
+        return reserved
 
     def hooked_after_reply(self: Journal, *args: Any, **kwargs: Any) -> None:
         _die_at("reply_unrecorded")
@@ -93,6 +98,7 @@ def _install_hooks() -> None:
         return reply
 
     Journal.before_send = hooked_before_send  # type: ignore[method-assign]
+    Journal.reserve = hooked_reserve  # type: ignore[method-assign]
     Journal.after_reply = hooked_after_reply  # type: ignore[method-assign]
     SalesUploads._send = hooked_send_upload  # type: ignore[method-assign]
     PlatformClient.call = hooked_call  # type: ignore[method-assign, assignment]
