@@ -19,6 +19,7 @@ from pos_plugin.journal.stays import StayBook
 from pos_plugin.journal.uploads import SalesUploads
 from pos_plugin.journal.visits import VisitBook
 from pos_plugin.platform import Institution, Operator, PlatformClient, TifCredentials
+from pos_plugin.platform.state import STATE_SCHEMA, StateDb, open_state
 from pos_plugin.platform.state_pg import is_url
 from pos_plugin.platform.transport import Timeouts
 from pos_plugin.profiles import load_profile
@@ -29,6 +30,7 @@ SHIPPED_PROFILES = ("gansu", "guangdong", "national-default", "shaanxi")
 PolicyRef = str | dict[str, Any]
 # Seconds the till waits for the platform's reply before the outcome is unknown (README, docs/agent-api.md).
 DEFAULT_PLATFORM_TIMEOUT = 20.0
+LEGACY_STATE_FILE = "terminal-state.sqlite"  # where versions before issue 19 kept the msgid sequence and sign-ins
 
 
 def region_policy(ref: PolicyRef | None) -> RegionPolicy:
@@ -125,20 +127,27 @@ def open_terminal(settings: TerminalSettings) -> Terminal:
     state = Path(settings.state_dir)
     if settings.state_db and not is_url(settings.state_db):
         raise InputError("--state-db 须为 postgresql:// 地址（本机 SQLite 文件用 --state-dir）")
-    books: str | Path = settings.state_db or state / "journal.sqlite"
+    timeouts, tif = platform_timeouts(settings.platform_timeout), tif_credentials(settings.tif)
+    # One store for the msgid sequence, the sign-ins, the journal and the sale book (docs/till-store.md): a money
+    # request's msgid is drawn in the transaction that journals it.
+    books = open_state(settings.state_db or state / "journal.sqlite", schema=STATE_SCHEMA)
     journal = Journal(books, terminal=settings.terminal)
     institution = Institution(settings.fixmedins_code, settings.fixmedins_name, settings.admdvs)
     client = PlatformClient.open(settings.platform_url, institution=institution,
                                  operator=Operator(settings.operator, settings.operator_name),
-                                 state_path=settings.state_db or state / "terminal-state.sqlite", recorder=journal,
-                                 tif=tif_credentials(settings.tif), timeouts=platform_timeouts(settings.platform_timeout))
+                                 state_path=books, recorder=journal, tif=tif, timeouts=timeouts)
+    if not settings.state_db:  # an older version drew this machine's msgids from a file of their own
+        client.msgids.adopt(state / LEGACY_STATE_FILE)
     recovery = Recovery(client, journal)
     counter = Counter(client, policies=region_policies(settings.policy, settings.other_policies), recovery=recovery)
     sales = SaleBook(books)
-    uploads = SalesUploads(state / "journal.sqlite", client)
-    visits = VisitBook(state / "journal.sqlite")
+    # The visit, stay and upload books: on the same connection as the journal in the SQLite file; beside a shared
+    # PostgreSQL store they stay in this PC's own SQLite file, one connection for the three (docs/till-store.md).
+    local = books if not settings.state_db else StateDb(state / "journal.sqlite", schema="")
+    uploads = SalesUploads(local, client)
+    visits = VisitBook(local)
     till = Till(counter, sales, settings.fixmedins_name, recovery, uploads, visits)
     assert till.outpatient is not None
-    stays = StayBook(state / "journal.sqlite")
+    stays = StayBook(local)
     return Terminal(settings, client, journal, recovery, counter, sales, till, CatalogueBook(state / "catalogue.sqlite"),
                     stays, StayDesk(counter, stays, settings.fixmedins_name, recovery), visits, till.outpatient)

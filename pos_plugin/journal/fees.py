@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pos_plugin.domain.cart import CartLine
 from pos_plugin.journal.sales import line_from_json, line_json
-from pos_plugin.platform.state import StateDb
+from pos_plugin.platform.state import StateStore
 
 
 def fees_schema(table: str, batch_note: str) -> str:
@@ -57,7 +57,7 @@ def _text(value: object) -> str:
 class FeeLedger:
     """The fee lines of one table of a book's SQLite file."""
 
-    def __init__(self, db: StateDb, table: str) -> None:
+    def __init__(self, db: StateStore, table: str) -> None:
         self.db = db
         self.table = table
 

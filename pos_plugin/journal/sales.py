@@ -12,7 +12,7 @@ from typing import Any
 
 from pos_plugin.domain.cart import CartLine, cart_line_from_mapping
 from pos_plugin.errors import SaleUnknown
-from pos_plugin.platform.state import open_state
+from pos_plugin.platform.state import StateStore, on_store
 
 SALES_SCHEMA = """
 CREATE TABLE IF NOT EXISTS sales (
@@ -56,9 +56,9 @@ class SaleRecord:
 
 
 class SaleBook:
-    def __init__(self, path: str | Path) -> None:
-        """`path`: the journal's SQLite file, or the shared store's postgresql:// URL."""
-        self.db = open_state(path, schema=SALES_SCHEMA)
+    def __init__(self, path: str | Path | StateStore) -> None:
+        """`path`: the journal's SQLite file, or the shared store's postgresql:// URL, or the terminal's store."""
+        self.db = on_store(path, SALES_SCHEMA)
 
     def record(self, record: SaleRecord) -> None:
         with self.db.immediate() as conn:

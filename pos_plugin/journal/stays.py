@@ -13,7 +13,7 @@ from typing import Literal
 
 from pos_plugin.errors import InputError
 from pos_plugin.journal.fees import BookedFee, FeeLedger, fees_schema
-from pos_plugin.platform.state import StateDb
+from pos_plugin.platform.state import StateStore, on_store
 
 StayState = Literal["admitted", "discharged", "settled", "cancelled"]
 
@@ -56,8 +56,9 @@ class StayRecord:
 
 
 class StayBook:
-    def __init__(self, path: str | Path) -> None:
-        self.db = StateDb(path, schema=STAYS_SCHEMA)
+    def __init__(self, path: str | Path | StateStore) -> None:
+        """`path`: the journal's SQLite file, or the terminal's store already open on it (one connection)."""
+        self.db = on_store(path, STAYS_SCHEMA)
         self.ledger = FeeLedger(self.db, "stay_fees")
 
     def admitted(self, record: StayRecord) -> None:

@@ -32,7 +32,7 @@ from typing import Any
 from pos_plugin.errors import JournalError, PosError
 from pos_plugin.journal.sales import SALES_SCHEMA
 from pos_plugin.pii import mask_record, mask_text
-from pos_plugin.platform.state import StateStore, open_state
+from pos_plugin.platform.state import StateStore, on_store
 from pos_plugin.platform.wire import to_wire
 
 PENDING, DONE, FAILED, UNKNOWN, REVERSED, CONFIRMED = "pending", "done", "failed", "unknown", "reversed", "confirmed"
@@ -99,11 +99,13 @@ class Entry:
 class Journal:
     """The durable record of money-moving requests for one terminal (`terminal` names it)."""
 
-    def __init__(self, path: str | Path, *, terminal: str = "default",
+    def __init__(self, path: str | Path | StateStore, *, terminal: str = "default",
                  clock: Callable[[], datetime] = datetime.now) -> None:
-        """`path`: the SQLite file, or a postgresql:// URL of the store the tills of several PCs share. On the
-        shared store this process takes the terminal's lease (docs/till-store.md): one process per terminal."""
-        self.db = open_state(path, schema=_SCHEMA)
+        """`path`: the SQLite file, or a postgresql:// URL of the store the tills of several PCs share, or a store
+        already open (the terminal's one store, shared with its msgid sequence and sale book). On the shared
+        store this process takes the terminal's lease (docs/till-store.md): one process per terminal."""
+        self.db = on_store(path, _SCHEMA)
+        self._kinds: dict[str, str] = {}  # infno of each request this process journaled, until it is answered
         _add_column(self.db, "reversal_sent INTEGER NOT NULL DEFAULT 0")  # a journal written before it existed
         self.terminal = terminal
         self.clock = clock
@@ -133,16 +135,31 @@ class Journal:
     # --- MoneyRecorder -------------------------------------------------------------------------
     def before_send(self, msgid: str, infno: str, psn_no: str, envelope: Mapping[str, Any]) -> None:
         """Write the row (state pending) before the request leaves; a failure here stops the send."""
+        with self._write() as conn:
+            self._insert_pending(conn, msgid, infno, psn_no, envelope)
+
+    def reserve(self, infno: str, psn_no: str, draw: Callable[[Any], str],
+                envelope_for: Callable[[str], Mapping[str, Any]]) -> tuple[str, Mapping[str, Any]]:
+        """Draw the msgid (`draw(conn)`, the msgid sequence on this store) and write its pending row in one
+        transaction, before the request leaves: one commit where there were two, and no msgid is ever drawn
+        without its row or journaled without being drawn."""
+        with self._write() as conn:
+            msgid = draw(conn)
+            envelope = envelope_for(msgid)
+            self._insert_pending(conn, msgid, infno, psn_no, envelope)
+        return msgid, envelope
+
+    def _insert_pending(self, conn: Any, msgid: str, infno: str, psn_no: str, envelope: Mapping[str, Any]) -> None:
         data = envelope.get("input", {}).get("data") or {}
         now = self._now()
-        with self._write() as conn:
-            conn.execute(
-                "INSERT INTO journal (msgid, infno, terminal, psn_no, insuplc, request, state, created_at, "
-                "updated_at, orig_setl_id, mdtrt_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (msgid, infno, self.terminal, psn_no, str(envelope.get("insuplc_admdvs") or ""),
-                 json.dumps(mask_record(to_wire(envelope)), ensure_ascii=False), PENDING, now, now,
-                 data.get("setl_id") if infno in REVOKES else None, data.get("mdtrt_id")),
-            )
+        conn.execute(
+            "INSERT INTO journal (msgid, infno, terminal, psn_no, insuplc, request, state, created_at, "
+            "updated_at, orig_setl_id, mdtrt_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (msgid, infno, self.terminal, psn_no, str(envelope.get("insuplc_admdvs") or ""),
+             json.dumps(mask_record(to_wire(envelope)), ensure_ascii=False), PENDING, now, now,
+             data.get("setl_id") if infno in REVOKES else None, data.get("mdtrt_id")),
+        )
+        self._kinds[msgid] = infno
 
     def after_reply(self, msgid: str, output: Mapping[str, Any]) -> None:
         self._record_result(msgid, output, DONE, expect=(PENDING,))
@@ -251,25 +268,33 @@ class Journal:
 
     # --- internals -----------------------------------------------------------------------------
     def _record_result(self, msgid: str, output: Mapping[str, Any], state: str, *, expect: tuple[str, ...]) -> None:
+        """The answer on the row; an answered revoke marks its sale revoked in the same transaction. A
+        settlement this process journaled is one statement that commits alone (nothing else to change)."""
         info = output.get("setlinfo") or {}
         marks = ", ".join("?" for _ in expect)
         values = [_text(info.get(name, info.get(_ALIASES.get(name, "")))) for name in AMOUNTS]
-        with self._write() as conn:
-            updated = conn.execute(
-                f"UPDATE journal SET state = ?, updated_at = ?, reply = ?, setl_id = ?, "
-                f"mdtrt_id = COALESCE(?, mdtrt_id), insutype = ?, clr_type = ?, clr_optins = ?, setl_time = ?, "
-                f"{', '.join(f'{name} = ?' for name in AMOUNTS)} WHERE msgid = ? AND state IN ({marks})",
-                (state, self._now(), json.dumps(mask_record(to_wire(output)), ensure_ascii=False), _text(info.get("setl_id")),
-                 _text(info.get("mdtrt_id")), _text(info.get("insutype")), _text(info.get("clr_type")),
-                 _text(info.get("clr_optins")), _text(info.get("setl_time")), *values, msgid, *expect),
-            ).rowcount
-            if updated != 1:
+        sql = (f"UPDATE journal SET state = ?, updated_at = ?, reply = ?, setl_id = ?, "
+               f"mdtrt_id = COALESCE(?, mdtrt_id), insutype = ?, clr_type = ?, clr_optins = ?, setl_time = ?, "
+               f"{', '.join(f'{name} = ?' for name in AMOUNTS)} WHERE msgid = ? AND state IN ({marks}) "
+               "RETURNING infno, orig_setl_id")
+        params = (state, self._now(), json.dumps(mask_record(to_wire(output)), ensure_ascii=False),
+                  _text(info.get("setl_id")), _text(info.get("mdtrt_id")), _text(info.get("insutype")),
+                  _text(info.get("clr_type")), _text(info.get("clr_optins")), _text(info.get("setl_time")), *values,
+                  msgid, *expect)
+        kind = self._kinds.pop(msgid, None)
+        if kind is not None and kind not in REVOKES:
+            if not self.db.write_one(sql, params):
                 raise JournalError(f"交易日志状态冲突：流水号 {msgid} 不能记为 {state}")
-            conn.execute(  # the sale book follows an answered revoke in the same transaction
-                "UPDATE sales SET state = 'revoked' WHERE setl_id = (SELECT orig_setl_id FROM journal "
-                f"WHERE msgid = ? AND infno IN ({', '.join('?' for _ in REVOKES)}))", (msgid, *REVOKES))
+            return
+        with self._write() as conn:
+            rows = list(conn.execute(sql, params))
+            if len(rows) != 1:
+                raise JournalError(f"交易日志状态冲突：流水号 {msgid} 不能记为 {state}")
+            if rows[0]["infno"] in REVOKES and rows[0]["orig_setl_id"]:  # the sale book follows an answered revoke
+                conn.execute("UPDATE sales SET state = 'revoked' WHERE setl_id = ?", (rows[0]["orig_setl_id"],))
 
     def _set_state(self, msgid: str, state: str, error: str | None, *, expect: tuple[str, ...]) -> None:
+        self._kinds.pop(msgid, None)
         marks = ", ".join("?" for _ in expect)
         with self._write() as conn:
             updated = conn.execute(

@@ -15,7 +15,7 @@ from typing import Any
 from pos_plugin.domain.cart import CartLine
 from pos_plugin.errors import PosError
 from pos_plugin.platform import PlatformClient
-from pos_plugin.platform.state import StateDb
+from pos_plugin.platform.state import StateStore, on_store
 
 UPLOADS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS sales_uploads (
@@ -61,8 +61,9 @@ def selinfo(setl_id: str, psn_no: str, lines: Sequence[CartLine], now: datetime,
 class SalesUploads:
     """Queue, send and resend the sales upload of each settlement and of each return."""
 
-    def __init__(self, path: str | Path, client: PlatformClient) -> None:
-        self.db = StateDb(path, schema=UPLOADS_SCHEMA)
+    def __init__(self, path: str | Path | StateStore, client: PlatformClient) -> None:
+        """`path`: the journal's SQLite file, or the terminal's store already open on it (one connection)."""
+        self.db = on_store(path, UPLOADS_SCHEMA)
         self.client = client
 
     def close(self) -> None:

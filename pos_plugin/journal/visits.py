@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pos_plugin.checkout.requests_build import Diagnosis, VisitDetails
 from pos_plugin.errors import VisitUnknown
 from pos_plugin.journal.fees import BookedFee, FeeLedger, fees_schema
-from pos_plugin.platform.state import StateDb
+from pos_plugin.platform.state import StateStore, on_store
 
 VisitState = Literal["registered", "settled", "cancelled"]
 VISIT_STATES = ("registered", "settled", "cancelled")
@@ -56,8 +56,9 @@ class VisitRecord:
 
 
 class VisitBook:
-    def __init__(self, path: str | Path) -> None:
-        self.db = StateDb(path, schema=VISITS_SCHEMA)
+    def __init__(self, path: str | Path | StateStore) -> None:
+        """`path`: the journal's SQLite file, or the terminal's store already open on it (one connection)."""
+        self.db = on_store(path, VISITS_SCHEMA)
         self.ledger = FeeLedger(self.db, "visit_fees")
 
     def registered(self, record: VisitRecord) -> None:

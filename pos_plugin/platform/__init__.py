@@ -43,7 +43,7 @@ from pos_plugin.platform.person import (
 from pos_plugin.platform.reconcile import ReconcileApi, detail_file, parse_result_file
 from pos_plugin.platform.settlement import SettlementApi
 from pos_plugin.platform.signin import SignIn, SignInCache
-from pos_plugin.platform.state import StateDb, StateStore, open_state
+from pos_plugin.platform.state import STATE_SCHEMA, StateDb, StateStore, on_store, open_state
 from pos_plugin.platform.tif import TifCredentials
 from pos_plugin.platform.transport import HttpTransport, Timeouts
 
@@ -58,15 +58,16 @@ class PlatformClient(PersonApi, SettlementApi, InpatientApi, ReconcileApi):
         *,
         institution: Institution,
         operator: Operator,
-        state_path: str | Path,
+        state_path: str | Path | StateStore,
         recorder: MoneyRecorder | None = None,
         tif: TifCredentials | None = None,
         timeouts: Timeouts | None = None,
         clock: Callable[[], datetime] = datetime.now,
     ) -> PlatformClient:
         """Build a client whose msgid sequence and sign-in cache live in the shared `state_path` file (or the
-        shared store, a postgresql:// URL)."""
-        db = open_state(state_path)
+        shared store, a postgresql:// URL, or a store already open: a terminal's journal draws the msgid of a
+        money request in the transaction that records it when both are on one store)."""
+        db = on_store(state_path, STATE_SCHEMA)
         return cls(
             HttpTransport(base_url, timeouts=timeouts, tif=tif),
             institution,

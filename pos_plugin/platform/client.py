@@ -46,8 +46,8 @@ class Safety(Enum):
 
 
 SAFETY: dict[str, Safety] = {
-    **dict.fromkeys(("1101", "1312", "1317", "2101", "2206", "2303", "5203", "9001", "3201", "3202", "9102"),
-                   Safety.QUERY),
+    **dict.fromkeys(("1101", "1312", "1317", "1318", "1319", "2101", "2206", "2303", "5203", "9001", "3201", "3202",
+                     "9102", "1301", "1302", "1303", "1305", "1306"), Safety.QUERY),
     **dict.fromkeys(("2201", "2202", "2203", "2204", "2205", "3301", "3302", "3505", "3506", "2301", "2302",
                      "2401", "2402", "2403", "2404", "2405", "9002", "9101"),
                    Safety.STATEFUL),
@@ -58,7 +58,11 @@ AMBIGUOUS = (TransportError, HttpStatusError, BadReply)
 
 
 class MoneyRecorder(Protocol):
-    """What the client tells the journal about a money-moving request (pos_plugin.journal implements it)."""
+    """What the client tells the journal about a money-moving request (pos_plugin.journal implements it).
+
+    A recorder on the same store as the msgid sequence (its `db` is the sequence's) may also offer
+    `reserve(infno, psn_no, draw, envelope_for) -> (msgid, envelope)`: draw the msgid with `draw(conn)` and
+    write the pending row in one transaction; the client then uses it instead of `before_send`."""
 
     def before_send(self, msgid: str, infno: str, psn_no: str, envelope: Mapping[str, Any]) -> None: ...
 
@@ -122,20 +126,19 @@ class PlatformCore:
     def _send_once(
         self, infno: str, input_: Mapping[str, Any], sign_no: str, safety: Safety, *, insuplc: str, psn_no: str
     ) -> Reply:
-        msgid = self.msgids.next()
-        envelope = build_envelope(
-            infno=infno,
-            msgid=msgid,
-            institution=self.institution,
-            operator=self.operator,
-            sign_no=sign_no,
-            input_=input_,
-            now=self.clock(),
-            insuplc_admdvs=insuplc,
-        )
+        def envelope_for(msgid: str) -> dict[str, Any]:
+            return build_envelope(infno=infno, msgid=msgid, institution=self.institution, operator=self.operator,
+                                  sign_no=sign_no, input_=input_, now=self.clock(), insuplc_admdvs=insuplc)
+
         recorder = self.recorder if safety is Safety.MONEY else None
-        if recorder is not None:
-            recorder.before_send(msgid, infno, psn_no, envelope)
+        reserve = getattr(recorder, "reserve", None) if getattr(recorder, "db", None) is self.msgids.db else None
+        if reserve is not None:  # the msgid drawn in the transaction that journals the request: one commit
+            msgid, envelope = reserve(infno, psn_no, self.msgids.next, envelope_for)
+        else:
+            msgid = self.msgids.next()
+            envelope = envelope_for(msgid)
+            if recorder is not None:
+                recorder.before_send(msgid, infno, psn_no, envelope)
         try:
             reply = parse_reply(self.transport.post(CALL_SERVICE, envelope), infno=infno, msgid=msgid)
             if safety is Safety.MONEY:

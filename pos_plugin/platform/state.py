@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -68,6 +68,23 @@ class StateDb:
             _when_unlocked(lambda: self._conn.executescript(schema), busy_timeout_s)
         except (sqlite3.Error, OSError) as exc:
             raise JournalError(f"无法打开本地状态文件 {self.path}: {exc}") from exc
+
+    def ensure(self, schema: str) -> None:
+        """Create what `schema` adds (a component sharing this store brings its own tables)."""
+        with self._lock:
+            try:
+                _when_unlocked(lambda: self._conn.executescript(schema), 30.0)
+            except sqlite3.Error as exc:
+                raise JournalError(f"无法打开本地状态文件 {self.path}: {exc}") from exc
+
+    def write_one(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
+        """One statement that is its own transaction (SQLite commits it alone, under the file's write lock):
+        the rows it returns (RETURNING)."""
+        with self._lock:
+            try:
+                return list(self._conn.execute(sql, params))
+            except sqlite3.Error as exc:
+                raise JournalError(f"写入本地状态文件失败 {self.path}: {exc}") from exc
 
     @contextmanager
     def immediate(self) -> Iterator[sqlite3.Connection]:
@@ -125,6 +142,10 @@ class StateStore(Protocol):
 
     def immediate(self) -> Any: ...
 
+    def write_one(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]: ...
+
+    def ensure(self, schema: str) -> None: ...
+
     def read(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]: ...
 
     def columns(self, table: str, conn: Any = None) -> set[str]: ...
@@ -136,8 +157,33 @@ class StateStore(Protocol):
     def close(self) -> None: ...
 
 
+def legacy_rows(path: Path, sql: str, *, table: str) -> list[tuple[Any, ...]]:
+    """Rows an older version's SQLite file holds (read-only; none when the file or its `table` is missing)."""
+    if not path.exists():
+        return []
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)) as old:
+            if not old.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchall():
+                return []
+            return old.execute(sql).fetchall()
+    except sqlite3.Error as exc:
+        raise JournalError(f"无法读取旧的本地状态文件 {path}: {exc}") from exc
+
+
 def open_state(location: str | Path, *, schema: str = _SCHEMA) -> StateStore:
     """A postgresql:// URL opens the shared PostgreSQL store; anything else is a SQLite file path."""
     if is_url(location):
         return PgStateDb(str(location), schema=schema)
     return StateDb(location, schema=schema)
+
+
+def on_store(location: str | Path | StateStore, schema: str) -> StateStore:
+    """A store for a component: `location` opened with `schema`, or a store already open (the terminal's one
+    store, which its journal, sale book and msgid sequence share) with `schema` added to it."""
+    if isinstance(location, str | Path):
+        return open_state(location, schema=schema)
+    location.ensure(schema)
+    return location
+
+
+STATE_SCHEMA = _SCHEMA  # the msgid sequence and the sign-in cache, for a store opened with more

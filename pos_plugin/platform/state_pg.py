@@ -68,12 +68,22 @@ class PgStateDb:
             self._conn.execute(f"SET lock_timeout = '{int(busy_timeout_s * 1000)}ms'")
         except psycopg.Error as exc:
             raise JournalError(f"无法连接共享账本数据库 {self.path}: {exc}") from exc
+        self.ensure(schema)
+
+    def ensure(self, schema: str) -> None:
+        """Create what `schema` adds (a component sharing this store brings its own tables)."""
         for old, new in _SQLITE_ONLY.items():
             schema = schema.replace(old, new)
         with self.immediate() as conn:
             for statement in (s.strip() for s in schema.split(";")):
                 if statement and not all(line.strip().startswith("--") for line in statement.splitlines()):
                     conn.execute(statement)
+
+    def write_one(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]:
+        """One statement as its own write transaction (under the store's write lock, as every write): the rows
+        it returns (RETURNING)."""
+        with self.immediate() as conn:
+            return list(conn.execute(sql, params))
 
     @contextmanager
     def immediate(self) -> Iterator[PgConnection]:

@@ -53,6 +53,8 @@ def to_wire(value: Any, key: str = "") -> Any:
     """Recursively turn Decimals into strings: money fields with exactly 2 places, others plain."""
     if type(value) in _PLAIN:  # most of a message: a type lookup instead of four isinstance checks
         return value
+    if type(value) is dict:  # the usual mapping, without the abstract-class check
+        return {str(k): to_wire(v, str(k)) for k, v in value.items()}
     if isinstance(value, Mapping):
         return {str(k): to_wire(v, str(k)) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -106,6 +108,8 @@ def amounts_to_decimal(value: Any, key: str = "") -> Any:
     """Recursively convert known amount fields (numbers or numeric strings) to exact Decimals."""
     if type(value) in _PLAIN and key not in MONEY_FIELDS and key not in DECIMAL_FIELDS:
         return value
+    if type(value) is dict:  # the usual mapping, without the abstract-class check
+        return {k: amounts_to_decimal(v, k) for k, v in value.items()}
     if isinstance(value, Mapping):
         return {k: amounts_to_decimal(v, k) for k, v in value.items()}
     if isinstance(value, list):

@@ -25,7 +25,7 @@ from pos_plugin.errors import (
     TransportError,
     UnknownOutcome,
 )
-from pos_plugin.journal import FAILED, PENDING, UNKNOWN, Journal
+from pos_plugin.journal import DONE, FAILED, PENDING, UNKNOWN, Journal
 from pos_plugin.platform import Institution, Operator, PlatformClient, SignIn, TifCredentials, Timeouts
 from pos_plugin.platform.tif import tif_signature
 
@@ -252,6 +252,39 @@ def test_journal_row_exists_before_the_request_arrives(fake, tmp_path, journal):
     fake.script = [check]
     settle(make_client(fake.url, tmp_path, journal))
     assert seen == [PENDING]
+
+
+@pytest.mark.parametrize("failure", ["answered", "lost"])
+def test_on_one_store_the_msgid_is_drawn_in_the_journal_transaction_before_the_request_leaves(
+        fake, tmp_path, failure):
+    from pos_plugin.platform.state import STATE_SCHEMA, StateDb
+    store = StateDb(tmp_path / "journal.sqlite", schema=STATE_SCHEMA)
+    journal = Journal(store, terminal="T1", clock=lambda: NOW)
+    client = PlatformClient.open(fake.url, institution=INSTITUTION, operator=Operator("0001", "李收银"),
+                                 state_path=store, recorder=journal, timeouts=Timeouts(connect=1.0, read=2.0),
+                                 clock=lambda: NOW)
+    client.sign_in()
+    statements: list[str] = []
+    seen: list[tuple[str, list[str]]] = []
+
+    def check(request: dict[str, Any]) -> tuple[str, Any]:
+        before = list(statements)  # what the till ran before its request arrived
+        seen.append((journal.get(request["msgid"]).state, before))
+        return ("json", ok(SETL)) if failure == "answered" else ("drop", None)
+
+    fake.script = [check]
+    store.trace(lambda sql: statements.append(sql.split()[0]))
+    if failure == "answered":
+        settle(client)
+    else:
+        with pytest.raises(UnknownOutcome):
+            settle(client)
+    store.trace(None)
+    ((state, before),) = seen
+    assert state == PENDING and before == ["BEGIN", "INSERT", "INSERT", "COMMIT"]  # msgid and row: one commit
+    (row,) = journal.entries(states=(DONE,) if failure == "answered" else (UNKNOWN,))
+    assert row.msgid == fake.calls("2102")[0]["msgid"]
+    client.close()
 
 
 def test_x_tif_headers_are_sent_when_configured(fake, tmp_path):

@@ -76,6 +76,34 @@ def test_msgids_stay_unique_and_increasing_under_concurrent_tills(store: str) ->
     assert all(ids == sorted(ids) for ids in drawn.values())
 
 
+def test_the_one_statement_draw_is_next_position_on_postgresql(store: str) -> None:
+    from datetime import datetime
+
+    from pos_plugin.platform.msgid import next_position
+    db = open_state(store)
+    try:
+        for stored, now in ((None, "20260420183000"), (("20260420183000", 17), "20260420183001"),
+                            (("20260420183000", 17), "20260420182959"), (("20260420183000", 9999), "20260420183000")):
+            db.write_one("DELETE FROM msgid_seq RETURNING stamp")
+            if stored is not None:
+                db.write_one("INSERT INTO msgid_seq (fixmedins_code, stamp, seq) VALUES (?, ?, ?) RETURNING seq",
+                             (PHARMACY, *stored))
+            drawn = MsgidSequence(db, PHARMACY, lambda now=now: datetime.strptime(now, "%Y%m%d%H%M%S")).next()
+            stamp, seq = next_position(now, *(stored or (None, 0)))
+            assert drawn == f"{PHARMACY}{stamp}{seq:04d}", (stored, now)
+    finally:
+        db.close()
+
+
+def test_a_terminal_keeps_its_msgids_journal_and_sale_book_on_one_connection(terminals: Any) -> None:
+    terminal = terminals["open"]("T1")
+    assert terminal.client.msgids.db is terminal.journal.db is terminal.sales.db
+    # the visit, stay and upload books stay in this PC's SQLite file, one connection for the three
+    local = terminal.visits.db
+    assert local is terminal.stays.db is terminal.till.uploads.db and local is not terminal.journal.db
+    assert local.path.name == "journal.sqlite"
+
+
 def test_two_tills_share_one_set_of_books(terminals: Any, world: dict[str, Any]) -> None:
     t1, t2 = terminals["open"]("T1"), terminals["open"]("T2")
     booked = []

@@ -192,3 +192,69 @@ def test_state_machine_accepts_exactly_the_documented_transitions(tmp_path_facto
         assert j.get("m").state == state
         assert [e.msgid for e in j.unresolved()] == (["m"] if state in (PENDING, UNKNOWN) else [])
     j.close()
+
+
+# --- one store: the msgid drawn in the transaction that journals the request -------------------------------
+def _one_store(tmp_path):
+    from pos_plugin.platform.msgid import MsgidSequence
+    from pos_plugin.platform.state import STATE_SCHEMA, StateDb
+    store = StateDb(tmp_path / "journal.sqlite", schema=STATE_SCHEMA)
+    return store, Journal(store, terminal="T1", clock=lambda: NOW), MsgidSequence(store, "P61010300017", lambda: NOW)
+
+
+def test_reserve_draws_the_msgid_and_writes_its_row_in_one_commit(tmp_path):
+    store, journal, msgids = _one_store(tmp_path)
+    seen: list[str] = []
+    store.trace(seen.append)
+    msgid, envelope = journal.reserve("2102", "P1", msgids.next, lambda m: {**env(), "msgid": m})
+    store.trace(None)
+    assert msgid == "P61010300017202604201830000001" and envelope["msgid"] == msgid
+    assert journal.get(msgid).state == PENDING and journal.get(msgid).request["msgid"] == msgid
+    assert [s.split()[0] for s in seen] == ["BEGIN", "INSERT", "INSERT", "COMMIT"]  # draw, row, one commit
+    store.close()
+
+
+def test_a_row_that_cannot_be_written_leaves_its_msgid_undrawn(tmp_path):
+    from pos_plugin.errors import InputError
+    store, journal, msgids = _one_store(tmp_path)
+    with pytest.raises(InputError):  # a float amount: the row is refused, so the request is never sent
+        journal.reserve("2102", "P1", msgids.next, lambda m: {**env(data={"medfee_sumamt": 1.5}), "msgid": m})
+    assert journal.unresolved() == []
+    assert msgids.next().endswith("0001")  # rolled back with the row
+    store.close()
+
+
+def test_an_answered_settlement_is_one_statement_and_an_answered_revoke_still_moves_the_sale_book(tmp_path):
+    store, journal, msgids = _one_store(tmp_path)
+    settle, _ = journal.reserve("2102", "P1", msgids.next, lambda m: env())
+    seen: list[str] = []
+    store.trace(seen.append)
+    journal.after_reply(settle, setl_output("S1", "10.00", "5.00", "5.00", "0.00"))
+    store.trace(None)
+    assert [s.split()[0] for s in seen] == ["UPDATE"] and journal.get(settle).state == DONE
+    with store.immediate() as conn:
+        conn.execute("INSERT INTO sales (setl_id, flow, med_type, psn_no, insuplc, mdtrt_id, use_account, use_wallet,"
+                     " lines, receipt, state) VALUES ('S1', 'pharmacy', '41', 'P1', '610103', 'M1', 1, 1, '[]', '',"
+                     " 'settled')")
+    revoke, _ = journal.reserve("2103", "P1", msgids.next, lambda m: env("2103", {"setl_id": "S1", "psn_no": "P1"}))
+    journal.after_reply(revoke, setl_output("S1R", "-10.00", "-5.00", "-5.00", "0.00", revoke=True))
+    assert store.read("SELECT state FROM sales WHERE setl_id = 'S1'")[0]["state"] == "revoked"
+    store.close()
+
+
+def test_a_terminal_opens_one_store_and_continues_an_older_versions_msgid_file(tmp_path):
+    from pos_plugin.config import TerminalSettings, open_terminal
+    from pos_plugin.platform.state import StateDb
+    old = StateDb(tmp_path / "terminal-state.sqlite")
+    with old.immediate() as conn:  # what a version before issue 19 left: its sequence far in the future
+        conn.execute("INSERT INTO msgid_seq (fixmedins_code, stamp, seq) VALUES ('P61010300017', '20991231235959', 7)")
+    old.close()
+    terminal = open_terminal(TerminalSettings("http://127.0.0.1:9", "P61010300017", "西安康平大药房", "610103",
+                                              "shaanxi", tmp_path))
+    try:
+        assert terminal.client.msgids.db is terminal.journal.db is terminal.sales.db
+        # the visit, stay and upload books are in the same file, on the same connection
+        assert terminal.visits.db is terminal.stays.db is terminal.till.uploads.db is terminal.journal.db
+        assert terminal.client.msgids.next() == "P61010300017209912312359590008"
+    finally:
+        terminal.close()

@@ -106,3 +106,62 @@ def test_unique_across_two_terminal_processes_sharing_the_file(tmp_path):
     drawn = outputs[0] + outputs[1]
     assert len(drawn) == 600 and len(set(drawn)) == 600
     assert sorted(drawn)[-1].endswith("0600")  # one frozen second: 1..600 with no gap or repeat
+
+
+# --- the one-statement draw (msgid.DRAW) and the draw inside the journal's transaction -----------------
+DRAW_CASES = [  # (stored position or None, the clock's stamp)
+    (None, "20260420183000"),
+    (("20260420183000", 17), "20260420183001"),   # a later second restarts at 1
+    (("20260420183000", 17), "20260420183000"),   # the same second counts on
+    (("20260420183000", 17), "20260420182959"),   # a clock gone back keeps the stored second
+    (("20260420183000", 9998), "20260420183000"),
+    (("20260420183000", 9999), "20260420183000"),  # past 9999 the stamp moves a second ahead
+    (("20261231235959", 9999), "20261231235959"),
+    (("20260420183000", 9999), "20260420183005"),
+]
+
+
+def _position(db, stored):
+    if stored is not None:
+        with db.immediate() as conn:
+            conn.execute("INSERT INTO msgid_seq (fixmedins_code, stamp, seq) VALUES (?, ?, ?)", (CODE, *stored))
+
+
+def test_the_one_statement_draw_is_next_position_on_sqlite(tmp_path):
+    for index, (stored, now) in enumerate(DRAW_CASES):
+        db = StateDb(tmp_path / f"draw-{index}.sqlite")
+        _position(db, stored)
+        drawn = MsgidSequence(db, CODE, lambda now=now: datetime.strptime(now, "%Y%m%d%H%M%S")).next()
+        stamp, seq = next_position(now, *(stored or (None, 0)))
+        assert drawn == f"{CODE}{stamp}{seq:04d}", (stored, now)
+        assert tuple(db.read("SELECT stamp, seq FROM msgid_seq")[0]) == (stamp, seq)
+
+
+def test_a_draw_inside_a_transaction_that_fails_is_not_drawn(tmp_path):
+    db = StateDb(tmp_path / "s.sqlite")
+    msgids = MsgidSequence(db, CODE, lambda: FROZEN)
+    try:
+        with db.immediate() as conn:
+            assert msgids.next(conn).endswith("0001")
+            raise RuntimeError("the journal row could not be written")
+    except RuntimeError:
+        pass
+    assert msgids.next().endswith("0001")  # rolled back with the row: the msgid was never used
+
+
+def test_a_terminal_continues_after_the_sequence_an_older_version_kept_in_its_own_file(tmp_path):
+    legacy = tmp_path / "terminal-state.sqlite"
+    old = StateDb(legacy)
+    _position(old, ("20260420183000", 41))
+    old.close()
+    later = MsgidSequence(StateDb(tmp_path / "journal.sqlite"), CODE, lambda: FROZEN)
+    later.adopt(legacy)
+    assert later.next() == f"{CODE}202604201830000042"
+    later.adopt(legacy)  # the later of the two wins: adopting again never goes back
+    assert later.next() == f"{CODE}202604201830000043"
+    later.adopt(tmp_path / "missing.sqlite")  # nothing to adopt
+    empty = tmp_path / "empty.sqlite"
+    import sqlite3
+    sqlite3.connect(empty).close()
+    later.adopt(empty)
+    assert later.next() == f"{CODE}202604201830000044"
