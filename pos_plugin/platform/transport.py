@@ -42,6 +42,7 @@ from pos_plugin.errors import (
 )
 from pos_plugin.platform import wire
 from pos_plugin.platform.http_env import platform_endpoint, proxy_for, tls_context
+from pos_plugin.platform.reply_head import Reply
 from pos_plugin.platform.tif import TifCredentials
 
 CALL_SERVICE = "/fsi/api/rsfComIfsService/callService"
@@ -192,6 +193,7 @@ class HttpTransport:
             conn.close()
             raise PlatformUnreachable(f"无法连接医保平台: {url}") from exc
         assert conn.sock is not None
+        conn.response_class = Reply  # the reply's header block without the email package (reply_head.py)
         if conn.sock.family in (socket.AF_INET, socket.AF_INET6):
             conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         with self._lock:
