@@ -1,5 +1,5 @@
-"""`pos-plugin catalogue sync`, `catalogue map` and `catalogue mappings`: download what changed (1312 pages
-from the stored version), upload the pharmacy's item-code mapping (3301), learn the platform's review of each
+"""`pos-plugin catalogue sync`, `catalogue map` and `catalogue mappings`: download the catalogue (the first time
+by file, 130x + 9102; then what changed, 1312/1318/1319 pages from the stored version), upload the pharmacy's item-code mapping (3301), learn the platform's review of each
 mapping (1317), and keep them all in the terminal's `CatalogueBook`."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pos_plugin.catalogue.book import CatalogueBook, CatalogueEntry, ItemMapping
+from pos_plugin.catalogue.files import download_files
 from pos_plugin.errors import BadReply, InputError
 from pos_plugin.platform import PlatformClient
 
@@ -24,26 +25,41 @@ REVIEW_STATES = ("0", "1", "2")  # 1317 / 3301 chk_stas: 待审核 / 审核通�
 @dataclass(frozen=True)
 class SyncResult:
     fetched: int  # entries stored by this sync (new or changed)
-    pages: int
+    pages: int  # 1312 pages read (each with its 1318 and 1319 page)
     version: str  # the greatest updt_time now held
     total: int  # entries held after the sync
+    files: int = 0  # catalogue files downloaded (130x + 9102): a first full download
 
 
 def sync_catalogue(client: PlatformClient, book: CatalogueBook, page_size: int = PAGE_SIZE,
-                   progress: Callable[[int, int], None] = lambda page, pages: None) -> SyncResult:
-    """Fetch every entry updated since the stored version, page by page; each page is stored with the
-    version it reached in one local transaction, so an interrupted sync resumes where it stopped."""
+                   progress: Callable[[int, int], None] = lambda page, pages: None,
+                   by_file: bool | None = None) -> SyncResult:
+    """Fetch every entry updated since the stored version. A terminal that never synced, facing more than
+    FILE_AFTER_PAGES pages, first downloads the catalogue files (130x, then 9102; `by_file` True / False forces
+    it either way), stored in one local transaction; then, from
+    the version held, page by page: 1312 (name, class, dates, limits), 1318 (price cap) and 1319 (self-pay
+    proportion) of the same page, each page stored with the version it reached in one local transaction, so an
+    interrupted sync resumes where it stopped."""
+    files = 0
+    fetched = 0
+    if by_file is None and book.version() is None:  # a first download: by file when it is large
+        by_file = _page(client, "1312", "", 1, page_size)[1] > FILE_AFTER_PAGES
+    if by_file:
+        entries, version, files = download_files(client, _entry)
+        book.save(entries, version or "0000-00-00 00:00:00")
+        fetched = len(entries)
     since = book.version() or ""
-    page, pages, fetched = 1, 1, 0
+    page, pages = 1, 1
     version = since
     while page <= pages:
-        reply = client.call("1312", {"data": {"updt_time": since, "page_num": str(page), "page_size": str(page_size)}})
-        out = reply.output
-        rows = out.get("data")
-        if not isinstance(rows, list):
-            raise BadReply("1312 应答缺少 data 数组")
-        entries = [_entry(row) for row in rows]
-        pages = int(str(out.get("pages") or 0))
+        rows, pages = _page(client, "1312", since, page, page_size)
+        caps, _ = _page(client, "1318", since, page, page_size)
+        props, _ = _page(client, "1319", since, page, page_size)
+        codes = [str(row.get("hilist_code")) for row in rows]
+        by_cap, by_prop = _by_code(caps, "1318"), _by_code(props, "1319")
+        if set(by_cap) != set(codes) or set(by_prop) != set(codes):
+            raise BadReply("医保目录在同步期间有变化（1312/1318/1319 同一页的目录不一致），请重新同步")
+        entries = [_entry(row, by_cap[code], by_prop[code]) for row, code in zip(rows, codes, strict=True)]
         version = max([version, *(e.updt_time for e in entries)])
         if entries or not since:
             book.save(entries, version or "0000-00-00 00:00:00")
@@ -52,26 +68,47 @@ def sync_catalogue(client: PlatformClient, book: CatalogueBook, page_size: int =
         if not entries:
             break
         page += 1
-    return SyncResult(fetched, max(page - 1, 1), book.version() or "", book.count())
+    return SyncResult(fetched, max(page - 1, 1), book.version() or "", book.count(), files)
 
 
-def _entry(row: Any) -> CatalogueEntry:
+FILE_AFTER_PAGES = 4  # a first download longer than this many pages goes by file
+
+
+def _page(client: PlatformClient, infno: str, since: str, page: int,
+          page_size: int) -> tuple[list[Mapping[str, Any]], int]:
+    reply = client.call(infno, {"data": {"updt_time": since, "page_num": str(page), "page_size": str(page_size)}})
+    rows = reply.output.get("data")
+    if not isinstance(rows, list) or not all(isinstance(row, Mapping) for row in rows):
+        raise BadReply(f"{infno} 应答缺少 data 数组")
+    return rows, int(str(reply.output.get("pages") or 0))
+
+
+def _by_code(rows: list[Mapping[str, Any]], infno: str) -> dict[str, Mapping[str, Any]]:
+    found = {str(row.get("hilist_code")): row for row in rows}
+    if len(found) != len(rows):
+        raise BadReply(f"{infno} 应答的同一页中目录编码重复")
+    return found
+
+
+def _entry(row: Any, cap_row: Mapping[str, Any], prop_row: Mapping[str, Any]) -> CatalogueEntry:
+    """One entry from its 1312 row, its 1318 row (price cap) and its 1319 row (self-pay proportion); a catalogue
+    file's line carries all three."""
     if not isinstance(row, Mapping):
         raise BadReply("1312 应答的 data 行不是对象")
     try:
         cls = LV_CLASS[str(row["chrgitm_lv"])]
-        cap = row.get("hilist_pric_uplmt_amt")
+        cap = cap_row.get("hilist_pric_uplmt_amt")
         return CatalogueEntry(
             code=str(row["hilist_code"]), name=str(row.get("hilist_name") or row["hilist_code"]),
             cls=cls,  # type: ignore[arg-type]  # one of LV_CLASS's values
-            selfpay_prop=Decimal(str(row.get("selfpay_prop") or "0")),
+            selfpay_prop=Decimal(str(prop_row.get("selfpay_prop") or "0")),
             price_cap=None if cap in (None, "") else Decimal(str(cap)), begndate=str(row["begndate"]),
             enddate=None if row.get("enddate") in (None, "") else str(row["enddate"]),
             expired_use="refuse" if row.get("expired_use") == "refuse" else "own_pay",
             traced=str(row.get("trac_rqr_flag") or "0") == "1", lmt_note=str(row.get("memo") or ""),
             updt_time=str(row["updt_time"]))
     except (KeyError, InvalidOperation) as exc:
-        raise BadReply(f"1312 应答的目录行无法读取: {exc!r}") from None
+        raise BadReply(f"目录行无法读取: {exc!r}") from None
 
 
 def load_mapping_file(path: str | Path) -> list[ItemMapping]:

@@ -24,7 +24,8 @@ def catalogue() -> None:
 def sync(terminal: Terminal, page_size: int) -> None:
     """下载上次同步以来变化的目录项（首次为全部）。"""
     result = sync_catalogue(terminal.client, terminal.catalogue, page_size)
-    click.echo(f"医保目录同步完成：本次下载 {result.fetched} 条，本机共 {result.total} 条，版本 {result.version}")
+    by_file = f"（首次按目录文件下载 {result.files} 个）" if result.files else ""
+    click.echo(f"医保目录同步完成：本次下载 {result.fetched} 条{by_file}，本机共 {result.total} 条，版本 {result.version}")
 
 
 @catalogue.command("map")

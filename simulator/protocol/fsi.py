@@ -13,6 +13,7 @@ from simulator.domain.refusals import FaultInjected, UnknownInfno
 from simulator.platform.faults import Fault
 from simulator.protocol import (
     handlers_catalogue,
+    handlers_catalogue_parts,
     handlers_people,
     handlers_recon,
     handlers_sales,
@@ -28,7 +29,7 @@ fsi = Blueprint("fsi", __name__)
 decode = Blueprint("decode", __name__)
 
 HANDLERS = (handlers_people.HANDLERS | handlers_settle.HANDLERS | handlers_stay.HANDLERS | handlers_recon.HANDLERS
-            | handlers_catalogue.HANDLERS | handlers_sales.HANDLERS)
+            | handlers_catalogue.HANDLERS | handlers_catalogue_parts.HANDLERS | handlers_sales.HANDLERS)
 NO_SIGN_IN = ("9001",)
 fsi.before_request(mark_arrival)  # the request journal: every exchange, refused or not, in arrival order
 fsi.after_request(record_exchange)

@@ -27,7 +27,7 @@ MAPPING_KEYS = ("fixmedins_hilist_id", "fixmedins_hilist_name", "list_type", "me
 MAPPING_OPTIONAL = ("aprvno", "dosform", "exct_cont", "item_cont", "prcunt", "spec", "pacspec", "memo")
 
 
-def _page_number(data: dict[str, Any], key: str, default: int, top: int) -> int:
+def page_number(data: dict[str, Any], key: str, default: int, top: int) -> int:
     raw = data.get(key, default)
     if raw in (None, ""):
         return default
@@ -48,7 +48,7 @@ def entry_row(entry: CatalogueEntry, today: date) -> dict[str, Any]:
     }
 
 
-def _query_input(env: Envelope, filters: tuple[str, ...], ignored: tuple[str, ...]) -> dict[str, Any]:
+def query_input(env: Envelope, filters: tuple[str, ...], ignored: tuple[str, ...]) -> dict[str, Any]:
     """A query's `data`: unknown keys refused, and so is a value in a filter the simulator does not apply."""
     data = inputs.node(env.input, "data")
     unknown = sorted(set(data) - set(filters) - set(ignored))
@@ -61,10 +61,10 @@ def _query_input(env: Envelope, filters: tuple[str, ...], ignored: tuple[str, ..
 
 
 def query_1312(platform: Platform, env: Envelope) -> dict[str, Any]:
-    data = _query_input(env, QUERY_FILTERS, QUERY_IGNORED_WHEN_EMPTY)
+    data = query_input(env, QUERY_FILTERS, QUERY_IGNORED_WHEN_EMPTY)
     since = inputs.stamp(data, "updt_time", "data", required=False) or "0000-00-00 00:00:00"
-    page = platform.catalogue.query(env.meta(), since, _page_number(data, "page_num", 1, 1_000_000),
-                                    _page_number(data, "page_size", 100, MAX_PAGE_SIZE),
+    page = platform.catalogue.query(env.meta(), since, page_number(data, "page_num", 1, 1_000_000),
+                                    page_number(data, "page_size", 100, MAX_PAGE_SIZE),
                                     inputs.text(data, "hilist_code", "data", required=False))
     today = platform.today()
     return {"data": [entry_row(e, today) for e in page.entries], "recordCounts": page.total,
@@ -120,13 +120,13 @@ def mapping_row(row: MappingRecord, today: date) -> dict[str, Any]:
 
 
 def query_1317(platform: Platform, env: Envelope) -> dict[str, Any]:
-    data = _query_input(env, MAPPING_QUERY_FILTERS, MAPPING_QUERY_IGNORED_WHEN_EMPTY)
+    data = query_input(env, MAPPING_QUERY_FILTERS, MAPPING_QUERY_IGNORED_WHEN_EMPTY)
     named = inputs.text(data, "fixmedins_code", "data", required=False)
     if named and named != env.fixmedins_code:
         raise BadField(detail=f"data.fixmedins_code {named} 不是本机构（{env.fixmedins_code}）：只能查询本机构的目录对照")
     since = inputs.stamp(data, "updt_time", "data", required=False) or "0000-00-00 00:00:00"
-    page_num = _page_number(data, "page_num", 1, 1_000_000)
-    page_size = _page_number(data, "page_size", 100, MAX_PAGE_SIZE)
+    page_num = page_number(data, "page_num", 1, 1_000_000)
+    page_size = page_number(data, "page_size", 100, MAX_PAGE_SIZE)
     rows, total = platform.catalogue.query_mappings(env.meta(), since, page_num, page_size,
                                                     inputs.text(data, "medins_list_codg", "data", required=False,
                                                                 max_len=30))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import pytest
@@ -45,11 +44,11 @@ def test_a_world_file_with_several_policies(sim: Sim) -> None:
     assert sim.load(body)["institutions"] == [PHARMACY, "H61010300001", "P62290100003"]
 
 
-def test_reset_empties_everything_quickly(sim: Sim) -> None:
+def test_reset_empties_everything(sim: Sim) -> None:
+    """How fast a reset is, is the bench's figure `admin reset (loaded world, median of 3)` (make bench,
+    tools/bench/sim.py; ≤ 50 ms on SQLite and PostgreSQL), never a time limit here."""
     sim.load(world())
-    start = time.monotonic()
     sim.admin("post", "/reset")
-    assert time.monotonic() - start < 1.0
     assert sim.balances() == {"accounts": {}, "pools": {}, "wallets": {}}
     assert sim.admin("get", "/handles") == {"handles": {}, "pools": {}}
     assert sim.conservation()["loaded"] == "0.00"

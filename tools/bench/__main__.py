@@ -5,6 +5,7 @@
     BENCH=quick (default, < 2 minutes)   short runs, scale at 1k and 10k persons, a small scanner corpus
     BENCH=full                           longer runs, scale at 1k / 100k / 1M, the whole corpus
     BENCH_ONLY=sim,scale,plugin,scanner,tills  run only these sections (tills: the shared PostgreSQL till store)
+    BENCH_SIM_THREADS=N                  the simulator section's servers run `--threads N` (default: serve's own)
 
 Writes var/bench/bench-<mode>.json (every figure and raw detail) and var/bench/bench-<mode>.md.
 """
@@ -31,12 +32,14 @@ SECTIONS = ("sim", "scale", "plugin", "scanner", "tills")
 
 def configs(full: bool) -> dict[str, Any]:
     workers = (1, max(2, os.cpu_count() or 2))
+    threads = os.environ.get("BENCH_SIM_THREADS", "")
+    serve = ("--threads", str(int(threads))) if threads else ()
     if full:
-        return {"sim": sim.SimConfig(seconds=5.0, people=1000, visits=1500, workers=workers),
+        return {"sim": sim.SimConfig(seconds=5.0, people=1000, visits=1500, workers=workers, serve_args=serve),
                 "scale": scale.ScaleConfig(sizes=(1_000, 100_000, 1_000_000), samples=300),
                 "plugin": plugin.PluginConfig(sales=200), "scanner": scanner.ScannerConfig(per_category=25),
                 "tills": tills.TillsConfig(seconds=10.0)}
-    return {"sim": sim.SimConfig(seconds=1.0, people=200, visits=150, workers=workers),
+    return {"sim": sim.SimConfig(seconds=1.0, people=200, visits=150, workers=workers, serve_args=serve),
             "scale": scale.ScaleConfig(sizes=(1_000, 10_000), samples=100),
             "plugin": plugin.PluginConfig(sales=60), "scanner": scanner.ScannerConfig(per_category=15),
             "tills": tills.TillsConfig(seconds=3.0)}
@@ -77,7 +80,8 @@ def main() -> int:
                 print(f"bench: {name} done in {time.perf_counter() - began:.1f} s", file=sys.stderr, flush=True)
     seconds = time.perf_counter() - started
     load = {"start": load_before, "end": _load()}
-    title = (f"yibao-pos benchmark ({mode}, {seconds:.0f} s, {os.cpu_count()} cores, load average "
+    threads = f", simulator {' '.join(cfg['sim'].serve_args)}" if cfg["sim"].serve_args else ""
+    title = (f"yibao-pos benchmark ({mode}{threads}, {seconds:.0f} s, {os.cpu_count()} cores, load average "
              f"{load_before[0]:.2f} at the start, {load['end'][0]:.2f} at the end)")
     expected = targets.expected(cfg["sim"].workers, cfg["scale"].sizes, cfg["tills"].counts)
     judged, details = targets.judge(expected, rows)

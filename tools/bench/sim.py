@@ -26,6 +26,7 @@ class SimConfig:
     visits: int  # outpatient visits opened per run (the 2206+2207 pairs available)
     workers: tuple[int, ...]
     conns: tuple[int, ...] = (1, 8)
+    serve_args: tuple[str, ...] = ()  # extra `simulator serve` options (BENCH_SIM_THREADS=N: --threads N)
 
 
 def msgid_base() -> str:
@@ -81,7 +82,7 @@ def run(cfg: SimConfig, pg: Any) -> tuple[list[Row], dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="yibao-bench-") as tmp:
         for db, make_url in servers.database_targets(tmp, pg, "sim"):
             for workers in cfg.workers:
-                with servers.simulator(make_url(workers), workers) as url:
+                with servers.simulator(make_url(workers), workers, cfg.serve_args) as url:
                     got, detail = measure_server(url, db, workers, cfg)
                 rows += got
                 raw[f"{db} w{workers}"] = detail

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from simulator.domain.catalogue import CatalogueEntry, ChkStas, MappingRecord
+from simulator.domain.records import StoredFile
 from simulator.domain.refusals import BadMapping, ListCodeUnknown, MappingUnknown
 from simulator.domain.requests import RequestMeta
 from simulator.platform.catalogue.repository import CatalogueRepository
@@ -113,6 +114,25 @@ class CatalogueOps:
             self.msgids.claim(tx, meta)
             if not tx.catalogue.drop_mapping(meta.fixmedins_code, fixmedins_hilist_id):
                 raise MappingUnknown(fixmedins_hilist_id=fixmedins_hilist_id)
+
+    def of_list_type(self, meta: RequestMeta, list_type: str, since: str) -> tuple[list[CatalogueEntry], str | None]:
+        """130x: every entry of one list type updated after `since`, in (updt_time, code) order, and the newest
+        version of the whole catalogue at that moment."""
+        with self.store.read() as tx:
+            self.lookups.institution(tx, meta.fixmedins_code)
+            self.msgids.check_unused(tx, meta)
+            total = tx.catalogue.changed_since(since, 0, 1)[1]
+            entries = tx.catalogue.changed_since(since, 0, max(total, 1))[0]
+            newest = tx.catalogue.newest()
+        return [e for e in entries if e.list_type == list_type], newest
+
+    def keep_file(self, meta: RequestMeta, filename: str, content: bytes) -> tuple[str, str]:
+        """Keep a catalogue file for 9102 (this institution's, downloadable for a day); (file_qury_no, deadline)."""
+        number = self.deps.ids.file_qury_no()  # before the write transaction opens
+        with self.store.write() as tx:
+            self.msgids.claim(tx, meta)
+            tx.files.add(StoredFile(number, meta.fixmedins_code, filename, content, self.deps.clock.stamp()))
+        return number, stamp(self.deps.clock.to_second() + timedelta(days=1))
 
     def mappings(self, fixmedins_code: str) -> list[MappingRecord]:
         with self.store.read() as tx:
