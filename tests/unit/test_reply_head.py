@@ -1,4 +1,4 @@
-"""The reply head the transport reads without the email package (pos_plugin/platform/reply_head.py): for the
+"""The reply head the transport reads without the email package (pos_plugin/platform/transport.py, `Reply`): for the
 same bytes it answers what http.client's own response answers — status, every header http.client and the
 transport ask for, the body (length, chunked, read to close), keep-alive or close."""
 
@@ -9,7 +9,7 @@ import io
 
 import pytest
 
-from pos_plugin.platform.reply_head import Reply, ReplyHead
+from pos_plugin.platform.transport import Reply, ReplyHead
 
 BODY = b'{"infcode":0,"output":{"setlinfo":{"setl_id":"S1"}}}'
 
