@@ -9,7 +9,7 @@ and a Chinese `message`, and is rendered as ``"<code>: <message>"``.
     │   ├── VisitUnknown                 ERR_VISIT_UNKNOWN      no outpatient visit of that id in this terminal's visit book
     │   ├── VisitCancelled               ERR_VISIT_CANCELLED    the visit's registration was cancelled (2202)
     │   ├── VisitHasSettlement           ERR_VISIT_HAS_SETTLEMENT  fees, deletes or a cancel on a settled visit
-    │   ├── AlreadySettled               ERR_ALREADY_SETTLED    the visit is settled already (pre-settle / settle)
+    │   ├── AlreadySettled               ERR_ALREADY_SETTLED    the visit or stay is settled already (pre-settle / settle)
     │   ├── NoFeeLines                   ERR_NO_FEE_LINES       nothing uploaded to settle
     │   └── SettlementUnknown            ERR_SETTLEMENT_UNKNOWN no settlement of the visit to revoke
     ├── IdentityMismatch                 ERR_IDENTITY_MISMATCH  code/card names another person than the cashier typed

@@ -21,7 +21,14 @@ from pos_plugin.checkout.sale import MAX_REPLANS, Counter, SaleCancelled, leg_fr
 from pos_plugin.domain.cart import CartLine
 from pos_plugin.domain.money import ZERO
 from pos_plugin.domain.payer_chain import Burden, Choices, Leg, PayerPlan, plan_payer_chain
-from pos_plugin.errors import BusinessError, IdentityMismatch, InputError, PlanMismatch, PosError
+from pos_plugin.errors import (
+    AlreadySettled,
+    BusinessError,
+    IdentityMismatch,
+    InputError,
+    PlanMismatch,
+    PosError,
+)
 from pos_plugin.journal.fees import fees_from_result
 from pos_plugin.journal.recovery import Recovery
 from pos_plugin.journal.stays import StayBook, StayFee, StayRecord
@@ -167,7 +174,7 @@ class StayDesk:
 
     def cancel_discharge(self, mdtrt_id: str) -> StayRecord:
         """2405: back in hospital (a discharge in error, or fees to add); a settled stay is revoked first."""
-        stay = self._in_state(mdtrt_id, "discharged", "撤销出院")
+        stay = self._discharged(mdtrt_id, "撤销出院", "须先撤销结算（2305）再撤销出院")
         self.platform.cancel_discharge(mdtrt_id=mdtrt_id, psn_no=stay.psn_no, insuplc=stay.insuplc)
         self.stays.set_state(mdtrt_id, "admitted")
         return self.stays.get(mdtrt_id)
@@ -175,7 +182,7 @@ class StayDesk:
     # -- settle ---------------------------------------------------------------------------------
     def quote(self, mdtrt_id: str, patient: Patient, choices: Choices = CONSENT) -> StayQuote:
         """2303 and the plugin's own payer chain for a discharged stay; stops if the platform's legs differ."""
-        stay = self._in_state(mdtrt_id, "discharged", "结算")
+        stay = self._discharged(mdtrt_id, "结算", "不要重新结算")
         if patient.psn_no != stay.psn_no:
             raise IdentityMismatch("出示的凭证不是该住院患者本人，不能结算")
         pre = self.platform.inpatient_presettle(self._settle_data(stay, patient, choices), insuplc=stay.insuplc,
@@ -260,9 +267,15 @@ class StayDesk:
     # -- after a crash --------------------------------------------------------------------------
     def book_from_journal(self) -> list[StayRecord]:
         """Answered 2304s the stay book does not show settled (a crash after the reply, before booking): book
-        each with its receipt, from the journal's reply."""
+        each with its receipt, from the journal's reply. First, a stay the book shows settled whose answered
+        revoke (2305) it missed (a crash after the revoke's reply) is discharged and unsettled again, as
+        `revoke` leaves it."""
         if self.recovery is None:
             return []
+        code = self.platform.institution.fixmedins_code
+        for stay in self.stays.all("settled"):
+            if stay.setl_id and self.recovery.journal.revoke_in_effect(stay.setl_id, institution=code) is not None:
+                self.stays.set_state(stay.mdtrt_id, "discharged", endtime=stay.endtime)
         booked = []
         for entry in self.recovery.journal.stay_settlements_in_effect():
             settled = Settlement.from_output(entry.reply, entry.msgid)
@@ -272,9 +285,34 @@ class StayDesk:
                 continue  # a stay of another book (another terminal's state directory)
             if stay.setl_id == settled.setl_id:
                 continue
-            legs = tuple(leg_from_platform(leg) for leg in settled.payleg if leg.amount != 0)
-            booked.append(self._book(stay, settled, legs).stay)
+            booked.append(self._book_answered(stay, settled).stay)
         return booked
+
+    def _book_answered(self, stay: StayRecord, settled: Settlement) -> SettledStay:
+        """Book a 2304 the journal holds answered, with the legs the platform took."""
+        return self._book(stay, settled, tuple(leg_from_platform(leg) for leg in settled.payleg if leg.amount != 0))
+
+    def _discharged(self, mdtrt_id: str, doing: str, instead: str) -> StayRecord:
+        """The stay, discharged and unsettled as the stay book says — unless the journal holds its answered 2304
+        (the till died after the reply, before the book heard): then it is booked now with its 出院结算单, as
+        `recover` books it, and the step is refused (AlreadySettled) before anything is sent, as `revoke` refuses
+        a second 2305 the journal already holds."""
+        stay = self._in_state(mdtrt_id, "discharged", doing)
+        answered = self._answered_settlement(mdtrt_id)
+        if answered is None:
+            return stay
+        self._book_answered(stay, answered)
+        raise AlreadySettled(f"住院 {mdtrt_id} 已结算（结算号 {answered.setl_id}）：本机在平台应答后中断，未及入账，"
+                             f"现已按交易日志补记，请补打出院结算单；不能{doing}，{instead}")
+
+    def _answered_settlement(self, mdtrt_id: str) -> Settlement | None:
+        if self.recovery is None:
+            return None
+        for entry in self.recovery.journal.stay_settlements_in_effect():
+            settled = Settlement.from_output(entry.reply, entry.msgid)
+            if settled.mdtrt_id == mdtrt_id:
+                return settled
+        return None
 
     # -- look up --------------------------------------------------------------------------------
     def receipt(self, mdtrt_id: str) -> str:

@@ -21,7 +21,7 @@ from pos_plugin.checkout.sale import Order
 from pos_plugin.checkout.stay import StayQuote, Ward
 from pos_plugin.cli import main
 from pos_plugin.domain.cart import cart_line_from_mapping
-from pos_plugin.errors import InputError, NotSettled
+from pos_plugin.errors import AlreadySettled, InputError, NotSettled
 
 ROOT = Path(__file__).resolve().parents[2]
 STAY = json.loads((ROOT / "fixtures/scenarios/shaanxi-retiree-first-stay.json").read_text(encoding="utf-8"))
@@ -123,6 +123,52 @@ def test_a_crash_after_the_2304_reply_is_booked_by_recover(ward, admin, tmp_path
     assert [record.mdtrt_id for record in booked] == [mdtrt_id]
     assert after.stays.get(mdtrt_id).state == "settled" and "1243.70" in after.desk.receipt(mdtrt_id)
     assert after.desk.book_from_journal() == []  # booked once
+
+
+@pytest.mark.parametrize("step", ["settle", "cancel_discharge"])
+def test_a_crash_after_the_2304_reply_is_booked_by_the_next_step_not_settled_again(ward, admin, step):
+    """kill -9 after the 2304 reply was journaled, before the stay book heard, and no `recover` since (the soak's
+    reply_recorded): the next settle or cancelled discharge of the stay books the journal's settlement with its
+    出院结算单 and is refused before anything is sent — the platform holds the stay settled once."""
+    loaded, make_terminal = ward
+    mdtrt_id = admitted_and_billed(make_terminal)
+    till = make_terminal(STAY, name="T1")
+    quote = till.desk.quote(mdtrt_id, patient_of(till))
+    data = till.desk._settle_data(quote.stay, quote.patient, quote.choices)
+    settled = till.client.inpatient_settle(data, insuplc=quote.stay.insuplc, presettle=quote.presettle,
+                                           payplan=quote.plan.legs)  # the till "dies" before booking
+    till.close()
+    after = make_terminal(STAY, name="T1")
+    before = admin.balances()
+    with pytest.raises(AlreadySettled) as refused:
+        if step == "settle":
+            after.desk.checkout(mdtrt_id, patient_of(after), lambda quote: True)
+        else:
+            after.desk.cancel_discharge(mdtrt_id)
+    assert settled.setl_id in refused.value.message
+    assert admin.balances() == before
+    stay = after.stays.get(mdtrt_id)
+    assert (stay.state, stay.setl_id) == ("settled", settled.setl_id) and "1243.70" in after.desk.receipt(mdtrt_id)
+    assert after.desk.book_from_journal() == []  # booked once
+
+
+def test_a_crash_after_the_2305_reply_is_unsettled_by_recover(ward, admin):
+    """kill -9 after the stay revoke's reply was journaled, before the stay book heard (the soak's reply_recorded):
+    recover discharges and unsettles the stay again, as a revoke does, so it can be settled anew."""
+    loaded, make_terminal = ward
+    mdtrt_id = admitted_and_billed(make_terminal)
+    till = make_terminal(STAY, name="T1")
+    done = till.desk.checkout(mdtrt_id, patient_of(till), lambda quote: True)
+    stay = till.stays.get(mdtrt_id)
+    till.client.inpatient_revoke(setl_id=done.settlement.setl_id, mdtrt_id=mdtrt_id, psn_no=stay.psn_no,
+                                 insuplc=stay.insuplc)  # answered and journaled; the till "dies" before booking
+    till.close()
+    after = make_terminal(STAY, name="T1")
+    assert after.stays.get(mdtrt_id).state == "settled"
+    assert after.desk.book_from_journal() == []
+    assert after.stays.get(mdtrt_id).state == "discharged" and after.stays.get(mdtrt_id).setl_id is None
+    again = after.desk.checkout(mdtrt_id, patient_of(after), lambda quote: True)
+    assert f"{again.settlement.amount('acct_pay'):f}" == "1243.70"
 
 
 def test_day_end_reconciles_the_stay_as_clr_type_21(ward, admin):

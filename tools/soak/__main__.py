@@ -1,23 +1,26 @@
-"""The chaos soak (`make soak`): seeded settle / revoke / partial refund / wallet transfers on several
-terminals through the plugin's Python API against a real simulator (SQLite, then PostgreSQL), with faults
-armed through the admin API (drop_after_commit, http500, error) and kill -9 of the till process at chosen
-points (tools/soak/till.py). Every settled sale is uploaded (3505) and every return (3506) by the till
-itself (pos_plugin/journal/uploads.py), under faults and kills too. At the end every terminal runs
-`recover`, then `reconcile` (with and without refunds), and the books are compared (tools/soak/books.py):
-platform vs journal vs sale book, and the simulator's stored uploads vs the sale book.
+"""The chaos soak (`make soak`) at a community hospital: at its dispensary counter seeded settle / revoke / partial
+refund / wallet transfers on several terminals, at its ward desks inpatient stays (admit, fee batches,
+discharge, settle, revoke, cancelled discharge: tools/soak/stay_ops.py), all through the plugin's Python API
+against a real simulator (SQLite, then PostgreSQL), with faults armed through the admin API (drop_after_commit,
+http500, error) and kill -9 of the till process at chosen points (tools/soak/till.py). Every settled sale is
+uploaded (3505) and every return (3506) by the till itself (pos_plugin/journal/uploads.py), under faults and
+kills too. At the end every terminal runs `recover`, then `reconcile` (with and without refunds), and the
+books are compared (tools/soak/books.py, tools/soak/stays_check.py): platform vs journal vs sale book, the
+simulator's stored uploads vs the sale book, the platform's stay settlements and ledger vs the journal, the
+stay books and the printed 出院结算单, the clr_type 21 day end.
 SOAK_DBS names the runs: `sqlite` (simulator and till on SQLite files, one till process for the three
 terminals), `postgres` (the simulator on PostgreSQL), `shared` (three till processes, one per terminal, on
-one shared PostgreSQL till store, `--state-db`, each with its own state directory for what stays local
-(the upload book); T1's start-of-day recover resolves what the killed tills left, docs/till-store.md).
+one shared PostgreSQL till store, `--state-db`, each with its own state directory for what stays local to a
+PC — the stay book and the upload book — so a patient's stay goes on at one ward desk; T1's start-of-day
+recover resolves what the killed tills left, docs/till-store.md).
 
     SOAK_OPS=300 SOAK_SEED=7 SOAK_DBS=sqlite,postgres,shared .venv/bin/python -m tools.soak
     SOAK_STATE_DIR=var/soak ...   keeps each database's journal files and CLI output (cli-output.txt)
-    SOAK_BREAK=double_upload,lost_return ...   breaks the till on purpose: the soak must fail
+    SOAK_BREAK=double_upload,lost_return,misprint_stay ...   breaks the till on purpose: the soak must fail
 
 Prints the counters of tools/soak/books.py (fen lost or created, unresolved entries, duplicate msgids, book
-mismatches, unbalanced reconciliations, full ID numbers, sales and returns not uploaded exactly once, uploads
-naming no sale, uploads pending) and how much each check examined; exits 1 if any counter is non-zero or a
-check examined nothing.
+mismatches, unbalanced reconciliations, full ID numbers, the sales upload's and the stays') and how much each
+check examined; exits 1 if any counter is non-zero or a check examined nothing.
 """
 
 from __future__ import annotations
@@ -49,10 +52,11 @@ ROOT = Path(__file__).resolve().parents[2]
 TERMINALS = ("T1", "T2", "T3")
 KILL_POINTS = ("before_send", "reply_unrecorded", "reply_recorded", "sale_recorded", "sale_booked", "revoke_recorded",
                "upload_queued", "upload_sent")
-FAULT_KINDS = ("drop_after_commit", "http500", "error")
+FAULT_KINDS = ("drop_after_commit", "http500", "error")  # a lost reply after the commit, a 5xx, a refusal
 FAULTS = (("2102", "drop_after_commit"), ("2103", "drop_after_commit"), ("2102", "http500"), ("2103", "http500"),
           ("2102", "error"), ("5203", "http500"), ("2601", "http500"),
-          *((infno, kind) for infno in ("3505", "3506") for kind in FAULT_KINDS))
+          *((infno, kind) for infno in ("2304", "2305", "3505", "3506") for kind in FAULT_KINDS))
+
 
 
 def _app_login(url: str, psn_no: str) -> tuple[requests.Session, str]:
@@ -91,8 +95,8 @@ class TillProcess:
         self.config = config
         self.proc: subprocess.Popen[str] | None = None
 
-    def send(self, op: dict[str, Any]) -> dict[str, Any] | None:
-        """The till's answer, or None when it died (kill -9 at the chosen point)."""
+    def send(self, op: dict[str, Any]) -> dict[str, Any]:
+        """The till's answer; {"killed": point} when it died there (kill -9 at the chosen point)."""
         if self.proc is None or self.proc.poll() is not None:
             self.proc = subprocess.Popen([sys.executable, "-m", "tools.soak.till", json.dumps(self.config)],
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
@@ -101,10 +105,10 @@ class TillProcess:
         self.proc.stdin.write(json.dumps(op) + "\n")
         self.proc.stdin.flush()
         line = self.proc.stdout.readline()
-        if not line:
+        answer = dict(json.loads(line)) if line else {"ok": False, "killed": "?"}
+        if "killed" in answer:  # it said where, then SIGKILLed itself
             self.proc.wait()
-            return None
-        return dict(json.loads(line))
+        return answer
 
     def close(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -141,14 +145,24 @@ def soak(url: str, ops: int, seed: int, state: Path, state_db: str = "", breaks:
             a, b = rng.sample(range(PEOPLE), 2)
             seen[f"wallet {move_to_wallet(url, psn[a], psn[b], Decimal(rng.randint(1, 20)))}"] += 1
             continue
-        kind = "settle" if roll < 0.6 else "revoke" if roll < 0.8 else "refund"
         i = rng.randrange(PEOPLE)
-        lines = [{**item, "qty": str(rng.randint(1, 3))} for item in rng.sample(CATALOGUE, rng.randint(1, 3))]
-        kill = rng.choice(KILL_POINTS) if rng.random() < 0.06 else None
-        op = {"kind": kind, "terminal": rng.choice(TERMINALS), "seed": seed * 100003 + n, "kill": kill,
-              "certno": scen["people"][i]["certno"], "certnos": certnos, "lines": lines}
+        op = {"terminal": rng.choice(TERMINALS), "seed": seed * 100003 + n, "certno": scen["people"][i]["certno"],
+              "certnos": certnos}
+        if roll < 0.4:  # an inpatient stay's next step: three inpatients, each at the ward desk of one terminal
+            kind = "stay"  # the till takes the patient's next step (tools/soak/stay_ops.py)
+            op["certno"] = scen["people"][i % len(TERMINALS)]["certno"]
+            if state_db:  # each PC keeps its own stay book (docs/till-store.md): a stay goes on at its desk
+                op["terminal"] = TERMINALS[i % len(TERMINALS)]
+            kill = "stay" if rng.random() < 0.1 else None  # the step picks the point (stay_ops.KILL_POINTS)
+        else:  # the dispensary counter
+            kind = "settle" if roll < 0.72 else "revoke" if roll < 0.86 else "refund"
+            kill = rng.choice(KILL_POINTS) if rng.random() < 0.06 else None
+            op["lines"] = [{**item, "qty": str(rng.randint(1, 3))} for item in rng.sample(CATALOGUE, rng.randint(1, 3))]
+        op |= {"kind": kind, "kill": kill}
         answer = tills[op["terminal"]].send(op)
-        seen[f"{kind} " + ("killed" if answer is None else "ok" if answer["ok"] else answer["error"])] += 1
+        step = f"{kind} {answer['step']}" if "step" in answer else kind
+        seen[f"{step} " + (f"killed at {answer['killed']}" if "killed" in answer else "ok" if answer["ok"]
+                           else answer["error"])] += 1
     admin.clear_faults()
     outputs = []
     if state_db:  # every till is down; T1's recover resolves them all, each then books what it missed

@@ -2,7 +2,8 @@
 money conserved, nothing unresolved, no msgid twice, the platform's settlements agree with the journal and the
 sale book, every reconciliation balanced, no full ID number written anywhere — and the sales upload: every sale
 settled on the platform has its 3505 exactly once, every revoked one its 3506 exactly once, no upload names a
-settlement that is not a sale in force or revoked, and no till's upload book has anything pending.
+settlement that is not a sale in force or revoked, and no till's upload book has anything pending — and the
+inpatient stays (tools/soak/stays_check.py).
 
 Each check also says how many things it examined; `examined_nothing` names a check that had nothing to look
 at, and the soak fails then too (a check that examined nothing never passes)."""
@@ -25,19 +26,23 @@ from pos_plugin.journal.store import CONFIRMED, DONE, REVOKES, SALE_SETTLES, SET
 from pos_plugin.journal.uploads import UPLOADS_SCHEMA
 from pos_plugin.lab.sim_admin import SimulatorAdmin
 from pos_plugin.platform.state import StateDb
-from tools.soak.world import FULL_ID, INSTITUTION
+from tools.soak.stays_check import check_stays
+from tools.soak.world import INSTITUTION, full_ids
 
 # the counters that must be zero, in the order the summary line prints them
 COUNTERS = ("fen_lost_or_created", "unresolved", "duplicate_msgids", "book_mismatches", "unbalanced_reconciliations",
             "full_id_numbers", "sales_not_uploaded_once", "returns_not_uploaded_once", "uploads_without_sale",
-            "uploads_pending")
+            "uploads_pending", "stay_book_mismatches", "stays_settled_twice", "stay_money_mismatches",
+            "revoked_stays_not_returned", "stay_day_end_unbalanced")
 # what the checks examined (each must be > 0)
-EXAMINED = ("sales_checked", "returns_checked", "upload_lines_checked")
+EXAMINED = ("sales_checked", "returns_checked", "upload_lines_checked", "stays_checked", "revoked_stays_checked",
+            "stay_day_end_groups")
 UploadLines = Counter[tuple[str, Decimal]]
 
 
-def check(admin: SimulatorAdmin, state: Path, upload_books: Iterable[Path], outputs: list[subprocess.CompletedProcess[str]],
+def check(admin: SimulatorAdmin, state: Path, local_books: list[Path], outputs: list[subprocess.CompletedProcess[str]],
           url: str, state_db: str) -> dict[str, Any]:
+    """`local_books`: each till's SQLite file of what stays local to it (the upload book, the stay book)."""
     conservation = admin.conservation()
     lost_or_created = abs(Decimal(str(conservation.get("difference", "0")))) * 100 if conservation["ok"] is True \
         else Decimal(conservation.get("difference") or 1) * 100
@@ -55,6 +60,8 @@ def check(admin: SimulatorAdmin, state: Path, upload_books: Iterable[Path], outp
         expect = {"settled": (True, 0, "settled"), "revoked": (True, 1, "revoked"), "reversed": (False, 0, None)}
         in_journal, revoked_n, sale_state = expect[status]
         seen = (setl_id in settles, revokes[setl_id], booked.get(setl_id))
+        if row["infno"] not in SALE_SETTLES:  # a stay: its book is the stay book (stays_check.py)
+            seen, sale_state = (seen[0], seen[1], None), None
         if seen != (in_journal, revoked_n, sale_state):
             mismatches.append(f"{setl_id} platform {status}: journal settle={seen[0]} revokes={seen[1]} "
                               f"sale book={seen[2]}")
@@ -67,16 +74,18 @@ def check(admin: SimulatorAdmin, state: Path, upload_books: Iterable[Path], outp
     stored = "".join(p.read_bytes().decode("utf-8", "replace") for p in sorted(state.rglob("journal.sqlite*")))
     stored += "".join(f"{r['request']}{r['reply']}" for r in journal.db.read("SELECT request, reply FROM journal"))
     drawn = [row["msgid"] for row in journal.db.read("SELECT msgid FROM journal")]
-    uploads = check_uploads(admin, platform, sales, upload_books)
+    uploads = check_uploads(admin, platform, sales, local_books)
+    ledger = requests.get(f"{url}/admin/ledger", timeout=30).json()["entries"]
+    stays = check_stays(platform, ledger, answered, local_books, outputs)
     journal.close()
     sales.close()
     report = {"fen_lost_or_created": int(lost_or_created), "unresolved": len(unresolved) + recover_failed,
               "duplicate_msgids": len(drawn) - len(set(drawn)) + reused_msgids(url),
               "book_mismatches": len(mismatches), "unbalanced_reconciliations": unbalanced,
-              "full_id_numbers": len(FULL_ID.findall(text)) + len(FULL_ID.findall(stored)),
+              "full_id_numbers": full_ids(text) + full_ids(stored),
               "settlements": Counter(row["status"] for row in platform),
-              "mismatch_examples": mismatches[:5] + uploads.pop("examples"),
-              "cli": text if unbalanced or recover_failed else ""} | uploads
+              "mismatch_examples": mismatches[:5] + uploads.pop("examples") + stays.pop("examples"),
+              "cli": text if unbalanced or recover_failed else ""} | uploads | stays
     report["examined_nothing"] = [name for name in EXAMINED if report[name] == 0]
     return report
 

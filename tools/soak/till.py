@@ -1,20 +1,24 @@
 """One till process of the chaos soak (tools/soak/__main__.py): reads operations as JSON lines on stdin, runs each
-through the plugin's Python API (`terminal.till`) and answers one JSON line per operation on stdout.
+through the plugin's Python API (`terminal.till`, `terminal.desk`: tools/soak/stay_ops.py) and answers one JSON line per operation on stdout.
 
 An operation may name a kill point; the process then SIGKILLs itself there, as a power cut would:
     before_send      the journal row is written (pending), the request has not left
     reply_unrecorded the platform answered; the journal does not know yet
-    reply_recorded   the journal says done; the sale book does not know yet
+    reply_recorded   the journal says done; the sale book (or stay book) does not know yet
     sale_recorded    the sale is in the sale book; its sales upload (3505) is not queued yet
     sale_booked      the sale is booked and its upload sent (or left pending); the caller has not seen it
     revoke_recorded  the sale book says revoked; the return's upload (3506) is not queued yet
     upload_queued    the upload is written pending in the upload book; it has not left
     upload_sent      the platform accepted the upload; the upload book does not know yet
+    fees_booked      a stay's fee batch is in the stay book (kill -9 between two batches)
+    stay_booked      the stay book took the admission, discharge, settlement, revoke or cancelled discharge;
+                     the caller has not seen it
 The hooks wrap the journal, the books and the till in THIS process only; the plugin's code is unchanged.
 
 `config["break"]` breaks the till on purpose, so the soak's own test sees an invariant fail:
     double_upload    every sale is uploaded (3505) a second time under other line numbers
     lost_return      a return (3506) is marked done in the upload book without being sent
+    misprint_stay    the 出院结算单 prints the fund share a fen too high
 """
 
 from __future__ import annotations
@@ -24,9 +28,11 @@ import os
 import random
 import signal
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pos_plugin.checkout import stay as stay_desk
 from pos_plugin.checkout.identify import Credential, identify
 from pos_plugin.checkout.sale import Order
 from pos_plugin.checkout.till import Till
@@ -34,17 +40,20 @@ from pos_plugin.config import Terminal, TerminalSettings, open_terminal
 from pos_plugin.domain.cart import cart_line_from_mapping
 from pos_plugin.errors import PosError
 from pos_plugin.journal.sales import SaleBook
+from pos_plugin.journal.stays import StayBook
 from pos_plugin.journal.store import Journal
 from pos_plugin.journal.uploads import SalesUploads
 from pos_plugin.platform import PlatformClient
+from tools.soak import stay_ops
 
 KILL_AT: list[str] = []  # the kill point armed for the current operation
 UPLOADS = ("3505", "3506")
 
 
 def _die_at(point: str) -> None:
+    """SIGKILL this process at `point` if the operation armed it; the last line out names the point."""
     if KILL_AT and KILL_AT[0] == point:
-        sys.stdout.flush()
+        print(json.dumps({"ok": False, "killed": point}), flush=True)
         os.kill(os.getpid(), signal.SIGKILL)
 
 
@@ -96,6 +105,9 @@ def _install_hooks() -> None:
     _after(SaleBook, "record", "sale_recorded")
     _after(SaleBook, "mark_revoked", "revoke_recorded")
     _after(Till, "book", "sale_booked")
+    _after(StayBook, "add_fees", "fees_booked")
+    _after(StayBook, "set_state", "stay_booked")
+    _after(StayBook, "admitted", "stay_booked")
 
 
 def _break(kinds: str) -> None:
@@ -105,6 +117,8 @@ def _break(kinds: str) -> None:
             _upload_sales_twice()
         elif kind == "lost_return":
             _lose_returns()
+        elif kind == "misprint_stay":
+            _misprint_stays()
         else:
             raise SystemExit(f"unknown break {kind!r}")
 
@@ -137,6 +151,20 @@ def _lose_returns() -> None:
     SalesUploads._send = marked_done  # type: ignore[method-assign]
 
 
+def _misprint_stays() -> None:
+    render = vars(stay_desk)["render_discharge_receipt"]  # the name checkout/stay.py prints with
+
+    def misprinted(*args: Any, **kwargs: Any) -> str:
+        lines = str(render(*args, **kwargs)).splitlines()
+        for i, line in enumerate(lines):  # the fund share printed a fen too high
+            if line.startswith("统筹基金支付"):
+                amount = line.split()[-1]
+                lines[i] = line[:-len(amount)] + f"{Decimal(amount.replace(',', '')) + Decimal('0.01'):.2f}"
+        return "\n".join(lines) + "\n"
+
+    vars(stay_desk)["render_discharge_receipt"] = misprinted
+
+
 class Tills:
     """The terminals this process has opened (one per terminal name, one shared state directory)."""
 
@@ -158,6 +186,9 @@ def run(op: dict[str, Any], tills: Tills) -> dict[str, Any]:
     rng = random.Random(op["seed"])
     KILL_AT[:] = [op["kill"]] if op.get("kill") else []
     try:
+        if op["kind"] in stay_ops.KINDS:
+            KILL_AT.clear()  # the stay's step chooses where the kill strikes
+            return stay_ops.run(op, terminal, rng, lambda point: KILL_AT.append(point))
         if op["kind"] == "settle":
             patient = identify(terminal.client, Credential("id_card", op["certno"]))
             lines = tuple(cart_line_from_mapping(line) for line in op["lines"])
