@@ -80,6 +80,7 @@ LONG_FILES = {
     "tests/fuzz/test_fuzz_short.py": 17,
     "tests/contract/test_payer_chain_contract.py": 13,
     "tests/contract/test_serialized_contract.py": 12,
+    "tests/agent/test_agent_browser_hospital.py": 10,
 }
 
 
