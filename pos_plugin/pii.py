@@ -14,6 +14,7 @@ from typing import Any
 # Keys whose values are a person's name or certificate number, wherever they appear in a message.
 NAME_KEYS = frozenset({"psn_name", "name", "certname", "patient_name"})
 CERT_KEYS = frozenset({"certno", "mdtrt_cert_no", "psn_cert_no", "cert_no", "card_sn"})
+_PERSONAL = NAME_KEYS | CERT_KEYS
 # An ID number standing alone (not a slice of a longer run of digits such as a 22-digit setl_id).
 ID_NUMBER = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])")
 
@@ -37,8 +38,9 @@ def mask_text(text: str) -> str:
 
 def mask_record(value: Any) -> Any:
     """A JSON-like value with names and certificate numbers masked (a new value; the input is unchanged)."""
-    if isinstance(value, dict):
-        return {key: _mask_field(key, item) for key, item in value.items()}
+    if isinstance(value, dict):  # a short text under an ordinary key (most of a message) is kept without a call
+        return {key: item if type(item) is str and len(item) < 18 and key not in _PERSONAL else _mask_field(key, item)
+                for key, item in value.items()}
     if isinstance(value, list):
         return [mask_record(item) for item in value]
     if isinstance(value, str):

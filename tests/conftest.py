@@ -68,7 +68,9 @@ def admin(sim_url: str) -> Iterator[SimulatorAdmin]:
 # `make test` spreads whole files over the workers in collection order (--dist loadfile
 # --no-loadscope-reorder), so a long file collected last would run alone at the end.
 LONG_FILES = {
-    "tests/e2e/test_soak_short.py": 60,
+    "tests/e2e/test_soak_shared_short.py": 30,
+    "tests/e2e/test_soak_short.py": 25,
+    "tests/e2e/test_soak_break_short.py": 12,
     "tests/package/test_installed_wheel.py": 40,
     "tests/integration/test_sim_scale_out.py": 30,
     "tests/e2e/test_scenarios_and_demo.py": 28,
@@ -78,6 +80,7 @@ LONG_FILES = {
     "tests/fuzz/test_fuzz_short.py": 17,
     "tests/contract/test_payer_chain_contract.py": 13,
     "tests/contract/test_serialized_contract.py": 12,
+    "tests/agent/test_agent_browser_hospital.py": 10,
 }
 
 

@@ -135,7 +135,7 @@ class PlatformCore:
         if reserve is not None:  # the msgid drawn in the transaction that journals the request: one commit
             msgid, envelope = reserve(infno, psn_no, self.msgids.next, envelope_for)
         else:
-            msgid = self.msgids.next()
+            msgid = self.msgids.next(durable=safety is not Safety.QUERY)  # a query's draw need not wait for the disk
             envelope = envelope_for(msgid)
             if recorder is not None:
                 recorder.before_send(msgid, infno, psn_no, envelope)

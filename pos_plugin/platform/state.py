@@ -77,12 +77,20 @@ class StateDb:
             except sqlite3.Error as exc:
                 raise JournalError(f"无法打开本地状态文件 {self.path}: {exc}") from exc
 
-    def write_one(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
+    def write_one(self, sql: str, params: tuple[object, ...] = (), *, durable: bool = True) -> list[sqlite3.Row]:
         """One statement that is its own transaction (SQLite commits it alone, under the file's write lock):
-        the rows it returns (RETURNING)."""
+        the rows it returns (RETURNING). `durable=False` commits it without waiting for the disk
+        (synchronous=NORMAL for this statement: a kill -9 loses nothing, a power cut may lose it; the next
+        durable commit on the file syncs it too) — only for a query's msgid draw (docs/till-store.md §2)."""
         with self._lock:
             try:
-                return list(self._conn.execute(sql, params))
+                if durable:
+                    return list(self._conn.execute(sql, params))
+                self._conn.execute("PRAGMA synchronous=NORMAL")
+                try:
+                    return list(self._conn.execute(sql, params))
+                finally:
+                    self._conn.execute("PRAGMA synchronous=FULL")
             except sqlite3.Error as exc:
                 raise JournalError(f"写入本地状态文件失败 {self.path}: {exc}") from exc
 
@@ -142,7 +150,7 @@ class StateStore(Protocol):
 
     def immediate(self) -> Any: ...
 
-    def write_one(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]: ...
+    def write_one(self, sql: str, params: tuple[object, ...] = (), *, durable: bool = True) -> list[Any]: ...
 
     def ensure(self, schema: str) -> None: ...
 

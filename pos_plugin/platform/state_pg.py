@@ -79,9 +79,9 @@ class PgStateDb:
                 if statement and not all(line.strip().startswith("--") for line in statement.splitlines()):
                     conn.execute(statement)
 
-    def write_one(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]:
+    def write_one(self, sql: str, params: tuple[object, ...] = (), *, durable: bool = True) -> list[Any]:
         """One statement as its own write transaction (under the store's write lock, as every write): the rows
-        it returns (RETURNING)."""
+        it returns (RETURNING). Always durable here: the store is shared by tills that restart independently."""
         with self.immediate() as conn:
             return list(conn.execute(sql, params))
 

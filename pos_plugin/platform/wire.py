@@ -8,6 +8,7 @@ Requests carry every `Decimal` as a string: money with exactly 2 places, prices/
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
@@ -51,10 +52,15 @@ _PLAIN = frozenset({str, int, bool, type(None)})  # JSON leaves that pass throug
 
 def to_wire(value: Any, key: str = "") -> Any:
     """Recursively turn Decimals into strings: money fields with exactly 2 places, others plain."""
-    if type(value) in _PLAIN:  # most of a message: a type lookup instead of four isinstance checks
+    kind = type(value)
+    if kind in _PLAIN:  # most of a message: a type lookup instead of four isinstance checks
         return value
-    if type(value) is dict:  # the usual mapping, without the abstract-class check
-        return {str(k): to_wire(v, str(k)) for k, v in value.items()}
+    if kind is dict:  # the usual mapping, without the abstract-class check; its plain leaves inline
+        return {str(k): v if type(v) in _PLAIN else to_wire(v, str(k)) for k, v in value.items()}
+    if kind is Decimal:  # an amount, before the abstract-class checks below
+        return _decimal_to_wire(value, key)
+    if kind is list:
+        return [v if type(v) in _PLAIN else to_wire(v, key) for v in value]
     if isinstance(value, Mapping):
         return {str(k): to_wire(v, str(k)) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -69,6 +75,8 @@ def to_wire(value: Any, key: str = "") -> Any:
 def _decimal_to_wire(value: Decimal, key: str) -> str:
     try:
         if key in MONEY_FIELDS:
+            if value.is_finite() and value.as_tuple().exponent == -2:  # already in the fen: as format_amount gives it
+                return f"{value:f}"
             return format_amount(value)
         if not value.is_finite():
             raise InputError(f"{key} 不是有限数值: {value!r}")
@@ -104,12 +112,22 @@ def exp_content(node: Mapping[str, Any]) -> dict[str, Any]:
     return value
 
 
+_CONVERTED = MONEY_FIELDS | frozenset(DECIMAL_FIELDS)  # the keys whose values become Decimals
+# A money string already in the fen (`-12.5`, `3.00`): exact by its form, so `Decimal(text)` quantized is what the
+# general parse would give; any other form goes the general way (and its checks).
+_FEN_TEXT = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,2})?")
+
+
 def amounts_to_decimal(value: Any, key: str = "") -> Any:
     """Recursively convert known amount fields (numbers or numeric strings) to exact Decimals."""
-    if type(value) in _PLAIN and key not in MONEY_FIELDS and key not in DECIMAL_FIELDS:
+    kind = type(value)
+    if kind is str and value and key in MONEY_FIELDS:  # an amount as the platform sends it
+        return to_money(value, key)
+    if kind in _PLAIN and key not in _CONVERTED:
         return value
-    if type(value) is dict:  # the usual mapping, without the abstract-class check
-        return {k: amounts_to_decimal(v, k) for k, v in value.items()}
+    if kind is dict:  # the usual mapping, without the abstract-class check; its plain leaves inline
+        return {k: v if type(v) in _PLAIN and k not in _CONVERTED else amounts_to_decimal(v, k)
+                for k, v in value.items()}
     if isinstance(value, Mapping):
         return {k: amounts_to_decimal(v, k) for k, v in value.items()}
     if isinstance(value, list):
@@ -125,7 +143,12 @@ def amounts_to_decimal(value: Any, key: str = "") -> Any:
 
 def to_money(value: object, field: str = "amount") -> Decimal:
     """A wire amount -> Decimal with exactly 2 places; a malformed one is a BadReply."""
-    return _parse(value, field, 2).quantize(Decimal("0.01"))
+    if type(value) is str and _FEN_TEXT.fullmatch(value):
+        return Decimal(value).quantize(_CENT)
+    return _parse(value, field, 2).quantize(_CENT)
+
+
+_CENT = Decimal("0.01")
 
 
 def _parse(value: object, field: str, places: int) -> Decimal:

@@ -98,7 +98,8 @@ def test_real_answers_validate_against_the_document(admin, start_agent):
 @pytest.mark.parametrize("token", ["", "t"])
 def test_the_page_is_served_as_package_data(admin, start_agent, token):
     agent = start_agent(scenario("own-account-covers-everything"), token=token, state=f"s{token}")
-    for path, text in (("/", "医保收银台"), ("/static/till.js", "Idempotency-Key"), ("/static/till.css", "#error")):
+    for path, text in (("/", "医保收银台"), ("/static/till.js", "Idempotency-Key"), ("/static/till.css", "#error"),
+                       ("/static/hospital.js", "/stays/")):
         answer = agent.http.get(agent.base + path, timeout=10)
         assert answer.status_code == 200 and text in answer.text
 

@@ -165,3 +165,47 @@ def test_a_terminal_continues_after_the_sequence_an_older_version_kept_in_its_ow
     sqlite3.connect(empty).close()
     later.adopt(empty)
     assert later.next() == f"{CODE}202604201830000044"
+
+
+# --- a query's draw commits without waiting for the disk (docs/till-store.md §2) ------------------------------
+QUERY_DRAWS = """
+import sys
+from datetime import datetime
+from pos_plugin.platform.msgid import MsgidSequence
+from pos_plugin.platform.state import StateDb
+seq = MsgidSequence(StateDb(sys.argv[1]), "P61010300017", lambda: datetime(2026, 4, 20, 18, 30, 0))
+while True:
+    print(seq.next(durable=False), flush=True)  # printed once its draw is committed
+"""
+
+
+def test_a_query_draw_is_never_drawn_again_after_kill_9(tmp_path):
+    path = tmp_path / "journal.sqlite"
+    StateDb(path).close()
+    proc = subprocess.Popen([sys.executable, "-c", QUERY_DRAWS, str(path)], stdout=subprocess.PIPE, text=True,
+                            cwd=ROOT)
+    assert proc.stdout is not None
+    printed = [proc.stdout.readline().strip() for _ in range(300)]
+    proc.kill()  # SIGKILL while it draws on: a commit that returned is in the WAL, whatever the disk did
+    proc.wait(10)
+    after = sequence(path).next()
+    assert len(set(printed)) == 300 and printed == sorted(printed)
+    assert after > printed[-1]
+
+
+def test_a_query_draw_skips_the_sync_unless_the_stored_stamp_is_ahead_of_the_clock(tmp_path):
+    seq = sequence(tmp_path / "s.sqlite")
+    seen: list[str] = []
+    seq.db.trace(seen.append)
+    first = seq.next(durable=False)
+    assert [s.split()[0] for s in seen] == ["PRAGMA", "INSERT", "PRAGMA"]  # NORMAL for the draw, then FULL again
+    seen.clear()
+    seq.next()  # a money request's draw outside a journal: durable, no PRAGMA
+    assert [s.split()[0] for s in seen] == ["INSERT"]
+    seen.clear()
+    seq.clock = lambda: FROZEN - timedelta(seconds=5)  # the clock went back: the stored second is ahead of it
+    behind = seq.next(durable=False)
+    assert [s.split()[0] for s in seen] == ["PRAGMA", "INSERT", "PRAGMA", "UPDATE"]  # then made durable
+    assert first < behind and behind.endswith("0003")
+    seq.db.trace(None)
+    assert seq.db.read("PRAGMA synchronous")[0][0] == 2  # FULL for every other write of the connection

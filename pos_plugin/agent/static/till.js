@@ -46,6 +46,8 @@ function keyFor(action, id) {
   return { "Idempotency-Key": state.keys[name] };
 }
 
+function deskName() { return document.querySelector("input[name=desk]:checked").value; }
+
 async function scan(file) {
   const form = new FormData();
   form.append("image", file);
@@ -57,29 +59,36 @@ async function scan(file) {
 }
 
 async function identify() {
-  const who = await api("POST", "/identify", { code: $("code").value, flow: $("flow").value });
+  const flow = deskName() === "sale" ? $("flow").value : "outpatient";  // the hospital desks' business type
+  const who = await api("POST", "/identify", { code: $("code").value, flow });
   state.patient = who;
   $("patient").textContent = `参保人 ${who.name}（险种 ${who.insutype}，参保地 ${who.insuplc}）`;
 }
 
-function addLine(line) {
+// One editable line row (the cart's, a visit's or a stay's fee batch); a line read from a file keeps its other
+// fields (selfpay_prop, price_cap) as they were.
+function addLine(line, tbody) {
   line = line || {};
   const tr = document.createElement("tr");
-  const cls = line.cls || "A";
+  const { code, name, qty, price, insurable, class: cls, ...rest } = line;
+  tr.extra = rest;
   tr.innerHTML = '<td><input name="code" size="8"></td><td><input name="name" size="14"></td>' +
     '<td><select name="class"><option>A</option><option>B</option><option>C</option>' +
     '<option value="X">非医保</option></select></td><td><input name="qty" size="4" value="1"></td>' +
     '<td><input name="price" size="8"></td><td><button type="button">删除</button></td>';
-  tr.querySelector("[name=code]").value = line.code || "";
-  tr.querySelector("[name=name]").value = line.name || "";
-  tr.querySelector("[name=class]").value = cls;
+  tr.querySelector("[name=code]").value = code || "";
+  tr.querySelector("[name=name]").value = name || "";
+  tr.querySelector("[name=class]").value = insurable === false ? "X" : (cls || "A");
+  if (qty) tr.querySelector("[name=qty]").value = qty;
+  tr.querySelector("[name=price]").value = price || "";
   tr.querySelector("button").onclick = () => tr.remove();
-  $("lines").tBodies[0].appendChild(tr);
+  (tbody || $("lines").tBodies[0]).appendChild(tr);
 }
-function cartLines() {
-  return [...$("lines").tBodies[0].rows].map((tr) => {
+function cartLines(tbody) {
+  return [...(tbody || $("lines").tBodies[0]).rows].map((tr) => {
     const v = (n) => tr.querySelector(`[name=${n}]`).value.trim();
-    const line = { code: v("code"), name: v("name") || v("code"), qty: v("qty"), price: v("price") };
+    const line = Object.assign({ code: v("code"), name: v("name") || v("code"), qty: v("qty"), price: v("price") },
+      tr.extra);
     if (v("class") === "X") line.insurable = false; else line.class = v("class");
     return line;
   });
@@ -151,6 +160,10 @@ async function refund() {
   }
 }
 
+function printReceipt(id) {  // only that receipt is printed (till.css @media print)
+  document.querySelectorAll("pre.receipt").forEach((pre) => pre.classList.toggle("printing", pre.id === id));
+  window.print();
+}
 function guarded(fn) { return (ev) => { fn(ev).catch(() => {}); }; }  // errors are already on screen
 
 $("token").onchange = () => sessionStorage.setItem("agent-token", $("token").value);
@@ -166,7 +179,7 @@ $("identify").onclick = guarded(identify);
 $("add-line").onclick = () => addLine();
 $("quote").onclick = guarded(quote);
 $("confirm").onclick = guarded(confirmSale);
-$("print").onclick = () => window.print();
+$("print").onclick = () => printReceipt("receipt");
 $("revoke").onclick = guarded(revoke);
 $("refund").onclick = guarded(refund);
 addLine();
