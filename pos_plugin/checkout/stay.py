@@ -188,12 +188,21 @@ class StayDesk:
         pre = self.platform.inpatient_presettle(self._settle_data(stay, patient, choices), insuplc=stay.insuplc,
                                                 use_wallet=choices.use_wallet)
         burden = Burden(pre.amount("psn_part_amt"), pre.amount("fulamt_ownpay_amt"), pre.amount("overlmt_selfpay"))
-        plan = plan_payer_chain(patient.funds, burden, choices=choices,
-                                account_pays_ownpay=self.counter.policy_of(patient).account_pays_ownpay)
+        plan = self._plan(patient, burden, choices)
+        if plan_difference(plan, pre):
+            # The 2303 read the accounts just now; the patient's 1101 may be older (identified at admission, a
+            # relative's top-up or another sale since): plan again from a fresh 1101, as a sale's quote does,
+            # and stop only on a difference that remains.
+            patient = self.counter.refreshed(patient)
+            plan = self._plan(patient, burden, choices)
         difference = plan_difference(plan, pre)
         if difference:
-            raise PlanMismatch(f"平台预结算的支付分项与本地计算不一致：{difference}，已停止结算")
+            raise PlanMismatch(f"平台预结算的支付分项与本地计算不一致（已重新查询账户）：{difference}，已停止结算")
         return StayQuote(stay, patient, choices, pre, plan)
+
+    def _plan(self, patient: Patient, burden: Burden, choices: Choices) -> PayerPlan:
+        return plan_payer_chain(patient.funds, burden, choices=choices,
+                                account_pays_ownpay=self.counter.policy_of(patient).account_pays_ownpay)
 
     def checkout(self, mdtrt_id: str, patient: Patient, confirm: ConfirmStay, choices: Choices = CONSENT) -> SettledStay:
         """Quote, confirm with the cashier, settle with the confirmed payplan; re-plan if a balance moved."""

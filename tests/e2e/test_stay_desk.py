@@ -108,6 +108,19 @@ def test_a_lost_2304_is_reversed_and_the_stay_settles_again(ward, admin):
     assert f"{done.settlement.amount('acct_pay'):f}" == "1243.70"
 
 
+def test_a_balance_that_moved_after_identify_is_planned_not_refused(ward, admin):
+    """The patient identified before the discharge, her own account topped up since: the 2303 reads the new
+    balance, so the desk plans again from a fresh 1101 (as a sale's quote does) instead of ERR_PLAN_MISMATCH."""
+    loaded, make_terminal = ward
+    mdtrt_id = admitted_and_billed(make_terminal)
+    till = make_terminal(STAY, name="T1")
+    patient = patient_of(till)  # own account 800.00 at this moment
+    admin._call("POST", "/admin/topup", {"target": "account", "psn_no": loaded["handles"]["wang"], "amount": "100.00"})
+    done = till.desk.checkout(mdtrt_id, patient, lambda quote: True)
+    assert [(leg.source, leg.rank, f"{leg.amount:f}") for leg in done.legs] == \
+        [("own", None, "900.00"), ("funder", 1, "343.70")]
+
+
 def test_a_crash_after_the_2304_reply_is_booked_by_recover(ward, admin, tmp_path):
     loaded, make_terminal = ward
     mdtrt_id = admitted_and_billed(make_terminal)
