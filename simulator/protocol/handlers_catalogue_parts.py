@@ -12,11 +12,10 @@ from typing import Any
 
 from simulator.domain.catalogue import CatalogueEntry
 from simulator.domain.refusals import BadField
-from simulator.platform.catalogue.ops import MAX_PAGE_SIZE
 from simulator.platform.service import Platform
 from simulator.protocol import inputs
 from simulator.protocol.envelope import Envelope
-from simulator.protocol.handlers_catalogue import QUERY_FILTERS, entry_row, page_number, query_input
+from simulator.protocol.handlers_catalogue import entry_row, paged_query
 
 _COMMON_IGNORED = ("query_date", "insu_admdvs", "begndate", "enddate", "vali_flag", "rid", "tabname", "poolarea_no")
 PRICE_IGNORED_WHEN_EMPTY = ("hilist_lmtpric_type", "overlmt_dspo_way", *_COMMON_IGNORED)
@@ -37,20 +36,6 @@ def selfpay_row(entry: CatalogueEntry, today: date) -> dict[str, Any]:
     return {"hilist_code": entry.code, "selfpay_prop": str(entry.selfpay_prop), "begndate": entry.begndate,
             "enddate": entry.enddate, "vali_flag": "1" if entry.valid_on(today.isoformat()) else "0",
             "updt_time": entry.updt_time}
-
-
-def _paged(row: Callable[[CatalogueEntry, date], dict[str, Any]],
-           ignored: tuple[str, ...]) -> Callable[[Platform, Envelope], dict[str, Any]]:
-    def handler(platform: Platform, env: Envelope) -> dict[str, Any]:
-        data = query_input(env, QUERY_FILTERS, ignored)
-        since = inputs.stamp(data, "updt_time", "data", required=False) or "0000-00-00 00:00:00"
-        page = platform.catalogue.query(env.meta(), since, page_number(data, "page_num", 1, 1_000_000),
-                                        page_number(data, "page_size", 100, MAX_PAGE_SIZE),
-                                        inputs.text(data, "hilist_code", "data", required=False))
-        today = platform.today()
-        return {"data": [row(e, today) for e in page.entries], "recordCounts": page.total, "pages": page.pages,
-                "pageNum": page.page_num, "pageSize": page.page_size}
-    return handler
 
 
 FILE_COLUMNS = ("hilist_code", "hilist_name", "chrgitm_lv", "list_type", "lmt_used_flag", "memo", "begndate",
@@ -93,6 +78,6 @@ def catalogue_file(platform: Platform, env: Envelope) -> dict[str, Any]:
 
 
 HANDLERS: dict[str, Callable[[Platform, Envelope], Any]] = {
-    "1318": _paged(price_row, PRICE_IGNORED_WHEN_EMPTY), "1319": _paged(selfpay_row, SELFPAY_IGNORED_WHEN_EMPTY),
+    "1318": paged_query(price_row, PRICE_IGNORED_WHEN_EMPTY), "1319": paged_query(selfpay_row, SELFPAY_IGNORED_WHEN_EMPTY),
     **dict.fromkeys(FILE_LIST_TYPES, catalogue_file),
 }
