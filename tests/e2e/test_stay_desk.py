@@ -223,18 +223,24 @@ def test_a_stay_by_hand_with_the_cli(ward, admin, sim_url, tmp_path):
     assert refused.exit_code == 2 and "ERR_INPUT" in refused.output
 
 
-def test_a_setl_id_the_platform_gives_again_is_revoked_and_an_answered_revoke_still_stops_a_second(admin,
-                                                                                                   make_terminal):
-    """One state directory holds the journals of every institution the machine's tills settle for, and a reset
-    simulator hands out a setl_id again. A pharmacy's revoked sale under the same id used to stop the hospital's
-    stay revoke (400 ERR_INPUT 结算 … 已撤销, the README's curl stay in the suite); only this institution's revoke
-    sent after the settlement counts."""
+def pharmacy_sale(admin, make_terminal):
+    """A pharmacy's sale on a freshly loaded pharmacy world: its till and the sale."""
     shop = scenario("own-account-covers-everything")
     admin.load_world(shop)
     pharmacy = make_terminal(shop)
     buyer = identify(pharmacy.client, Credential("id_card", shop["people"][0]["certno"]))
     sale = pharmacy.till.checkout(buyer, Order(tuple(cart_line_from_mapping(line) for line in shop["checkout"]["lines"])),
                                   confirm=lambda quote: True)
+    return pharmacy, sale
+
+
+def test_a_setl_id_the_platform_gives_again_is_revoked_and_an_answered_revoke_still_stops_a_second(admin,
+                                                                                                   make_terminal):
+    """One state directory holds the journals of every institution the machine's tills settle for, and a reset
+    simulator hands out a setl_id again. A pharmacy's revoked sale under the same id used to stop the hospital's
+    stay revoke (400 ERR_INPUT 结算 … 已撤销, the README's curl stay in the suite); only this institution's revoke
+    sent after the settlement counts."""
+    pharmacy, sale = pharmacy_sale(admin, make_terminal)
     pharmacy.till.revoke(sale.sale_id)
     admin.reset()  # the platform starts its ids again
     admin.load_world(STAY)
@@ -260,12 +266,7 @@ def test_a_sale_under_a_setl_id_a_revoked_stay_had_is_revoked(admin, make_termin
     done = till.desk.checkout(mdtrt_id, patient_of(till), lambda quote: True)
     till.desk.revoke(mdtrt_id)
     admin.reset()  # the platform starts its ids again
-    shop = scenario("own-account-covers-everything")
-    admin.load_world(shop)
-    pharmacy = make_terminal(shop)
-    buyer = identify(pharmacy.client, Credential("id_card", shop["people"][0]["certno"]))
-    sale = pharmacy.till.checkout(buyer, Order(tuple(cart_line_from_mapping(line) for line in shop["checkout"]["lines"])),
-                                  confirm=lambda quote: True)
+    pharmacy, sale = pharmacy_sale(admin, make_terminal)
     assert sale.sale_id == done.settlement.setl_id  # the same id as the hospital's revoked stay
     assert pharmacy.till.revoke(sale.sale_id) is not None
     with pytest.raises(InputError, match="已撤销"):  # this institution's answered revoke still stops a second
